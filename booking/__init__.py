@@ -1,0 +1,84 @@
+"""Tuowei (托位): childcare place booking. `create_app()` builds the application."""
+from pathlib import Path
+
+from flask import Flask
+
+from .config import Config, TestConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None, **overrides) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
+    cfg = config() if isinstance(config, type) else (config or Config())
+    app.config.from_object(cfg)
+    app.config.update(overrides)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "booking" / "translations")
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    from .errors import register_error_handlers
+    register_error_handlers(app)
+    from . import cli
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app):
+    from . import i18n, models  # noqa: F401 - every model must be known to the metadata
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+    login_manager.login_message = _l("请先登录")
+    i18n.init_app(app)
+
+    @login_manager.user_loader
+    def _load(user_id):
+        from .auth.models import User
+        user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+        return user if user and user.is_active else None
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from sqlalchemy import event
+
+        with app.app_context():
+            @event.listens_for(db.engine, "connect")
+            def _sqlite_pragmas(dbapi_conn, _record):
+                # WAL lets readers work while one writer holds the lock; FKs are off by default.
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA busy_timeout=30000")
+                cur.close()
+
+    @app.context_processor
+    def _globals():
+        from flask_login import current_user
+        from .audit.queries import unread_count
+        return {"unread_count": unread_count(current_user) if current_user.is_authenticated else 0}
+
+
+def _register_blueprints(app):
+    from .api import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .centres.views import bp as centres_bp
+    from .public.views import bp as public_bp
+    from .extensions import csrf
+
+    # Routes of each area attach themselves to the shared API blueprint on import.
+    from .api import openapi  # noqa: F401
+    from .auth import api as _auth_api  # noqa: F401
+    from .centres import api as _centres_api  # noqa: F401
+
+    csrf.exempt(api_bp)  # the API takes bearer tokens only, never cookies
+    for bp in (public_bp, auth_bp, centres_bp, api_bp):
+        app.register_blueprint(bp)

@@ -1,0 +1,57 @@
+"""Writing the audit log and notifications. Helpers only add to the session: the calling
+service commits them in the same transaction as the change they describe."""
+import json
+from datetime import date, datetime
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from ..clock import now
+from ..extensions import db
+from .models import AuditEvent, Notification
+
+
+def _default(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _dump(data):
+    return None if data is None else json.dumps(data, ensure_ascii=False, default=_default,
+                                                 sort_keys=True)
+
+
+def _actor_id(actor):
+    if actor is not None:
+        return actor.id
+    if has_request_context():
+        from flask import g
+        api_user = g.get("api_user")
+        if api_user is not None:
+            return api_user.id
+        if current_user and current_user.is_authenticated:
+            return current_user.id
+    return None
+
+
+def record(action: str, entity, *, before=None, after=None, actor=None, centre_id=None,
+           reason=None, at=None) -> AuditEvent:
+    """Add an audit event for `entity` (a model instance, or a (type, id) pair)."""
+    if isinstance(entity, tuple):
+        entity_type, entity_id = entity
+    else:
+        db.session.flush()
+        entity_type, entity_id = entity.__tablename__, entity.id
+    event = AuditEvent(
+        at=at or now(), actor_id=_actor_id(actor), action=action, entity_type=entity_type,
+        entity_id=entity_id, centre_id=centre_id, before=_dump(before), after=_dump(after),
+        reason=reason, ip=request.remote_addr if has_request_context() else None)
+    db.session.add(event)
+    return event
+
+
+def notify(user_id: int, kind: str, at=None, **params) -> Notification:
+    note = Notification(user_id=user_id, kind=kind, params=_dump(params), created_at=at or now())
+    db.session.add(note)
+    return note

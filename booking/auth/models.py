@@ -1,0 +1,68 @@
+"""Accounts, roles and API tokens."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import now
+from ..extensions import db
+from ..types import UTCDateTime, enum_check
+
+ROLES = ("parent", "staff", "regulator", "admin")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "app_user"
+    __table_args__ = (
+        CheckConstraint(enum_check("role", ROLES), name="role"),
+        CheckConstraint("email IS NOT NULL OR phone IS NOT NULL OR deleted_at IS NOT NULL",
+                        name="has_login"),
+        # Staff always belong to a centre; nobody else does.
+        CheckConstraint("(role = 'staff') = (centre_id IS NOT NULL)", name="staff_centre"),
+        CheckConstraint("locale IN ('zh_Hans_CN', 'en')", name="locale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(12), default="parent")
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"), index=True)
+    # Regulators: their district (NULL = the whole city named in `city`, or all when both NULL).
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
+    city: Mapped[str | None] = mapped_column(String(40))
+    locale: Mapped[str] = mapped_column(String(12), default="zh_Hans_CN")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # PIPL art. 31: a guardian consents to the handling of the child's information.
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    centre = relationship("Centre", foreign_keys=[centre_id])
+    district = relationship("District", foreign_keys=[district_id])
+
+    @property
+    def is_active(self):  # Flask-Login refuses inactive and deleted accounts
+        return self.active and self.deleted_at is None
+
+    @property
+    def login(self) -> str:
+        return self.email or self.phone or ""
+
+
+class ApiToken(db.Model):
+    """A bearer token; only its SHA-256 is stored, so a database leak leaks no tokens."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,55 @@
+from datetime import datetime
+from typing import Literal
+
+from pydantic import EmailStr, Field
+
+from ..api.schemas import Body, Out
+
+
+class RegisterIn(Body):
+    email: EmailStr = Field(max_length=254)
+    password: str = Field(min_length=8, max_length=128)
+    name: str = Field(min_length=1, max_length=80)
+    phone: str | None = Field(None, pattern=r"^1[3-9]\d{9}$")
+    # PIPL: a guardian consents to the handling of the child's data. API clients show the
+    # notice and send true; omitted means the client showed it (the contract predates it).
+    consent: bool = True
+
+
+class TokenIn(Body):
+    email: str = Field(min_length=1, max_length=254, description="Email or phone number")
+    password: str = Field(min_length=1, max_length=128)
+
+
+class UserOut(Out):
+    id: int
+    email: str | None
+    phone: str | None = None
+    name: str
+    role: Literal["parent", "staff", "regulator", "admin"]
+    centre_id: int | None = None
+    district_id: int | None = None
+    locale: str | None = None
+
+
+class TokenUser(Out):
+    id: int
+    role: Literal["parent", "staff", "regulator", "admin"]
+    name: str
+    centre_id: int | None
+
+
+class TokenOut(Out):
+    token: str
+    expires_at: datetime
+    user: TokenUser
+
+
+class UserCreateIn(Body):
+    email: EmailStr = Field(max_length=254)
+    password: str = Field(min_length=8, max_length=128)
+    name: str = Field(min_length=1, max_length=80)
+    role: Literal["parent", "staff", "regulator", "admin"]
+    centre_id: int | None = Field(None, ge=1)
+    district: str | None = Field(None, max_length=12)
+    city: str | None = Field(None, max_length=40)

@@ -1,0 +1,206 @@
+"""Accounts: sign-up, passwords, roles and API tokens.
+
+Passwords: Argon2id (argon2-cffi), the winner of the Password Hashing Competition and
+OWASP's first choice. Tokens: 256 random bits from `secrets`; only their SHA-256 is stored.
+"""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..audit.services import record
+from ..clock import now
+from ..errors import Conflict, Unauthorized, ValidationFailed
+from ..extensions import db
+from .models import ROLES, ApiToken, User
+
+CONSENT_VERSION = "2026-11"
+_hasher = PasswordHasher()
+# Verified against when the account does not exist, so timing does not reveal it.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(user: User | None, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH,
+                              password) and user is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_problems(password: str) -> list[str]:
+    problems = []
+    if len(password) < 8:
+        problems.append(_("密码至少 8 个字符"))
+    if len(password) > 128:
+        problems.append(_("密码最多 128 个字符"))
+    if password.isdigit() or password.isalpha():
+        problems.append(_("密码需同时包含字母和数字"))
+    return problems
+
+
+def normalise_email(email: str | None) -> str | None:
+    return email.strip().lower() if email and email.strip() else None
+
+
+def find_by_login(login: str) -> User | None:
+    login = (login or "").strip()
+    if not login:
+        return None
+    return db.session.scalar(select(User).where(
+        or_(func.lower(User.email) == login.lower(), User.phone == login),
+        User.deleted_at.is_(None)))
+
+
+def register_parent(*, name: str, password: str, email=None, phone=None, consent: bool,
+                    locale="zh_Hans_CN") -> User:
+    """Sign a parent up. PIPL art. 31: a guardian's consent is required for a child's data.
+
+    :raises ValidationFailed: bad password, missing consent, neither email nor phone.
+    :raises Conflict: the email or phone is taken.
+    """
+    email = normalise_email(email)
+    phone = (phone or "").strip() or None
+    errors = {}
+    if not email and not phone:
+        errors["email"] = [_("请填写邮箱或手机号")]
+    if problems := password_problems(password):
+        errors["password"] = problems
+    if not consent:
+        errors["consent"] = [_("需要您同意按《个人信息保护法》处理孩子的信息")]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    _ensure_free(email, phone)
+    user = User(name=name.strip(), email=email, phone=phone, role="parent",
+                password_hash=hash_password(password), consent_at=now(),
+                consent_version=CONSENT_VERSION, locale=locale)
+    db.session.add(user)
+    return _commit_new(user, "user.registered")
+
+
+def create_user(*, role: str, name: str, password: str, email=None, phone=None,
+                centre_id=None, district_id=None, city=None, actor=None) -> User:
+    """Make a staff, regulator or admin account (admins and the CLI only).
+
+    :raises ValidationFailed: unknown role, staff without a centre, weak password.
+    """
+    email = normalise_email(email)
+    errors = {}
+    if role not in ROLES:
+        errors["role"] = [_("未知角色")]
+    if role == "staff" and not centre_id:
+        errors["centre"] = [_("工作人员必须属于一个托育机构")]
+    if role != "staff" and centre_id:
+        errors["centre"] = [_("只有工作人员属于托育机构")]
+    if not email and not phone:
+        errors["email"] = [_("请填写邮箱或手机号")]
+    if problems := password_problems(password):
+        errors["password"] = problems
+    if errors:
+        raise ValidationFailed(errors=errors)
+    if centre_id:
+        from ..centres.models import Centre
+        if db.session.get(Centre, centre_id) is None:
+            raise ValidationFailed(errors={"centre": [_("托育机构不存在")]})
+    _ensure_free(email, phone)
+    user = User(name=name.strip(), email=email, phone=phone, role=role, centre_id=centre_id,
+                district_id=district_id, city=city, password_hash=hash_password(password))
+    db.session.add(user)
+    return _commit_new(user, "user.created", actor=actor)
+
+
+def _ensure_free(email, phone):
+    if email and db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise Conflict(_("该邮箱已注册"), errors={"email": [_("该邮箱已注册")]})
+    if phone and db.session.scalar(select(User.id).where(User.phone == phone)):
+        raise Conflict(_("该手机号已注册"), errors={"phone": [_("该手机号已注册")]})
+
+
+def _commit_new(user, action, actor=None):
+    try:
+        db.session.flush()
+        record(action, user, after={"role": user.role, "centre_id": user.centre_id},
+               actor=actor or user, centre_id=user.centre_id)
+        db.session.commit()
+    except IntegrityError:  # two sign-ups with the same email at once
+        db.session.rollback()
+        raise Conflict(_("该邮箱或手机号已注册"))
+    return user
+
+
+def authenticate(login: str, password: str) -> User | None:
+    user = find_by_login(login)
+    if check_password(user, password) and user.is_active:
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+            db.session.commit()
+        return user
+    return None
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """:raises ValidationFailed: wrong current password or a weak new one."""
+    if not check_password(user, current):
+        raise ValidationFailed(errors={"current_password": [_("当前密码不正确")]})
+    if problems := password_problems(new):
+        raise ValidationFailed(errors={"new_password": problems})
+    user.password_hash = hash_password(new)
+    # A changed password ends every API token issued before it.
+    for token in db.session.scalars(select(ApiToken).where(
+            ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
+        token.revoked_at = now()
+    record("user.password_changed", user, actor=user)
+    db.session.commit()
+
+
+def set_locale(user: User, locale: str) -> None:
+    if user.locale != locale:
+        user.locale = locale
+        db.session.commit()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(login: str, password: str) -> tuple[str, ApiToken]:
+    """:raises Unauthorized: wrong login or password (the same answer for both)."""
+    user = authenticate(login, password)
+    if user is None:
+        raise Unauthorized(_("邮箱或密码不正确"))
+    raw = secrets.token_urlsafe(32)
+    ttl = current_app.config["TUOWEI_TOKEN_TTL_SECONDS"]
+    token = ApiToken(user_id=user.id, token_hash=_digest(raw), created_at=now(),
+                     expires_at=now() + timedelta(seconds=ttl))
+    db.session.add(token)
+    record("token.issued", token, actor=user, after={"expires_at": token.expires_at})
+    db.session.commit()
+    return raw, token
+
+
+def user_for_token(raw: str) -> User | None:
+    if not raw or len(raw) > 200:
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    if token is None or token.revoked_at is not None or token.expires_at <= now():
+        return None
+    return token.user if token.user.is_active else None
+
+
+def revoke_token(raw: str, user: User) -> None:
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw),
+                                                     ApiToken.user_id == user.id))
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = now()
+        record("token.revoked", token, actor=user)
+        db.session.commit()

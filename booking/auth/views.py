@@ -1,0 +1,108 @@
+"""Sign-up, log in and out, change password, and the language switch."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..errors import BookingError
+from ..extensions import limiter
+from . import services
+from .forms import ChangePasswordForm, LoginForm, SignupForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit():
+    return current_app.config["TUOWEI_LOGIN_LIMIT"]
+
+
+def _safe_next(target):
+    """Only redirect back into this site (no open redirect)."""
+    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("public.home")
+
+
+def apply_errors(form, err: BookingError):
+    """Put a service's field errors onto the form, or flash its message."""
+    placed = False
+    for name, messages in (err.errors or {}).items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors) + [str(m) for m in messages]
+            placed = True
+    if not placed:
+        flash(err.message, "error")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.login.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("账号或密码不正确"))
+        else:
+            login_user(user, remember=form.remember.data)
+            session["lang"] = user.locale
+            flash(_("欢迎回来，%(name)s", name=user.name), "success")
+            return redirect(_safe_next(request.args.get("next")))
+    status = 422 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("您已退出登录"), "success")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def signup():
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_parent(
+                name=form.name.data, email=form.email.data, phone=form.phone.data,
+                password=form.password.data, consent=form.consent.data,
+                locale=session.get("lang", "zh_Hans_CN"))
+        except BookingError as err:
+            apply_errors(form, err)
+        else:
+            login_user(user)
+            flash(_("注册成功，欢迎使用托位"), "success")
+            return redirect(url_for("public.home"))
+    status = 422 if form.errors else 200
+    return render_template("auth/signup.html", form=form), status
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data,
+                                     form.new_password.data)
+        except BookingError as err:
+            apply_errors(form, err)
+        else:
+            flash(_("密码已修改"), "success")
+            return redirect(url_for("public.home"))
+    status = 422 if form.errors else 200
+    return render_template("auth/password.html", form=form), status
+
+
+@bp.post("/lang/<code>")
+def set_language(code):
+    """The language switch on every page; remembered in the session and the account."""
+    lang = "en" if code == "en" else "zh_Hans_CN"
+    session["lang"] = lang
+    if current_user.is_authenticated:
+        services.set_locale(current_user, lang)
+    return redirect(_safe_next(request.form.get("next")))

@@ -1,0 +1,125 @@
+"""Districts, centres (托育机构) and their classes (班级)."""
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import now
+from ..extensions import db
+from ..types import UTCDateTime, enum_check
+from .bands import AGE_BANDS, CENTRE_KINDS
+
+
+class CityPolicy(db.Model):
+    """Per-city settings that DOMAIN.md marks *default*: an admin changes them per city."""
+
+    __tablename__ = "city_policy"
+    __table_args__ = (
+        CheckConstraint("health_check_valid_days > 0", name="valid_days_positive"),
+        CheckConstraint("second_child_reduction_pct BETWEEN 0 AND 100", name="second_pct"),
+        CheckConstraint("third_child_reduction_pct BETWEEN 0 AND 100", name="third_pct"),
+        CheckConstraint("max_prepaid_months >= 0", name="prepaid_months"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city: Mapped[str] = mapped_column(String(40), unique=True)
+    city_en: Mapped[str | None] = mapped_column(String(60))
+    # 政府指导价: an affordable place's monthly fee cap, per age band, in fen.
+    cap_infant_fen: Mapped[int | None] = mapped_column(Integer)
+    cap_toddler_fen: Mapped[int | None] = mapped_column(Integer)
+    cap_preschool_fen: Mapped[int | None] = mapped_column(Integer)
+    cap_mixed_fen: Mapped[int | None] = mapped_column(Integer)
+    health_check_valid_days: Mapped[int] = mapped_column(Integer, default=90)
+    second_child_reduction_pct: Mapped[int] = mapped_column(Integer, default=0)
+    third_child_reduction_pct: Mapped[int] = mapped_column(Integer, default=0)
+    max_prepaid_months: Mapped[int] = mapped_column(Integer, default=3)
+    session_quota_per_year: Mapped[int] = mapped_column(Integer, default=12)
+    session_cancel_cutoff_hours: Mapped[int] = mapped_column(Integer, default=2)
+
+    def affordable_cap_fen(self, age_band: str) -> int | None:
+        return getattr(self, f"cap_{age_band}_fen")
+
+
+class District(db.Model):
+    __tablename__ = "district"
+    __table_args__ = (
+        CheckConstraint("population > 0", name="population_positive"),
+        CheckConstraint("target_per_1000 >= 0", name="target_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    name_en: Mapped[str | None] = mapped_column(String(80))
+    city: Mapped[str] = mapped_column(String(40), index=True)
+    city_en: Mapped[str | None] = mapped_column(String(60))
+    population: Mapped[int] = mapped_column(Integer)
+    population_year: Mapped[int | None] = mapped_column(Integer)
+    target_per_1000: Mapped[float] = mapped_column(Numeric(5, 2, asdecimal=False))
+
+    centres: Mapped[list["Centre"]] = relationship(back_populates="district")
+
+
+class Centre(db.Model):
+    """A childcare centre (托育机构). Bookable only while its filing is approved."""
+
+    __tablename__ = "centre"
+    __table_args__ = (
+        CheckConstraint(enum_check("kind", CENTRE_KINDS), name="kind"),
+        CheckConstraint("star_rating BETWEEN 0 AND 5", name="star_rating"),
+        CheckConstraint("indoor_area_m2 IS NULL OR indoor_area_m2 >= 0", name="indoor_area"),
+        CheckConstraint("outdoor_area_m2 IS NULL OR outdoor_area_m2 >= 0", name="outdoor_area"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stable key for seeds and imports; NULL for centres created through the UI/API.
+    seed_key: Mapped[str | None] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str | None] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(24))
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)
+    subdistrict: Mapped[str] = mapped_column(String(60))
+    address: Mapped[str] = mapped_column(String(200))
+    operator: Mapped[str | None] = mapped_column(String(160))
+    affordable: Mapped[bool] = mapped_column(Boolean, default=False)
+    star_rating: Mapped[int] = mapped_column(Integer, default=0)
+    opening_hours: Mapped[str | None] = mapped_column(String(40))
+    open_days: Mapped[str | None] = mapped_column(String(40))
+    indoor_area_m2: Mapped[int | None] = mapped_column(Integer)
+    outdoor_area_m2: Mapped[int | None] = mapped_column(Integer)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    complaints_channel: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    district: Mapped[District] = relationship(back_populates="centres")
+    groups: Mapped[list["Group"]] = relationship(back_populates="centre", order_by="Group.id")
+    filing: Mapped["Filing | None"] = relationship(back_populates="centre", uselist=False)  # noqa: F821
+
+
+class Group(db.Model):
+    """A class (班级) of children in one age band; size limited by 设置标准 art. 19."""
+
+    __tablename__ = "centre_group"
+    __table_args__ = (
+        CheckConstraint(enum_check("age_band", AGE_BANDS), name="age_band"),
+        # 设置标准 art. 19: at most 10 / 15 / 20 children, mixed classes 18.
+        CheckConstraint(
+            "max_size > 0 AND ("
+            "(age_band = 'infant' AND max_size <= 10) OR "
+            "(age_band = 'toddler' AND max_size <= 15) OR "
+            "(age_band = 'preschool' AND max_size <= 20) OR "
+            "(age_band = 'mixed' AND max_size <= 18))",
+            name="max_size",
+        ),
+        db.UniqueConstraint("centre_id", "name", name="uq_centre_group_centre_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    name_en: Mapped[str | None] = mapped_column(String(80))
+    age_band: Mapped[str] = mapped_column(String(12))
+    max_size: Mapped[int] = mapped_column(Integer)
+
+    centre: Mapped[Centre] = relationship(back_populates="groups")

@@ -1,0 +1,107 @@
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from ..api.schemas import Body, Out, PageQuery, Query
+
+Kind = Literal["public", "community_embedded", "employer", "kindergarten_class", "family",
+               "medical", "special_needs", "service_hub", "private"]
+Band = Literal["infant", "toddler", "preschool", "mixed"]
+Category = Literal["public", "affordable", "market"]
+CareType = Literal["full_day", "half_day"]
+
+
+class DistrictIn(Body):
+    code: str = Field(min_length=2, max_length=12, pattern=r"^[0-9A-Za-z-]+$")
+    name: str = Field(min_length=1, max_length=60)
+    city: str = Field(min_length=1, max_length=40)
+    population: int = Field(gt=0, le=100_000_000)
+    target_per_1000: float = Field(ge=0, le=100)
+    name_en: str | None = Field(None, max_length=80)
+    city_en: str | None = Field(None, max_length=60)
+    population_year: int | None = Field(None, ge=1950, le=2100)
+
+
+class DistrictOut(Out):
+    code: str
+    name: str
+    city: str
+    population: int
+    target_per_1000: float
+    name_en: str | None = None
+    city_en: str | None = None
+    population_year: int | None = None
+
+
+class CentreQuery(PageQuery):
+    district: str | None = Field(None, max_length=12)
+    city: str | None = Field(None, max_length=40)
+    subdistrict: str | None = Field(None, max_length=60)
+    age_band: Band | None = None
+    category: Category | None = None
+    care_type: CareType | None = None
+    kind: Kind | None = None
+    q: str | None = Field(None, max_length=100)
+    has_places: bool = False
+    affordable: bool | None = None
+
+
+class CentreIn(Body):
+    name: str = Field(min_length=1, max_length=120)
+    kind: Kind
+    district: str = Field(min_length=1, max_length=12, description="District code")
+    subdistrict: str = Field(min_length=1, max_length=60)
+    address: str = Field(min_length=1, max_length=200)
+    affordable: bool = False
+    name_en: str | None = Field(None, max_length=160)
+    operator: str | None = Field(None, max_length=160)
+    star_rating: int = Field(0, ge=0, le=5)
+    opening_hours: str | None = Field(None, max_length=40)
+    open_days: str | None = Field(None, max_length=40)
+    indoor_area_m2: int | None = Field(None, ge=0, le=1_000_000)
+    outdoor_area_m2: int | None = Field(None, ge=0, le=1_000_000)
+    phone: str | None = Field(None, max_length=40)
+    complaints_channel: str | None = Field(None, max_length=200)
+
+
+class CentreOut(Out):
+    id: int
+    name: str
+    name_en: str | None = None
+    kind: Kind
+    district: str
+    subdistrict: str
+    address: str
+    affordable: bool
+    star_rating: int
+    filing_status: str | None
+    places_available: int
+
+
+class CentreDetail(CentreOut):
+    operator: str | None = None
+    opening_hours: str | None = None
+    open_days: str | None = None
+    phone: str | None = None
+    disclosure: dict
+
+
+class CentrePage(Out):
+    items: list[CentreOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class SlotOut(Out):
+    id: int
+    centre_id: int
+    group_id: int | None = None
+    age_band: Band
+    care_type: CareType
+    category: Category
+    capacity: int
+    available: int
+    monthly_fee_fen: int
+    starts_on: date

@@ -1,0 +1,242 @@
+"""Districts and centres: search, the disclosure block (信息公示), creating them."""
+from dataclasses import dataclass
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..audit.services import record
+from ..clock import now as clock_now
+from ..clock import today
+from ..errors import Conflict, ValidationFailed
+from ..extensions import db
+from ..regulator.models import Filing, Inspection
+from ..rosters.models import CARER_ROLES, StaffMember
+from ..slots.models import Slot
+from ..slots.queries import available_expr, taken_subquery
+from .bands import AGE_BANDS
+from .models import Centre, CityPolicy, District
+
+PUBLIC_STATUSES = ("approved",)
+
+
+@dataclass
+class SearchFilters:
+    district: str | None = None      # district code
+    city: str | None = None
+    subdistrict: str | None = None
+    age_band: str | None = None
+    category: str | None = None
+    care_type: str | None = None
+    kind: str | None = None
+    q: str | None = None
+    has_places: bool = False
+    affordable: bool | None = None
+
+
+def search_centres(f: SearchFilters, page=1, per_page=20, now=None):
+    """Approved centres matching the filters, with the places they have left that fit them.
+
+    Returns (rows, total) where rows are (Centre, filing_status, places_available).
+    """
+    now = now or clock_now()
+    taken = taken_subquery(now)
+    slot_filter = [Slot.centre_id == Centre.id]
+    if f.age_band:
+        slot_filter.append(Slot.age_band == f.age_band)
+    if f.category:
+        slot_filter.append(Slot.category == f.category)
+    if f.care_type:
+        slot_filter.append(Slot.care_type == f.care_type)
+    places = (select(func.coalesce(func.sum(_nonneg(available_expr(taken))), 0))
+              .select_from(Slot).outerjoin(taken, taken.c.slot_id == Slot.id)
+              .where(*slot_filter).correlate(Centre).scalar_subquery())
+    stmt = (select(Centre, Filing.status, places.label("places"))
+            .join(Filing, Filing.centre_id == Centre.id)
+            .join(District, District.id == Centre.district_id)
+            .where(Filing.status.in_(PUBLIC_STATUSES)))
+    if f.district:
+        stmt = stmt.where(District.code == f.district)
+    if f.city:
+        stmt = stmt.where(District.city == f.city)
+    if f.subdistrict:
+        stmt = stmt.where(Centre.subdistrict == f.subdistrict)
+    if f.kind:
+        stmt = stmt.where(Centre.kind == f.kind)
+    if f.affordable is not None:
+        stmt = stmt.where(Centre.affordable.is_(f.affordable))
+    if f.age_band or f.category or f.care_type:
+        stmt = stmt.where(exists(select(Slot.id).where(*slot_filter)))
+    if f.q:
+        like = f"%{_escape_like(f.q)}%"
+        stmt = stmt.where(or_(Centre.name.ilike(like, escape="\\"),
+                              Centre.name_en.ilike(like, escape="\\"),
+                              Centre.address.ilike(like, escape="\\"),
+                              Centre.subdistrict.ilike(like, escape="\\"),
+                              District.name.ilike(like, escape="\\")))
+    if f.has_places:
+        stmt = stmt.where(places > 0)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.execute(stmt.order_by(Centre.star_rating.desc(), Centre.id)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total
+
+
+def _nonneg(expr):
+    from sqlalchemy import case
+    return case((expr > 0, expr), else_=0)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_districts(city=None):
+    stmt = select(District).order_by(District.city, District.code)
+    if city:
+        stmt = stmt.where(District.city == city)
+    return db.session.scalars(stmt).all()
+
+
+def list_cities():
+    return db.session.execute(select(District.city, func.min(District.city_en))
+                              .group_by(District.city).order_by(District.city)).all()
+
+
+def subdistricts(district_code=None):
+    stmt = select(Centre.subdistrict).distinct().order_by(Centre.subdistrict)
+    if district_code:
+        stmt = stmt.join(District).where(District.code == district_code)
+    return db.session.scalars(stmt).all()
+
+
+def policy_for(city: str) -> CityPolicy | None:
+    return db.session.scalar(select(CityPolicy).where(CityPolicy.city == city))
+
+
+def disclosure(centre: Centre, now=None) -> dict:
+    """信息公示 (管理规范 art. 15, 40): every item computed from live data, never typed twice."""
+    from ..slots.queries import availability_map
+
+    now = now or clock_now()
+    slots = db.session.scalars(select(Slot).where(Slot.centre_id == centre.id)
+                               .order_by(Slot.age_band, Slot.category, Slot.id)).all()
+    avail = availability_map([s.id for s in slots], now)
+    places: dict[str, dict[str, int]] = {}
+    fees: dict[str, dict] = {}
+    for s in slots:
+        places.setdefault(s.age_band, {}).setdefault(s.category, 0)
+        places[s.age_band][s.category] += s.capacity
+        fee = fees.setdefault(s.care_type, {"min_fen": s.monthly_fee_fen,
+                                            "max_fen": s.monthly_fee_fen})
+        fee["min_fen"] = min(fee["min_fen"], s.monthly_fee_fen)
+        fee["max_fen"] = max(fee["max_fen"], s.monthly_fee_fen)
+    staff = db.session.scalars(select(StaffMember).where(
+        StaffMember.centre_id == centre.id, StaffMember.active.is_(True))).all()
+    by_role: dict[str, int] = {}
+    by_level: dict[str, int] = {}
+    for m in staff:
+        by_role[m.role] = by_role.get(m.role, 0) + 1
+        if m.role in CARER_ROLES and m.qualification_level:
+            key = str(m.qualification_level)
+            by_level[key] = by_level.get(key, 0) + 1
+    day = today()
+    valid_health = sum(1 for m in staff if m.health_cert_expires_on and m.health_cert_expires_on >= day)
+    inspection = db.session.scalar(select(Inspection).where(Inspection.centre_id == centre.id)
+                                   .order_by(Inspection.inspected_on.desc()).limit(1))
+    policy = policy_for(centre.district.city)
+    caps = ({band: policy.affordable_cap_fen(band) for band in AGE_BANDS}
+            if policy and centre.affordable else None)
+    filing = centre.filing
+    return {
+        "name": centre.name,
+        "kind": centre.kind,
+        "operator": centre.operator,
+        "address": centre.address,
+        "district": centre.district.code,
+        "district_name": centre.district.name,
+        "subdistrict": centre.subdistrict,
+        "filing_number": filing.filing_number if filing else None,
+        "filing_status": filing.status if filing else None,
+        "affordable": centre.affordable,
+        "star_rating": centre.star_rating,
+        "opening_hours": centre.opening_hours,
+        "open_days": centre.open_days,
+        "age_bands": sorted(places),
+        "places_by_band_and_category": places,
+        "places_total": sum(s.capacity for s in slots),
+        "places_available": sum(avail.values()),
+        "fees_by_care_type": fees,
+        "affordable_cap_fen": caps,
+        "staff_total": len(staff),
+        "staff_by_role": by_role,
+        "carers_by_qualification_level": by_level,
+        "staff_health_certificates_valid_share": round(valid_health / len(staff), 3) if staff else None,
+        "latest_inspection": ({"inspected_on": inspection.inspected_on.isoformat(),
+                               "grade": inspection.grade, "score": inspection.score}
+                              if inspection else None),
+        "complaints_channel": centre.complaints_channel,
+        "as_of": now.isoformat(),
+    }
+
+
+def create_district(*, code, name, city, population, target_per_1000, name_en=None,
+                    city_en=None, population_year=None, actor=None) -> District:
+    """:raises ValidationFailed: bad figures. :raises Conflict: the code exists."""
+    errors = {}
+    if population <= 0:
+        errors["population"] = [_("人口必须大于 0")]
+    if target_per_1000 < 0 or target_per_1000 > 100:
+        errors["target_per_1000"] = [_("每千人托位目标应在 0 到 100 之间")]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    if db.session.scalar(select(District.id).where(District.code == code)):
+        raise Conflict(_("区县代码 %(code)s 已存在", code=code), errors={"code": [_("已存在")]})
+    district = District(code=code, name=name, city=city, population=population,
+                        target_per_1000=target_per_1000, name_en=name_en, city_en=city_en,
+                        population_year=population_year)
+    db.session.add(district)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_("区县代码 %(code)s 已存在", code=code))
+    record("district.created", district, actor=actor,
+           after={"code": code, "name": name, "city": city, "population": population})
+    db.session.commit()
+    return district
+
+
+def next_filing_number(district: District) -> str:
+    count = db.session.scalar(select(func.count(Filing.id)).join(Centre).where(
+        Centre.district_id == district.id, Filing.filing_number.is_not(None))) or 0
+    return f"{district.code}-{today().year}-{count + 1:04d}"
+
+
+def create_centre(*, district_code: str, actor=None, approved=True, filing_number=None,
+                  seed_key=None, **fields) -> Centre:
+    """A centre entered by the authority itself starts with its filing approved (API.md),
+    so it is bookable at once; a centre signing up on its own starts as a draft filing.
+
+    :raises ValidationFailed: unknown district, bad values.
+    """
+    district = db.session.scalar(select(District).where(District.code == district_code))
+    if district is None:
+        raise ValidationFailed(errors={"district": [_("区县代码不存在")]})
+    rating = fields.get("star_rating") or 0
+    if not 0 <= rating <= 5:
+        raise ValidationFailed(errors={"star_rating": [_("星级应在 0 到 5 之间")]})
+    centre = Centre(district=district, seed_key=seed_key, **fields)
+    db.session.add(centre)
+    db.session.flush()
+    status = "approved" if approved else "draft"
+    filing = Filing(centre_id=centre.id, status=status,
+                    filing_number=(filing_number or next_filing_number(district)) if approved else None,
+                    submitted_at=clock_now() if approved else None,
+                    decided_at=clock_now() if approved else None,
+                    decided_by=actor.id if actor and approved else None)
+    db.session.add(filing)
+    record("centre.created", centre, actor=actor, centre_id=centre.id,
+           after={"name": centre.name, "kind": centre.kind, "district": district.code,
+                  "filing_status": status})
+    db.session.commit()
+    return centre

@@ -1,0 +1,58 @@
+"""Public pages: centre search, a centre's page with its disclosure, the districts list."""
+from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..slots.models import Slot
+from ..slots.queries import availability_map
+from . import services
+from .bands import AGE_BANDS, CARE_TYPES, CENTRE_KINDS, PLACE_CATEGORIES
+from .forms import SearchForm
+from .models import Centre
+
+bp = Blueprint("centres", __name__)
+PER_PAGE = 20
+
+
+@bp.get("/centres")
+def search():
+    form = SearchForm(request.args)
+    districts = services.list_districts()
+    form.city.choices = [("", _("全部城市"))] + [(c, c) for c, _en in services.list_cities()]
+    form.district.choices = [("", _("全部区县"))] + [(d.code, f"{d.city} · {d.name}")
+                                                  for d in districts]
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    rows, total, status = [], 0, 200
+    if form.validate():
+        filters = services.SearchFilters(
+            q=form.q.data or None, city=form.city.data or None,
+            district=form.district.data or None, subdistrict=form.subdistrict.data or None,
+            age_band=form.age_band.data or None, category=form.category.data or None,
+            care_type=form.care_type.data or None, kind=form.kind.data or None,
+            has_places=bool(form.has_places.data))
+        rows, total = services.search_centres(filters, page, PER_PAGE)
+    else:
+        status = 422
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    return render_template("centres/search.html", form=form, rows=rows, total=total, page=page,
+                           pages=pages, kinds=CENTRE_KINDS), status
+
+
+@bp.get("/centres/<int:centre_id>")
+def centre(centre_id):
+    centre = db.session.get(Centre, centre_id)
+    if centre is None or centre.filing is None or centre.filing.status in ("draft", "submitted", "returned"):
+        abort(404)
+    slots = db.session.scalars(db.select(Slot).where(Slot.centre_id == centre.id)
+                               .order_by(Slot.starts_on, Slot.age_band, Slot.id)).all()
+    avail = availability_map([s.id for s in slots])
+    return render_template("centres/centre.html", centre=centre,
+                           disclosure=services.disclosure(centre), slots=slots, avail=avail,
+                           bands=AGE_BANDS, kinds=CENTRE_KINDS, categories=PLACE_CATEGORIES,
+                           care_types=CARE_TYPES)
+
+
+@bp.get("/districts")
+def districts():
+    return render_template("centres/districts.html", districts=services.list_districts())

@@ -1,0 +1,51 @@
+"""The `flask --app wsgi ...` commands: seed, users."""
+import click
+from flask.cli import AppGroup
+
+users = AppGroup("users", help="Manage accounts.")
+
+
+@users.command("create")
+@click.option("--role", type=click.Choice(["parent", "staff", "regulator", "admin"]), required=True)
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--name", default=None, help="Display name (defaults to the email's user part).")
+@click.option("--centre", "centre_id", type=int, default=None, help="Staff: the centre's id.")
+@click.option("--district", default=None, help="Regulator: the district code.")
+@click.option("--city", default=None, help="Regulator: the city.")
+def create_user(role, email, password, name, centre_id, district, city):
+    """Create a staff, regulator, admin (or parent) account."""
+    from sqlalchemy import select
+
+    from .auth import services
+    from .centres.models import District
+    from .errors import BookingError
+    from .extensions import db
+
+    district_id = None
+    if district:
+        district_id = db.session.scalar(select(District.id).where(District.code == district))
+        if district_id is None:
+            raise click.ClickException(f"no district with code {district}")
+    try:
+        user = services.create_user(role=role, email=email, password=password,
+                                    name=name or email.split("@")[0], centre_id=centre_id,
+                                    district_id=district_id, city=city)
+    except BookingError as err:
+        details = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in (err.errors or {}).items())
+        raise click.ClickException(f"{err.message}{' — ' + details if details else ''}")
+    click.echo(f"created {user.role} #{user.id} {user.email}")
+
+
+@click.command("seed")
+@click.option("--quiet", is_flag=True)
+def seed(quiet):
+    """Load the demo and reference data in seeds/ (safe to run again)."""
+    from .seeding import load_all
+
+    load_all(echo=(lambda *_a, **_k: None) if quiet else click.echo)
+
+
+def init_app(app):
+    app.cli.add_command(users)
+    app.cli.add_command(seed)

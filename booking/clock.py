@@ -1,0 +1,44 @@
+"""The one place the application reads the time.
+
+Everything is aware and UTC inside; pages show Asia/Shanghai. Tests move the clock with
+`clock.set(...)` / `clock.advance(...)` instead of sleeping.
+"""
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+_frozen: datetime | None = None
+_offset = timedelta(0)
+
+
+def now() -> datetime:
+    if _frozen is not None:
+        return _frozen
+    return datetime.now(timezone.utc) + _offset
+
+
+def today() -> date:
+    """Today's date where the centres are (China has one time zone)."""
+    return now().astimezone(LOCAL).date()
+
+
+def set(moment: datetime | None) -> None:  # noqa: A001 - reads well as clock.set()
+    """Freeze the clock at `moment` (aware), or unfreeze with None."""
+    global _frozen, _offset
+    if moment is not None and moment.tzinfo is None:
+        raise ValueError("clock.set needs an aware datetime")
+    _frozen = moment.astimezone(timezone.utc) if moment else None
+    _offset = timedelta(0)
+
+
+def advance(delta: timedelta) -> None:
+    """Move the clock forward (frozen or running)."""
+    global _frozen, _offset
+    if _frozen is not None:
+        _frozen = _frozen + delta
+    else:
+        _offset += delta
+
+
+def reset() -> None:
+    set(None)

@@ -1,0 +1,67 @@
+"""Every setting comes from the environment (12-factor); defaults suit `make demo`."""
+import os
+from pathlib import Path
+
+INSTANCE = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _int(name, default):
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _database_url():
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{INSTANCE / 'tuowei.sqlite'}"
+    # Heroku-style URLs name the old driver; psycopg 3 is the one we install.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    def __init__(self):
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-change-me"
+        self.SQLALCHEMY_DATABASE_URI = _database_url()
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_ENABLED = os.environ.get("TUOWEI_RATELIMIT", "1") != "0"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.TUOWEI_LOGIN_LIMIT = os.environ.get("TUOWEI_LOGIN_LIMIT", "10 per minute")
+        self.TUOWEI_HOLD_TTL_SECONDS = _int("TUOWEI_HOLD_TTL_SECONDS", 172800)
+        self.TUOWEI_OFFER_TTL_SECONDS = _int("TUOWEI_OFFER_TTL_SECONDS", 86400)
+        self.TUOWEI_SWEEP_SECONDS = _int("TUOWEI_SWEEP_SECONDS", 60)
+        self.TUOWEI_TOKEN_TTL_SECONDS = _int("TUOWEI_TOKEN_TTL_SECONDS", 30 * 86400)
+        # Key for the encrypted ID numbers (PIPL); derived from SECRET_KEY when unset.
+        self.TUOWEI_FIELD_KEY = os.environ.get("TUOWEI_FIELD_KEY") or None
+        self.TUOWEI_TIMEZONE = os.environ.get("TUOWEI_TIMEZONE", "Asia/Shanghai")
+        self.SMTP_HOST = os.environ.get("SMTP_HOST") or None
+        self.SMTP_PORT = _int("SMTP_PORT", 25)
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@tuowei.example")
+        self.BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+        self.BABEL_DEFAULT_TIMEZONE = self.TUOWEI_TIMEZONE
+        self.LANGUAGES = ["zh_Hans_CN", "en"]
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = os.environ.get("TUOWEI_SECURE_COOKIES") == "1"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.MAX_CONTENT_LENGTH = _int("TUOWEI_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+        if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            INSTANCE.mkdir(exist_ok=True)
+            # The sqlite3 driver waits on a locked database for `timeout` seconds.
+            self.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30}}
+
+
+class TestConfig(Config):
+    def __init__(self):
+        super().__init__()
+        self.TESTING = True
+        self.SECRET_KEY = "test-secret"
+        self.WTF_CSRF_ENABLED = False
+        self.RATELIMIT_ENABLED = False
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or self.SQLALCHEMY_DATABASE_URI

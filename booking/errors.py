@@ -1,0 +1,133 @@
+"""The domain's errors and how each surface shows them.
+
+Services raise these with a message a person can act on; the API turns them into RFC 9457
+problem documents, the web into flashed messages or form errors. One slug per kind of
+failure, fixed by API.md.
+"""
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+PROBLEM_BASE = "https://tuowei.example/problems/"
+
+
+class BookingError(Exception):
+    """Base of every rule a request can break; `status` and `slug` say how the API answers."""
+
+    status = 409
+    slug = "conflict"
+    title = _l("请求与当前状态冲突")
+
+    def __init__(self, detail=None, *, errors=None, extra=None):
+        super().__init__(str(detail or self.title))
+        self.detail = detail
+        self.errors = errors
+        self.extra = extra or {}
+
+    @property
+    def message(self) -> str:
+        return str(self.detail or self.title)
+
+
+class ValidationFailed(BookingError):
+    status, slug, title = 422, "validation", _l("提交的信息有误")
+
+
+class BadRequest(BookingError):
+    status, slug, title = 400, "validation", _l("请求格式不正确")
+
+
+class Unauthorized(BookingError):
+    status, slug, title = 401, "unauthorized", _l("请先登录")
+
+
+class Forbidden(BookingError):
+    status, slug, title = 403, "forbidden", _l("您没有权限执行此操作")
+
+
+class NotFound(BookingError):
+    status, slug, title = 404, "not-found", _l("找不到该记录")
+
+
+class Conflict(BookingError):
+    status, slug, title = 409, "conflict", _l("请求与当前状态冲突")
+
+
+class SlotFull(BookingError):
+    status, slug, title = 409, "slot-full", _l("该托位已满，可以加入候补名单")
+
+
+class AlreadyReserved(BookingError):
+    status, slug, title = 409, "already-reserved", _l("孩子已预约或已在读该托位")
+
+
+class HealthCheckRequired(BookingError):
+    status, slug, title = 409, "health-check-required", _l("孩子需要一份已核验且合格、在入托日期仍有效的入托体检")
+
+
+class AgeOutOfBand(BookingError):
+    status, slug, title = 422, "age-out-of-band", _l("孩子在入托日期的月龄不在该班型范围内")
+
+
+class RateLimited(BookingError):
+    status, slug, title = 429, "rate-limited", _l("请求过于频繁，请稍后再试")
+
+
+def problem(status: int, slug: str, title, detail=None, errors=None, **extra):
+    body = {"type": PROBLEM_BASE + slug, "title": str(title), "status": status,
+            "detail": str(detail if detail is not None else title)}
+    if errors:
+        body["errors"] = {k: [str(m) for m in v] for k, v in errors.items()}
+    body.update(extra)
+    resp = jsonify(body)
+    resp.status_code = status
+    resp.content_type = "application/problem+json"
+    return resp
+
+
+def problem_from(err: BookingError):
+    return problem(err.status, err.slug, err.title, err.message, err.errors, **err.extra)
+
+
+_HTTP_SLUGS = {400: "validation", 401: "unauthorized", 403: "forbidden", 404: "not-found",
+               405: "method-not-allowed", 409: "conflict", 413: "too-large",
+               415: "unsupported-media-type", 422: "validation", 429: "rate-limited"}
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_error_handlers(app):
+    from .extensions import db
+
+    @app.errorhandler(BookingError)
+    def _booking_error(err):
+        db.session.rollback()
+        if _is_api():
+            return problem_from(err)
+        return render_template("error.html", status=err.status, message=err.message), err.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err):
+        status = err.code or 500
+        if status == 429:
+            title = _("请求过于频繁，请稍后再试")
+        else:
+            title = err.name
+        if _is_api():
+            resp = problem(status, _HTTP_SLUGS.get(status, "error"), title,
+                           err.description if status != 429 else title)
+            if status == 405 and err.valid_methods:
+                resp.headers["Allow"] = ", ".join(err.valid_methods)
+            return resp
+        return render_template("error.html", status=status, message=title), status
+
+    @app.errorhandler(Exception)
+    def _unexpected(err):  # last line of defence: log it, roll back, answer in shape
+        app.logger.exception("unhandled error")
+        db.session.rollback()
+        if _is_api():
+            return problem(500, "internal", _("服务器出错了，请稍后再试"))
+        return render_template("error.html", status=500, message=_("服务器出错了，请稍后再试")), 500

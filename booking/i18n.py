@@ -1,0 +1,54 @@
+"""Language choice and the display filters every template uses."""
+from flask import request, session
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+SUPPORTED = ("zh_Hans_CN", "en")
+
+
+def select_locale():
+    """Session choice, then the account's, then the browser's; Chinese by default.
+
+    Babel normalises zh_CN to zh_Hans_CN, so any `zh*` browser language maps to it here.
+    """
+    lang = request.args.get("lang")
+    if lang in ("en", "zh", "zh_Hans_CN"):
+        return "en" if lang == "en" else "zh_Hans_CN"
+    if session.get("lang") in SUPPORTED:
+        return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.locale in SUPPORTED:
+        return current_user.locale
+    best = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en"])
+    if best and best.startswith("en"):
+        return "en"
+    return "zh_Hans_CN"
+
+
+def is_english() -> bool:
+    return str(get_locale()).startswith("en")
+
+
+def yuan(fen) -> str:
+    if fen is None:
+        return "—"
+    return f"¥{fen / 100:,.0f}" if fen % 100 == 0 else f"¥{fen / 100:,.2f}"
+
+
+def local_dt(value, fmt="yyyy-MM-dd HH:mm") -> str:
+    if value is None:
+        return "—"
+    return format_datetime(value, fmt)
+
+
+def name_of(obj) -> str:
+    """The English name where one exists and the reader reads English."""
+    if is_english() and getattr(obj, "name_en", None):
+        return obj.name_en
+    return obj.name
+
+
+def init_app(app):
+    app.jinja_env.filters["yuan"] = yuan
+    app.jinja_env.filters["local_dt"] = local_dt
+    app.jinja_env.filters["name_of"] = name_of
+    app.jinja_env.globals["is_english"] = is_english

@@ -1,0 +1,12 @@
+"""Imports every area's models so Alembic and the app see the whole schema."""
+from .api.models import IdempotencyRecord  # noqa: F401
+from .audit.models import AuditEvent, Notification  # noqa: F401
+from .auth.models import ApiToken, User  # noqa: F401
+from .centres.models import Centre, CityPolicy, District, Group  # noqa: F401
+from .children.models import Child, Guardianship  # noqa: F401
+from .health.models import Attendance, HealthCheck  # noqa: F401
+from .regulator.models import Filing, Inspection  # noqa: F401
+from .reservations.models import Reservation  # noqa: F401
+from .rosters.models import Shift, StaffMember  # noqa: F401
+from .slots.models import Slot  # noqa: F401
+from .waitlists.models import LotteryDraw, PriorityTier, WaitlistEntry  # noqa: F401

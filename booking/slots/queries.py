@@ -1,0 +1,54 @@
+"""How many places a slot has left.
+
+available = capacity − live holds − enrolments, where a hold is live only while
+`expires_at > now`: a lapsed hold stops counting the moment it lapses, whether or not the
+release job has run (DESIGN.md rule 4; pretix counts only unexpired carts).
+"""
+from sqlalchemy import and_, case, func, or_, select
+
+from ..clock import now as clock_now
+from ..extensions import db
+from ..reservations.models import Reservation
+from .models import Slot
+
+
+def live_condition(now):
+    return or_(Reservation.status == "enrolled",
+               and_(Reservation.status == "held", Reservation.expires_at > now))
+
+
+def taken_subquery(now):
+    """(slot_id, taken) for every slot with live reservations."""
+    return (select(Reservation.slot_id, func.count(Reservation.id).label("taken"))
+            .where(live_condition(now))
+            .group_by(Reservation.slot_id)
+            .subquery())
+
+
+def available_expr(taken):
+    return Slot.capacity - func.coalesce(taken.c.taken, 0)
+
+
+def taken_count(slot_id: int, now=None) -> int:
+    now = now or clock_now()
+    return db.session.scalar(select(func.count(Reservation.id)).where(
+        Reservation.slot_id == slot_id, live_condition(now))) or 0
+
+
+def availability(slot: Slot, now=None) -> int:
+    return max(slot.capacity - taken_count(slot.id, now), 0)
+
+
+def availability_map(slot_ids, now=None) -> dict[int, int]:
+    """{slot_id: places left} for many slots in one query."""
+    if not slot_ids:
+        return {}
+    now = now or clock_now()
+    taken = taken_subquery(now)
+    rows = db.session.execute(
+        select(Slot.id, available_expr(taken))
+        .outerjoin(taken, taken.c.slot_id == Slot.id)
+        .where(Slot.id.in_(list(slot_ids)))).all()
+    return {sid: max(avail, 0) for sid, avail in rows}
+
+
