@@ -26,7 +26,6 @@ class Config:
     def __init__(self):
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-change-me"
         self.SQLALCHEMY_DATABASE_URI = _database_url()
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_ENABLED = os.environ.get("TUOWEI_RATELIMIT", "1") != "0"
@@ -51,10 +50,14 @@ class Config:
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.WTF_CSRF_TIME_LIMIT = None
         self.MAX_CONTENT_LENGTH = _int("TUOWEI_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
-        if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
-            INSTANCE.mkdir(exist_ok=True)
-            # The sqlite3 driver waits on a locked database for `timeout` seconds.
-            self.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30}}
+
+
+def engine_options(uri: str) -> dict:
+    if uri.startswith("sqlite"):
+        INSTANCE.mkdir(exist_ok=True)
+        # The sqlite3 driver waits on a locked database for `timeout` seconds.
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
 
 
 class TestConfig(Config):

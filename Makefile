@@ -1,0 +1,50 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard booking/translations/*/LC_MESSAGES/messages.po))
+export FLASK_APP := wsgi
+
+.PHONY: demo test serve install migrate seed translations extract-messages e2e bench clean
+
+demo: install migrate seed serve          ## venv, install, migrate, seed, serve on :5000
+
+test: install                              ## the whole suite (DATABASE_URL=postgresql+psycopg://... for PostgreSQL)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(STAMP) translations
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
+	touch $(STAMP)
+
+translations: $(CATALOGS)                  ## compile the message catalogs
+
+booking/translations/%/LC_MESSAGES/messages.mo: booking/translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile -q -d booking/translations -l $* -i $< -o $@
+
+extract-messages: $(STAMP)                 ## refresh the catalogs from the code and templates
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o booking/translations/messages.pot .
+	$(BIN)/pybabel update -i booking/translations/messages.pot -d booking/translations
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+seed: install
+	$(BIN)/flask seed
+
+serve:
+	@echo "Tuowei on http://127.0.0.1:5000  (Ctrl-C stops it)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+e2e: install                               ## browser journeys only
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) instance *.egg-info .pytest_cache

@@ -1,0 +1,83 @@
+"""Fixtures: an app on SQLite (default) or PostgreSQL (TEST_DATABASE_URL or a postgresql
+DATABASE_URL), its schema made by the migrations, each test on an empty database."""
+import os
+import shutil
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import text
+
+from booking import clock, create_app
+from booking.config import TestConfig
+from booking.extensions import db as _db
+
+_PG_URL = os.environ.get("TEST_DATABASE_URL") or (
+    os.environ.get("DATABASE_URL") if (os.environ.get("DATABASE_URL") or "").startswith("postgres") else None)
+if _PG_URL and _PG_URL.startswith("postgresql://"):
+    _PG_URL = "postgresql+psycopg://" + _PG_URL[len("postgresql://"):]
+
+IS_PG = bool(_PG_URL)
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
+
+
+def migrate_to(url):
+    """Build the schema the only way it is built anywhere: `flask db upgrade`."""
+    from flask_migrate import upgrade
+
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if IS_PG:
+        migrate_to(_PG_URL)
+        return _PG_URL
+    template = tmp_path_factory.mktemp("db") / "template.sqlite"
+    migrate_to(f"sqlite:///{template}")
+    return template
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    if IS_PG:
+        url = database_url
+    else:
+        path = tmp_path / "test.sqlite"
+        shutil.copy(database_url, path)
+        url = f"sqlite:///{path}"
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url,
+                     TUOWEI_UPLOAD_DIR=str(tmp_path / "uploads"))
+    clock.set(NOW)
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        if IS_PG:
+            tables = ", ".join(t.name for t in _db.metadata.sorted_tables)
+            with _db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        _db.engine.dispose()
+    clock.reset()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def pg_only():
+    if not IS_PG:
+        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL)")

@@ -1,0 +1,85 @@
+"""Worlds for tests, built through the services (so the rules apply to test data too)."""
+from datetime import date
+from itertools import count
+
+from booking.auth import services as auth
+from booking.centres import services as centres
+from booking.centres.models import CityPolicy, District, Group
+from booking.children.models import Child, Guardianship
+from booking.extensions import db
+from booking.slots import services as slots
+
+_seq = count(1)
+PASSWORD = "Passw0rd-test"
+
+
+def district(code=None, city="西安", population=1_000_000, target=4.8, name=None):
+    n = next(_seq)
+    return centres.create_district(code=code or f"61{n:04d}", name=name or f"测试区{n}",
+                                   city=city, population=population, target_per_1000=target,
+                                   name_en=f"Test District {n}")
+
+
+def policy(city="西安", **caps):
+    p = CityPolicy(city=city, cap_infant_fen=caps.get("infant", 200000),
+                   cap_toddler_fen=caps.get("toddler", 180000),
+                   cap_preschool_fen=caps.get("preschool", 160000),
+                   cap_mixed_fen=caps.get("mixed", 170000), health_check_valid_days=90)
+    db.session.add(p)
+    db.session.commit()
+    return p
+
+
+def centre(d=None, *, name=None, kind="public", approved=True, **fields):
+    d = d or district()
+    n = next(_seq)
+    fields.setdefault("subdistrict", "测试街道")
+    fields.setdefault("address", f"测试路{n}号")
+    return centres.create_centre(district_code=d.code, name=name or f"测试托育中心{n}",
+                                 kind=kind, approved=approved, **fields)
+
+
+def group(c, band="toddler", max_size=None, name=None):
+    from booking.centres.bands import AGE_BANDS
+    g = Group(centre_id=c.id, name=name or f"{band}-{next(_seq)}", age_band=band,
+              max_size=max_size or AGE_BANDS[band].max_class_size)
+    db.session.add(g)
+    db.session.commit()
+    return g
+
+
+def slot(c=None, *, band="toddler", capacity=5, category="public", care_type="full_day",
+         fee=100000, starts_on=date(2027, 3, 1), group_id=None):
+    c = c or centre()
+    return slots.create_slot(centre=c, age_band=band, care_type=care_type, category=category,
+                             capacity=capacity, monthly_fee_fen=fee, starts_on=starts_on,
+                             group_id=group_id)
+
+
+def user(role="parent", *, email=None, centre_id=None, password=PASSWORD, name=None, **kw):
+    n = next(_seq)
+    email = email or f"{role}{n}@example.com"
+    if role == "parent":
+        return auth.register_parent(name=name or f"家长{n}", email=email, password=password,
+                                    consent=True)
+    return auth.create_user(role=role, name=name or f"{role}{n}", email=email,
+                            password=password, centre_id=centre_id, **kw)
+
+
+def child(parent, *, name=None, birth_date=date(2025, 9, 1)):
+    c = Child(name=name or f"宝宝{next(_seq)}", birth_date=birth_date)
+    db.session.add(c)
+    db.session.flush()
+    db.session.add(Guardianship(child_id=c.id, user_id=parent.id, relation="mother", position=1))
+    db.session.commit()
+    return c
+
+
+def token(client, u, password=PASSWORD):
+    resp = client.post("/api/v1/auth/token", json={"email": u.email, "password": password})
+    assert resp.status_code == 200, resp.get_json()
+    return resp.get_json()["token"]
+
+
+def bearer(client, u):
+    return {"Authorization": f"Bearer {token(client, u)}"}
