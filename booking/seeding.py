@@ -1,0 +1,172 @@
+"""Loads seeds/*.yaml: the five cities' districts, demo centres and accounts.
+
+Idempotent: districts are matched by code, centres by their seed key, accounts by email,
+children by guardian and name; running it again changes nothing that is already there.
+"""
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+
+from . import clock
+from .auth import services as auth
+from .auth.models import User
+from .centres import services as centres
+from .centres.models import Centre, CityPolicy, District, Group
+from .children.models import Child, Guardianship
+from .extensions import db
+from .regulator.models import Filing
+from .rosters.models import StaffMember
+from .slots import services as slots
+from .slots.models import Slot
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _load(name):
+    with open(SEEDS / name, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _date(value):
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def load_all(echo=print):
+    cities = load_districts(echo)
+    load_centres(echo)
+    load_accounts(echo)
+    echo(f"seed: done ({cities} cities)")
+
+
+def load_districts(echo):
+    data = _load("districts.yaml")
+    for city in data["cities"]:
+        policy = db.session.scalar(select(CityPolicy).where(CityPolicy.city == city["city"]))
+        p = city.get("policy") or {}
+        caps = p.get("affordable_cap_fen") or {}
+        if policy is None:
+            policy = CityPolicy(city=city["city"])
+            db.session.add(policy)
+        policy.city_en = city.get("city_en")
+        for band in ("infant", "toddler", "preschool", "mixed"):
+            setattr(policy, f"cap_{band}_fen", caps.get(band))
+        policy.health_check_valid_days = p.get("health_check_valid_days", 90)
+        policy.second_child_reduction_pct = p.get("second_child_reduction_pct", 0)
+        policy.third_child_reduction_pct = p.get("third_child_reduction_pct", 0)
+        policy.max_prepaid_months = p.get("max_prepaid_months", 3)
+        policy.session_quota_per_year = p.get("session_quota_per_year", 12)
+        policy.session_cancel_cutoff_hours = p.get("session_cancel_cutoff_hours", 2)
+        added = 0
+        for d in city["districts"]:
+            district = db.session.scalar(select(District).where(District.code == str(d["code"])))
+            if district is None:
+                district = District(code=str(d["code"]))
+                db.session.add(district)
+                added += 1
+            district.name = d["name"]
+            district.name_en = d.get("name_en")
+            district.city = city["city"]
+            district.city_en = city.get("city_en")
+            district.population = int(d["population"])
+            district.population_year = city.get("population_year")
+            district.target_per_1000 = float(d.get("target_per_1000", city["target_per_1000"]))
+        db.session.commit()
+        echo(f"seed: {city['city']}: {len(city['districts'])} districts ({added} new)")
+    return len(data["cities"])
+
+
+def load_centres(echo):
+    data = _load("centres.yaml")
+    items = data["centres"] if isinstance(data, dict) else data
+    created = 0
+    for i, c in enumerate(items, 1):
+        if db.session.scalar(select(Centre.id).where(Centre.seed_key == c["key"])):
+            continue
+        status = c.get("filing_status", "approved")
+        centre = centres.create_centre(
+            district_code=str(c["district"]), seed_key=c["key"], approved=True,
+            filing_number=c.get("filing_number"), name=c["name"], name_en=c.get("name_en"),
+            kind=c["kind"], subdistrict=c["subdistrict"], address=c["address"],
+            operator=c.get("operator"), affordable=bool(c.get("affordable")),
+            star_rating=int(c.get("star_rating") or 0), opening_hours=c.get("opening_hours"),
+            open_days=c.get("open_days"), indoor_area_m2=c.get("indoor_area_m2"),
+            outdoor_area_m2=c.get("outdoor_area_m2"), phone=c.get("phone"),
+            complaints_channel=c.get("complaints_channel"))
+        groups = {}
+        for g in c.get("groups") or []:
+            group = Group(centre_id=centre.id, name=g["name"], name_en=g.get("name_en"),
+                          age_band=g["age_band"], max_size=g["max_size"])
+            db.session.add(group)
+            db.session.flush()
+            groups[g["name"]] = group
+        db.session.commit()
+        for s in c.get("slots") or []:
+            group = groups.get(s.get("group"))
+            slots.create_slot(centre=centre, age_band=s["age_band"], care_type=s["care_type"],
+                              category=s["category"], capacity=int(s["capacity"]),
+                              monthly_fee_fen=int(s["monthly_fee_fen"]),
+                              starts_on=_date(s["starts_on"]),
+                              group_id=group.id if group else None)
+        for m in c.get("staff") or []:
+            db.session.add(StaffMember(
+                centre_id=centre.id, name=m["name"], role=m["role"],
+                qualification_level=m.get("qualification_level"),
+                certificate_no=m.get("certificate_no"),
+                certificate_expires_on=_date(m.get("certificate_expires_on")),
+                health_cert_expires_on=_date(m.get("health_cert_expires_on")),
+                background_checked_on=_date(m.get("background_checked_on"))))
+        # Seeded filings in other states show the regulator's workflow with real rows.
+        if status != "approved":
+            filing = centre.filing
+            filing.status = status
+            if status in ("draft", "submitted", "returned"):
+                filing.filing_number = None
+                filing.decided_at = None
+                filing.submitted_at = None if status == "draft" else clock.now()
+            if status == "returned":
+                filing.return_reasons = "消防验收材料缺失，请补充后重新提交。"
+        db.session.commit()
+        created += 1
+        echo(f"seed: centre {i}/{len(items)} {c['name']}")
+    echo(f"seed: {created} centres added, {len(items) - created} already there")
+
+
+def load_accounts(echo):
+    data = _load("accounts.yaml")
+    for a in data["accounts"]:
+        email = a["email"].lower()
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            centre_id = None
+            if a.get("centre"):
+                centre_id = db.session.scalar(select(Centre.id).where(Centre.seed_key == a["centre"]))
+            district_id = None
+            if a.get("district"):
+                district_id = db.session.scalar(select(District.id).where(
+                    District.code == str(a["district"])))
+            if a["role"] == "parent":
+                user = auth.register_parent(name=a["name"], email=email, phone=a.get("phone"),
+                                            password=a["password"], consent=True)
+            else:
+                user = auth.create_user(role=a["role"], name=a["name"], email=email,
+                                        phone=a.get("phone"), password=a["password"],
+                                        centre_id=centre_id, district_id=district_id,
+                                        city=a.get("city"))
+            echo(f"seed: account {a['role']} {email}")
+        for ch in a.get("children") or []:
+            exists = db.session.scalar(
+                select(Child.id).join(Guardianship).where(
+                    Guardianship.user_id == user.id, Child.name == ch["name"]))
+            if exists:
+                continue
+            child = Child(name=ch["name"], birth_date=_date(ch["birth_date"]),
+                          multiple_birth_key=ch.get("multiple_birth_key"))
+            db.session.add(child)
+            db.session.flush()
+            db.session.add(Guardianship(child_id=child.id, user_id=user.id, position=1,
+                                        relation=ch.get("relation", "guardian")))
+        db.session.commit()
