@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config=None, **overrides) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
+    from .i18n import JSONProvider
+    app.json = JSONProvider(app)
     cfg = config() if isinstance(config, type) else (config or Config())
     app.config.from_object(cfg)
     app.config.update(overrides)
@@ -62,6 +64,14 @@ def _init_extensions(app):
                 cur.execute("PRAGMA busy_timeout=30000")
                 cur.close()
 
+    @app.before_request
+    def _fresh_identity():
+        # Tests run requests inside one app context, where `g` outlives a request;
+        # who is asking is decided anew for every request.
+        from flask import g
+        g.pop("_login_user", None)
+        g.pop("api_user", None)
+
     @app.context_processor
     def _globals():
         from flask_login import current_user
@@ -80,6 +90,10 @@ def _register_blueprints(app):
     from .api import openapi  # noqa: F401
     from .auth import api as _auth_api  # noqa: F401
     from .centres import api as _centres_api  # noqa: F401
+    from .children import api as _children_api  # noqa: F401
+    from .reservations import api as _reservations_api  # noqa: F401
+    from .slots import api as _slots_api  # noqa: F401
+    from .waitlists import api as _waitlists_api  # noqa: F401
 
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never cookies
     for bp in (public_bp, auth_bp, centres_bp, api_bp):

@@ -46,6 +46,35 @@ def seed(quiet):
     load_all(echo=(lambda *_a, **_k: None) if quiet else click.echo)
 
 
+
+
+@click.command("scheduler")
+def scheduler():
+    """Run the scheduled jobs (release lapsed holds, offer places on, remind, email) in this
+    process until stopped. Two at once are safe; a restarted one catches up."""
+    import logging
+
+    from flask import current_app
+
+    from .jobs import build_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    sched = build_scheduler(current_app._get_current_object())
+    click.echo(f"scheduler: every {current_app.config['TUOWEI_SWEEP_SECONDS']} s; Ctrl-C stops it")
+    try:
+        sched.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+
+
+@click.command("release-lapsed")
+def release_lapsed():
+    """Run the lapse sweep once: expire lapsed holds and offers, offer places on."""
+    from .reservations.services import release_lapsed as sweep, remind_lapsing
+
+    click.echo(f"released {sweep()} lapsed holds; reminded {remind_lapsing()}")
+
+
 def init_app(app):
-    app.cli.add_command(users)
-    app.cli.add_command(seed)
+    for command in (users, seed, scheduler, release_lapsed):
+        app.cli.add_command(command)

@@ -1,5 +1,8 @@
 """Language choice and the display filters every template uses."""
-from flask import request, session
+from datetime import date, datetime
+
+from flask import has_request_context, request, session
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -10,7 +13,10 @@ def select_locale():
     """Session choice, then the account's, then the browser's; Chinese by default.
 
     Babel normalises zh_CN to zh_Hans_CN, so any `zh*` browser language maps to it here.
+    Outside a request (CLI commands, scheduled jobs) the default, Chinese, applies.
     """
+    if not has_request_context():
+        return None
     lang = request.args.get("lang")
     if lang in ("en", "zh", "zh_Hans_CN"):
         return "en" if lang == "en" else "zh_Hans_CN"
@@ -52,3 +58,18 @@ def init_app(app):
     app.jinja_env.filters["local_dt"] = local_dt
     app.jinja_env.filters["name_of"] = name_of
     app.jinja_env.globals["is_english"] = is_english
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Instants as ISO 8601 in Beijing time with their offset (API.md), dates as YYYY-MM-DD."""
+
+    ensure_ascii = False
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, datetime):
+            from .clock import LOCAL
+            return o.astimezone(LOCAL).isoformat() if o.tzinfo else o.isoformat()
+        if isinstance(o, date):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)

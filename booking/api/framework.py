@@ -86,10 +86,10 @@ def parse_body(schema: type[BaseModel]):
     if request.mimetype != "application/json" and raw:
         raise BadRequest(_("请以 application/json 发送请求"))
     try:
-        json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError):
+        data = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[...]]]]
         raise BadRequest(_("请求正文不是有效的 JSON"))
-    if not raw or not isinstance(json.loads(raw), dict):
+    if not isinstance(data, dict):
         raise BadRequest(_("请求正文应为 JSON 对象"))
     try:
         return schema.model_validate_json(raw)
@@ -174,7 +174,7 @@ def _respond(view, kwargs, body, status):
 
 def to_json(result):
     if isinstance(result, BaseModel):
-        return result.model_dump(mode="json")
+        return result.model_dump()
     if isinstance(result, list):
         return [to_json(r) for r in result]
     if isinstance(result, dict):

@@ -6,6 +6,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from ..errors import _HTTP_SLUGS
+from . import bp
 from .framework import OPERATIONS, endpoint
 from .schemas import Out, Problem
 
@@ -50,7 +51,7 @@ def build_document():
     schemas = defs.get("$defs", {})
     paths: dict = {}
     for op in OPERATIONS:
-        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", op.path)
+        path = bp.url_prefix + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", op.path)
         params = [{"name": name, "in": "path", "required": True,
                    "schema": {"type": "integer", "minimum": 1} if "<int:" + name in op.path
                    else {"type": "string"}}

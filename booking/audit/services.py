@@ -55,3 +55,29 @@ def notify(user_id: int, kind: str, at=None, **params) -> Notification:
     note = Notification(user_id=user_id, kind=kind, params=_dump(params), created_at=at or now())
     db.session.add(note)
     return note
+
+
+def record_many(rows: list[dict], at=None) -> None:
+    """Many audit events in one statement (the sweep's batches). Each row: action,
+    entity_type, entity_id, and optionally centre_id, before, after, actor_id."""
+    if not rows:
+        return
+    from sqlalchemy import insert
+    stamp = at or now()
+    db.session.execute(insert(AuditEvent), [
+        {"at": stamp, "actor_id": r.get("actor_id"), "action": r["action"],
+         "entity_type": r["entity_type"], "entity_id": r["entity_id"],
+         "centre_id": r.get("centre_id"), "before": _dump(r.get("before")),
+         "after": _dump(r.get("after")), "reason": r.get("reason"), "ip": None}
+        for r in rows])
+
+
+def notify_many(rows: list[dict], at=None) -> None:
+    """Many notifications in one statement. Each row: user_id, kind, params (dict)."""
+    if not rows:
+        return
+    from sqlalchemy import insert
+    stamp = at or now()
+    db.session.execute(insert(Notification), [
+        {"user_id": r["user_id"], "kind": r["kind"], "params": _dump(r.get("params") or {}),
+         "created_at": stamp} for r in rows])

@@ -8,7 +8,9 @@ from .bands import AGE_BANDS, CARE_TYPES, CENTRE_KINDS, PLACE_CATEGORIES
 
 
 def _choices(mapping, blank):
-    return [("", blank)] + [(k, v) for k, v in mapping.items()]
+    """Choices as a callable: labels are read per request (in its language), and WTForms 3.3
+    deprecates lists of tuples passed to the constructor."""
+    return lambda: [("", blank)] + [(k, v) for k, v in mapping.items()]
 
 
 class SearchForm(FlaskForm):

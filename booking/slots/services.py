@@ -2,14 +2,14 @@
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from ..audit.services import record
 from ..centres.bands import AGE_BANDS
 from ..centres.models import Centre, Group
 from ..centres.services import policy_for
 from ..clock import now as clock_now
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from .models import Slot
 from .queries import taken_count
@@ -73,12 +73,11 @@ def change_slot(slot_id: int, *, capacity=None, monthly_fee_fen=None, actor=None
     The slot row is written first so no booking can slip in between the count and the change.
     :raises Conflict: capacity below the places taken. :raises ValidationFailed: fee over cap.
     """
+    from ..reservations.locking import lock_slot
+    from ..waitlists.services import offer_next
+
     now = now or clock_now()
-    db.session.execute(update(Slot).where(Slot.id == slot_id).values(version=Slot.version + 1))
-    slot = db.session.get(Slot, slot_id)
-    if slot is None:
-        db.session.rollback()
-        raise NotFound()
+    slot = lock_slot(slot_id)
     before = {"capacity": slot.capacity, "monthly_fee_fen": slot.monthly_fee_fen}
     if capacity is not None:
         taken = taken_count(slot.id, now)
@@ -92,5 +91,6 @@ def change_slot(slot_id: int, *, capacity=None, monthly_fee_fen=None, actor=None
         slot.monthly_fee_fen = monthly_fee_fen
     record("slot.changed", slot, actor=actor, centre_id=slot.centre_id, before=before,
            after={"capacity": slot.capacity, "monthly_fee_fen": slot.monthly_fee_fen})
+    offer_next(slot, now)  # a raised capacity goes to the waitlist first
     db.session.commit()
     return slot

@@ -1,0 +1,54 @@
+"""Notifications are stored as a kind plus parameters and rendered in the reader's language."""
+import json
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_cancelled",
+         "priority_rejected")
+
+
+def _local(value):
+    """An ISO instant shown as Beijing time."""
+    from datetime import datetime
+
+    from ..clock import LOCAL
+    try:
+        return datetime.fromisoformat(value).astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return value or ""
+
+
+def render_notification(note, locale=None) -> tuple[str, str]:
+    params = json.loads(note.params or "{}")
+    if "expires_at" in params:
+        params["expires_at"] = _local(params["expires_at"])
+    with force_locale(locale or "zh_Hans_CN"):
+        return _title(note.kind, params), _body(note.kind, params)
+
+
+def _title(kind, p):
+    return {
+        "offer_made": _("候补到位：%(centre)s 为您保留了托位", centre=p.get("centre", "")),
+        "hold_lapsing": _("您保留的托位将在 2 小时内失效"),
+        "hold_lapsed": _("您保留的托位已失效"),
+        "enrolled": _("已确认入托：%(centre)s", centre=p.get("centre", "")),
+        "reservation_cancelled": _("您的预约已被机构取消"),
+        "priority_rejected": _("您申报的优先类别未通过核验"),
+    }.get(kind, kind)
+
+
+def _body(kind, p):
+    return {
+        "offer_made": _("请在 %(t)s 前完成入托体检并等待机构确认，逾期托位将顺延给下一位候补家庭。",
+                        t=p.get("expires_at", "")),
+        "hold_lapsing": _("预约 #%(id)s 将于 %(t)s 失效，请尽快完成入托体检。",
+                          id=p.get("reservation_id", ""), t=p.get("expires_at", "")),
+        "hold_lapsed": _("预约 #%(id)s 已过保留期限，托位已释放。如仍需要，可重新预约或加入候补。",
+                         id=p.get("reservation_id", "")),
+        "enrolled": _("入托日期：%(d)s。欢迎宝宝！", d=p.get("starts_on", "")),
+        "reservation_cancelled": _("预约 #%(id)s 已由 %(centre)s 取消。", id=p.get("reservation_id", ""),
+                                   centre=p.get("centre", "")),
+        "priority_rejected": _("您在 %(centre)s 的候补已按记录可证明的优先类别排序。",
+                               centre=p.get("centre", "")),
+    }.get(kind, "")

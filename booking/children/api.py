@@ -1,0 +1,27 @@
+"""API.md, Children."""
+from flask import g
+
+from ..api.framework import endpoint
+from ..centres.bands import age_in_months
+from ..clock import today
+from . import services
+from .schemas import ChildIn, ChildOut
+
+
+def child_out(child) -> ChildOut:
+    return ChildOut(id=child.id, name=child.name, birth_date=child.birth_date,
+                    age_months=age_in_months(child.birth_date, today()))
+
+
+@endpoint("/children", "POST", summary="Register a child", tags=["children"],
+          auth=("parent",), body=ChildIn, response=ChildOut, status=201, idempotent=True)
+def create_child(body: ChildIn):
+    child = services.add_child(g.api_user, name=body.name, birth_date=body.birth_date,
+                               twin_of=body.twin_of)
+    return child_out(child)
+
+
+@endpoint("/children", summary="The parent's own children", tags=["children"],
+          auth=("parent",), response=list[ChildOut])
+def list_children():
+    return [child_out(c) for c in services.children_of(g.api_user)]

@@ -1,0 +1,84 @@
+"""Children and guardianship: who may act for a child."""
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..audit.services import record
+from ..centres.bands import age_in_months
+from ..clock import today
+from ..errors import NotFound, ValidationFailed
+from ..extensions import db
+from .models import Child, Guardianship
+
+
+def children_of(user) -> list[Child]:
+    return db.session.scalars(select(Child).join(Guardianship).where(
+        Guardianship.user_id == user.id, Child.anonymised_at.is_(None))
+        .order_by(Child.birth_date, Child.id)).all()
+
+
+def is_guardian(user, child_id: int) -> bool:
+    return db.session.scalar(select(Guardianship.id).where(
+        Guardianship.user_id == user.id, Guardianship.child_id == child_id)) is not None
+
+
+def guardians_of(child_id: int) -> list[int]:
+    return list(db.session.scalars(select(Guardianship.user_id).where(
+        Guardianship.child_id == child_id)))
+
+
+def child_for_guardian(user, child_id: int) -> Child:
+    """The child if `user` is its guardian; 404 otherwise, so strangers learn nothing."""
+    child = db.session.get(Child, child_id)
+    if child is None or child.anonymised_at is not None or not is_guardian(user, child_id):
+        raise NotFound()
+    return child
+
+
+def multiples_of(child: Child, guardian_id: int) -> list[Child]:
+    """The child and its twins/multiples under the same guardian (same birth key)."""
+    if not child.multiple_birth_key:
+        return [child]
+    return db.session.scalars(select(Child).join(Guardianship).where(
+        Guardianship.user_id == guardian_id,
+        Child.multiple_birth_key == child.multiple_birth_key).order_by(Child.id)).all()
+
+
+def add_child(parent, *, name: str, birth_date: date, twin_of: int | None = None) -> Child:
+    """Register a child under a parent. Children are born; they are not yet 3 years old
+    when a family first books (centres take 6–36 months, DOMAIN.md).
+
+    :raises ValidationFailed: a birth date in the future or over 3 years ago, an unknown twin.
+    """
+    errors = {}
+    if not name or not name.strip():
+        errors["name"] = [_("请填写孩子的姓名")]
+    if birth_date > today():
+        errors["birth_date"] = [_("出生日期不能晚于今天")]
+    elif age_in_months(birth_date, today()) >= 48:
+        errors["birth_date"] = [_("平台服务 3 岁以下婴幼儿，请检查出生日期")]
+    twin = None
+    if twin_of is not None:
+        twin = db.session.get(Child, twin_of)
+        if twin is None or not is_guardian(parent, twin_of):
+            errors["twin_of"] = [_("找不到这个孩子")]
+        elif twin.birth_date != birth_date:
+            errors["twin_of"] = [_("双（多）胞胎的出生日期应相同")]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    child = Child(name=name.strip(), birth_date=birth_date)
+    if twin is not None:
+        twin.multiple_birth_key = twin.multiple_birth_key or f"mb-{twin.id}"
+        child.multiple_birth_key = twin.multiple_birth_key
+    db.session.add(child)
+    db.session.flush()
+    db.session.add(Guardianship(child_id=child.id, user_id=parent.id, position=1))
+    record("child.added", child, actor=parent, after={"birth_date": birth_date})
+    db.session.commit()
+    return child
+
+
+def guardian_count(child_id: int) -> int:
+    return db.session.scalar(select(func.count(Guardianship.id)).where(
+        Guardianship.child_id == child_id)) or 0

@@ -1,0 +1,43 @@
+"""APScheduler wiring only: which service runs how often. The scheduler runs in its own
+process (`flask --app wsgi scheduler`), never inside web workers (DESIGN.md rule 6)."""
+import logging
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+log = logging.getLogger("tuowei.jobs")
+
+
+def _in_context(app, func):
+    def run():
+        with app.app_context():
+            try:
+                done = func()
+                if done:
+                    log.info("%s: %s", func.__name__, done)
+            except Exception:  # a failed run is logged; the next run catches up
+                log.exception("job %s failed", func.__name__)
+                from .extensions import db
+                db.session.rollback()
+    run.__name__ = func.__name__
+    return run
+
+
+def job_table():
+    from .audit.delivery import deliver_emails
+    from .reservations.services import release_lapsed, remind_lapsing
+    return [(release_lapsed, "TUOWEI_SWEEP_SECONDS"), (remind_lapsing, "TUOWEI_SWEEP_SECONDS"),
+            (deliver_emails, "TUOWEI_SWEEP_SECONDS")]
+
+
+def build_scheduler(app, scheduler_class=BlockingScheduler):
+    scheduler = scheduler_class(timezone="UTC")
+    for func, setting in job_table():
+        scheduler.add_job(_in_context(app, func), "interval", seconds=app.config[setting],
+                          id=func.__name__, max_instances=1, coalesce=True,
+                          misfire_grace_time=None, next_run_time=_now())
+    return scheduler
+
+
+def _now():
+    from datetime import datetime, timezone
+    return datetime.now(timezone.utc)

@@ -1,0 +1,70 @@
+"""API.md, Reservations (holds) and enrolment."""
+from flask import g
+from sqlalchemy import func, select
+
+from ..api.framework import endpoint
+from ..children.models import Guardianship
+from ..clock import now
+from ..extensions import db
+from ..slots.models import Slot
+from . import services
+from .models import Reservation
+from .schemas import ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut
+
+
+def reservation_out(r: Reservation) -> dict:
+    # A hold past its expiry is expired, whether or not the sweep has run yet.
+    status = "expired" if r.status == "held" and r.expires_at <= now() else r.status
+    return {"id": r.id, "status": status, "expires_at": r.expires_at, "slot_id": r.slot_id,
+            "child_id": r.child_id, "centre_id": r.slot.centre_id, "created_at": r.created_at,
+            "enrolled_at": r.enrolled_at, "ended_at": r.ended_at}
+
+
+@endpoint("/reservations", "POST", summary="Hold a place for a child", tags=["reservations"],
+          auth=("parent",), body=ReservationIn, response=ReservationOut, status=201,
+          errors=(404, 409), idempotent=True)
+def create_reservation(body: ReservationIn):
+    r = services.place_hold(slot_id=body.slot_id, child_id=body.child_id, parent=g.api_user)
+    return reservation_out(r)
+
+
+@endpoint("/reservations", summary="Parents: their own; staff: their centre's",
+          tags=["reservations"], auth="any", query=ReservationQuery, response=ReservationPage)
+def list_reservations(query: ReservationQuery):
+    user = g.api_user
+    stmt = select(Reservation).join(Slot)
+    if user.role == "parent":
+        stmt = stmt.join(Guardianship, Guardianship.child_id == Reservation.child_id).where(
+            Guardianship.user_id == user.id)
+    elif user.role == "staff":
+        stmt = stmt.where(Slot.centre_id == user.centre_id)
+    if query.status:
+        stmt = stmt.where(Reservation.status == query.status)
+    if query.slot_id:
+        stmt = stmt.where(Reservation.slot_id == query.slot_id)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.scalars(stmt.order_by(Reservation.id.desc()).limit(query.per_page)
+                              .offset((query.page - 1) * query.per_page)).all()
+    return {"items": [reservation_out(r) for r in rows], "total": total, "page": query.page,
+            "per_page": query.per_page}
+
+
+@endpoint("/reservations/<int:reservation_id>", summary="One reservation",
+          tags=["reservations"], auth="any", response=ReservationOut)
+def get_reservation(reservation_id: int):
+    return reservation_out(services.visible_reservation(reservation_id, g.api_user))
+
+
+@endpoint("/reservations/<int:reservation_id>/cancel", "POST", summary="Cancel a held place",
+          tags=["reservations"], auth=("parent", "staff"), response=StatusOut, errors=(409,))
+def cancel_reservation(reservation_id: int):
+    r = services.cancel(reservation_id, g.api_user)
+    return {"id": r.id, "status": r.status}
+
+
+@endpoint("/reservations/<int:reservation_id>/confirm", "POST",
+          summary="Enrol: needs a verified passing intake health check", tags=["reservations"],
+          auth=("staff",), response=StatusOut, errors=(409,))
+def confirm_reservation(reservation_id: int):
+    r = services.confirm(reservation_id, g.api_user)
+    return {"id": r.id, "status": r.status}

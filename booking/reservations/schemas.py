@@ -1,0 +1,42 @@
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from ..api.schemas import Body, Out, PageQuery
+
+Status = Literal["held", "enrolled", "expired", "cancelled", "withdrawn"]
+
+
+class ReservationIn(Body):
+    slot_id: int = Field(ge=1)
+    child_id: int = Field(ge=1)
+
+
+class ReservationOut(Out):
+    id: int
+    status: Status
+    expires_at: datetime | None
+    slot_id: int
+    child_id: int
+    centre_id: int
+    created_at: datetime
+    enrolled_at: datetime | None = None
+    ended_at: datetime | None = None
+
+
+class ReservationQuery(PageQuery):
+    status: Status | None = None
+    slot_id: int | None = Field(None, ge=1)
+
+
+class ReservationPage(Out):
+    items: list[ReservationOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class StatusOut(Out):
+    id: int
+    status: Status

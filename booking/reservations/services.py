@@ -1,0 +1,227 @@
+"""Holding, cancelling, confirming and releasing places (预约入托 → 入托).
+
+Every command here locks the slot row first (locking.py), so no place is sold twice, and
+writes its audit event in the same transaction. A hold past `expires_at` never counts
+(slots/queries.py); the sweep below only tidies up, notifies and offers places on.
+"""
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from ..audit.services import notify, notify_many, record, record_many
+from ..children import services as children
+from ..clock import now as clock_now
+from ..errors import AlreadyReserved, Conflict, Forbidden, HealthCheckRequired, NotFound, SlotFull
+from ..extensions import db
+from ..health.models import HealthCheck
+from ..slots.models import Slot
+from ..slots.queries import taken_count
+from ..waitlists import services as waitlists
+from .locking import lock_slot
+from .models import Reservation
+
+
+def hold_ttl() -> timedelta:
+    return timedelta(seconds=current_app.config["TUOWEI_HOLD_TTL_SECONDS"])
+
+
+def expire_lapsed_in_slot(slot: Slot, now) -> list[Reservation]:
+    """Mark the slot's lapsed holds expired and close their offers. Only flushes; the caller
+    holds the slot lock."""
+    lapsed = db.session.scalars(select(Reservation).where(
+        Reservation.slot_id == slot.id, Reservation.status == "held",
+        Reservation.expires_at <= now)).all()
+    for r in lapsed:
+        r.status, r.ended_at = "expired", now
+    if lapsed:
+        entry_ids = waitlists.end_offer_for(lapsed, "expired", now)
+        record_many([{"action": "reservation.expired", "entity_type": "reservation",
+                      "entity_id": r.id, "centre_id": slot.centre_id,
+                      "before": {"status": "held", "expires_at": r.expires_at},
+                      "after": {"status": "expired"}} for r in lapsed]
+                    + [{"action": "waitlist.offer_expired", "entity_type": "waitlist_entry",
+                        "entity_id": i, "centre_id": slot.centre_id,
+                        "before": {"status": "offered"}, "after": {"status": "expired"}}
+                       for i in entry_ids], at=now)
+        notify_many([{"user_id": r.parent_id, "kind": "hold_lapsed",
+                      "params": {"reservation_id": r.id, "centre": slot.centre.name}}
+                     for r in lapsed], at=now)
+    return lapsed
+
+
+def place_hold(*, slot_id: int, child_id: int, parent, now=None) -> Reservation:
+    """Hold a place for a child for TUOWEI_HOLD_TTL_SECONDS.
+
+    Rules: the centre's filing is approved; the parent is the child's guardian; the child's
+    age in months on the slot's start date fits its band (设置标准 art. 19); one live
+    reservation per child per slot; and while families wait for this slot, freed places go
+    to them, never to a newcomer (so a lapse no job has processed yet cannot be jumped).
+    :raises NotFound, AgeOutOfBand, AlreadyReserved, SlotFull, Conflict.
+    """
+    now = now or clock_now()
+    child = children.child_for_guardian(parent, child_id)
+    slot = lock_slot(slot_id)
+    if slot.centre.filing is None or slot.centre.filing.status != "approved":
+        raise Conflict(_("该机构目前不接受预约"))
+    waitlists._check_band(slot, child)
+    if db.session.scalar(select(Reservation.id).where(
+            Reservation.slot_id == slot.id, Reservation.child_id == child.id,
+            Reservation.status == "enrolled")) or db.session.scalar(select(Reservation.id).where(
+            Reservation.slot_id == slot.id, Reservation.child_id == child.id,
+            Reservation.status == "held", Reservation.expires_at > now)):
+        raise AlreadyReserved()
+    # Tidy this slot's lapsed holds now (offering them to the queue) instead of waiting for
+    # the sweep; the work is kept even when this request is then refused.
+    expire_lapsed_in_slot(slot, now)
+    waitlists.offer_next(slot, now)
+    if waitlists.waiting_count(slot.id) > 0 or slot.capacity - taken_count(slot.id, now) <= 0:
+        db.session.commit()
+        raise SlotFull(extra={"waitlist_url": f"/api/v1/waitlist?slot_id={slot.id}",
+                              "slot_id": slot.id})
+    hold = Reservation(slot_id=slot.id, child_id=child.id, parent_id=parent.id, status="held",
+                       created_at=now, expires_at=now + hold_ttl())
+    db.session.add(hold)
+    db.session.flush()
+    record("reservation.held", hold, actor=parent, centre_id=slot.centre_id,
+           after={"status": "held", "expires_at": hold.expires_at, "child_id": child.id})
+    db.session.commit()
+    return hold
+
+
+def visible_reservation(reservation_id: int, user) -> Reservation:
+    """A reservation its guardians, its centre's staff, regulators and admins may see."""
+    r = db.session.get(Reservation, reservation_id)
+    if r is None:
+        raise NotFound()
+    if user.role == "parent" and children.is_guardian(user, r.child_id):
+        return r
+    if user.role == "staff" and user.centre_id == r.slot.centre_id:
+        return r
+    if user.role in ("regulator", "admin"):
+        return r
+    raise NotFound()
+
+
+def cancel(reservation_id: int, actor, now=None) -> Reservation:
+    """Cancel a held place (its parent or its centre's staff). The place frees at once and is
+    offered to the waitlist in the same transaction.
+
+    :raises NotFound: not theirs. :raises Conflict: not held (enrolled children withdraw).
+    """
+    now = now or clock_now()
+    r = visible_reservation(reservation_id, actor)
+    if actor.role not in ("parent", "staff"):
+        raise Forbidden()
+    slot = lock_slot(r.slot_id)
+    db.session.refresh(r)
+    if r.status != "held" or r.expires_at <= now:
+        raise Conflict(_("只有保留中的预约可以取消（当前状态：%(s)s）", s=r.status))
+    r.status, r.ended_at = "cancelled", now
+    r.end_reason = "cancelled by parent" if actor.role == "parent" else "cancelled by centre"
+    entry_ids = waitlists.end_offer_for([r], "withdrawn", now)
+    record("reservation.cancelled", r, actor=actor, centre_id=slot.centre_id,
+           before={"status": "held"}, after={"status": "cancelled", "waitlist_entries": entry_ids})
+    if actor.role != "parent":
+        notify(r.parent_id, "reservation_cancelled", reservation_id=r.id, centre=slot.centre.name)
+    waitlists.offer_next(slot, now)
+    db.session.commit()
+    return r
+
+
+def has_valid_health_check(child_id: int, on_date) -> bool:
+    """入托体检 (76号令 art. 15): verified, passed, vaccination record checked, and still
+    valid on the start date."""
+    return db.session.scalar(select(HealthCheck.id).where(
+        HealthCheck.child_id == child_id, HealthCheck.status == "verified",
+        HealthCheck.result == "pass", HealthCheck.vaccination_verified.is_(True),
+        HealthCheck.examined_on <= on_date, HealthCheck.valid_until >= on_date).limit(1)) is not None
+
+
+def confirm(reservation_id: int, staff, now=None) -> Reservation:
+    """Staff turn a live hold into an enrolment once the child passed the intake check.
+
+    :raises NotFound: not their centre's. :raises Conflict: not a live hold.
+    :raises HealthCheckRequired: no verified passing check valid on the start date.
+    """
+    now = now or clock_now()
+    r = visible_reservation(reservation_id, staff)
+    if staff.role != "staff":
+        raise Forbidden()
+    slot = lock_slot(r.slot_id)
+    db.session.refresh(r)
+    if r.status != "held" or r.expires_at <= now:
+        raise Conflict(_("只有保留中的预约可以确认入托（当前状态：%(s)s）",
+                         s="expired" if r.status == "held" else r.status))
+    if not has_valid_health_check(r.child_id, slot.starts_on):
+        raise HealthCheckRequired()
+    r.status, r.enrolled_at = "enrolled", now
+    waitlists.end_offer_for([r], "accepted", now)
+    record("reservation.enrolled", r, actor=staff, centre_id=slot.centre_id,
+           before={"status": "held"}, after={"status": "enrolled"})
+    notify(r.parent_id, "enrolled", reservation_id=r.id, centre=slot.centre.name,
+           starts_on=slot.starts_on.isoformat())
+    db.session.commit()
+    return r
+
+
+def release_lapsed(now=None, batch=200) -> int:
+    """The sweep: expire lapsed holds and offers, offer the places on. Returns holds expired.
+
+    Safe with two schedulers at once: slots are claimed before anything changes (PostgreSQL:
+    FOR UPDATE SKIP LOCKED, so the other process takes other slots; SQLite: the write lock),
+    and a hold is expired only while it is still `held`.
+    """
+    now = now or clock_now()
+    total = 0
+    while True:
+        slot_ids = db.session.scalars(select(Reservation.slot_id).where(
+            Reservation.status == "held", Reservation.expires_at <= now)
+            .distinct().limit(batch)).all()
+        if not slot_ids:
+            break
+        claimed = _claim_slots(sorted(slot_ids))
+        if not claimed:
+            db.session.rollback()
+            break
+        for slot in claimed:
+            total += len(expire_lapsed_in_slot(slot, now))
+            waitlists.offer_next(slot, now)
+        db.session.commit()
+        if len(slot_ids) < batch:
+            break
+    return total
+
+
+def _claim_slots(slot_ids: list[int]) -> list[Slot]:
+    if db.engine.dialect.name == "postgresql":
+        ids = db.session.scalars(select(Slot.id).where(Slot.id.in_(slot_ids)).order_by(Slot.id)
+                                 .with_for_update(skip_locked=True)).all()
+    else:
+        db.session.execute(update(Slot).where(Slot.id.in_(slot_ids))
+                           .values(version=Slot.version + 1)
+                           .execution_options(synchronize_session=False))
+        ids = slot_ids
+    return db.session.scalars(select(Slot).where(Slot.id.in_(ids)).order_by(Slot.id)
+                              .execution_options(populate_existing=True)).all()
+
+
+def remind_lapsing(now=None, within=timedelta(hours=2)) -> int:
+    """Remind parents whose hold lapses within two hours; each hold is reminded once, even
+    with two schedulers (the conditional UPDATE claims it)."""
+    now = now or clock_now()
+    rows = db.session.execute(
+        update(Reservation).where(Reservation.status == "held",
+                                  Reservation.reminded_at.is_(None),
+                                  Reservation.expires_at > now,
+                                  Reservation.expires_at <= now + within)
+        .values(reminded_at=now).returning(Reservation.id, Reservation.parent_id,
+                                           Reservation.expires_at)
+        .execution_options(synchronize_session=False)).all()
+    notify_many([{"user_id": parent_id, "kind": "hold_lapsing",
+                  "params": {"reservation_id": rid, "expires_at": exp.isoformat()
+                             if hasattr(exp, "isoformat") else str(exp)}}
+                 for rid, parent_id, exp in rows], at=now)
+    db.session.commit()
+    return len(rows)

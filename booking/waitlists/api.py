@@ -1,0 +1,42 @@
+"""API.md, Waitlists."""
+from flask import g
+from sqlalchemy import func, select
+
+from ..api.framework import endpoint
+from ..extensions import db
+from . import services
+from .models import WaitlistEntry
+from .schemas import WaitlistIn, WaitlistJoinOut, WaitlistOut
+
+
+def entry_out(e: WaitlistEntry) -> dict:
+    size = db.session.scalar(select(func.count(WaitlistEntry.id)).where(
+        WaitlistEntry.unit_key == e.unit_key)) or 1
+    return {"id": e.id, "status": e.status, "position": services.position(e),
+            "priority": e.priority, "tier": e.tier, "slot_id": e.slot_id,
+            "child_id": e.child_id, "unit_size": size, "offer_expires_at": e.offer_expires_at,
+            "reservation_id": e.reservation_id}
+
+
+@endpoint("/waitlist", "POST", summary="Join a slot's waitlist (twins join as one unit)",
+          tags=["waitlists"], auth=("parent",), body=WaitlistIn, response=WaitlistJoinOut,
+          status=201, errors=(404, 409), idempotent=True)
+def join_waitlist(body: WaitlistIn):
+    entries = services.join(slot_id=body.slot_id, child_id=body.child_id, parent=g.api_user,
+                            tier=body.tier, evidence=body.evidence)
+    first = next(e for e in entries if e.child_id == body.child_id)
+    out = entry_out(first)
+    out["entries"] = [entry_out(e) for e in entries]
+    return out
+
+
+@endpoint("/waitlist/<int:entry_id>", summary="One waitlist entry with its position",
+          tags=["waitlists"], auth="any", response=WaitlistOut)
+def get_waitlist_entry(entry_id: int):
+    return entry_out(services.entry_for(entry_id, g.api_user))
+
+
+@endpoint("/waitlist/<int:entry_id>/withdraw", "POST", summary="Leave the waitlist",
+          tags=["waitlists"], auth=("parent",), response=WaitlistOut, errors=(409,))
+def withdraw_waitlist_entry(entry_id: int):
+    return entry_out(services.withdraw(entry_id, g.api_user))

@@ -1,0 +1,31 @@
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from ..api.schemas import Body, Out
+
+
+class WaitlistIn(Body):
+    slot_id: int = Field(ge=1)
+    child_id: int = Field(ge=1)
+    tier: Literal["special_needs", "employer_staff", "district_resident"] | None = Field(
+        None, description="A priority the family claims; staff check the evidence")
+    evidence: str | None = Field(None, max_length=500)
+
+
+class WaitlistOut(Out):
+    id: int
+    status: Literal["waiting", "offered", "accepted", "expired", "withdrawn"]
+    position: int | None
+    priority: int
+    tier: str
+    slot_id: int
+    child_id: int
+    unit_size: int
+    offer_expires_at: datetime | None
+    reservation_id: int | None
+
+
+class WaitlistJoinOut(WaitlistOut):
+    entries: list[WaitlistOut] = []
