@@ -84,6 +84,7 @@ def _register_blueprints(app):
     from .auth.views import bp as auth_bp
     from .centres.views import bp as centres_bp
     from .public.views import bp as public_bp
+    from .waitlists.lottery_views import bp as lottery_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -96,5 +97,5 @@ def _register_blueprints(app):
     from .waitlists import api as _waitlists_api  # noqa: F401
 
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never cookies
-    for bp in (public_bp, auth_bp, centres_bp, api_bp):
+    for bp in (public_bp, auth_bp, centres_bp, lottery_bp, api_bp):
         app.register_blueprint(bp)

@@ -3,7 +3,7 @@
 Idempotent: districts are matched by code, centres by their seed key, accounts by email,
 children by guardian and name; running it again changes nothing that is already there.
 """
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -39,6 +39,7 @@ def load_all(echo=print):
     cities = load_districts(echo)
     load_centres(echo)
     load_accounts(echo)
+    fill_nearly_full(echo)
     echo(f"seed: done ({cities} cities)")
 
 
@@ -163,10 +164,58 @@ def load_accounts(echo):
                     Guardianship.user_id == user.id, Child.name == ch["name"]))
             if exists:
                 continue
-            child = Child(name=ch["name"], birth_date=_date(ch["birth_date"]),
-                          multiple_birth_key=ch.get("multiple_birth_key"))
+            born = _date(ch["birth_date"])
+            twins = [c for c in a["children"] if _date(c["birth_date"]) == born]
+            # Children of one guardian born the same day are twins: one waitlist unit.
+            child = Child(name=ch["name"], birth_date=born,
+                          multiple_birth_key=f"seed-{email}-{born}" if len(twins) > 1 else None)
             db.session.add(child)
             db.session.flush()
             db.session.add(Guardianship(child_id=child.id, user_id=user.id, position=1,
                                         relation=ch.get("relation", "guardian")))
         db.session.commit()
+
+
+def fill_nearly_full(echo):
+    """Enrol demo children in the slots the seeds mark nearly full, so a demo shows a slot
+    with one place left and the waitlist path."""
+    from .audit.services import record
+    from .centres.bands import AGE_BANDS
+    from .reservations.models import Reservation
+
+    data = _load("centres.yaml")
+    marks = data.get("nearly_full_slots") or [] if isinstance(data, dict) else []
+    family = db.session.scalar(select(User).where(User.email == "demo.family@tuowei.example"))
+    if family is None:
+        family = auth.register_parent(name="示例家庭", email="demo.family@tuowei.example",
+                                      password="Family-demo-2026", consent=True)
+    for n, mark in enumerate(marks, 1):
+        centre_id = db.session.scalar(select(Centre.id).where(Centre.seed_key == mark["centre"]))
+        stmt = select(Slot).join(Group, Group.id == Slot.group_id).where(
+            Slot.centre_id == centre_id, Group.name == mark["group"],
+            Slot.category == mark["category"], Slot.care_type == mark["care_type"],
+            Slot.starts_on == _date(mark["starts_on"]))
+        slot = db.session.scalar(stmt)
+        if slot is None:
+            continue
+        name = f"示例宝宝{n}"
+        exists = db.session.scalar(select(Reservation.id).join(Child).where(
+            Reservation.slot_id == slot.id, Child.name == name))
+        if exists:
+            continue
+        band = AGE_BANDS[slot.age_band]
+        months = band.min_months + 2
+        year, month = divmod(slot.starts_on.year * 12 + slot.starts_on.month - 1 - months, 12)
+        child = Child(name=name, birth_date=date(year, month + 1, 1))
+        db.session.add(child)
+        db.session.flush()
+        db.session.add(Guardianship(child_id=child.id, user_id=family.id, position=1))
+        for _ in range(int(mark.get("reserve", 1))):
+            r = Reservation(slot_id=slot.id, child_id=child.id, parent_id=family.id,
+                            status="enrolled", created_at=clock.now(), enrolled_at=clock.now())
+            db.session.add(r)
+            db.session.flush()
+            record("reservation.enrolled", r, centre_id=slot.centre_id,
+                   after={"status": "enrolled", "seed": True})
+        db.session.commit()
+        echo(f"seed: demo enrolment in {mark['centre']} {mark['group']}")

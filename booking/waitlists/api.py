@@ -1,11 +1,15 @@
 """API.md, Waitlists."""
+import json
+from datetime import datetime
+
 from flask import g
 from sqlalchemy import func, select
 
 from ..api.framework import endpoint
 from ..extensions import db
-from . import services
-from .models import WaitlistEntry
+from ..api.schemas import Out
+from . import lottery, services
+from .models import LotteryDraw, WaitlistEntry
 from .schemas import WaitlistIn, WaitlistJoinOut, WaitlistOut
 
 
@@ -40,3 +44,39 @@ def get_waitlist_entry(entry_id: int):
           tags=["waitlists"], auth=("parent",), response=WaitlistOut, errors=(409,))
 def withdraw_waitlist_entry(entry_id: int):
     return entry_out(services.withdraw(entry_id, g.api_user))
+
+
+class LotteryOut(Out):
+    id: int
+    slot_id: int
+    seed: str
+    published_at: datetime
+    drawn_at: datetime | None
+    result: dict | None
+
+
+def lottery_out(d) -> dict:
+    return {"id": d.id, "slot_id": d.slot_id, "seed": d.seed, "published_at": d.published_at,
+            "drawn_at": d.drawn_at, "result": json.loads(d.result) if d.result else None}
+
+
+@endpoint("/slots/<int:slot_id>/lottery", "POST", summary="Publish a lottery seed (摇号)",
+          tags=["waitlists"], auth=("staff",), response=LotteryOut, status=201, errors=(409,))
+def publish_lottery(slot_id: int):
+    return lottery_out(lottery.publish(slot_id, g.api_user))
+
+
+@endpoint("/lottery/<int:draw_id>/draw", "POST", summary="Draw: order each tier by the seed",
+          tags=["waitlists"], auth=("staff",), response=LotteryOut, errors=(409,))
+def run_lottery(draw_id: int):
+    return lottery_out(lottery.run(draw_id, g.api_user))
+
+
+@endpoint("/lottery/<int:draw_id>", summary="A draw's seed, participants and result (public)",
+          tags=["waitlists"], response=LotteryOut)
+def get_lottery(draw_id: int):
+    from ..errors import NotFound
+    d = db.session.get(LotteryDraw, draw_id)
+    if d is None:
+        raise NotFound()
+    return lottery_out(d)

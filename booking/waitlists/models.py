@@ -66,6 +66,8 @@ class WaitlistEntry(db.Model):
     # Twins and multiples waiting together share a unit key and are offered together.
     unit_key: Mapped[str] = mapped_column(String(40))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    # Set by an enrolment-round lottery (摇号): the order within the tier that the draw gave.
+    draw_position: Mapped[int | None] = mapped_column(Integer)
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservation.id"))
@@ -84,6 +86,7 @@ class LotteryDraw(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("slot.id"), index=True)
     seed: Mapped[str] = mapped_column(String(64))
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The ordered entry ids the draw produced, as JSON text, so anyone can check it.

@@ -155,19 +155,22 @@ def waiting_count(slot_id: int) -> int:
         WaitlistEntry.slot_id == slot_id, WaitlistEntry.status == "waiting")) or 0
 
 
+def queue_order():
+    """Tier first; within a tier the lottery's order where a draw was held (entries that
+    joined after it come after), then joining time."""
+    return (WaitlistEntry.priority, WaitlistEntry.draw_position.is_(None),
+            WaitlistEntry.draw_position, WaitlistEntry.joined_at, WaitlistEntry.id)
+
+
 def position(entry: WaitlistEntry) -> int | None:
     """1 for the next unit to be offered; None when the entry no longer waits."""
     if entry.status != "waiting":
         return None
-    ahead = db.session.scalar(select(func.count(func.distinct(WaitlistEntry.unit_key))).where(
-        WaitlistEntry.slot_id == entry.slot_id, WaitlistEntry.status == "waiting",
-        WaitlistEntry.unit_key != entry.unit_key,
-        or_(WaitlistEntry.priority < entry.priority,
-            and_(WaitlistEntry.priority == entry.priority,
-                 or_(WaitlistEntry.joined_at < entry.joined_at,
-                     and_(WaitlistEntry.joined_at == entry.joined_at,
-                          WaitlistEntry.id < entry.id)))))) or 0
-    return ahead + 1
+    keys = db.session.scalars(select(WaitlistEntry.unit_key).where(
+        WaitlistEntry.slot_id == entry.slot_id, WaitlistEntry.status == "waiting")
+        .order_by(*queue_order())).all()
+    units = list(dict.fromkeys(keys))
+    return units.index(entry.unit_key) + 1
 
 
 def offer_next(slot: Slot, now) -> list[WaitlistEntry]:
@@ -180,7 +183,7 @@ def offer_next(slot: Slot, now) -> list[WaitlistEntry]:
         return []
     waiting = db.session.scalars(select(WaitlistEntry).where(
         WaitlistEntry.slot_id == slot.id, WaitlistEntry.status == "waiting")
-        .order_by(WaitlistEntry.priority, WaitlistEntry.joined_at, WaitlistEntry.id)).all()
+        .order_by(*queue_order())).all()
     units: dict[str, list[WaitlistEntry]] = {}
     for e in waiting:
         units.setdefault(e.unit_key, []).append(e)

@@ -1,0 +1,61 @@
+"""The lottery's public page (anyone can check a draw) and the staff's publish/draw buttons."""
+import json
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth.roles import role_required
+from ..errors import BookingError
+from ..extensions import db
+from . import lottery
+from .models import LotteryDraw
+
+bp = Blueprint("lottery", __name__)
+
+
+@bp.route("/lottery/<int:draw_id>", methods=["GET", "POST"])
+def show(draw_id):
+    draw = db.session.get(LotteryDraw, draw_id)
+    if draw is None:
+        abort(404)
+    result = json.loads(draw.result) if draw.result else None
+    check = None
+    if request.method == "POST":  # anyone re-runs the draw from a seed and a list of ids
+        seed = (request.form.get("seed") or "").strip()[:64]
+        ids = [int(x) for x in re.findall(r"\d+", request.form.get("ids") or "")[:10000]]
+        check = {"seed": seed, "ids": ids, "order": lottery.order(seed, ids)}
+    return render_template("waitlists/lottery.html", draw=draw, result=result, check=check)
+
+
+@bp.get("/slots/<int:slot_id>/lotteries")
+def for_slot(slot_id):
+    draws = db.session.scalars(select(LotteryDraw).where(LotteryDraw.slot_id == slot_id)
+                               .order_by(LotteryDraw.id.desc())).all()
+    return render_template("waitlists/lotteries.html", draws=draws, slot_id=slot_id)
+
+
+@bp.post("/staff/slots/<int:slot_id>/lottery")
+@role_required("staff")
+def publish(slot_id):
+    try:
+        draw = lottery.publish(slot_id, current_user)
+    except BookingError as err:
+        flash(err.message, "error")
+        return redirect(url_for("lottery.for_slot", slot_id=slot_id))
+    flash(_("摇号种子已公布：%(seed)s", seed=draw.seed), "success")
+    return redirect(url_for("lottery.show", draw_id=draw.id))
+
+
+@bp.post("/staff/lottery/<int:draw_id>/draw")
+@role_required("staff")
+def draw(draw_id):
+    try:
+        lottery.run(draw_id, current_user)
+    except BookingError as err:
+        flash(err.message, "error")
+    else:
+        flash(_("已开奖，候补顺序已按结果更新"), "success")
+    return redirect(url_for("lottery.show", draw_id=draw_id))
