@@ -49,6 +49,8 @@ class Config:
         self.SESSION_COOKIE_SECURE = os.environ.get("TUOWEI_SECURE_COOKIES") == "1"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.WTF_CSRF_TIME_LIMIT = None
+        # Health-check attachments live outside the web root.
+        self.TUOWEI_UPLOAD_DIR = os.environ.get("TUOWEI_UPLOAD_DIR") or str(INSTANCE / "uploads")
         self.MAX_CONTENT_LENGTH = _int("TUOWEI_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 
 

@@ -99,6 +99,17 @@ def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
+def _http_title(status, err):
+    from flask_wtf.csrf import CSRFError
+    if isinstance(err, CSRFError):
+        return _("页面已过期，请刷新后重试")
+    return {
+        400: _("请求格式不正确"), 401: _("请先登录"), 403: _("您没有权限访问此页面"),
+        404: _("找不到该页面或记录"), 405: _("不支持此请求方法"), 413: _("上传的内容太大"),
+        415: _("不支持的内容类型"), 429: _("请求过于频繁，请稍后再试"),
+    }.get(status, _("请求无法完成"))
+
+
 def register_error_handlers(app):
     from .extensions import db
 
@@ -112,13 +123,9 @@ def register_error_handlers(app):
     @app.errorhandler(HTTPException)
     def _http_error(err):
         status = err.code or 500
-        if status == 429:
-            title = _("请求过于频繁，请稍后再试")
-        else:
-            title = err.name
+        title = _http_title(status, err)
         if _is_api():
-            resp = problem(status, _HTTP_SLUGS.get(status, "error"), title,
-                           err.description if status != 429 else title)
+            resp = problem(status, _HTTP_SLUGS.get(status, "error"), title, title)
             if status == 405 and err.valid_methods:
                 resp.headers["Allow"] = ", ".join(err.valid_methods)
             return resp
