@@ -24,7 +24,7 @@ $(STAMP): setup.cfg pyproject.toml
 translations: $(CATALOGS)                  ## compile the message catalogs
 
 booking/translations/%/LC_MESSAGES/messages.mo: booking/translations/%/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile -q -d booking/translations -l $* -i $< -o $@
+	$(BIN)/pybabel -q compile -d booking/translations -l $* -i $< -o $@
 
 extract-messages: $(STAMP)                 ## refresh the catalogs from the code and templates
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o booking/translations/messages.pot .

@@ -11,7 +11,7 @@ from flask import Response, g, jsonify, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
-from ..errors import BadRequest, Forbidden, Unauthorized, ValidationFailed
+from ..errors import BadRequest, Forbidden, NotFound, Unauthorized, ValidationFailed
 from . import bp
 
 
@@ -33,6 +33,7 @@ class Operation:
 
 
 OPERATIONS: list[Operation] = []
+MAX_ID = 2**31 - 1
 
 
 def _message(err: dict) -> str:
@@ -137,6 +138,9 @@ def endpoint(rule, method="GET", *, summary, tags=(), body=None, query=None, res
     def deco(view):
         @wraps(view)
         def wrapper(**kwargs):
+            # Ids beyond a 32-bit integer name nothing (and would overflow the column).
+            if any(isinstance(v, int) and not 0 < v <= MAX_ID for v in kwargs.values()):
+                raise NotFound()
             if roles is not None:
                 user = current_api_user()
                 if roles and user.role not in roles:

@@ -1,4 +1,5 @@
 """Idempotency-Key: the same key from the same user within 24 h replays the first answer."""
+import hashlib
 import json
 from datetime import timedelta
 
@@ -22,6 +23,8 @@ def replay_or_run(run):
         return run()
     if len(key) > 200:
         raise BadRequest(_("Idempotency-Key 最长 200 个字符"))
+    # A key names one request: the same key sent to another path is another request.
+    key = hashlib.sha256(f"{request.method} {request.path}\n{key}".encode()).hexdigest()
     found = db.session.scalar(select(IdempotencyRecord).where(
         IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key,
         IdempotencyRecord.created_at > now() - WINDOW))

@@ -7,7 +7,7 @@ from pydantic.json_schema import models_json_schema
 
 from ..errors import _HTTP_SLUGS
 from . import bp
-from .framework import OPERATIONS, endpoint
+from .framework import MAX_ID, OPERATIONS, endpoint
 from .schemas import Out, Problem
 
 REF = "#/components/schemas/{model}"
@@ -53,7 +53,7 @@ def build_document():
     for op in OPERATIONS:
         path = bp.url_prefix + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", op.path)
         params = [{"name": name, "in": "path", "required": True,
-                   "schema": {"type": "integer", "minimum": 1} if "<int:" + name in op.path
+                   "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID} if "<int:" + name in op.path
                    else {"type": "string"}}
                   for name in re.findall(r"<(?:\w+:)?(\w+)>", op.path)]
         if op.query is not None:
@@ -64,7 +64,8 @@ def build_document():
         if op.response is not None:
             responses[str(op.status)]["content"] = {
                 "application/json": {"schema": _schema_ref(op.response)}}
-        codes = set(op.errors) | {429}
+        # Any request with a bad bearer token is refused, public routes included.
+        codes = set(op.errors) | {401, 429}
         if op.body is not None:
             codes |= {400, 415, 422}
         if op.query is not None:

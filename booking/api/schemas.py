@@ -1,9 +1,11 @@
 """Base classes for API schemas and the shapes every area shares."""
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+# Row ids: positive 32-bit integers (PostgreSQL's integer column).
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class Body(BaseModel):

@@ -3,12 +3,15 @@ from typing import Literal
 
 from pydantic import EmailStr, Field
 
-from ..api.schemas import Body, Out
+from ..api.schemas import Body, Id, Out
+
+
+STRONG = {"pattern": "^(?=.*[A-Za-z])(?=.*[0-9]).{8,128}$"}  # documented; the service checks
 
 
 class RegisterIn(Body):
     email: EmailStr = Field(max_length=254)
-    password: str = Field(min_length=8, max_length=128)
+    password: str = Field(min_length=8, max_length=128, json_schema_extra=STRONG)
     name: str = Field(min_length=1, max_length=80)
     phone: str | None = Field(None, pattern=r"^1[3-9]\d{9}$")
     # PIPL: a guardian consents to the handling of the child's data. API clients show the
@@ -47,9 +50,9 @@ class TokenOut(Out):
 
 class UserCreateIn(Body):
     email: EmailStr = Field(max_length=254)
-    password: str = Field(min_length=8, max_length=128)
+    password: str = Field(min_length=8, max_length=128, json_schema_extra=STRONG)
     name: str = Field(min_length=1, max_length=80)
     role: Literal["parent", "staff", "regulator", "admin"]
-    centre_id: int | None = Field(None, ge=1)
+    centre_id: Id | None = Field(None)
     district: str | None = Field(None, max_length=12)
     city: str | None = Field(None, max_length=40)

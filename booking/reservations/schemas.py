@@ -3,14 +3,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..api.schemas import Body, Out, PageQuery
+from ..api.schemas import Body, Id, Out, PageQuery
 
 Status = Literal["held", "enrolled", "expired", "cancelled", "withdrawn"]
 
 
 class ReservationIn(Body):
-    slot_id: int = Field(ge=1)
-    child_id: int = Field(ge=1)
+    slot_id: Id
+    child_id: Id
 
 
 class ReservationOut(Out):
@@ -27,7 +27,7 @@ class ReservationOut(Out):
 
 class ReservationQuery(PageQuery):
     status: Status | None = None
-    slot_id: int | None = Field(None, ge=1)
+    slot_id: Id | None = Field(None)
 
 
 class ReservationPage(Out):

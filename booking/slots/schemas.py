@@ -2,7 +2,7 @@ from datetime import date
 
 from pydantic import Field
 
-from ..api.schemas import Body
+from ..api.schemas import Body, Id
 from ..centres.schemas import Band, CareType, Category
 
 
@@ -13,7 +13,7 @@ class SlotIn(Body):
     capacity: int = Field(ge=0, le=1000)
     monthly_fee_fen: int = Field(ge=0, le=10_000_000)
     starts_on: date
-    group_id: int | None = Field(None, ge=1)
+    group_id: Id | None = Field(None)
 
 
 class SlotPatch(Body):

@@ -3,12 +3,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..api.schemas import Body, Out
+from ..api.schemas import Body, Id, Out
 
 
 class WaitlistIn(Body):
-    slot_id: int = Field(ge=1)
-    child_id: int = Field(ge=1)
+    slot_id: Id
+    child_id: Id
     tier: Literal["special_needs", "employer_staff", "district_resident"] | None = Field(
         None, description="A priority the family claims; staff check the evidence")
     evidence: str | None = Field(None, max_length=500)
