@@ -92,6 +92,8 @@ def _register_blueprints(app):
     from .auth import api as _auth_api  # noqa: F401
     from .centres import api as _centres_api  # noqa: F401
     from .children import api as _children_api  # noqa: F401
+    from .health import api as _health_api  # noqa: F401
+    from .regulator import api as _regulator_api  # noqa: F401
     from .reservations import api as _reservations_api  # noqa: F401
     from .slots import api as _slots_api  # noqa: F401
     from .waitlists import api as _waitlists_api  # noqa: F401

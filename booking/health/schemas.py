@@ -1,0 +1,28 @@
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from ..api.schemas import Body, Out
+
+
+class HealthCheckIn(Body):
+    examined_on: date
+    institution: str = Field(min_length=1, max_length=160)
+    result: Literal["pass", "fail", "follow_up"]
+    vaccination_verified: bool
+    height_cm: float | None = Field(None, gt=30, lt=150)
+    weight_kg: float | None = Field(None, gt=1, lt=50)
+    haemoglobin_g_l: int | None = Field(None, ge=30, le=250)
+    findings: str | None = Field(None, max_length=2000)
+
+
+class HealthCheckOut(Out):
+    id: int
+    child_id: int
+    status: Literal["submitted", "verified", "rejected"]
+    result: Literal["pass", "fail", "follow_up"]
+    examined_on: date
+    valid_until: date
+    institution: str
+    vaccination_verified: bool

@@ -1,0 +1,125 @@
+"""Intake health checks (入托体检) and who may see them (PIPL; 76号令 art. 15)."""
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from ..audit.services import notify, record
+from ..centres.models import Centre, District
+from ..centres.services import policy_for
+from ..children import services as children
+from ..children.models import Child
+from ..clock import now as clock_now
+from ..clock import today
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..reservations.models import Reservation
+from ..slots.models import Slot
+from .models import HealthCheck
+
+DEFAULT_VALID_DAYS = 90  # DOMAIN.md, Health: *default* validity from examination
+
+
+def centres_caring_for(child_id: int, now=None) -> list[int]:
+    """Centres with a live reservation (unexpired hold) or an enrolment for the child."""
+    now = now or clock_now()
+    return list(db.session.scalars(select(Slot.centre_id).join(Reservation).where(
+        Reservation.child_id == child_id,
+        or_(Reservation.status == "enrolled",
+            (Reservation.status == "held") & (Reservation.expires_at > now))).distinct()))
+
+
+def staff_may_act(user, child_id: int, now=None) -> bool:
+    return user.role == "staff" and user.centre_id in centres_caring_for(child_id, now)
+
+
+def _valid_days(child_id: int, now) -> int:
+    centre_ids = centres_caring_for(child_id, now)
+    if centre_ids:
+        city = db.session.scalar(select(District.city).join(Centre).where(
+            Centre.id == centre_ids[0]))
+        policy = policy_for(city)
+        if policy:
+            return policy.health_check_valid_days
+    return DEFAULT_VALID_DAYS
+
+
+def submit(child_id: int, actor, *, examined_on: date, institution: str, result: str,
+           vaccination_verified: bool, height_cm=None, weight_kg=None, haemoglobin_g_l=None,
+           findings=None, now=None) -> HealthCheck:
+    """Record an intake check from the medical institution's form. The child's guardian or
+    staff of a centre holding a place for the child may enter it; staff verify it later.
+
+    :raises NotFound: not their child. :raises ValidationFailed: a future or stale date.
+    """
+    now = now or clock_now()
+    child = db.session.get(Child, child_id)
+    if child is None or child.anonymised_at is not None or not (
+            (actor.role == "parent" and children.is_guardian(actor, child_id))
+            or staff_may_act(actor, child_id, now)):
+        raise NotFound()
+    errors = {}
+    if examined_on > today():
+        errors["examined_on"] = [_("体检日期不能晚于今天")]
+    elif examined_on < child.birth_date:
+        errors["examined_on"] = [_("体检日期不能早于出生日期")]
+    if result not in ("pass", "fail", "follow_up"):
+        errors["result"] = [_("结论应为合格、不合格或需复查")]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    check = HealthCheck(child_id=child_id, examined_on=examined_on, institution=institution.strip(),
+                        result=result, vaccination_verified=vaccination_verified,
+                        height_cm=height_cm, weight_kg=weight_kg, haemoglobin_g_l=haemoglobin_g_l,
+                        findings=findings, status="submitted", submitted_by=actor.id,
+                        submitted_at=now,
+                        valid_until=examined_on + timedelta(days=_valid_days(child_id, now)))
+    db.session.add(check)
+    db.session.flush()
+    record("health_check.submitted", check, actor=actor,
+           after={"child_id": child_id, "result": result, "valid_until": check.valid_until})
+    db.session.commit()
+    return check
+
+
+def verify(check_id: int, staff, now=None) -> HealthCheck:
+    """Staff of a centre holding a place for the child check the entry against the paper form.
+
+    :raises NotFound: not a child their centre holds a place for. :raises Conflict: not submitted.
+    """
+    now = now or clock_now()
+    check = db.session.get(HealthCheck, check_id)
+    if check is None or not staff_may_act(staff, check.child_id, now):
+        raise NotFound()
+    if check.status != "submitted":
+        raise Conflict(_("该体检记录已核验"))
+    check.status, check.verified_by, check.verified_at = "verified", staff.id, now
+    record("health_check.verified", check, actor=staff, centre_id=staff.centre_id,
+           before={"status": "submitted"}, after={"status": "verified"})
+    for guardian_id in children.guardians_of(check.child_id):
+        notify(guardian_id, "health_check_verified", check_id=check.id, result=check.result)
+    db.session.commit()
+    return check
+
+
+def read(check_id: int, user, reason: str | None = None, now=None) -> HealthCheck:
+    """A health record for someone allowed to see it. Staff and regulator reads are logged;
+    a regulator must state a reason (PIPL: sensitive personal information).
+
+    :raises NotFound: not allowed (strangers learn nothing). :raises Forbidden: no reason.
+    """
+    check = db.session.get(HealthCheck, check_id)
+    if check is None:
+        raise NotFound()
+    if user.role == "parent" and children.is_guardian(user, check.child_id):
+        return check
+    if user.role == "staff" and staff_may_act(user, check.child_id, now):
+        record("health_check.read", check, actor=user, centre_id=user.centre_id)
+        db.session.commit()
+        return check
+    if user.role == "regulator":
+        if not reason or not reason.strip():
+            raise Forbidden(_("查看个人健康记录须说明理由"))
+        record("health_check.read", check, actor=user, reason=reason.strip()[:400])
+        db.session.commit()
+        return check
+    raise NotFound()

@@ -1,0 +1,41 @@
+from datetime import datetime
+from typing import Literal
+
+from ..api.schemas import Out, Query
+
+FilingStatus = Literal["draft", "submitted", "approved", "returned", "suspended", "closed"]
+
+
+class CoverageQuery(Query):
+    city: str | None = None
+
+
+class CoverageOut(Out):
+    district: str
+    name: str
+    city: str
+    population: int
+    places: int
+    places_per_1000: float
+    target_per_1000: float
+    affordable_places: int
+    public_places: int
+    enrolled: int
+    occupancy_rate: float
+    waitlisted_children: int
+
+
+class FilingQuery(Query):
+    status: FilingStatus | None = None
+
+
+class FilingOut(Out):
+    id: int
+    centre_id: int
+    centre_name: str
+    district: str
+    status: FilingStatus
+    filing_number: str | None
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    return_reasons: str | None

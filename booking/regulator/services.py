@@ -1,0 +1,78 @@
+"""Coverage against the targets (千人口托位数) and the filings registry."""
+from sqlalchemy import case, func, select
+
+from ..centres.models import Centre, District
+from ..extensions import db
+from ..reservations.models import Reservation
+from ..slots.models import Slot
+from ..waitlists.models import WaitlistEntry
+from .models import Filing
+
+
+def scope(stmt, user):
+    """A district regulator sees its district, a city regulator its city, others all."""
+    if user.role == "regulator" and user.district_id:
+        return stmt.where(District.id == user.district_id)
+    if user.role == "regulator" and user.city:
+        return stmt.where(District.city == user.city)
+    return stmt
+
+
+def coverage(user, city=None) -> list[dict]:
+    """Per district: places that approved centres offer, per 1,000 residents, against the
+    target; affordable and public places; occupancy (enrolled ÷ places); children waiting.
+
+    places_per_1000 = places / population × 1000 (DOMAIN.md, Places per 1,000).
+    """
+    places = (select(Centre.district_id.label("district_id"),
+                     func.sum(Slot.capacity).label("places"),
+                     func.sum(case((Slot.category == "affordable", Slot.capacity), else_=0))
+                     .label("affordable"),
+                     func.sum(case((Slot.category == "public", Slot.capacity), else_=0))
+                     .label("public"))
+              .join(Slot, Slot.centre_id == Centre.id)
+              .join(Filing, Filing.centre_id == Centre.id)
+              .where(Filing.status == "approved").group_by(Centre.district_id).subquery())
+    enrolled = (select(Centre.district_id.label("district_id"),
+                       func.count(Reservation.id).label("enrolled"))
+                .join(Slot, Slot.centre_id == Centre.id)
+                .join(Reservation, Reservation.slot_id == Slot.id)
+                .join(Filing, Filing.centre_id == Centre.id)
+                .where(Filing.status == "approved", Reservation.status == "enrolled")
+                .group_by(Centre.district_id).subquery())
+    waiting = (select(Centre.district_id.label("district_id"),
+                      func.count(func.distinct(WaitlistEntry.child_id)).label("waiting"))
+               .join(Slot, Slot.centre_id == Centre.id)
+               .join(WaitlistEntry, WaitlistEntry.slot_id == Slot.id)
+               .where(WaitlistEntry.status == "waiting")
+               .group_by(Centre.district_id).subquery())
+    stmt = (select(District, func.coalesce(places.c.places, 0),
+                   func.coalesce(places.c.affordable, 0), func.coalesce(places.c.public, 0),
+                   func.coalesce(enrolled.c.enrolled, 0), func.coalesce(waiting.c.waiting, 0))
+            .outerjoin(places, places.c.district_id == District.id)
+            .outerjoin(enrolled, enrolled.c.district_id == District.id)
+            .outerjoin(waiting, waiting.c.district_id == District.id)
+            .order_by(District.city, District.code))
+    if city:
+        stmt = stmt.where(District.city == city)
+    rows = db.session.execute(scope(stmt, user)).all()
+    out = []
+    for d, n_places, affordable, public, n_enrolled, n_waiting in rows:
+        out.append({
+            "district": d.code, "name": d.name, "city": d.city, "population": d.population,
+            "places": int(n_places), "places_per_1000": round(n_places / d.population * 1000, 2),
+            "target_per_1000": float(d.target_per_1000),
+            "affordable_places": int(affordable), "public_places": int(public),
+            "enrolled": int(n_enrolled),
+            "occupancy_rate": round(n_enrolled / n_places, 3) if n_places else 0.0,
+            "waitlisted_children": int(n_waiting),
+        })
+    return out
+
+
+def filings(user, status=None) -> list[Filing]:
+    stmt = (select(Filing).join(Centre).join(District, District.id == Centre.district_id)
+            .order_by(Filing.id))
+    if status:
+        stmt = stmt.where(Filing.status == status)
+    return db.session.scalars(scope(stmt, user)).all()
