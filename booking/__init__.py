@@ -81,6 +81,7 @@ def _init_extensions(app):
 
 def _register_blueprints(app):
     from .api import bp as api_bp
+    from .auth.admin_views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .centres.views import bp as centres_bp
     from .public.views import bp as public_bp
@@ -99,5 +100,5 @@ def _register_blueprints(app):
     from .waitlists import api as _waitlists_api  # noqa: F401
 
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never cookies
-    for bp in (public_bp, auth_bp, centres_bp, lottery_bp, api_bp):
+    for bp in (public_bp, auth_bp, admin_bp, centres_bp, lottery_bp, api_bp):
         app.register_blueprint(bp)
