@@ -62,3 +62,27 @@ class Inspection(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     centre = relationship("Centre")
+
+
+class ClosureCase(db.Model):
+    """One family affected by a centre's suspension or closure (关停应急处置), followed until
+    the child is placed elsewhere or the family withdraws."""
+
+    __tablename__ = "closure_case"
+    __table_args__ = (
+        CheckConstraint("state IN ('affected', 'placed', 'withdrawn')", name="state"),
+        db.UniqueConstraint("centre_id", "reservation_id", name="uq_closure_case_reservation"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"), index=True)
+    reservation_id: Mapped[int] = mapped_column(ForeignKey("reservation.id"))
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    previous_status: Mapped[str] = mapped_column(String(12))
+    state: Mapped[str] = mapped_column(String(12), default="affected")
+    notified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    child = relationship("Child")
+    reservation = relationship("Reservation")
