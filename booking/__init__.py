@@ -85,7 +85,13 @@ def _register_blueprints(app):
     from .auth.views import bp as auth_bp
     from .centres.views import bp as centres_bp
     from .public.views import bp as public_bp
+    from .regulator.views import bp as regulator_bp
     from .waitlists.lottery_views import bp as lottery_bp
+    from .audit.views import bp as audit_bp
+    from .children.views import bp as children_bp
+    from .reservations.views import bp as reservations_bp
+    from .slots.views import bp as slots_bp
+    from .waitlists.views import bp as waitlists_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -100,5 +106,6 @@ def _register_blueprints(app):
     from .waitlists import api as _waitlists_api  # noqa: F401
 
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never cookies
-    for bp in (public_bp, auth_bp, admin_bp, centres_bp, lottery_bp, api_bp):
+    for bp in (public_bp, auth_bp, admin_bp, centres_bp, lottery_bp, regulator_bp,
+               children_bp, slots_bp, reservations_bp, waitlists_bp, audit_bp, api_bp):
         app.register_blueprint(bp)

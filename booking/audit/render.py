@@ -5,7 +5,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_cancelled",
-         "priority_rejected")
+         "priority_rejected", "filing_decided", "centre_closed", "health_check_verified")
 
 
 def _local(value):
@@ -35,6 +35,9 @@ def _title(kind, p):
         "enrolled": _("已确认入托：%(centre)s", centre=p.get("centre", "")),
         "reservation_cancelled": _("您的预约已被机构取消"),
         "priority_rejected": _("您申报的优先类别未通过核验"),
+        "filing_decided": _("备案状态更新：%(status)s", status=p.get("status", "")),
+        "centre_closed": _("%(centre)s 已暂停或停止服务", centre=p.get("centre", "")),
+        "health_check_verified": _("入托体检已核验"),
     }.get(kind, kind)
 
 
@@ -51,4 +54,8 @@ def _body(kind, p):
                                    centre=p.get("centre", "")),
         "priority_rejected": _("您在 %(centre)s 的候补已按记录可证明的优先类别排序。",
                                centre=p.get("centre", "")),
+        "filing_decided": p.get("reasons", ""),
+        "centre_closed": _("您在该机构的预约或入托已结束（%(reason)s）。孩子在您选择的其他机构候补时享有最高优先级（应急转托），请尽快选择机构加入候补。",
+                           reason=p.get("reason", "")),
+        "health_check_verified": _("机构已核验孩子的入托体检记录。"),
     }.get(kind, "")

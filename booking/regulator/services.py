@@ -76,3 +76,16 @@ def filings(user, status=None) -> list[Filing]:
     if status:
         stmt = stmt.where(Filing.status == status)
     return db.session.scalars(scope(stmt, user)).all()
+
+
+def subdistricts_without_public(user) -> list[tuple[str, str, str]]:
+    """一街一公办 (Xi'an): subdistricts that have centres but no approved public centre."""
+    rows = db.session.execute(scope(
+        select(District.city, District.name, Centre.subdistrict,
+               func.sum(case(((Centre.kind == "public") & (Filing.status == "approved"), 1),
+                             else_=0)))
+        .join(Centre, Centre.district_id == District.id)
+        .join(Filing, Filing.centre_id == Centre.id)
+        .group_by(District.city, District.name, Centre.subdistrict)
+        .order_by(District.city, District.name, Centre.subdistrict), user)).all()
+    return [(city, district, sub) for city, district, sub, public in rows if not public]

@@ -72,10 +72,9 @@ def derived_tiers(centre: Centre, child: Child, parent_id: int) -> set[str]:
         tiers.add("sibling")  # 长幼随学 / 多孩同园
     if any(s.birth_date < child.birth_date for s in siblings):
         tiers.add("second_third_child")  # 二孩、三孩家庭
-    if db.session.scalar(select(WaitlistEntry.id).where(
-            WaitlistEntry.child_id == child.id, WaitlistEntry.tier == "closure_transfer",
-            WaitlistEntry.status.in_(("waiting", "offered", "accepted"))).limit(1)):
-        tiers.add("closure_transfer")
+    from ..regulator.closure import open_case_for
+    if open_case_for(child.id) is not None:
+        tiers.add("closure_transfer")  # 应急转托: the child's centre closed
     return tiers
 
 

@@ -1,0 +1,66 @@
+"""关停应急处置: when a centre suspends or closes, every hold and enrolment ends with a notice,
+each child gets the top waitlist tier (应急转托) at the centres its family picks, and the
+regulator follows every family until it is placed or withdraws. Nothing is deleted."""
+from sqlalchemy import select
+
+from ..audit.services import notify, record
+from ..clock import now as clock_now
+from ..extensions import db
+from ..reservations.locking import lock_slot
+from ..reservations.models import Reservation
+from ..slots.models import Slot
+from .models import ClosureCase
+
+
+def end_places(centre, regulator, reason: str, now=None) -> list[ClosureCase]:
+    """End the centre's live places, open a case per child. Only flushes (decide() commits)."""
+    now = now or clock_now()
+    cases = []
+    slot_ids = db.session.scalars(select(Slot.id).where(Slot.centre_id == centre.id)
+                                  .order_by(Slot.id)).all()
+    for slot_id in slot_ids:
+        lock_slot(slot_id)
+        live = db.session.scalars(select(Reservation).where(
+            Reservation.slot_id == slot_id, Reservation.status.in_(("held", "enrolled")))).all()
+        for r in live:
+            before = r.status
+            r.status = "withdrawn" if r.status == "enrolled" else "cancelled"
+            r.ended_at, r.end_reason = now, f"centre {centre.id} closed: {reason}"[:200]
+            record("reservation.ended_by_closure", r, actor=regulator, centre_id=centre.id,
+                   before={"status": before}, after={"status": r.status}, reason=reason)
+            case = ClosureCase(centre_id=centre.id, reservation_id=r.id, child_id=r.child_id,
+                               parent_id=r.parent_id, previous_status=before, state="affected",
+                               notified_at=now)
+            db.session.add(case)
+            cases.append(case)
+            notify(r.parent_id, "centre_closed", centre=centre.name, reason=reason,
+                   reservation_id=r.id)
+        from ..waitlists.services import end_offer_for
+        end_offer_for(live, "withdrawn", now)
+    return cases
+
+
+def open_case_for(child_id: int) -> ClosureCase | None:
+    return db.session.scalar(select(ClosureCase).where(
+        ClosureCase.child_id == child_id, ClosureCase.state == "affected").limit(1))
+
+
+def refresh_states(centre_id: int, now=None) -> list[ClosureCase]:
+    """A case is placed once the child holds or has a place elsewhere."""
+    now = now or clock_now()
+    cases = db.session.scalars(select(ClosureCase).where(ClosureCase.centre_id == centre_id)
+                               .order_by(ClosureCase.id)).all()
+    changed = False
+    for case in cases:
+        if case.state != "affected":
+            continue
+        placed = db.session.scalar(select(Reservation.id).join(Slot).where(
+            Reservation.child_id == case.child_id, Slot.centre_id != centre_id,
+            Reservation.status == "enrolled").limit(1))
+        if placed:
+            case.state, case.resolved_at = "placed", now
+            record("closure_case.placed", case, centre_id=centre_id)
+            changed = True
+    if changed:
+        db.session.commit()
+    return cases

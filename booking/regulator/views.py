@@ -1,0 +1,185 @@
+"""Regulator pages: coverage dashboard, filings review, closures, audit search; the public
+registry (open data); the centre's own filing."""
+import csv
+import io
+from datetime import date, datetime, time, timezone
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth.models import User
+from ..auth.roles import role_required
+from ..auth.views import apply_errors
+from ..audit.models import AuditEvent
+from ..centres.bands import CENTRE_KINDS
+from ..centres.models import Centre
+from ..centres.services import disclosure
+from ..clock import LOCAL
+from ..errors import BookingError
+from ..extensions import db
+from . import closure, services
+from . import filing as filings_svc
+from .forms import DecisionForm, FilingForm
+from .models import FILING_STATUSES, Filing
+
+bp = Blueprint("regulator", __name__)
+
+
+def csv_response(rows: list[list], filename: str) -> Response:
+    """CSV that Excel opens with Chinese intact; formula-looking cells are neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow(["'" + c if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c
+                         for c in row])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.get("/regulator")
+@role_required("regulator", "admin")
+def dashboard():
+    city = request.args.get("city") or None
+    rows = services.coverage(current_user, city=city)
+    cities = {}
+    for r in rows:
+        c = cities.setdefault(r["city"], {"city": r["city"], "population": 0, "places": 0,
+                                          "affordable_places": 0, "public_places": 0,
+                                          "enrolled": 0, "waitlisted_children": 0,
+                                          "targets": []})
+        for k in ("population", "places", "affordable_places", "public_places", "enrolled",
+                  "waitlisted_children"):
+            c[k] += r[k]
+        c["targets"].append(r["target_per_1000"])
+    for c in cities.values():
+        c["places_per_1000"] = round(c["places"] / c["population"] * 1000, 2) if c["population"] else 0
+        c["target_per_1000"] = max(c["targets"]) if c["targets"] else 0
+    scale = max([r["places_per_1000"] for r in rows] + [r["target_per_1000"] for r in rows] + [1])
+    return render_template("regulator/dashboard.html", rows=rows, cities=cities.values(),
+                           scale=scale, city=city, subdistricts=services.subdistricts_without_public(current_user))
+
+
+@bp.get("/regulator/coverage.csv")
+@role_required("regulator", "admin")
+def coverage_csv():
+    rows = services.coverage(current_user, city=request.args.get("city") or None)
+    head = ["district", "name", "city", "population", "places", "places_per_1000",
+            "target_per_1000", "affordable_places", "public_places", "enrolled",
+            "occupancy_rate", "waitlisted_children"]
+    return csv_response([head] + [[r[k] for k in head] for r in rows], "coverage.csv")
+
+
+@bp.get("/regulator/filings")
+@role_required("regulator", "admin")
+def filings():
+    status = request.args.get("status")
+    if status not in FILING_STATUSES:
+        status = None
+    return render_template("regulator/filings.html", filings=services.filings(current_user, status),
+                           status=status, statuses=FILING_STATUSES)
+
+
+@bp.route("/regulator/filings/<int:filing_id>", methods=["GET", "POST"])
+@role_required("regulator", "admin")
+def filing(filing_id):
+    f = db.session.get(Filing, filing_id)
+    if f is None or not filings_svc.in_jurisdiction(current_user, f):
+        abort(404)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            filings_svc.decide(filing_id, current_user, form.action.data, form.reasons.data)
+        except BookingError as err:
+            apply_errors(form, err)
+        else:
+            flash(_("已处理"), "success")
+            return redirect(url_for("regulator.filing", filing_id=filing_id))
+    cases = closure.refresh_states(f.centre_id)
+    return render_template("regulator/filing.html", f=f, form=form, cases=cases,
+                           missing=filings_svc.missing_items(f),
+                           transitions=filings_svc.TRANSITIONS), 422 if form.errors else 200
+
+
+@bp.get("/regulator/audit")
+@role_required("regulator", "admin")
+def audit():
+    args = request.args
+    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if args.get("centre", "").isdigit():
+        stmt = stmt.where(AuditEvent.centre_id == int(args["centre"]))
+    if args.get("person"):
+        who = db.session.scalar(select(User.id).where(User.email == args["person"].strip().lower()))
+        stmt = stmt.where(AuditEvent.actor_id == (who or -1))
+    if args.get("action"):
+        stmt = stmt.where(AuditEvent.action.like(f"{args['action'].strip()[:60]}%"))
+    for name, op in (("from", "__ge__"), ("to", "__lt__")):
+        try:
+            day = date.fromisoformat(args.get(name, ""))
+        except ValueError:
+            continue
+        if name == "to":
+            day = date.fromordinal(day.toordinal() + 1)
+        moment = datetime.combine(day, time(), LOCAL).astimezone(timezone.utc)
+        stmt = stmt.where(getattr(AuditEvent.at, op)(moment))
+    events = db.session.scalars(stmt.limit(200)).all()
+    return render_template("regulator/audit.html", events=events, args=args)
+
+
+@bp.get("/registry")
+def registry():
+    """The public registry of filed centres (信息公示), with open data."""
+    centres = _registry_centres()
+    return render_template("regulator/registry.html", centres=centres, kinds=CENTRE_KINDS)
+
+
+def _registry_centres():
+    return db.session.scalars(select(Centre).join(Filing).where(
+        Filing.status.in_(("approved", "suspended", "closed"))).order_by(Centre.district_id, Centre.id)).all()
+
+
+REGISTRY_FIELDS = ["name", "kind", "operator", "address", "district", "subdistrict",
+                   "filing_number", "filing_status", "affordable", "star_rating", "opening_hours",
+                   "places_total", "places_available", "staff_total",
+                   "staff_health_certificates_valid_share", "complaints_channel"]
+
+
+@bp.get("/registry.json")
+def registry_json():
+    return {"items": [dict(disclosure(c), id=c.id) for c in _registry_centres()]}
+
+
+@bp.get("/registry.csv")
+def registry_csv():
+    rows = [["id"] + REGISTRY_FIELDS]
+    for c in _registry_centres():
+        d = disclosure(c)
+        rows.append([c.id] + [d.get(k) for k in REGISTRY_FIELDS])
+    return csv_response(rows, "registry.csv")
+
+
+@bp.route("/staff/filing", methods=["GET", "POST"])
+@role_required("staff")
+def own_filing():
+    f = current_user.centre.filing
+    form = FilingForm(obj=f)
+    if form.validate_on_submit():
+        try:
+            fields = {k: getattr(form, k).data for k in filings_svc.FIELDS}
+            filings_svc.save_draft(f, current_user, **fields)
+            if form.submit_filing.data:
+                filings_svc.submit(f.id, current_user)
+                flash(_("备案已提交，监管部门将在 5 个工作日内答复"), "success")
+            else:
+                flash(_("已保存"), "success")
+        except BookingError as err:
+            apply_errors(form, err)
+            for key, messages in (err.errors or {}).items():
+                if not hasattr(form, key):  # e.g. staff records: not a field of this form
+                    for message in messages:
+                        flash(message, "error")
+        else:
+            return redirect(url_for("regulator.own_filing"))
+    return render_template("regulator/own_filing.html", f=f, form=form,
+                           missing=filings_svc.missing_items(f)), 422 if form.errors else 200

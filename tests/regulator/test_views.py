@@ -1,0 +1,61 @@
+import json
+
+from booking.regulator.models import Filing
+from tests import factories as f
+
+
+def login(client, user):
+    client.post("/login", data={"login": user.email, "password": f.PASSWORD})
+
+
+def test_dashboard_matches_api(client):
+    d = f.district(population=100_000, target=4.5)
+    f.slot(f.centre(d), capacity=300)
+    reg = f.user("regulator")
+    api = client.get("/api/v1/regulator/coverage", headers=f.bearer(client, reg)).get_json()
+    login(client, reg)
+    page = client.get("/regulator").get_data(as_text=True)
+    row = next(r for r in api if r["district"] == d.code)
+    assert row["places_per_1000"] == 3.0
+    assert "3.0 / 4.5" in page and "未达标" in page
+    csv = client.get("/regulator/coverage.csv")
+    assert csv.data.startswith("\ufeff".encode()) and d.code.encode() in csv.data
+
+
+def test_regulator_pages_need_the_role(client):
+    assert client.get("/regulator").status_code == 302
+    login(client, f.user())
+    assert client.get("/regulator").status_code == 403
+    assert client.get("/regulator/filings").status_code == 403
+
+
+def test_review_page_returns_with_reasons(client, db):
+    c = f.centre(approved=False)
+    c.filing.status = "submitted"
+    db.session.commit()
+    login(client, f.user("regulator"))
+    resp = client.post(f"/regulator/filings/{c.filing.id}", data={"action": "return", "reasons": ""})
+    assert resp.status_code == 422 and "请说明理由" in resp.get_data(as_text=True)
+    resp = client.post(f"/regulator/filings/{c.filing.id}", data={"action": "return",
+                                                                  "reasons": "缺消防验收"})
+    assert resp.status_code == 302
+    assert db.session.get(Filing, c.filing.id).status == "returned"
+
+
+def test_registry_open_data_escapes_formulas(client):
+    c = f.centre(name="=HYPERLINK(\"x\")")
+    f.slot(c, capacity=4)
+    data = client.get("/registry.json").get_json()
+    assert any(i["id"] == c.id and i["places_total"] == 4 for i in data["items"])
+    text = client.get("/registry.csv").data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert c.name in client.get("/registry").get_data(as_text=True)
+
+
+def test_audit_search_by_centre_and_action(client):
+    c = f.centre()
+    f.slot(c)
+    login(client, f.user("regulator"))
+    page = client.get(f"/regulator/audit?centre={c.id}&action=slot.").get_data(as_text=True)
+    assert "slot.created" in page and "centre.created" not in page
+    assert client.get("/regulator/audit?from=2026-02-30").status_code == 200
