@@ -5,7 +5,7 @@ from .auth.models import ApiToken, User  # noqa: F401
 from .centres.models import Centre, CityPolicy, District, Group  # noqa: F401
 from .children.models import Child, Guardianship  # noqa: F401
 from .health.models import Attendance, HealthCheck  # noqa: F401
-from .regulator.models import ClosureCase, Filing, Inspection  # noqa: F401
+from .regulator.models import ClosureCase, CoverageSnapshot, Filing, Inspection  # noqa: F401
 from .reservations.models import Reservation  # noqa: F401
 from .rosters.models import Shift, StaffMember  # noqa: F401
 from .slots.models import Slot  # noqa: F401

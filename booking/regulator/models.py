@@ -86,3 +86,20 @@ class ClosureCase(db.Model):
 
     child = relationship("Child")
     reservation = relationship("Reservation")
+
+
+class CoverageSnapshot(db.Model):
+    """A district's coverage on one day, kept by a daily job so reports can show the trend."""
+
+    __tablename__ = "coverage_snapshot"
+    __table_args__ = (db.UniqueConstraint("district_id", "on_date", name="uq_coverage_snapshot_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"))
+    on_date: Mapped[date] = mapped_column(Date, index=True)
+    population: Mapped[int] = mapped_column(Integer)
+    places: Mapped[int] = mapped_column(Integer)
+    affordable_places: Mapped[int] = mapped_column(Integer)
+    public_places: Mapped[int] = mapped_column(Integer)
+    enrolled: Mapped[int] = mapped_column(Integer)
+    waitlisted_children: Mapped[int] = mapped_column(Integer)
