@@ -34,10 +34,15 @@ class Config:
         self.TUOWEI_HOLD_TTL_SECONDS = _int("TUOWEI_HOLD_TTL_SECONDS", 172800)
         self.TUOWEI_OFFER_TTL_SECONDS = _int("TUOWEI_OFFER_TTL_SECONDS", 86400)
         self.TUOWEI_SWEEP_SECONDS = _int("TUOWEI_SWEEP_SECONDS", 60)
+        # The coverage snapshot runs hourly and keeps the first of each day (idempotent).
+        self.TUOWEI_SNAPSHOT_SECONDS = _int("TUOWEI_SNAPSHOT_SECONDS", 3600)
         self.TUOWEI_TOKEN_TTL_SECONDS = _int("TUOWEI_TOKEN_TTL_SECONDS", 30 * 86400)
         # Key for the encrypted ID numbers (PIPL); derived from SECRET_KEY when unset.
         self.TUOWEI_FIELD_KEY = os.environ.get("TUOWEI_FIELD_KEY") or None
         self.TUOWEI_TIMEZONE = os.environ.get("TUOWEI_TIMEZONE", "Asia/Shanghai")
+        # Longest a staff member may be rostered in one day, in hours (shifts summed). Not a
+        # national figure: 劳动法 art. 36 sets 8 hours a day on average; centres open 10-11.
+        self.TUOWEI_MAX_SHIFT_HOURS = _int("TUOWEI_MAX_SHIFT_HOURS", 10)
         self.SMTP_HOST = os.environ.get("SMTP_HOST") or None
         self.SMTP_PORT = _int("SMTP_PORT", 25)
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@tuowei.example")

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 class DecisionForm(FlaskForm):
     action = SelectField(_l("处理"), choices=lambda: [
         ("approve", _l("通过备案（发放备案号）")), ("return", _l("退回补正")),
-        ("suspend", _l("暂停服务")), ("reinstate", _l("恢复服务")), ("close", _l("注销（停止服务）"))],
+        ("suspend", _l("暂停该机构服务")), ("reinstate", _l("恢复服务")), ("close", _l("注销（停止服务）"))],
         validators=[DataRequired()])
     reasons = TextAreaField(_l("理由"), validators=[Optional(), Length(max=2000)])
 
@@ -21,3 +21,27 @@ class FilingForm(FlaskForm):
     commitment_signed = BooleanField(_l("我单位承诺所填信息真实，并遵守托育机构管理规范（备案承诺书）"))
     save = SubmitField(_l("保存"))
     submit_filing = SubmitField(_l("提交备案"))
+
+
+def _score_field(label, top):
+    from wtforms import IntegerField
+    from wtforms.validators import NumberRange
+    return IntegerField(label, validators=[
+        DataRequired(_l("请填写得分")),
+        NumberRange(min=0, max=top, message=_l("得分应在 0 到 %(max)s 之间"))])
+
+
+class InspectionForm(FlaskForm):
+    from wtforms import DateField as _DateField
+
+    inspected_on = _DateField(_l("检查日期"), validators=[DataRequired(_l("请按 年-月-日 填写日期"))])
+    conditions = _score_field(_l("办托条件（满分 100）"), 100)
+    staff = _score_field(_l("托育队伍（满分 140）"), 140)
+    care = _score_field(_l("保育照护（满分 200）"), 200)
+    health = _score_field(_l("卫生保健（满分 210）"), 210)
+    parenting = _score_field(_l("养育支持（满分 80）"), 80)
+    safety = _score_field(_l("安全保障（满分 200）"), 200)
+    management = _score_field(_l("机构管理（满分 70）"), 70)
+    basic_failed = BooleanField(_l("有基本指标不达标（直接评为 D）"))
+    findings = TextAreaField(_l("发现的问题"), validators=[Optional(), Length(max=4000)])
+    fix_deadline = _DateField(_l("整改期限"), validators=[Optional()])

@@ -27,6 +27,12 @@ from .models import FILING_STATUSES, Filing
 bp = Blueprint("regulator", __name__)
 
 
+@bp.app_context_processor
+def _labels():
+    from .labels import FILING_STATUS_LABELS, RESERVATION_STATUS_LABELS
+    return {"filing_labels": FILING_STATUS_LABELS, "reservation_labels": RESERVATION_STATUS_LABELS}
+
+
 def csv_response(rows: list[list], filename: str) -> Response:
     """CSV that Excel opens with Chinese intact; formula-looking cells are neutralised."""
     out = io.StringIO()
@@ -57,8 +63,12 @@ def dashboard():
         c["places_per_1000"] = round(c["places"] / c["population"] * 1000, 2) if c["population"] else 0
         c["target_per_1000"] = max(c["targets"]) if c["targets"] else 0
     scale = max([r["places_per_1000"] for r in rows] + [r["target_per_1000"] for r in rows] + [1])
+    from .inspections import overdue
+    from .snapshots import trend
     return render_template("regulator/dashboard.html", rows=rows, cities=cities.values(),
-                           scale=scale, city=city, subdistricts=services.subdistricts_without_public(current_user))
+                           scale=scale, city=city, overdue=overdue(current_user),
+                           trend=trend(current_user),
+                           subdistricts=services.subdistricts_without_public(current_user))
 
 
 @bp.get("/regulator/coverage.csv")
@@ -183,3 +193,72 @@ def own_filing():
             return redirect(url_for("regulator.own_filing"))
     return render_template("regulator/own_filing.html", f=f, form=form,
                            missing=filings_svc.missing_items(f)), 422 if form.errors else 200
+
+
+@bp.get("/regulator/coverage.xlsx")
+@role_required("regulator", "admin")
+def coverage_xlsx():
+    from openpyxl import Workbook
+
+    rows = services.coverage(current_user, city=request.args.get("city") or None)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "coverage"
+    head = ["district", "name", "city", "population", "places", "places_per_1000",
+            "target_per_1000", "affordable_places", "public_places", "enrolled",
+            "occupancy_rate", "waitlisted_children"]
+    sheet.append(head)
+    for r in rows:
+        sheet.append([r[k] for k in head])
+    out = io.BytesIO()
+    book.save(out)
+    return Response(out.getvalue(), headers={"Content-Disposition": "attachment; filename=coverage.xlsx"},
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/regulator/centres/<int:centre_id>/inspections", methods=["GET", "POST"])
+@role_required("regulator", "admin")
+def inspections(centre_id):
+    from .forms import InspectionForm
+    from .inspections import DIMENSIONS, record_inspection
+    from .models import Inspection
+
+    centre = db.session.get(Centre, centre_id)
+    if centre is None or centre.filing is None or not filings_svc.in_jurisdiction(current_user, centre.filing):
+        abort(404)
+    form = InspectionForm()
+    if form.validate_on_submit():
+        try:
+            record_inspection(centre_id, current_user, inspected_on=form.inspected_on.data,
+                              scores={k: getattr(form, k).data for k in DIMENSIONS},
+                              findings=form.findings.data, fix_deadline=form.fix_deadline.data,
+                              basic_failed=form.basic_failed.data)
+        except BookingError as err:
+            apply_errors(form, err)
+        else:
+            flash(_("检查记录已保存"), "success")
+            return redirect(url_for("regulator.inspections", centre_id=centre_id))
+    records = db.session.scalars(select(Inspection).where(Inspection.centre_id == centre_id)
+                                 .order_by(Inspection.inspected_on.desc())).all()
+    return render_template("regulator/inspections.html", centre=centre, form=form,
+                           records=records, dimensions=DIMENSIONS), 422 if form.errors else 200
+
+
+@bp.post("/regulator/inspections/<int:inspection_id>/follow-up")
+@role_required("regulator", "admin")
+def inspection_follow_up(inspection_id):
+    from .inspections import follow_up
+    from .models import Inspection
+
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None:
+        abort(404)
+    try:
+        follow_up(inspection_id, current_user, date.fromisoformat(request.form.get("on_date", "")))
+    except ValueError:
+        flash(_("请按 年-月-日 填写复查日期"), "error")
+    except BookingError as err:
+        flash(err.message if not err.errors else next(iter(err.errors.values()))[0], "error")
+    else:
+        flash(_("已记录复查"), "success")
+    return redirect(url_for("regulator.inspections", centre_id=inspection.centre_id))
