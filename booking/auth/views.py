@@ -25,15 +25,19 @@ def _safe_next(target):
 
 
 def apply_errors(form, err: BookingError):
-    """Put a service's field errors onto the form, or flash its message."""
+    """Put a service's errors onto the form: on their field where it has one, otherwise on
+    the form itself, so the page re-renders (422) with every message in its summary."""
     placed = False
     for name, messages in (err.errors or {}).items():
         field = getattr(form, name, None)
-        if field is not None:
+        if field is not None and hasattr(field, "errors"):
             field.errors = list(field.errors) + [str(m) for m in messages]
             placed = True
+        else:
+            form.form_errors.extend(str(m) for m in messages)
+            placed = placed or bool(messages)
     if not placed:
-        flash(err.message, "error")
+        form.form_errors.append(err.message)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -125,3 +125,41 @@ def decide(filing_id: int, regulator, action: str, reasons: str | None = None,
                reasons=reasons or "")
     db.session.commit()
     return filing
+
+
+def register_centre(*, name: str, kind: str, district_code: str, subdistrict: str, address: str,
+                    operator: str, contact_name: str, email: str, password: str) -> User:
+    """A centre signs up on its own: the centre with a draft filing and its first staff
+    account, in one transaction. It is not listed or bookable until its filing is approved.
+
+    :raises ValidationFailed, Conflict.
+    """
+    from ..auth.services import _ensure_free, hash_password, normalise_email, password_problems
+    from ..centres.bands import CENTRE_KINDS
+    from ..centres.models import Centre, District
+
+    email = normalise_email(email)
+    errors = {}
+    district = db.session.scalar(db.select(District).where(District.code == district_code))
+    if district is None:
+        errors["district"] = [_("区县不存在")]
+    if kind not in CENTRE_KINDS:
+        errors["kind"] = [_("机构类型无效")]
+    if problems := password_problems(password):
+        errors["password"] = problems
+    if errors:
+        raise ValidationFailed(errors=errors)
+    _ensure_free(email, None)
+    centre = Centre(name=name.strip(), kind=kind, district=district, subdistrict=subdistrict.strip(),
+                    address=address.strip(), operator=operator.strip())
+    db.session.add(centre)
+    db.session.flush()
+    db.session.add(Filing(centre_id=centre.id, status="draft"))
+    user = User(role="staff", centre_id=centre.id, name=contact_name.strip(), email=email,
+                password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    record("centre.registered", centre, actor=user, centre_id=centre.id,
+           after={"name": centre.name, "kind": kind, "district": district_code})
+    db.session.commit()
+    return user

@@ -185,10 +185,6 @@ def own_filing():
                 flash(_("已保存"), "success")
         except BookingError as err:
             apply_errors(form, err)
-            for key, messages in (err.errors or {}).items():
-                if not hasattr(form, key):  # e.g. staff records: not a field of this form
-                    for message in messages:
-                        flash(message, "error")
         else:
             return redirect(url_for("regulator.own_filing"))
     return render_template("regulator/own_filing.html", f=f, form=form,
@@ -262,3 +258,30 @@ def inspection_follow_up(inspection_id):
     else:
         flash(_("已记录复查"), "success")
     return redirect(url_for("regulator.inspections", centre_id=inspection.centre_id))
+
+
+@bp.route("/centres/register", methods=["GET", "POST"])
+def register_centre():
+    """A centre signs up and then fills its filing (登记备案)."""
+    from flask_login import login_user
+
+    from ..centres.services import list_districts
+    from .forms import CentreSignupForm
+
+    form = CentreSignupForm()
+    districts = list_districts()
+    form.district.choices = lambda: [("", "—")] + [(d.code, f"{d.city} · {d.name}") for d in districts]
+    if form.validate_on_submit():
+        try:
+            user = filings_svc.register_centre(
+                name=form.name.data, kind=form.kind.data, district_code=form.district.data,
+                subdistrict=form.subdistrict.data, address=form.address.data,
+                operator=form.operator.data, contact_name=form.contact_name.data,
+                email=form.email.data, password=form.password.data)
+        except BookingError as err:
+            apply_errors(form, err)
+        else:
+            login_user(user)
+            flash(_("机构已登记，请填写并提交备案"), "success")
+            return redirect(url_for("regulator.own_filing"))
+    return render_template("regulator/register_centre.html", form=form), 422 if form.errors else 200
