@@ -17,6 +17,15 @@ if _PG_URL and _PG_URL.startswith("postgresql://"):
     _PG_URL = "postgresql+psycopg://" + _PG_URL[len("postgresql://"):]
 
 IS_PG = bool(_PG_URL)
+
+# Argon2 at production cost makes every test sign-up take ~100 ms; tests use the cheapest
+# parameters (the algorithm and the code path stay the same).
+from argon2 import PasswordHasher  # noqa: E402
+
+import booking.auth.services as _auth  # noqa: E402
+
+_auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_auth._DUMMY_HASH = _auth._hasher.hash("not-a-real-password")
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
 
 
