@@ -67,10 +67,12 @@ def _init_extensions(app):
     @app.before_request
     def _fresh_identity():
         # Tests run requests inside one app context, where `g` outlives a request;
-        # who is asking is decided anew for every request.
+        # who is asking, and in which language, is decided anew for every request.
         from flask import g
+        from flask_babel import refresh
         g.pop("_login_user", None)
         g.pop("api_user", None)
+        refresh()
 
     @app.context_processor
     def _globals():
@@ -92,6 +94,10 @@ def _register_blueprints(app):
     from .reservations.views import bp as reservations_bp
     from .slots.views import bp as slots_bp
     from .waitlists.views import bp as waitlists_bp
+    from .children.privacy_views import bp as privacy_bp
+    from .health.views import bp as health_bp
+    from .reservations.enrolment_views import bp as enrolment_bp
+    from .rosters.views import bp as rosters_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -102,6 +108,7 @@ def _register_blueprints(app):
     from .health import api as _health_api  # noqa: F401
     from .regulator import api as _regulator_api  # noqa: F401
     from .reservations import api as _reservations_api  # noqa: F401
+    from .rosters import api as _rosters_api  # noqa: F401
     from .slots import api as _slots_api  # noqa: F401
     from .waitlists import api as _waitlists_api  # noqa: F401
 
@@ -109,3 +116,6 @@ def _register_blueprints(app):
     for bp in (public_bp, auth_bp, admin_bp, centres_bp, lottery_bp, regulator_bp,
                children_bp, slots_bp, reservations_bp, waitlists_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
+    for bp in (health_bp, enrolment_bp, privacy_bp):
+        app.register_blueprint(bp)
+    app.register_blueprint(rosters_bp)

@@ -7,6 +7,7 @@ failure, fixed by API.md.
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_BASE = "https://tuowei.example/problems/"
@@ -70,6 +71,18 @@ class AgeOutOfBand(BookingError):
     status, slug, title = 422, "age-out-of-band", _l("孩子在入托日期的月龄不在该班型范围内")
 
 
+class ShiftOverlap(BookingError):
+    status, slug, title = 409, "shift-overlap", _l("该员工在这段时间已有其他班次")
+
+
+class HealthCertificateLapsed(BookingError):
+    status, slug, title = 409, "health-certificate-lapsed", _l("健康合格证已过期，不能排班")
+
+
+class ShiftTooLong(BookingError):
+    status, slug, title = 422, "shift-too-long", _l("超过每日最长排班时数")
+
+
 class RateLimited(BookingError):
     status, slug, title = 429, "rate-limited", _l("请求过于频繁，请稍后再试")
 
@@ -130,6 +143,17 @@ def register_error_handlers(app):
                 resp.headers["Allow"] = ", ".join(err.valid_methods)
             return resp
         return render_template("error.html", status=status, message=title), status
+
+    @app.errorhandler(DataError)
+    def _unstorable_input(err):
+        # Input the database cannot take although it passed validation (PostgreSQL refuses a
+        # NUL character in text; SQLite stores it): the request is at fault, not the server.
+        app.logger.warning("input refused by the database: %s", err.orig)
+        db.session.rollback()
+        message = _("提交的内容包含无法保存的字符")
+        if _is_api():
+            return problem(400, "validation", _("请求格式不正确"), message)
+        return render_template("error.html", status=400, message=message), 400
 
     @app.errorhandler(Exception)
     def _unexpected(err):  # last line of defence: log it, roll back, answer in shape

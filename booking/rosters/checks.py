@@ -1,0 +1,208 @@
+"""The hourly ratio check (师幼比核查): children expected against carers on shift.
+
+For each class and each opening hour of a day: the children expected (enrolled in the
+class's slots; today, the attendance recorded so far replaces the expectation for each
+child it covers) against the carers rostered to that class for the whole hour, at
+设置标准 art. 20's ratios (see `ratios`). Also, each open day needs at least one health
+worker (76号令 art. 12; 设置标准 art. 18) and one security guard (设置标准 art. 21) on shift.
+"""
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from ..centres.models import Centre, Group
+from ..children.models import Child
+from ..clock import LOCAL, today
+from ..extensions import db
+from ..health.models import Attendance
+from ..reservations.models import Reservation
+from ..slots.models import Slot
+from . import ratios
+from .models import CARER_ROLES, Shift
+from .services import local_day_bounds, shifts_between, week_start
+
+DEFAULT_HOURS = (time(7, 30), time(18, 0))
+_HOURS = re.compile(r"\s*(\d{1,2}):(\d{2})\s*[-–~至]\s*(\d{1,2}):(\d{2})\s*")
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def opening_hours(centre: Centre) -> tuple[time, time]:
+    """The centre's "HH:MM-HH:MM" opening hours, or 07:30–18:00 when not given."""
+    m = _HOURS.fullmatch(centre.opening_hours or "")
+    if not m:
+        return DEFAULT_HOURS
+    h1, m1, h2, m2 = (int(x) for x in m.groups())
+    if not (h1 < 24 and h2 < 24 and m1 < 60 and m2 < 60) or (h2, m2) <= (h1, m1):
+        return DEFAULT_HOURS
+    return time(h1, m1), time(h2, m2)
+
+
+def is_open(centre: Centre, day: date) -> bool:
+    """Open days as "Mon-Fri" / "Mon-Sat" / "Mon-Sun" (seeds); Monday to Friday otherwise."""
+    m = re.fullmatch(r"\s*(\w{3})\w*\s*-\s*(\w{3})\w*\s*", (centre.open_days or "").lower())
+    first, last = 0, 4
+    if m and m.group(1) in DAY_NAMES and m.group(2) in DAY_NAMES:
+        first, last = DAY_NAMES.index(m.group(1)), DAY_NAMES.index(m.group(2))
+    return first <= day.weekday() <= last
+
+
+def hour_windows(centre: Centre, day: date) -> list[tuple[datetime, datetime]]:
+    """The day's opening hours cut at each clock hour, as aware local instants."""
+    open_t, close_t = opening_hours(centre)
+    start = datetime.combine(day, open_t, tzinfo=LOCAL)
+    close = datetime.combine(day, close_t, tzinfo=LOCAL)
+    out = []
+    while start < close:
+        nxt = min(start.replace(minute=0) + timedelta(hours=1), close)
+        out.append((start, nxt))
+        start = nxt
+    return out
+
+
+@dataclass
+class HourCheck:
+    start: datetime
+    end: datetime
+    children: int
+    carers: int
+    needed: int
+
+    @property
+    def missing(self) -> int:
+        return max(self.needed - self.carers, 0)
+
+
+@dataclass
+class ClassCheck:
+    group: Group
+    hours: list[HourCheck] = field(default_factory=list)
+
+    @property
+    def gaps(self) -> list[HourCheck]:
+        return [h for h in self.hours if h.missing]
+
+
+@dataclass
+class DayCheck:
+    centre: Centre
+    day: date
+    open: bool
+    classes: list[ClassCheck]
+    health_worker: bool
+    security: bool
+
+    @property
+    def gap_count(self) -> int:
+        """Runs of short hours (see `gap_runs`) plus a missing health worker or guard."""
+        return sum(len(gap_runs(c.hours)) for c in self.classes) + (
+            (not self.health_worker) + (not self.security) if self.open else 0)
+
+    @property
+    def ok(self) -> bool:
+        return self.gap_count == 0
+
+
+# Each child present in the day: (birth date, from, until); None = the whole day.
+Presence = tuple[date, datetime | None, datetime | None]
+
+
+def expected_children(group_id: int, day: date, *, except_child: int | None = None) -> list[Presence]:
+    """Children expected in a class on `day`: enrolled in its slots starting by then.
+
+    For today, a child's recorded attendance decides: absent → not there; arrived /
+    departed → there between those times. Children with nothing recorded are expected.
+    """
+    rows = db.session.execute(
+        select(Reservation.id, Child.birth_date)
+        .join(Slot, Slot.id == Reservation.slot_id).join(Child, Child.id == Reservation.child_id)
+        .where(Slot.group_id == group_id, Reservation.status == "enrolled",
+               Slot.starts_on <= day,
+               Reservation.child_id != (except_child or 0))).all()
+    attendance = {}
+    if rows and day == today():
+        attendance = {a.reservation_id: a for a in db.session.scalars(
+            select(Attendance).where(Attendance.on_date == day,
+                                     Attendance.reservation_id.in_([r[0] for r in rows])))}
+    out = []
+    for res_id, birth in rows:
+        a = attendance.get(res_id)
+        if a is None:
+            out.append((birth, None, None))
+        elif not a.absent and a.morning_check_passed is not False:
+            out.append((birth, a.arrived_at, a.departed_at))
+    return out
+
+
+def _present(p: Presence, start: datetime, end: datetime) -> bool:
+    _birth, came, left = p
+    return (came is None or came < end) and (left is None or left > start)
+
+
+def _covers(shift: Shift, start: datetime, end: datetime) -> bool:
+    return shift.starts_at <= start and shift.ends_at >= end
+
+
+def check_class(group: Group, day: date, windows, shifts: list[Shift],
+                extra: list[Presence] = (), except_child: int | None = None) -> ClassCheck:
+    """One class's hours; `extra` adds children (see `gap_if_enrolled`)."""
+    children = expected_children(group.id, day, except_child=except_child) + list(extra)
+    carers = [s for s in shifts if s.group_id == group.id
+              and s.staff_member.role in CARER_ROLES]
+    result = ClassCheck(group)
+    for start, end in windows:
+        here = [p[0] for p in children if _present(p, start, end)]
+        on_shift = len({s.staff_member_id for s in carers if _covers(s, start, end)})
+        needed = ratios.carers_needed_for_class(group.age_band, here, day)
+        result.hours.append(HourCheck(start, end, len(here), on_shift, needed))
+    return result
+
+
+def check_day(centre: Centre, day: date) -> DayCheck:
+    """Every class of `centre` hour by hour on `day`, and the health worker and security
+    guard on shift (设置标准 art. 18, 20, 21; 76号令 art. 12). A closed day checks nothing."""
+    open_ = is_open(centre, day)
+    if not open_:
+        return DayCheck(centre, day, False, [], True, True)
+    windows = hour_windows(centre, day)
+    shifts = shifts_between(centre.id, *local_day_bounds(day))
+    roles = {s.staff_member.role for s in shifts}
+    classes = [check_class(g, day, windows, shifts) for g in centre.groups]
+    return DayCheck(centre, day, True, classes, "health_worker" in roles, "security" in roles)
+
+
+def check_week(centre: Centre, monday: date) -> list[DayCheck]:
+    monday = week_start(monday)
+    return [check_day(centre, monday + timedelta(days=i)) for i in range(7)]
+
+
+def gap_if_enrolled(group_id: int, child, on_date: date) -> list[HourCheck]:
+    """Hours of `on_date` when class `group_id` would be short of carers with `child`
+    (anything with a `birth_date`) added to the children expected; [] when the roster
+    still meets 设置标准 art. 20. Call before confirming an enrolment to warn the staff.
+    A child already enrolled in the class is counted once. Reads only; commits nothing.
+    """
+    group = db.session.get(Group, group_id)
+    if group is None or not is_open(group.centre, on_date):
+        return []
+    windows = hour_windows(group.centre, on_date)
+    shifts = shifts_between(group.centre_id, *local_day_bounds(on_date))
+    result = check_class(group, on_date, windows, shifts,
+                         extra=[(child.birth_date, None, None)],
+                         except_child=getattr(child, "id", None))
+    return result.gaps
+
+
+
+def gap_runs(hours: list[HourCheck]) -> list[tuple[datetime, datetime, int]]:
+    """Consecutive hours short by the same number of carers, merged: (from, to, missing)."""
+    runs: list[list] = []
+    for h in hours:
+        if not h.missing:
+            continue
+        if runs and runs[-1][1] == h.start and runs[-1][2] == h.missing:
+            runs[-1][1] = h.end
+        else:
+            runs.append([h.start, h.end, h.missing])
+    return [tuple(r) for r in runs]

@@ -1,0 +1,281 @@
+"""Staff records and the roster (排班): the rules and the transactions.
+
+Every command commits once, with its audit event (DESIGN.md rule 1). Shifts are refused
+when they would put a carer in two places at once, when the staff member's health
+certificate (健康合格证) has lapsed on the shift's date (《托儿所幼儿园卫生保健管理办法》
+76号令 art. 14; 管理规范 art. 28), or when the day's rostered hours would pass
+TUOWEI_MAX_SHIFT_HOURS.
+"""
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..audit.services import record
+from ..centres.models import Group
+from ..clock import LOCAL, today
+from ..errors import (HealthCertificateLapsed, NotFound, ShiftOverlap, ShiftTooLong,
+                      ValidationFailed)
+from ..extensions import db
+from .models import STAFF_ROLES, Shift, StaffMember
+
+STAFF_FIELDS = ("name", "role", "qualification_level", "certificate_no",
+                "certificate_expires_on", "health_cert_expires_on", "background_checked_on",
+                "active")
+LAPSING_DAYS = 30
+
+
+def _staff_snapshot(s: StaffMember) -> dict:
+    return {f: getattr(s, f) for f in STAFF_FIELDS}
+
+
+def _validate_staff(fields: dict) -> None:
+    errors = {}
+    if "name" in fields and not (fields["name"] or "").strip():
+        errors["name"] = [_("请填写姓名")]
+    if "role" in fields and fields["role"] not in STAFF_ROLES:
+        errors["role"] = [_("岗位无效")]
+    level = fields.get("qualification_level")
+    if level is not None and not 1 <= level <= 5:
+        errors["qualification_level"] = [_("等级应为 1–5（一级最高）")]
+    if errors:
+        raise ValidationFailed(errors=errors)
+
+
+def create_staff(centre_id: int, *, actor=None, **fields) -> StaffMember:
+    """Add a staff record to a centre (保育师 levels 1–5, certificates, 无犯罪记录 check).
+
+    :raises ValidationFailed: a missing name, an unknown role or a level outside 1–5.
+    """
+    fields = {k: v for k, v in fields.items() if k in STAFF_FIELDS}
+    fields.setdefault("active", True)
+    _validate_staff({"name": fields.get("name"), "role": fields.get("role"), **fields})
+    staff = StaffMember(centre_id=centre_id, **fields)
+    db.session.add(staff)
+    record("staff.created", staff, actor=actor, centre_id=centre_id,
+           after=_staff_snapshot(staff))
+    db.session.commit()
+    return staff
+
+
+def update_staff(staff_id: int, *, actor=None, **fields) -> StaffMember:
+    """Change a staff record. :raises NotFound, ValidationFailed:"""
+    staff = db.session.get(StaffMember, staff_id)
+    if staff is None:
+        raise NotFound()
+    fields = {k: v for k, v in fields.items() if k in STAFF_FIELDS}
+    _validate_staff(fields)
+    before = _staff_snapshot(staff)
+    for k, v in fields.items():
+        setattr(staff, k, v)
+    record("staff.updated", staff, actor=actor, centre_id=staff.centre_id, before=before,
+           after=_staff_snapshot(staff))
+    db.session.commit()
+    return staff
+
+
+def staff_of(centre_id: int, *, active_only=False) -> list[StaffMember]:
+    stmt = select(StaffMember).where(StaffMember.centre_id == centre_id)
+    if active_only:
+        stmt = stmt.where(StaffMember.active.is_(True))
+    return db.session.scalars(stmt.order_by(StaffMember.role, StaffMember.name,
+                                            StaffMember.id)).all()
+
+
+def health_cert_alerts(centre_id: int, on_date: date | None = None,
+                       days: int = LAPSING_DAYS) -> list[tuple[StaffMember, str]]:
+    """Active staff whose health certificate is missing, lapsed, or lapses within `days`
+    (renewed yearly: 76号令 art. 14). Each with ``missing``, ``lapsed`` or ``lapsing``."""
+    on_date = on_date or today()
+    out = []
+    for s in staff_of(centre_id, active_only=True):
+        exp = s.health_cert_expires_on
+        if exp is None:
+            out.append((s, "missing"))
+        elif exp < on_date:
+            out.append((s, "lapsed"))
+        elif exp <= on_date + timedelta(days=days):
+            out.append((s, "lapsing"))
+    return out
+
+
+# -- shifts -------------------------------------------------------------------------------
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """A Beijing-time day as aware instants [start, next start)."""
+    start = datetime.combine(day, time(0), tzinfo=LOCAL)
+    return start, start + timedelta(days=1)
+
+
+def week_start(day: date) -> date:
+    """The Monday of `day`'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def shifts_between(centre_id: int, start: datetime, end: datetime) -> list[Shift]:
+    return db.session.scalars(
+        select(Shift).join(StaffMember, StaffMember.id == Shift.staff_member_id)
+        .where(StaffMember.centre_id == centre_id, Shift.starts_at < end, Shift.ends_at > start)
+        .options(selectinload(Shift.staff_member), selectinload(Shift.group))
+        .order_by(Shift.starts_at, Shift.id)).all()
+
+
+def week_shifts(centre_id: int, monday: date) -> list[Shift]:
+    start, _end = local_day_bounds(monday)
+    return shifts_between(centre_id, start, start + timedelta(days=7))
+
+
+def _hm(dt: datetime) -> str:
+    return dt.astimezone(LOCAL).strftime("%H:%M")
+
+
+def check_shift(staff: StaffMember, group_id: int | None, starts_at: datetime,
+                ends_at: datetime, *, exclude_id: int | None = None) -> None:
+    """Every rule a shift must pass; raises the first it breaks.
+
+    :raises ValidationFailed: end not after start, a shift across midnight, an inactive
+        staff member, or a class of another centre.
+    :raises HealthCertificateLapsed: no health certificate valid on the shift's date
+        (76号令 art. 14: a certificate before work, renewed yearly).
+    :raises ShiftOverlap: the same person already rostered at an overlapping time.
+    :raises ShiftTooLong: the day's shifts would add up to more than TUOWEI_MAX_SHIFT_HOURS.
+    """
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise ValueError("shift times must be aware")
+    if ends_at <= starts_at:
+        msg = _("下班时间须晚于上班时间")
+        raise ValidationFailed(msg, errors={"ends_at": [msg]})
+    day = starts_at.astimezone(LOCAL).date()
+    if ends_at.astimezone(LOCAL) > local_day_bounds(day)[1]:
+        raise ValidationFailed(_("班次须在同一天内开始和结束"),
+                               errors={"ends_at": [_("班次须在同一天内开始和结束")]})
+    if not staff.active:
+        raise ValidationFailed(_("%(name)s 已停用，不能排班", name=staff.name),
+                               errors={"staff_member_id": [_("该员工已停用")]})
+    if group_id is not None:
+        group = db.session.get(Group, group_id)
+        if group is None or group.centre_id != staff.centre_id:
+            raise ValidationFailed(_("班级不属于本机构"), errors={"group_id": [_("班级不属于本机构")]})
+    exp = staff.health_cert_expires_on
+    if exp is None or exp < day:
+        msg = (_("%(name)s 没有登记健康合格证，不能排班（《托儿所幼儿园卫生保健管理办法》第十四条）",
+                 name=staff.name) if exp is None else
+               _("%(name)s 的健康合格证已于 %(date)s 过期，不能排在 %(day)s 的班（《托儿所幼儿园卫生保健管理办法》第十四条）",
+                 name=staff.name, date=exp.isoformat(), day=day.isoformat()))
+        raise HealthCertificateLapsed(msg)
+    day_start, day_end = local_day_bounds(day)
+    stmt = select(Shift).where(Shift.staff_member_id == staff.id,
+                               Shift.starts_at < day_end, Shift.ends_at > day_start)
+    if exclude_id is not None:
+        stmt = stmt.where(Shift.id != exclude_id)
+    same_day = db.session.scalars(stmt).all()
+    for other in same_day:
+        if other.starts_at < ends_at and other.ends_at > starts_at:
+            where = other.group.name if other.group else _("未指定班级")
+            raise ShiftOverlap(_("%(name)s 在 %(start)s–%(end)s 已排在「%(where)s」，同一时间不能在两处",
+                                 name=staff.name, start=_hm(other.starts_at),
+                                 end=_hm(other.ends_at), where=where))
+    limit = current_app.config["TUOWEI_MAX_SHIFT_HOURS"]
+    total = sum(((s.ends_at - s.starts_at) for s in same_day), ends_at - starts_at)
+    hours = total.total_seconds() / 3600
+    if hours > limit:
+        raise ShiftTooLong(_("%(name)s 在 %(day)s 将排班 %(h)s 小时，超过每日最多 %(max)s 小时",
+                             name=staff.name, day=day.isoformat(), h=f"{hours:g}", max=limit))
+
+
+def _shift_snapshot(s: Shift) -> dict:
+    return {"staff_member_id": s.staff_member_id, "group_id": s.group_id,
+            "starts_at": s.starts_at, "ends_at": s.ends_at}
+
+
+def _staff_in(centre_id: int, staff_id: int) -> StaffMember:
+    staff = db.session.get(StaffMember, staff_id)
+    if staff is None or staff.centre_id != centre_id:
+        raise ValidationFailed(_("员工不属于本机构"), errors={"staff_member_id": [_("员工不属于本机构")]})
+    return staff
+
+
+def add_shift(centre_id: int, *, staff_member_id: int, group_id: int | None,
+              starts_at: datetime, ends_at: datetime, actor=None) -> Shift:
+    """Roster a staff member of `centre_id` (see `check_shift` for the rules).
+
+    :raises ValidationFailed, HealthCertificateLapsed, ShiftOverlap, ShiftTooLong:
+    """
+    staff = _staff_in(centre_id, staff_member_id)
+    check_shift(staff, group_id, starts_at, ends_at)
+    shift = Shift(staff_member_id=staff.id, group_id=group_id, starts_at=starts_at,
+                  ends_at=ends_at)
+    db.session.add(shift)
+    record("shift.added", shift, actor=actor, centre_id=centre_id, after=_shift_snapshot(shift))
+    db.session.commit()
+    return shift
+
+
+def get_shift(centre_id: int, shift_id: int) -> Shift:
+    """:raises NotFound: no such shift at this centre."""
+    shift = db.session.get(Shift, shift_id)
+    if shift is None or shift.staff_member.centre_id != centre_id:
+        raise NotFound()
+    return shift
+
+
+def move_shift(centre_id: int, shift_id: int, *, staff_member_id: int, group_id: int | None,
+               starts_at: datetime, ends_at: datetime, actor=None) -> Shift:
+    """Change who, where or when; the same rules as adding.
+
+    :raises NotFound, ValidationFailed, HealthCertificateLapsed, ShiftOverlap, ShiftTooLong:
+    """
+    shift = get_shift(centre_id, shift_id)
+    staff = _staff_in(centre_id, staff_member_id)
+    check_shift(staff, group_id, starts_at, ends_at, exclude_id=shift.id)
+    before = _shift_snapshot(shift)
+    shift.staff_member_id, shift.group_id = staff.id, group_id
+    shift.starts_at, shift.ends_at = starts_at, ends_at
+    record("shift.moved", shift, actor=actor, centre_id=centre_id, before=before,
+           after=_shift_snapshot(shift))
+    db.session.commit()
+    return shift
+
+
+def delete_shift(centre_id: int, shift_id: int, *, actor=None) -> None:
+    """:raises NotFound:"""
+    shift = get_shift(centre_id, shift_id)
+    record("shift.deleted", shift, actor=actor, centre_id=centre_id, before=_shift_snapshot(shift))
+    db.session.delete(shift)
+    db.session.commit()
+
+
+def copy_last_week(centre_id: int, monday: date, *, actor=None) -> tuple[int, list[str]]:
+    """Copy the shifts of the week before `monday` into the week of `monday`.
+
+    Each copied shift passes the same rules as one added by hand; those that do not (a
+    certificate lapsed since, an overlap with a shift already there) are skipped and their
+    reasons returned. Returns (number copied, reasons skipped); one commit.
+    """
+    monday = week_start(monday)
+    copied, skipped = 0, []
+    for old in week_shifts(centre_id, monday - timedelta(days=7)):
+        starts = (old.starts_at.astimezone(LOCAL) + timedelta(days=7))
+        ends = (old.ends_at.astimezone(LOCAL) + timedelta(days=7))
+        try:
+            check_shift(old.staff_member, old.group_id, starts, ends)
+        except (ValidationFailed, HealthCertificateLapsed, ShiftOverlap, ShiftTooLong) as err:
+            skipped.append(err.message)
+            continue
+        shift = Shift(staff_member_id=old.staff_member_id, group_id=old.group_id,
+                      starts_at=starts, ends_at=ends)
+        db.session.add(shift)
+        db.session.flush()  # the next copies' overlap checks see this one
+        copied += 1
+    record("roster.week_copied", ("centre", centre_id), actor=actor, centre_id=centre_id,
+           after={"week": monday, "copied": copied, "skipped": len(skipped)})
+    db.session.commit()
+    return copied, skipped
+
+
+def gap_if_enrolled(group_id: int, child, on_date: date) -> list[dict]:
+    """See `booking.rosters.checks.gap_if_enrolled` (re-exported for enrolment code)."""
+    from .checks import gap_if_enrolled as _gap
+    return _gap(group_id, child, on_date)

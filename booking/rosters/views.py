@@ -1,0 +1,300 @@
+"""Staff pages: the team's records, the weekly roster grid, the gap dashboard, exports."""
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.roles import role_required
+from ..auth.views import apply_errors
+from ..centres.bands import AGE_BANDS
+from ..clock import LOCAL, today
+from ..errors import BookingError
+from ..extensions import db
+from . import exports, services
+from .checks import check_week, gap_runs
+from .forms import CopyWeekForm, DeleteForm, ShiftForm, StaffForm
+from .labels import CERT_STATES, LEVEL_LABELS, ROLE_LABELS, WEEKDAYS
+from .models import StaffMember
+
+bp = Blueprint("rosters", __name__)
+
+
+@bp.app_template_filter("local_hm")
+def local_hm(dt):
+    return dt.astimezone(LOCAL).strftime("%H:%M")
+
+
+def _week_arg() -> date:
+    raw = request.args.get("week", "")
+    try:
+        day = date.fromisoformat(raw) if raw else today()
+    except ValueError:
+        abort(404)
+    if not 2000 <= day.year <= 2099:  # also keeps the time-zone arithmetic in range
+        abort(404)
+    return services.week_start(day)
+
+
+def _own_staff(staff_id: int) -> StaffMember:
+    staff = db.session.get(StaffMember, staff_id)
+    if staff is None or staff.centre_id != current_user.centre_id:
+        abort(404)
+    return staff
+
+
+def _labels():
+    return {"roles": ROLE_LABELS, "levels": LEVEL_LABELS, "cert_states": CERT_STATES,
+            "weekdays": WEEKDAYS, "band_labels": {k: b.label for k, b in AGE_BANDS.items()}}
+
+
+# -- staff records ------------------------------------------------------------------------
+
+@bp.route("/staff/team")
+@role_required("staff")
+def team():
+    centre = current_user.centre
+    return render_template("rosters/team.html", centre=centre,
+                           staff=services.staff_of(centre.id),
+                           alerts=services.health_cert_alerts(centre.id), today=today(),
+                           **_labels())
+
+
+def _staff_fields(form: StaffForm) -> dict:
+    return {name: getattr(form, name).data for name in services.STAFF_FIELDS}
+
+
+@bp.route("/staff/team/new", methods=["GET", "POST"])
+@role_required("staff")
+def new_staff():
+    form = StaffForm()
+    if form.validate_on_submit():
+        try:
+            staff = services.create_staff(current_user.centre_id, actor=current_user,
+                                          **_staff_fields(form))
+        except BookingError as err:
+            db.session.rollback()
+            apply_errors(form, err)
+        else:
+            flash(_("已添加员工：%(name)s", name=staff.name), "success")
+            return redirect(url_for("rosters.team"))
+    return render_template("rosters/staff_form.html", form=form, staff=None), \
+        422 if form.errors else 200
+
+
+@bp.route("/staff/team/<int:staff_id>", methods=["GET", "POST"])
+@role_required("staff")
+def edit_staff(staff_id):
+    staff = _own_staff(staff_id)
+    form = StaffForm(obj=staff)
+    if form.validate_on_submit():
+        try:
+            services.update_staff(staff.id, actor=current_user, **_staff_fields(form))
+        except BookingError as err:
+            db.session.rollback()
+            apply_errors(form, err)
+        else:
+            flash(_("已保存员工：%(name)s", name=staff.name), "success")
+            return redirect(url_for("rosters.team"))
+    return render_template("rosters/staff_form.html", form=form, staff=staff), \
+        422 if form.errors else 200
+
+
+@bp.route("/staff/team/<int:staff_id>/shifts.ics")
+@role_required("staff")
+def staff_ical(staff_id):
+    staff = _own_staff(staff_id)
+    first, last = exports.ical_range(today())
+    start = services.local_day_bounds(first)[0]
+    end = services.local_day_bounds(last)[1]
+    shifts = [s for s in services.shifts_between(staff.centre_id, start, end)
+              if s.staff_member_id == staff.id]
+    return Response(exports.staff_ical(staff, shifts), mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="shifts-{staff.id}.ics"'})
+
+
+# -- the roster grid ----------------------------------------------------------------------
+
+def _shift_form(centre, form=None) -> ShiftForm:
+    form = form or ShiftForm()
+    staff = services.staff_of(centre.id, active_only=True)
+    form.staff_member_id.choices = [
+        (s.id, f"{s.name} · {ROLE_LABELS.get(s.role, s.role)}") for s in staff]
+    form.group_id.choices = [("", _("不指定班级（卫生保健、安保等）"))] + [
+        (g.id, f"{g.name} · {AGE_BANDS[g.age_band].label}") for g in centre.groups]
+    return form
+
+
+def _grid(centre, monday: date):
+    """Rows per class (and one for shifts without a class) × seven days."""
+    days = [monday + timedelta(days=i) for i in range(7)]
+    checks = check_week(centre, monday)
+    shifts = services.week_shifts(centre.id, monday)
+    keys = [g.id for g in centre.groups] + [None]
+    cells = {(k, d): [] for k in keys for d in days}
+    for s in shifts:
+        d = s.starts_at.astimezone(LOCAL).date()
+        if (s.group_id, d) in cells:
+            cells[(s.group_id, d)].append(s)
+    gaps = {}
+    for day in checks:
+        for c in day.classes:
+            gaps[(c.group.id, day.day)] = gap_runs(c.hours)
+    return days, checks, cells, gaps
+
+
+def _render_roster(centre, monday, form, status=200):
+    days, checks, cells, gaps = _grid(centre, monday)
+    return render_template(
+        "rosters/roster.html", centre=centre, monday=monday, days=days, checks=checks,
+        cells=cells, gaps=gaps, form=form, copy_form=CopyWeekForm(), delete_form=DeleteForm(),
+        prev_week=monday - timedelta(days=7), next_week=monday + timedelta(days=7),
+        **_labels()), status
+
+
+@bp.route("/staff/roster")
+@role_required("staff")
+def roster():
+    centre = current_user.centre
+    monday = _week_arg()
+    form = _shift_form(centre)
+    if not form.is_submitted():
+        form.day.data = max(monday, today()) if monday <= today() < monday + timedelta(7) else monday
+    return _render_roster(centre, monday, form)
+
+
+@bp.post("/staff/roster/shifts")
+@role_required("staff")
+def add_shift():
+    centre = current_user.centre
+    form = _shift_form(centre)
+    if form.validate_on_submit():
+        starts, ends = form.instants()
+        try:
+            services.add_shift(centre.id, staff_member_id=form.staff_member_id.data,
+                               group_id=form.group_id.data, starts_at=starts, ends_at=ends,
+                               actor=current_user)
+        except BookingError as err:
+            db.session.rollback()
+            _place_errors(form, err)
+        else:
+            flash(_("已排班"), "success")
+            return redirect(url_for("rosters.roster", week=form.day.data.isoformat()))
+    shown = form.day.data if form.day.data and not form.day.errors else today()
+    return _render_roster(centre, services.week_start(shown), form, 422)
+
+
+def _place_errors(form, err: BookingError):
+    """Service errors name `starts_at` / `ends_at`; the form asks for `starts` / `ends`.
+    Rule errors (overlap, certificate, hours) land in the form's summary (apply_errors)."""
+    if err.errors:
+        mapping = {"ends_at": "ends", "starts_at": "starts"}
+        err.errors = {mapping.get(k, k): v for k, v in err.errors.items()}
+    apply_errors(form, err)
+
+
+@bp.route("/staff/roster/shifts/<int:shift_id>", methods=["GET", "POST"])
+@role_required("staff")
+def move_shift(shift_id):
+    centre = current_user.centre
+    try:
+        shift = services.get_shift(centre.id, shift_id)
+    except BookingError:
+        abort(404)
+    form = _shift_form(centre)
+    if not form.is_submitted():
+        form.staff_member_id.data = shift.staff_member_id
+        form.group_id.data = shift.group_id
+        form.day.data = shift.starts_at.astimezone(LOCAL).date()
+        form.starts.data = shift.starts_at.astimezone(LOCAL).time()
+        form.ends.data = shift.ends_at.astimezone(LOCAL).time()
+    if form.validate_on_submit():
+        starts, ends = form.instants()
+        try:
+            services.move_shift(centre.id, shift.id, staff_member_id=form.staff_member_id.data,
+                                group_id=form.group_id.data, starts_at=starts, ends_at=ends,
+                                actor=current_user)
+        except BookingError as err:
+            db.session.rollback()
+            _place_errors(form, err)
+        else:
+            flash(_("已调整班次"), "success")
+            return redirect(url_for("rosters.roster", week=form.day.data.isoformat()))
+    return render_template("rosters/shift_form.html", form=form, shift=shift,
+                           delete_form=DeleteForm()), 422 if form.errors or form.form_errors else 200
+
+
+@bp.post("/staff/roster/shifts/<int:shift_id>/delete")
+@role_required("staff")
+def delete_shift(shift_id):
+    centre = current_user.centre
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        shift = services.get_shift(centre.id, shift_id)
+    except BookingError:
+        abort(404)
+    day = shift.starts_at.astimezone(LOCAL).date()
+    services.delete_shift(centre.id, shift.id, actor=current_user)
+    flash(_("已删除班次"), "success")
+    return redirect(url_for("rosters.roster", week=day.isoformat()))
+
+
+@bp.post("/staff/roster/copy")
+@role_required("staff")
+def copy_week():
+    form = CopyWeekForm()
+    if not form.validate_on_submit():
+        abort(400)
+    monday = _week_arg()
+    copied, skipped = services.copy_last_week(current_user.centre_id, monday, actor=current_user)
+    flash(_("已从上周复制 %(n)s 个班次", n=copied), "success")
+    for reason in skipped:
+        flash(_("未复制：%(reason)s", reason=reason), "error")
+    return redirect(url_for("rosters.roster", week=monday.isoformat()))
+
+
+# -- gaps and exports ---------------------------------------------------------------------
+
+@bp.route("/staff/roster/gaps")
+@role_required("staff")
+def gaps():
+    centre = current_user.centre
+    monday = _week_arg()
+    return render_template("rosters/gaps.html", centre=centre, monday=monday,
+                           checks=check_week(centre, monday), gap_runs=gap_runs,
+                           prev_week=monday - timedelta(days=7),
+                           next_week=monday + timedelta(days=7), **_labels())
+
+
+def _csv_response(body: bytes, name: str) -> Response:
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/staff/roster.csv")
+@role_required("staff")
+def roster_csv():
+    monday = _week_arg()
+    return _csv_response(exports.roster_csv(current_user.centre, monday),
+                         f"roster-{monday.isoformat()}.csv")
+
+
+@bp.route("/staff/roster/ratio.csv")
+@role_required("staff")
+def ratio_csv():
+    monday = _week_arg()
+    return _csv_response(exports.ratio_csv(current_user.centre, monday),
+                         f"ratio-{monday.isoformat()}.csv")
+
+
+@bp.route("/staff/roster/print")
+@role_required("staff")
+def roster_print():
+    centre = current_user.centre
+    monday = _week_arg()
+    days, checks, cells, gaps_ = _grid(centre, monday)
+    return render_template("rosters/print.html", centre=centre, monday=monday, days=days,
+                           checks=checks, cells=cells, gaps=gaps_, gap_runs=gap_runs,
+                           **_labels())
