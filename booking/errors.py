@@ -100,7 +100,9 @@ def problem(status: int, slug: str, title, detail=None, errors=None, **extra):
 
 
 def problem_from(err: BookingError):
-    return problem(err.status, err.slug, err.title, err.message, err.errors, **err.extra)
+    # API.md: `errors` belongs to 422 answers only; other statuses carry their detail.
+    errors = err.errors if err.status == 422 else None
+    return problem(err.status, err.slug, err.title, err.message, errors, **err.extra)
 
 
 _HTTP_SLUGS = {400: "validation", 401: "unauthorized", 403: "forbidden", 404: "not-found",

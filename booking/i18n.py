@@ -1,7 +1,7 @@
 """Language choice and the display filters every template uses."""
 from datetime import date, datetime
 
-from flask import has_request_context, request, session
+from flask import g, has_request_context, request, session
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
@@ -54,6 +54,12 @@ def name_of(obj) -> str:
 
 
 def init_app(app):
+    @app.before_request
+    def _fresh_locale():
+        # Flask-Babel keeps the chosen locale in `g`. When requests run inside an app context
+        # that outlives them (the tests do), `g` is shared, so choose anew for every request.
+        g.pop("_flask_babel", None)
+
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["local_dt"] = local_dt
     app.jinja_env.filters["name_of"] = name_of

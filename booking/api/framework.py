@@ -92,14 +92,36 @@ def parse_body(schema: type[BaseModel]):
         raise BadRequest(_("请求正文不是有效的 JSON"))
     if not isinstance(data, dict):
         raise BadRequest(_("请求正文应为 JSON 对象"))
+    _refuse_nul(data)
     try:
         return schema.model_validate_json(raw)
     except ValidationError as exc:
         raise ValidationFailed(errors=validation_errors(exc))
 
 
+def _refuse_nul(data) -> None:
+    """Text holding a NUL character is refused on both databases: PostgreSQL cannot store it.
+
+    Walks the parsed JSON without recursion (it may be nested as deep as json.loads allows).
+    :raises ValidationFailed: naming each field that holds one.
+    """
+    errors: dict[str, list[str]] = {}
+    stack = [("", data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((f"{loc}.{k}" if loc else str(k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{loc}.{i}" if loc else str(i), v) for i, v in enumerate(value))
+        elif isinstance(value, str) and "\x00" in value:
+            errors[loc or "body"] = [_("不能包含空字符 (U+0000)")]
+    if errors:
+        raise ValidationFailed(errors=errors)
+
+
 def parse_query(schema: type[BaseModel]):
     data = {k: v for k, v in request.args.items()}
+    _refuse_nul(data)
     try:
         return schema.model_validate(data)
     except ValidationError as exc:

@@ -1,7 +1,9 @@
 """Public pages: centre search, a centre's page with its disclosure, the districts list."""
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from ..children.services import children_of
 from ..extensions import db
 from ..slots.models import Slot
 from ..slots.queries import availability_map
@@ -47,7 +49,10 @@ def centre(centre_id):
     slots = db.session.scalars(db.select(Slot).where(Slot.centre_id == centre.id)
                                .order_by(Slot.starts_on, Slot.age_band, Slot.id)).all()
     avail = availability_map([s.id for s in slots])
-    return render_template("centres/centre.html", centre=centre,
+    # A signed-in parent books from this page: each slot row offers their children.
+    my_children = children_of(current_user) if current_user.is_authenticated \
+        and current_user.role == "parent" else []
+    return render_template("centres/centre.html", centre=centre, my_children=my_children,
                            disclosure=services.disclosure(centre), slots=slots, avail=avail,
                            bands=AGE_BANDS, kinds=CENTRE_KINDS, categories=PLACE_CATEGORIES,
                            care_types=CARE_TYPES)

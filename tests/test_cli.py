@@ -1,0 +1,70 @@
+"""`flask users create`: how staff, regulator and admin accounts are made (API.md)."""
+from sqlalchemy import func, select
+
+from booking.auth import services
+from booking.auth.models import User
+from tests import factories as f
+
+
+def create(runner, *args):
+    return runner.invoke(args=["users", "create", *args])
+
+
+def test_create_staff(runner, db):
+    c = f.centre()
+    result = create(runner, "--role", "staff", "--email", "Wang@Centre.cn", "--password",
+                    "Secret-123", "--centre", str(c.id), "--name", "王老师")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "wang@centre.cn"))
+    assert user.role == "staff" and user.centre_id == c.id and user.name == "王老师"
+    assert f"created staff #{user.id}" in result.output
+    assert services.authenticate("wang@centre.cn", "Secret-123").id == user.id
+
+
+def test_staff_without_a_centre_fails_clearly(runner, db):
+    result = create(runner, "--role", "staff", "--email", "s@centre.cn", "--password",
+                    "Secret-123")
+    assert result.exit_code != 0
+    assert "工作人员必须属于一个托育机构" in result.output
+    assert "Traceback" not in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_staff_of_an_unknown_centre_fails(runner, db):
+    result = create(runner, "--role", "staff", "--email", "s@centre.cn", "--password",
+                    "Secret-123", "--centre", "999999")
+    assert result.exit_code != 0
+    assert "托育机构不存在" in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_create_regulator_of_a_district_and_an_admin(runner, db):
+    d = f.district()
+    result = create(runner, "--role", "regulator", "--email", "r@wjw.gov.cn", "--password",
+                    "Secret-123", "--district", d.code)
+    assert result.exit_code == 0, result.output
+    reg = db.session.scalar(select(User).where(User.email == "r@wjw.gov.cn"))
+    assert reg.role == "regulator" and reg.district_id == d.id and reg.name == "r"
+    result = create(runner, "--role", "admin", "--email", "root@tuowei.cn", "--password",
+                    "Secret-123")
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User.role).where(User.email == "root@tuowei.cn")) == "admin"
+
+
+def test_bad_input_fails_without_creating(runner, db):
+    f.user(email="taken@example.com")
+    cases = [
+        (["--role", "admin", "--email", "taken@example.com", "--password", "Secret-123"],
+         "该邮箱已注册"),
+        (["--role", "admin", "--email", "a@example.com", "--password", "short"], "密码"),
+        (["--role", "regulator", "--email", "r@example.com", "--password", "Secret-123",
+          "--district", "nope"], "nope"),
+        (["--role", "king", "--email", "k@example.com", "--password", "Secret-123"], "king"),
+        (["--role", "staff", "--email", "s@example.com", "--password", "Secret-123",
+          "--centre", "abc"], "abc"),
+    ]
+    for args, message in cases:
+        result = create(runner, *args)
+        assert result.exit_code != 0, args
+        assert message in result.output, (args, result.output)
+    assert db.session.scalar(select(func.count(User.id))) == 1
