@@ -5,7 +5,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_cancelled",
-         "priority_rejected", "filing_decided", "centre_closed", "health_check_verified")
+         "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
+         "withdrawn", "sent_home")
 
 
 def _local(value):
@@ -38,6 +39,8 @@ def _title(kind, p):
         "filing_decided": _("备案状态更新：%(status)s", status=p.get("status", "")),
         "centre_closed": _("%(centre)s 已暂停或停止服务", centre=p.get("centre", "")),
         "health_check_verified": _("入托体检已核验"),
+        "withdrawn": _("已办理离园：%(centre)s", centre=p.get("centre", "")),
+        "sent_home": _("晨检未通过，请接孩子回家"),
     }.get(kind, kind)
 
 
@@ -58,4 +61,9 @@ def _body(kind, p):
         "centre_closed": _("您在该机构的预约或入托已结束（%(reason)s）。孩子在您选择的其他机构候补时享有最高优先级（应急转托），请尽快选择机构加入候补。",
                            reason=p.get("reason", "")),
         "health_check_verified": _("机构已核验孩子的入托体检记录。"),
+        "withdrawn": _("孩子将于 %(d)s 离园，预约 #%(id)s 已结束。", d=p.get("on_date", ""),
+                       id=p.get("reservation_id", "")),
+        "sent_home": _("%(centre)s 晨检：体温 %(t)s ℃。%(obs)s 请尽快接孩子回家，必要时就医。",
+                       centre=p.get("centre", ""), t=p.get("temperature_c", ""),
+                       obs=p.get("observations", "")),
     }.get(kind, "")

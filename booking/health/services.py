@@ -46,10 +46,11 @@ def _valid_days(child_id: int, now) -> int:
 
 def submit(child_id: int, actor, *, examined_on: date, institution: str, result: str,
            vaccination_verified: bool, height_cm=None, weight_kg=None, haemoglobin_g_l=None,
-           findings=None, now=None) -> HealthCheck:
+           findings=None, attachment=None, now=None) -> HealthCheck:
     """Record an intake check from the medical institution's form. The child's guardian or
     staff of a centre holding a place for the child may enter it; staff verify it later.
 
+    `attachment` is a stored file from `attachments.store` (path, type, size), or None.
     :raises NotFound: not their child. :raises ValidationFailed: a future or stale date.
     """
     now = now or clock_now()
@@ -73,6 +74,8 @@ def submit(child_id: int, actor, *, examined_on: date, institution: str, result:
                         findings=findings, status="submitted", submitted_by=actor.id,
                         submitted_at=now,
                         valid_until=examined_on + timedelta(days=_valid_days(child_id, now)))
+    if attachment is not None:
+        check.attachment_path, check.attachment_type, check.attachment_size = attachment
     db.session.add(check)
     db.session.flush()
     record("health_check.submitted", check, actor=actor,
@@ -123,3 +126,29 @@ def read(check_id: int, user, reason: str | None = None, now=None) -> HealthChec
         db.session.commit()
         return check
     raise NotFound()
+
+
+def checks_of_child(child_id: int) -> list[HealthCheck]:
+    """A child's checks, newest first. Callers decide who may see them (read's rules)."""
+    return db.session.scalars(select(HealthCheck).where(HealthCheck.child_id == child_id)
+                              .order_by(HealthCheck.examined_on.desc(),
+                                        HealthCheck.id.desc())).all()
+
+
+def may_see_child(user, child_id: int, now=None) -> bool:
+    """Guardians and staff of a centre holding a place for the child (not regulators:
+    they open one record at a time, with a reason)."""
+    return ((user.role == "parent" and children.is_guardian(user, child_id))
+            or staff_may_act(user, child_id, now))
+
+
+def checks_for_centre(centre_id: int, now=None) -> list[HealthCheck]:
+    """Checks of the children a centre holds a live place for, unverified first."""
+    now = now or clock_now()
+    child_ids = select(Reservation.child_id).join(Slot).where(
+        Slot.centre_id == centre_id,
+        or_(Reservation.status == "enrolled",
+            (Reservation.status == "held") & (Reservation.expires_at > now)))
+    return db.session.scalars(select(HealthCheck).where(HealthCheck.child_id.in_(child_ids))
+                              .order_by((HealthCheck.status != "submitted"),
+                                        HealthCheck.submitted_at.desc())).all()

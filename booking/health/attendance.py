@@ -1,0 +1,162 @@
+"""The daily morning check (晨检) and attendance: arrival with temperature and observations,
+departure and who collected, absences; and the 3-month rule (管理规范 art. 11; 76号令 art. 18):
+a child away for 3 months or more needs a new intake check before returning."""
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..audit.services import notify, record
+from ..centres.models import Group
+from ..children import services as children
+from ..clock import now as clock_now
+from ..clock import today
+from ..errors import Conflict, HealthCheckRequired, NotFound, ValidationFailed
+from ..extensions import db
+from ..reservations.models import Reservation
+from ..slots.models import Slot
+from .models import Attendance, HealthCheck
+
+FEVER_C = 37.5  # a morning temperature from here sends the child home
+AWAY_DAYS = 90  # "3 months or more" away (DOMAIN.md, Health)
+
+
+def groups_of(centre_id: int) -> list[Group]:
+    return db.session.scalars(select(Group).where(Group.centre_id == centre_id)
+                              .order_by(Group.name)).all()
+
+
+def _enrolled_of_centre(staff, reservation_id: int) -> Reservation:
+    r = db.session.get(Reservation, reservation_id)
+    if r is None or staff.role != "staff" or r.slot.centre_id != staff.centre_id:
+        raise NotFound()
+    if r.status != "enrolled":
+        raise Conflict(_("只有在读的孩子可以登记考勤"))
+    return r
+
+
+def last_arrival(reservation_or_child_id: int) -> date | None:
+    """The last day the child arrived at any centre."""
+    return db.session.scalar(select(func.max(Attendance.on_date)).join(Reservation).where(
+        Reservation.child_id == reservation_or_child_id, Attendance.arrived_at.is_not(None)))
+
+
+def needs_new_check(reservation: Reservation, on_date: date | None = None) -> bool:
+    """True when an enrolled child has not arrived for 90 days or more (and was enrolled
+    before that), unless a verified, passing intake check was made since the last arrival
+    and is valid on `on_date`."""
+    on_date = on_date or today()
+    if reservation.status != "enrolled" or reservation.enrolled_at is None:
+        return False
+    from ..clock import LOCAL
+    enrolled_on = reservation.enrolled_at.astimezone(LOCAL).date()
+    cutoff = on_date - timedelta(days=AWAY_DAYS)
+    if enrolled_on > cutoff:
+        return False
+    last = last_arrival(reservation.child_id)
+    if last is not None and last > cutoff:
+        return False
+    since = last or enrolled_on
+    recheck = db.session.scalar(select(HealthCheck.id).where(
+        HealthCheck.child_id == reservation.child_id, HealthCheck.status == "verified",
+        HealthCheck.result == "pass", HealthCheck.examined_on > since,
+        HealthCheck.examined_on <= on_date, HealthCheck.valid_until >= on_date).limit(1))
+    return recheck is None
+
+
+def roster(centre_id: int, group_id: int | None, on_date: date | None = None) -> list[dict]:
+    """Enrolled children of a class (slots of that group) with their day's attendance and
+    whether they need a new intake check before returning."""
+    on_date = on_date or today()
+    stmt = select(Reservation).join(Slot).where(Slot.centre_id == centre_id,
+                                                Reservation.status == "enrolled")
+    if group_id is not None:
+        stmt = stmt.where(Slot.group_id == group_id)
+    rows = []
+    for r in db.session.scalars(stmt.order_by(Reservation.id)).all():
+        day = db.session.scalar(select(Attendance).where(Attendance.reservation_id == r.id,
+                                                         Attendance.on_date == on_date))
+        rows.append({"reservation": r, "child": r.child, "attendance": day,
+                     "needs_check": needs_new_check(r, on_date)})
+    return rows
+
+
+def _day(r: Reservation, on_date: date) -> Attendance:
+    day = db.session.scalar(select(Attendance).where(Attendance.reservation_id == r.id,
+                                                     Attendance.on_date == on_date))
+    if day is None:
+        day = Attendance(reservation_id=r.id, on_date=on_date, absent=False)
+        db.session.add(day)
+    return day
+
+
+def record_arrival(reservation_id: int, staff, *, temperature_c: float, observations=None,
+                   passed: bool = True, now=None) -> Attendance:
+    """Arrival with the morning check. A failed check (or a fever) sends the child home:
+    the guardians are told at once.
+
+    :raises NotFound: not their centre's child. :raises Conflict: not enrolled, or already
+        arrived today. :raises HealthCheckRequired: away 3 months or more without a new check.
+    :raises ValidationFailed: a temperature outside 30–45 ℃.
+    """
+    now = now or clock_now()
+    r = _enrolled_of_centre(staff, reservation_id)
+    on_date = today()
+    if temperature_c is None or not 30 <= float(temperature_c) <= 45:
+        raise ValidationFailed(errors={"temperature_c": [_("体温应在 30–45 ℃ 之间")]})
+    if needs_new_check(r, on_date):
+        raise HealthCheckRequired(_("孩子离园 3 个月以上，返园前需重新进行入托体检"))
+    day = _day(r, on_date)
+    if day.arrived_at is not None:
+        raise Conflict(_("今天已登记入园"))
+    temperature_c = round(float(temperature_c), 1)
+    passed = bool(passed) and temperature_c < FEVER_C
+    day.arrived_at, day.temperature_c, day.morning_check_passed = now, temperature_c, passed
+    day.observations = (observations or "").strip() or None
+    day.absent, day.recorded_by = False, staff.id
+    if not passed:
+        day.departed_at, day.collected_by = now, None
+    db.session.flush()
+    record("attendance.arrived", day, actor=staff, centre_id=staff.centre_id,
+           after={"reservation_id": r.id, "temperature_c": temperature_c, "passed": passed})
+    if not passed:
+        record("attendance.sent_home", day, actor=staff, centre_id=staff.centre_id,
+               reason=day.observations)
+        for guardian_id in children.guardians_of(r.child_id):
+            notify(guardian_id, "sent_home", reservation_id=r.id, centre=r.slot.centre.name,
+                   temperature_c=temperature_c, observations=day.observations or "")
+    db.session.commit()
+    return day
+
+
+def record_departure(reservation_id: int, staff, *, collected_by: str, now=None) -> Attendance:
+    """:raises Conflict: not arrived today, or already gone home."""
+    now = now or clock_now()
+    r = _enrolled_of_centre(staff, reservation_id)
+    if not collected_by or not collected_by.strip():
+        raise ValidationFailed(errors={"collected_by": [_("请填写接走孩子的人")]})
+    day = db.session.scalar(select(Attendance).where(Attendance.reservation_id == r.id,
+                                                     Attendance.on_date == today()))
+    if day is None or day.arrived_at is None:
+        raise Conflict(_("孩子今天还没有入园"))
+    if day.departed_at is not None and day.morning_check_passed is not False:
+        raise Conflict(_("今天已登记离园"))
+    day.departed_at, day.collected_by = now, collected_by.strip()[:80]
+    record("attendance.departed", day, actor=staff, centre_id=staff.centre_id,
+           after={"collected_by": day.collected_by})
+    db.session.commit()
+    return day
+
+
+def mark_absent(reservation_id: int, staff, now=None) -> Attendance:
+    """:raises Conflict: the child has already arrived today."""
+    r = _enrolled_of_centre(staff, reservation_id)
+    day = _day(r, today())
+    if day.arrived_at is not None:
+        raise Conflict(_("孩子今天已入园"))
+    day.absent, day.recorded_by = True, staff.id
+    db.session.flush()
+    record("attendance.absent", day, actor=staff, centre_id=staff.centre_id,
+           after={"reservation_id": r.id})
+    db.session.commit()
+    return day

@@ -1,0 +1,231 @@
+"""Health pages: a parent enters the intake check (with an optional photo or PDF of the
+form), staff of a centre holding a place see and verify it, regulators open one record only
+with a stated reason (logged); and the staff's daily morning check and attendance."""
+import io
+from datetime import date
+
+from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.roles import role_required
+from ..auth.views import apply_errors
+from ..children.models import Child
+from ..clock import today
+from ..errors import BookingError, NotFound
+from ..extensions import db
+from . import attachments, attendance, services
+from .forms import ArrivalForm, DepartureForm, HealthCheckForm, ReasonForm
+
+bp = Blueprint("health", __name__)
+
+
+def _child_or_404(child_id: int) -> Child:
+    child = db.session.get(Child, child_id)
+    if child is None or child.anonymised_at is not None \
+            or not services.may_see_child(current_user, child_id):
+        raise NotFound()
+    return child
+
+
+@bp.get("/health")
+@role_required("parent")
+def mine():
+    """The parent's children and their intake checks."""
+    from ..children import services as children
+    from sqlalchemy import select
+
+    from ..reservations.models import Reservation
+    rows = [(c, services.checks_of_child(c.id), db.session.scalars(select(Reservation).where(
+        Reservation.child_id == c.id, Reservation.status == "enrolled")).all())
+        for c in children.children_of(current_user)]
+    return render_template("health/mine.html", rows=rows, today=today())
+
+
+@bp.route("/children/<int:child_id>/health", methods=["GET", "POST"])
+@role_required("parent", "staff")
+def child_checks(child_id: int):
+    child = _child_or_404(child_id)
+    # Room for the form around the file, so an oversize file gets the form's message.
+    request.max_content_length = attachments.max_bytes() + 256 * 1024
+    form = HealthCheckForm()
+    if form.validate_on_submit():
+        stored = None
+        try:
+            if form.attachment.data:
+                stored = attachments.store(form.attachment.data)
+            check = services.submit(
+                child.id, current_user, examined_on=form.examined_on.data,
+                institution=form.institution.data, result=form.result.data,
+                vaccination_verified=form.vaccination_verified.data,
+                height_cm=float(form.height_cm.data) if form.height_cm.data is not None else None,
+                weight_kg=float(form.weight_kg.data) if form.weight_kg.data is not None else None,
+                haemoglobin_g_l=form.haemoglobin_g_l.data, findings=form.findings.data or None,
+                attachment=stored)
+        except BookingError as err:
+            if stored:
+                attachments.discard(stored[0])
+            apply_errors(form, err)
+        else:
+            flash(_("体检记录已提交，托育机构核验后生效"), "success")
+            return redirect(url_for("health.check", check_id=check.id))
+    return render_template("health/child.html", child=child, form=form,
+                           checks=services.checks_of_child(child.id),
+                           staff_may_act=services.staff_may_act(current_user, child.id)), \
+        422 if form.errors else 200
+
+
+@bp.route("/health-checks/<int:check_id>", methods=["GET", "POST"])
+@login_required
+def check(check_id: int):
+    """One record: guardians and staff of a centre holding a place see it (staff reads are
+    logged); a regulator states a reason first, which is logged with the read."""
+    form = ReasonForm()
+    if current_user.role == "regulator":
+        if not form.validate_on_submit():
+            if db.session.get(services.HealthCheck, check_id) is None:
+                raise NotFound()
+            return render_template("health/reason.html", form=form, check_id=check_id), \
+                422 if form.errors else 200
+        record = services.read(check_id, current_user, reason=form.reason.data)
+    else:
+        record = services.read(check_id, current_user)
+    return render_template("health/check.html", check=record,
+                           reason=form.reason.data if current_user.role == "regulator" else None,
+                           staff_may_act=services.staff_may_act(current_user, record.child_id))
+
+
+@bp.route("/health-checks/<int:check_id>/attachment", methods=["GET", "POST"])
+@login_required
+def attachment(check_id: int):
+    """The form's photo or PDF, under the same rules as the record (regulators POST a reason)."""
+    reason = request.form.get("reason") if request.method == "POST" else None
+    record = services.read(check_id, current_user, reason=reason)
+    if not record.attachment_path:
+        raise NotFound()
+    try:
+        path = attachments.path_of(record.attachment_path)
+    except ValueError:
+        raise NotFound()
+    if not path.is_file():
+        raise NotFound()
+    # Read into memory (at most the attachment limit) so no file handle outlives the request.
+    resp = send_file(io.BytesIO(path.read_bytes()), mimetype=record.attachment_type, as_attachment=True,
+                     download_name=f"health-check-{record.id}{path.suffix}", max_age=0)
+    resp.headers["Cache-Control"] = "private, no-store"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+@bp.post("/health-checks/<int:check_id>/verify")
+@role_required("staff")
+def verify(check_id: int):
+    try:
+        services.verify(check_id, current_user)
+    except BookingError as err:
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+    else:
+        flash(_("已核验体检记录"), "success")
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = url_for("health.check", check_id=check_id)
+    return redirect(target)
+
+
+@bp.get("/staff/health")
+@role_required("staff")
+def staff_checks():
+    return render_template("health/staff.html",
+                           checks=services.checks_for_centre(current_user.centre_id))
+
+
+def _attendance_date() -> date:
+    raw = request.args.get("date")
+    if not raw:
+        return today()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400)
+
+
+@bp.get("/staff/attendance")
+@role_required("staff")
+def attendance_page():
+    on_date = _attendance_date()
+    groups = attendance.groups_of(current_user.centre_id)
+    group_id = request.args.get("group", type=int)
+    if group_id is None and groups:
+        group_id = groups[0].id
+    if group_id is not None and group_id not in {g.id for g in groups}:
+        raise NotFound()
+    rows = attendance.roster(current_user.centre_id, group_id, on_date)
+    return render_template("health/attendance.html", rows=rows, groups=groups,
+                           group_id=group_id, on_date=on_date, is_today=on_date == today(),
+                           arrival=ArrivalForm(), departure=DepartureForm(),
+                           fever=attendance.FEVER_C)
+
+
+def _back():
+    return redirect(url_for("health.attendance_page", group=request.form.get("group", type=int)))
+
+
+@bp.post("/staff/attendance/<int:reservation_id>/arrive")
+@role_required("staff")
+def arrive(reservation_id: int):
+    form = ArrivalForm()
+    if not form.validate():
+        for errs in form.errors.values():
+            for e in errs:
+                flash(str(e), "error")
+        return _back()
+    try:
+        day = attendance.record_arrival(reservation_id, current_user,
+                                        temperature_c=float(form.temperature_c.data),
+                                        observations=form.observations.data,
+                                        passed=form.passed.data)
+    except BookingError as err:
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+    else:
+        if day.morning_check_passed:
+            flash(_("已登记入园"), "success")
+        else:
+            flash(_("晨检未通过：请联系家长接回，已通知监护人"), "error")
+    return _back()
+
+
+@bp.post("/staff/attendance/<int:reservation_id>/depart")
+@role_required("staff")
+def depart(reservation_id: int):
+    form = DepartureForm()
+    try:
+        if not form.validate():
+            raise BookingError(_("请填写接走孩子的人"))
+        attendance.record_departure(reservation_id, current_user,
+                                    collected_by=form.collected_by.data)
+    except BookingError as err:
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+    else:
+        flash(_("已登记离园"), "success")
+    return _back()
+
+
+@bp.post("/staff/attendance/<int:reservation_id>/absent")
+@role_required("staff")
+def absent(reservation_id: int):
+    try:
+        attendance.mark_absent(reservation_id, current_user)
+    except BookingError as err:
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+    else:
+        flash(_("已登记缺勤"), "success")
+    return _back()
