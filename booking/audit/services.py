@@ -81,3 +81,23 @@ def notify_many(rows: list[dict], at=None) -> None:
     db.session.execute(insert(Notification), [
         {"user_id": r["user_id"], "kind": r["kind"], "params": _dump(r.get("params") or {}),
          "created_at": stamp} for r in rows])
+
+
+def mark_read(user, *, up_to_id: int | None = None, now=None) -> int:
+    """Mark the unread notifications of `user` read (opening the inbox reads them all).
+
+    `up_to_id` limits it to the notifications the reader was shown, so one that arrives
+    while the page renders stays unread. Returns how many were marked. Reading changes no
+    record of the domain, so no audit event.
+    """
+    from sqlalchemy import update
+
+    from ..clock import now as clock_now
+    stmt = update(Notification).where(Notification.user_id == user.id,
+                                      Notification.read_at.is_(None))
+    if up_to_id is not None:
+        stmt = stmt.where(Notification.id <= up_to_id)
+    result = db.session.execute(stmt.values(read_at=now or clock_now())
+                                .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount or 0

@@ -9,7 +9,8 @@ from ..extensions import db
 from ..slots.models import Slot
 from . import services
 from .models import Reservation
-from .schemas import ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut
+from .schemas import (ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut,
+                      WithdrawIn)
 
 
 def reservation_out(r: Reservation) -> dict:
@@ -67,4 +68,13 @@ def cancel_reservation(reservation_id: int):
           auth=("staff",), response=StatusOut, errors=(409,))
 def confirm_reservation(reservation_id: int):
     r = services.confirm(reservation_id, g.api_user)
+    return {"id": r.id, "status": r.status}
+
+
+@endpoint("/reservations/<int:reservation_id>/withdraw", "POST",
+          summary="End an enrolment (the place is offered to the waitlist)",
+          tags=["reservations"], auth=("parent", "staff"), body=WithdrawIn, response=StatusOut,
+          errors=(409,))
+def withdraw_reservation(reservation_id: int, body: WithdrawIn):
+    r = services.withdraw(reservation_id, g.api_user, body.on_date, body.reason)
     return {"id": r.id, "status": r.status}

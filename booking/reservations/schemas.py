@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
@@ -40,3 +40,8 @@ class ReservationPage(Out):
 class StatusOut(Out):
     id: int
     status: Status
+
+
+class WithdrawIn(Body):
+    on_date: date
+    reason: str = Field(min_length=1, max_length=200)

@@ -12,13 +12,16 @@ from sqlalchemy import select, update
 
 from ..audit.services import notify, notify_many, record, record_many
 from ..children import services as children
+from ..clock import LOCAL
 from ..clock import now as clock_now
-from ..errors import AlreadyReserved, Conflict, Forbidden, HealthCheckRequired, NotFound, SlotFull
+from ..errors import (AlreadyReserved, Conflict, Forbidden, HealthCheckRequired, NotFound, SlotFull,
+                      ValidationFailed)
 from ..extensions import db
 from ..health.models import HealthCheck
 from ..slots.models import Slot
 from ..slots.queries import taken_count
 from ..waitlists import services as waitlists
+from .labels import STATUS_LABELS
 from .locking import lock_slot
 from .models import Reservation
 
@@ -117,17 +120,28 @@ def cancel(reservation_id: int, actor, now=None) -> Reservation:
     slot = lock_slot(r.slot_id)
     db.session.refresh(r)
     if r.status != "held" or r.expires_at <= now:
-        raise Conflict(_("只有保留中的预约可以取消（当前状态：%(s)s）", s=r.status))
+        raise Conflict(_("只有保留中的预约可以取消（当前状态：%(s)s）",
+                         s=STATUS_LABELS["expired" if r.status == "held" else r.status]))
     r.status, r.ended_at = "cancelled", now
     r.end_reason = "cancelled by parent" if actor.role == "parent" else "cancelled by centre"
     entry_ids = waitlists.end_offer_for([r], "withdrawn", now)
     record("reservation.cancelled", r, actor=actor, centre_id=slot.centre_id,
            before={"status": "held"}, after={"status": "cancelled", "waitlist_entries": entry_ids})
+    _record_offers_ended(entry_ids, "withdrawn", actor, slot, now)
     if actor.role != "parent":
         notify(r.parent_id, "reservation_cancelled", reservation_id=r.id, centre=slot.centre.name)
     waitlists.offer_next(slot, now)
     db.session.commit()
     return r
+
+
+def _record_offers_ended(entry_ids: list[int], status: str, actor, slot: Slot, now) -> None:
+    """Each waitlist entry whose offer ended with its hold gets its own audit event, so the
+    entry's history is complete without reading the reservation's."""
+    record_many([{"action": f"waitlist.{status}", "entity_type": "waitlist_entry",
+                  "entity_id": i, "centre_id": slot.centre_id, "actor_id": actor.id,
+                  "before": {"status": "offered"}, "after": {"status": status}}
+                 for i in entry_ids], at=now)
 
 
 def has_valid_health_check(child_id: int, on_date) -> bool:
@@ -153,15 +167,52 @@ def confirm(reservation_id: int, staff, now=None) -> Reservation:
     db.session.refresh(r)
     if r.status != "held" or r.expires_at <= now:
         raise Conflict(_("只有保留中的预约可以确认入托（当前状态：%(s)s）",
-                         s="expired" if r.status == "held" else r.status))
+                         s=STATUS_LABELS["expired" if r.status == "held" else r.status]))
     if not has_valid_health_check(r.child_id, slot.starts_on):
         raise HealthCheckRequired()
     r.status, r.enrolled_at = "enrolled", now
-    waitlists.end_offer_for([r], "accepted", now)
+    entry_ids = waitlists.end_offer_for([r], "accepted", now)
     record("reservation.enrolled", r, actor=staff, centre_id=slot.centre_id,
            before={"status": "held"}, after={"status": "enrolled"})
+    _record_offers_ended(entry_ids, "accepted", staff, slot, now)
     notify(r.parent_id, "enrolled", reservation_id=r.id, centre=slot.centre.name,
            starts_on=slot.starts_on.isoformat())
+    db.session.commit()
+    return r
+
+
+def withdraw(reservation_id: int, actor, on_date, reason: str, now=None) -> Reservation:
+    """End an enrolment (离园): its parent or its centre's staff, with the leaving date and
+    a reason. The place frees at once and is offered to the waitlist in the same transaction.
+
+    :raises NotFound: not theirs. :raises Forbidden: not a parent or staff.
+    :raises Conflict: not enrolled. :raises ValidationFailed: no reason, or a leaving date
+        before the enrolment began.
+    """
+    now = now or clock_now()
+    r = visible_reservation(reservation_id, actor)
+    if actor.role not in ("parent", "staff"):
+        raise Forbidden()
+    slot = lock_slot(r.slot_id)
+    db.session.refresh(r)
+    if r.status != "enrolled":
+        raise Conflict(_("只有在读的孩子可以办理离园（当前状态：%(s)s）", s=r.status))
+    errors = {}
+    if not reason or not reason.strip():
+        errors["reason"] = [_("请填写离园原因")]
+    if on_date is None or (r.enrolled_at and on_date < r.enrolled_at.astimezone(LOCAL).date()):
+        errors["on_date"] = [_("离园日期不能早于入托日期")]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    reason = reason.strip()[:200]
+    r.status, r.ended_at, r.end_reason = "withdrawn", now, reason
+    record("reservation.withdrawn", r, actor=actor, centre_id=slot.centre_id, reason=reason,
+           before={"status": "enrolled"}, after={"status": "withdrawn", "on_date": on_date})
+    for guardian_id in children.guardians_of(r.child_id):
+        if guardian_id != actor.id:
+            notify(guardian_id, "withdrawn", reservation_id=r.id, centre=slot.centre.name,
+                   on_date=on_date.isoformat())
+    waitlists.offer_next(slot, now)
     db.session.commit()
     return r
 

@@ -53,6 +53,12 @@ def set_policy(centre_id: int, codes: list[str], actor=None) -> None:
     db.session.execute(PriorityTier.__table__.delete().where(PriorityTier.centre_id == centre_id))
     db.session.add_all(PriorityTier(centre_id=centre_id, rank=i, code=c)
                        for i, c in enumerate(codes, 1))
+    # Families already waiting are re-ranked, so the queue follows the new order at once.
+    rank_of = {c: i for i, c in enumerate(codes, 1)}
+    waiting = db.session.scalars(select(WaitlistEntry).join(Slot).where(
+        Slot.centre_id == centre_id, WaitlistEntry.status == "waiting")).all()
+    for entry in waiting:
+        entry.priority = rank_of.get(entry.tier, rank_of["everyone"])
     record("priority_policy.changed", ("centre", centre_id), actor=actor, centre_id=centre_id,
            before={"tiers": before}, after={"tiers": codes})
     db.session.commit()
@@ -107,6 +113,10 @@ def join(*, slot_id: int, child_id: int, parent, tier: str | None = None,
         raise ValidationFailed(errors={"evidence": [_("申报优先类别需要提供证明材料说明")]})
     if tier == "special_needs" and centre.kind != "special_needs":
         raise ValidationFailed(errors={"tier": [_("该机构不提供特殊儿童优先")]})
+    # A lapsed hold or offer never counts (DESIGN.md rule 4): tidy them first, so a child
+    # whose hold lapsed may join, and an offer made below never meets a stale `held` row.
+    from ..reservations.services import expire_lapsed_in_slot
+    expire_lapsed_in_slot(slot, now)
     unit = children.multiples_of(child, parent.id)
     for member in unit:
         _check_band(slot, member)
@@ -203,11 +213,17 @@ def offer_next(slot: Slot, now) -> list[WaitlistEntry]:
             offered.append(e)
         free -= len(unit)
     if offered:
+        # Both records get their history: the entry is offered, and its hold is made.
         record_many([{"action": "waitlist.offered", "entity_type": "waitlist_entry",
                       "entity_id": e.id, "centre_id": slot.centre_id,
                       "before": {"status": "waiting"},
                       "after": {"status": "offered", "reservation_id": e.reservation_id,
-                                "offer_expires_at": expires}} for e in offered], at=now)
+                                "offer_expires_at": expires}} for e in offered]
+                    + [{"action": "reservation.held", "entity_type": "reservation",
+                        "entity_id": e.reservation_id, "centre_id": slot.centre_id,
+                        "after": {"status": "held", "expires_at": expires,
+                                  "child_id": e.child_id, "waitlist_entry": e.id}}
+                       for e in offered], at=now)
         notify_many([{"user_id": e.parent_id, "kind": "offer_made",
                       "params": {"entry_id": e.id, "slot_id": slot.id,
                                  "reservation_id": e.reservation_id,
@@ -241,8 +257,12 @@ def withdraw(entry_id: int, parent, now=None) -> WaitlistEntry:
     if entry is None or not children.is_guardian(parent, entry.child_id):
         raise NotFound()
     slot = lock_slot(entry.slot_id)
+    # An offer whose hold lapsed has expired (API.md), whether or not the sweep has run.
+    from ..reservations.services import expire_lapsed_in_slot
+    expire_lapsed_in_slot(slot, now)
     db.session.refresh(entry)
     if entry.status not in ("waiting", "offered"):
+        db.session.commit()  # keep the tidying (as place_hold does), then refuse
         raise Conflict(_("该候补已结束"))
     before = entry.status
     if entry.status == "offered" and entry.reservation is not None \
@@ -268,15 +288,20 @@ def check_evidence(entry_id: int, staff, accepted: bool, now=None) -> WaitlistEn
         raise NotFound()
     slot = lock_slot(entry.slot_id)
     db.session.refresh(entry)
+    # Twins claimed together and wait as one unit: the decision applies to the whole unit.
+    unit = db.session.scalars(select(WaitlistEntry).where(
+        WaitlistEntry.unit_key == entry.unit_key).order_by(WaitlistEntry.id)).all()
     before = {"priority": entry.priority, "tier": entry.tier}
-    entry.evidence_checked_by = staff.id
     if not accepted:
         rank, code = _rank(slot.centre_id, derived_tiers(slot.centre, entry.child, entry.parent_id))
-        entry.priority, entry.tier = rank, code
         notify(entry.parent_id, "priority_rejected", entry_id=entry.id, centre=slot.centre.name)
-    record("waitlist.evidence_checked", entry, actor=staff, centre_id=slot.centre_id,
-           before=before, after={"priority": entry.priority, "tier": entry.tier,
-                                 "accepted": accepted})
+    for member in unit:
+        member.evidence_checked_by = staff.id
+        if not accepted:
+            member.priority, member.tier = rank, code
+        record("waitlist.evidence_checked", member, actor=staff, centre_id=slot.centre_id,
+               before=before, after={"priority": member.priority, "tier": member.tier,
+                                     "accepted": accepted})
     db.session.commit()
     return entry
 

@@ -1,5 +1,50 @@
-// Double-click-proof forms: a submit button marked data-once is disabled after the first submit.
+// Double-click-proof forms: once a form is submitted, its data-once buttons are disabled.
+// (After the event, so the clicked button's name/value is still sent.)
 document.addEventListener("submit", function (e) {
-  var btn = e.target.querySelector("[data-once]");
-  if (btn) { setTimeout(function () { btn.disabled = true; }, 0); }
+  var buttons = e.target.querySelectorAll("[data-once]");
+  if (buttons.length) {
+    setTimeout(function () {
+      buttons.forEach(function (b) { b.disabled = true; });
+    }, 0);
+  }
 });
+// Coming back with the browser's Back button shows the page as it was left: enable again.
+window.addEventListener("pageshow", function (e) {
+  if (e.persisted) {
+    document.querySelectorAll("[data-once]").forEach(function (b) { b.disabled = false; });
+  }
+});
+
+// Countdowns: every [data-expires-at] shows the time left, each second. The absolute local
+// time is on the page already, so without JavaScript nothing is lost. Time is measured from
+// the server's clock at render (data-now), so a phone set to the wrong time still counts right.
+(function () {
+  var timers = document.querySelectorAll("[data-expires-at]");
+  if (!timers.length) { return; }
+  var loaded = Date.now();
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function tick() {
+    var elapsed = Date.now() - loaded;
+    timers.forEach(function (el) {
+      var end = Date.parse(el.getAttribute("data-expires-at"));
+      var serverNow = Date.parse(el.getAttribute("data-now") || "");
+      var now = isNaN(serverNow) ? Date.now() : serverNow + elapsed;
+      if (isNaN(end)) { return; }
+      var s = Math.max(0, Math.floor((end - now) / 1000));
+      var text;
+      if (s === 0) {
+        text = el.getAttribute("data-over") || "";
+      } else {
+        var d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600);
+        var m = Math.floor(s % 3600 / 60), sec = s % 60;
+        var t = (d ? (el.getAttribute("data-days") || "{d}d").replace("{d}", d) + " " : "")
+          + pad(h) + ":" + pad(m) + ":" + pad(sec);
+        text = (el.getAttribute("data-left") || "{t}").replace("{t}", t);
+      }
+      if (el.textContent !== text) { el.textContent = text; }
+      el.hidden = false;
+    });
+  }
+  tick();
+  setInterval(tick, 1000);
+})();

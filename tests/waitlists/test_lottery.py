@@ -68,3 +68,21 @@ def test_public_page_rechecks_a_draw(round_, client):
     assert ", ".join(map(str, lottery.order(draw.seed, ids))) in resp.get_data(as_text=True)
     api = client.get(f"/api/v1/lottery/{draw.id}").get_json()
     assert api["seed"] == draw.seed and api["result"]["order"]["7"] == lottery.order(draw.seed, ids)
+
+
+def test_reordering_the_policy_reranks_families_already_waiting(db):
+    from datetime import date
+    from booking.waitlists.models import WaitlistEntry
+    c = f.centre()
+    s = f.slot(c, capacity=0)
+    resident, family = f.user(), f.user()
+    a = waitlists.join(slot_id=s.id, child_id=f.child(resident).id, parent=resident,
+                       tier="district_resident", evidence="居住证")[0]
+    f.child(family, birth_date=date(2023, 1, 1))  # an older sibling: second child
+    b = waitlists.join(slot_id=s.id, child_id=f.child(family).id, parent=family)[0]
+    assert (a.tier, b.tier) == ("district_resident", "second_third_child")
+    assert waitlists.position(b) == 1
+    waitlists.set_policy(c.id, ["district_resident", "second_third_child"])
+    db.session.expire_all()
+    assert waitlists.position(db.session.get(WaitlistEntry, a.id)) == 1
+    assert waitlists.position(db.session.get(WaitlistEntry, b.id)) == 2

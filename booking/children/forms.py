@@ -1,0 +1,29 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+
+def optional_id(value):
+    """'' (nothing chosen) → None; an id → int (a non-number fails as an invalid value)."""
+    return None if value in (None, "") else int(value)
+
+
+class ChildSelectField(SelectField):
+    """One of the signed-in parent's children; the view sets `choices` to [(id, name)], so
+    another family's child is refused here with a message, before any service runs."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("invalid_value_message", _l("请选择孩子"))
+        kwargs.setdefault("invalid_choice_message", _l("请选择您的孩子"))
+        super().__init__(label, validators, coerce=int, **kwargs)
+
+
+class ChildForm(FlaskForm):
+    name = StringField(_l("孩子姓名"), validators=[DataRequired(_l("请填写孩子的姓名")),
+                                                 Length(max=80, message=_l("姓名最多 80 个字"))])
+    birth_date = DateField(_l("出生日期"), validators=[InputRequired(_l("请填写出生日期"))],
+                           invalid_value_message=_l("请按 年-月-日 填写出生日期，例如 2025-03-01"))
+    twin_of = SelectField(_l("与哪个孩子是双（多）胞胎"), coerce=optional_id,
+                          invalid_value_message=_l("找不到这个孩子"),
+                          invalid_choice_message=_l("找不到这个孩子"))

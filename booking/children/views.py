@@ -1,0 +1,35 @@
+"""My family: a parent's children, and adding one."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.roles import role_required
+from ..auth.views import apply_errors
+from ..centres.bands import age_in_months
+from ..clock import today
+from ..errors import BookingError
+from . import services
+from .forms import ChildForm
+
+bp = Blueprint("children", __name__)
+
+
+@bp.route("/family", methods=["GET", "POST"])
+@role_required("parent")
+def family():
+    children = services.children_of(current_user)
+    form = ChildForm()
+    form.twin_of.choices = [("", _("不是双（多）胞胎"))] + [(c.id, c.name) for c in children]
+    if form.validate_on_submit():
+        try:
+            child = services.add_child(current_user, name=form.name.data,
+                                       birth_date=form.birth_date.data,
+                                       twin_of=form.twin_of.data)
+        except BookingError as err:
+            apply_errors(form, err)
+        else:
+            flash(_("已添加孩子：%(name)s", name=child.name), "success")
+            return redirect(url_for("children.family"))
+    rows = [(c, age_in_months(c.birth_date, today())) for c in children]
+    return render_template("children/family.html", form=form, rows=rows), \
+        422 if form.errors else 200

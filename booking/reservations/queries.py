@@ -1,0 +1,78 @@
+"""Reading reservations for pages and exports. The writes and their rules are in
+services.py; nothing here changes a row."""
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..children.models import Guardianship
+from ..clock import now as clock_now
+from ..extensions import db
+from ..slots.models import Slot
+from .models import Reservation
+
+# The staff list's status filter: "live" (held or enrolled) is what a centre works with.
+STATUS_FILTERS = ("live", "held", "enrolled", "expired", "cancelled", "withdrawn", "all")
+
+
+def shown_status(r: Reservation, now=None) -> str:
+    """A hold past its expiry is expired, whether or not the sweep has run yet."""
+    now = now or clock_now()
+    return "expired" if r.status == "held" and r.expires_at <= now else r.status
+
+
+def _loaded(stmt):
+    return stmt.options(selectinload(Reservation.slot).selectinload(Slot.centre),
+                        selectinload(Reservation.child))
+
+
+def for_guardian(user) -> list[Reservation]:
+    """Reservations of every child `user` is a guardian of, newest first."""
+    stmt = (select(Reservation).join(Guardianship, Guardianship.child_id == Reservation.child_id)
+            .where(Guardianship.user_id == user.id)
+            .order_by(Reservation.created_at.desc(), Reservation.id.desc()))
+    return db.session.scalars(_loaded(stmt)).all()
+
+
+def _status_condition(status: str, now):
+    live_hold = and_(Reservation.status == "held", Reservation.expires_at > now)
+    if status == "live":
+        return or_(live_hold, Reservation.status == "enrolled")
+    if status == "held":
+        return live_hold
+    if status == "expired":
+        return or_(Reservation.status == "expired",
+                   and_(Reservation.status == "held", Reservation.expires_at <= now))
+    if status in ("enrolled", "cancelled", "withdrawn"):
+        return Reservation.status == status
+    return None  # "all"
+
+
+def for_centre(centre_id: int, *, slot_id: int | None = None, status: str = "live",
+               now=None) -> list[Reservation]:
+    """A centre's reservations, by slot (start date) and then oldest first."""
+    now = now or clock_now()
+    stmt = select(Reservation).join(Slot, Slot.id == Reservation.slot_id).where(
+        Slot.centre_id == centre_id)
+    if slot_id is not None:
+        stmt = stmt.where(Reservation.slot_id == slot_id)
+    cond = _status_condition(status, now)
+    if cond is not None:
+        stmt = stmt.where(cond)
+    stmt = stmt.order_by(Slot.starts_on, Slot.id, Reservation.created_at, Reservation.id)
+    return db.session.scalars(_loaded(stmt)).all()
+
+
+def counts_by_slot(slot_ids, now=None) -> dict[int, dict[str, int]]:
+    """{slot_id: {"held": live holds, "enrolled": enrolments}} for many slots at once."""
+    if not slot_ids:
+        return {}
+    now = now or clock_now()
+    held = func.sum(case((and_(Reservation.status == "held", Reservation.expires_at > now), 1),
+                         else_=0))
+    enrolled = func.sum(case((Reservation.status == "enrolled", 1), else_=0))
+    rows = db.session.execute(select(Reservation.slot_id, held, enrolled)
+                              .where(Reservation.slot_id.in_(list(slot_ids)))
+                              .group_by(Reservation.slot_id)).all()
+    counts = {sid: {"held": 0, "enrolled": 0} for sid in slot_ids}
+    for sid, h, e in rows:
+        counts[sid] = {"held": int(h or 0), "enrolled": int(e or 0)}
+    return counts

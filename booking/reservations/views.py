@@ -1,0 +1,215 @@
+"""Reservations on the web: a parent holds a place and follows it; staff confirm and cancel,
+and export their list."""
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth.roles import role_required
+from ..auth.views import apply_errors
+from ..children.services import children_of
+from ..clock import LOCAL
+from ..clock import now as clock_now
+from ..errors import AgeOutOfBand, AlreadyReserved, BookingError, HealthCheckRequired, SlotFull
+from ..extensions import db
+from ..i18n import local_dt
+from ..slots.labels import slot_label
+from ..slots.models import Slot
+from ..waitlists.forms import join_form
+from ..waitlists.queries import queues
+from ..waitlists.services import CLAIMED_TIERS
+from . import queries, services
+from .forms import ReserveForm, StaffFilterForm
+from .labels import STATUS_LABELS, STATUS_SYMBOLS
+
+bp = Blueprint("reservations", __name__)
+
+
+@bp.app_template_global()
+def reservation_status(status):
+    """(symbol, label) of a reservation status."""
+    return STATUS_SYMBOLS.get(status, "•"), STATUS_LABELS.get(status, status)
+
+
+@bp.app_template_global("server_now")
+def server_now():
+    return clock_now()
+
+
+def _bookable_slot(slot_id: int) -> Slot:
+    slot = db.session.get(Slot, slot_id)
+    if slot is None or slot.centre.filing is None or slot.centre.filing.status != "approved":
+        abort(404)
+    return slot
+
+
+# --- parents ---------------------------------------------------------------------------
+
+@bp.route("/slots/<int:slot_id>/reserve", methods=["GET", "POST"])
+@role_required("parent")
+def reserve(slot_id):
+    """The centre page's 预约 button posts here; the page also stands alone (and shows the
+    waitlist form when the slot is full or families wait for it)."""
+    slot = _bookable_slot(slot_id)
+    children = children_of(current_user)
+    form = ReserveForm()
+    form.child_id.choices = [(c.id, c.name) for c in children]
+    full, status = None, 200
+    if form.validate_on_submit():
+        try:
+            hold = services.place_hold(slot_id=slot.id, child_id=form.child_id.data,
+                                       parent=current_user)
+        except SlotFull as err:
+            db.session.rollback()
+            full, status = err.message, err.status
+        except (AgeOutOfBand, AlreadyReserved) as err:
+            db.session.rollback()
+            form.child_id.errors = list(form.child_id.errors) + [err.message]
+            status = err.status
+        except BookingError as err:
+            db.session.rollback()
+            apply_errors(form, err)
+            status = err.status
+        else:
+            flash(_("已为 %(child)s 保留托位，请在 %(t)s 前完成入托体检并等待机构确认。",
+                    child=hold.child.name, t=local_dt(hold.expires_at)), "success")
+            return redirect(url_for("reservations.mine"))
+    elif form.errors:
+        status = 422
+    waitlist = join_form(slot, children, child_id=form.child_id.data) if full else None
+    return render_template("reservations/reserve.html", slot=slot, form=form, full=full,
+                           waitlist=waitlist, children=children), status
+
+
+@bp.get("/reservations")
+@role_required("parent")
+def mine():
+    now = clock_now()
+    rows = []
+    for r in queries.for_guardian(current_user):
+        status = queries.shown_status(r, now)
+        checked = status == "held" and services.has_valid_health_check(r.child_id,
+                                                                        r.slot.starts_on)
+        rows.append({"r": r, "status": status, "health_checked": checked})
+    return render_template("reservations/mine.html", rows=rows)
+
+
+@bp.post("/reservations/<int:reservation_id>/cancel")
+@role_required("parent")
+def cancel(reservation_id):
+    try:
+        r = services.cancel(reservation_id, current_user)
+    except BookingError as err:
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+    else:
+        flash(_("已取消 %(child)s 的预约，托位已释放。", child=r.child.name), "success")
+    return redirect(url_for("reservations.mine"), 303)
+
+
+# --- staff -----------------------------------------------------------------------------
+
+def _filters():
+    """The staff list's filters from the query string, with the centre's slots as choices."""
+    slots = db.session.scalars(select(Slot).where(Slot.centre_id == current_user.centre_id)
+                               .order_by(Slot.starts_on, Slot.age_band, Slot.id)).all()
+    form = StaffFilterForm(formdata=request.args)
+    form.slot.choices = [("", _("全部托位"))] + [(s.id, slot_label(s)) for s in slots]
+    if not form.validate():
+        return form, slots, None
+    return form, slots, {"slot_id": form.slot.data, "status": form.status.data}
+
+
+@bp.get("/staff/reservations")
+@role_required("staff")
+def staff_list():
+    form, slots, f = _filters()
+    if f is None:
+        return render_template("reservations/staff.html", form=form, groups=[], queue={},
+                               filters=None, claimed_tiers=CLAIMED_TIERS), 422
+    now = clock_now()
+    rows = queries.for_centre(current_user.centre_id, slot_id=f["slot_id"], status=f["status"],
+                              now=now)
+    shown = [s for s in slots if f["slot_id"] in (None, s.id)]
+    groups = [(s, [(r, queries.shown_status(r, now)) for r in rows if r.slot_id == s.id])
+              for s in shown]
+    return render_template("reservations/staff.html", form=form, groups=groups,
+                           queue=queues([s.id for s in shown]), filters=f,
+                           claimed_tiers=CLAIMED_TIERS)
+
+
+def _back():
+    """Back to the list with the filters the staff member was using."""
+    args = {k: v for k, v in (("slot", request.form.get("slot")),
+                              ("status", request.form.get("status"))) if v}
+    return redirect(url_for("reservations.staff_list", **args), 303)
+
+
+@bp.post("/staff/reservations/<int:reservation_id>/confirm")
+@role_required("staff")
+def confirm(reservation_id):
+    try:
+        r = services.confirm(reservation_id, current_user)
+    except HealthCheckRequired as err:
+        flash(_("无法确认入托：%(msg)s。", msg=err.message), "error")
+    except BookingError as err:
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+    else:
+        flash(_("已确认 %(child)s 入托。", child=r.child.name), "success")
+    return _back()
+
+
+@bp.post("/staff/reservations/<int:reservation_id>/cancel")
+@role_required("staff")
+def staff_cancel(reservation_id):
+    try:
+        r = services.cancel(reservation_id, current_user)
+    except BookingError as err:
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+    else:
+        flash(_("已取消 %(child)s 的预约，已通知家长。", child=r.child.name), "success")
+    return _back()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A cell Excel shows as text: one starting like a formula gets a leading apostrophe
+    (OWASP, CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+@bp.get("/staff/reservations.csv")
+@role_required("staff")
+def staff_csv():
+    form, _slots, f = _filters()
+    if f is None:
+        abort(400)
+    now = clock_now()
+    rows = queries.for_centre(current_user.centre_id, slot_id=f["slot_id"], status=f["status"],
+                              now=now)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("孩子姓名"), _("托位"), _("状态"), _("预约时间"), _("保留至"),
+                     _("入托确认时间")])
+    for r in rows:
+        writer.writerow([csv_cell(v) for v in (
+            r.child.name, slot_label(r.slot), STATUS_LABELS[queries.shown_status(r, now)],
+            local_dt(r.created_at), local_dt(r.expires_at) if r.expires_at else "",
+            local_dt(r.enrolled_at) if r.enrolled_at else "")])
+    # utf-8-sig: the byte-order mark is how Excel knows the file is UTF-8 (Chinese names).
+    body = out.getvalue().encode("utf-8-sig")
+    stamp = now.astimezone(LOCAL).strftime("%Y%m%d")
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=reservations-{stamp}.csv",
+        "Cache-Control": "no-store"})

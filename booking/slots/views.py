@@ -1,0 +1,99 @@
+"""Staff: their centre's slots, publishing one, changing capacity or fee."""
+from decimal import Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth.roles import role_required
+from ..auth.views import apply_errors
+from ..centres.bands import AGE_BANDS
+from ..errors import BookingError
+from ..extensions import db
+from ..reservations.queries import counts_by_slot
+from ..waitlists.queries import waiting_counts
+from . import services
+from .forms import SlotChangeForm, SlotForm, to_fen
+from .labels import slot_label
+from .models import Slot
+
+bp = Blueprint("slots", __name__)
+bp.add_app_template_filter(slot_label, "slot_label")
+
+
+def _show_errors(form, err: BookingError):
+    """Service errors name the stored field (fen); the form asks in yuan."""
+    if err.errors and "monthly_fee_fen" in err.errors:
+        err.errors = dict(err.errors)
+        err.errors["monthly_fee"] = err.errors.pop("monthly_fee_fen")
+    apply_errors(form, err)
+
+
+def _own_slot(slot_id: int) -> Slot:
+    slot = db.session.get(Slot, slot_id)
+    if slot is None or slot.centre_id != current_user.centre_id:
+        abort(404)
+    return slot
+
+
+def _rows(slots):
+    """Each slot with its places held, enrolled, still available, and families waiting."""
+    ids = [s.id for s in slots]
+    counts, waiting = counts_by_slot(ids), waiting_counts(ids)
+    rows = []
+    for s in slots:
+        c = counts[s.id]
+        rows.append({"slot": s, "held": c["held"], "enrolled": c["enrolled"],
+                     "available": max(s.capacity - c["held"] - c["enrolled"], 0),
+                     "waiting": waiting[s.id]})
+    return rows
+
+
+@bp.route("/staff/slots", methods=["GET", "POST"])
+@role_required("staff")
+def index():
+    centre = current_user.centre
+    form = SlotForm()
+    form.group_id.choices = [("", _("不指定班级"))] + [
+        (g.id, f"{g.name} · {AGE_BANDS[g.age_band].label}") for g in centre.groups]
+    if form.validate_on_submit():
+        try:
+            slot = services.create_slot(
+                centre=centre, group_id=form.group_id.data, age_band=form.age_band.data,
+                care_type=form.care_type.data, category=form.category.data,
+                capacity=form.capacity.data, monthly_fee_fen=to_fen(form.monthly_fee.data),
+                starts_on=form.starts_on.data, actor=current_user)
+        except BookingError as err:
+            db.session.rollback()
+            _show_errors(form, err)
+        else:
+            flash(_("已发布托位：%(s)s", s=slot_label(slot)), "success")
+            return redirect(url_for("slots.index"))
+    slots = db.session.scalars(select(Slot).where(Slot.centre_id == centre.id)
+                               .order_by(Slot.starts_on, Slot.age_band, Slot.id)).all()
+    return render_template("slots/index.html", centre=centre, form=form, rows=_rows(slots)), \
+        422 if form.errors else 200
+
+
+@bp.route("/staff/slots/<int:slot_id>", methods=["GET", "POST"])
+@role_required("staff")
+def edit(slot_id):
+    slot = _own_slot(slot_id)
+    form = SlotChangeForm()
+    if not form.is_submitted():
+        form.capacity.data = slot.capacity
+        form.monthly_fee.data = Decimal(slot.monthly_fee_fen) / 100
+    if form.validate_on_submit():
+        try:
+            services.change_slot(slot.id, capacity=form.capacity.data,
+                                 monthly_fee_fen=to_fen(form.monthly_fee.data),
+                                 actor=current_user)
+        except BookingError as err:
+            db.session.rollback()
+            _show_errors(form, err)
+        else:
+            flash(_("已保存托位：%(s)s", s=slot_label(slot)), "success")
+            return redirect(url_for("slots.index"))
+    return render_template("slots/edit.html", slot=slot, form=form, row=_rows([slot])[0]), \
+        422 if form.errors else 200

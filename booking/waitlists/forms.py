@@ -1,0 +1,34 @@
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import Length
+
+from ..children.forms import ChildSelectField
+from .labels import TIER_LABELS
+from .services import CLAIMED_TIERS
+
+
+def optional_text(value):
+    return value or None
+
+
+class JoinForm(FlaskForm):
+    child_id = ChildSelectField(_l("为哪个孩子候补"))
+    tier = SelectField(_l("申报优先类别（可选）"), coerce=optional_text,
+                       invalid_choice_message=_l("请选择列出的优先类别"))
+    evidence = TextAreaField(_l("证明材料说明"), validators=[
+        Length(max=500, message=_l("最多 500 个字"))])
+
+
+def join_form(slot, children, *, child_id=None, formdata=None) -> JoinForm:
+    """The waitlist form for `slot`: the parent's children, and the tiers a family may claim
+    at this centre (special-needs priority only where the centre is a special-needs one;
+    the service checks the same)."""
+    form = JoinForm(formdata=formdata) if formdata is not None else JoinForm(
+        formdata=None, child_id=child_id)
+    form.child_id.choices = [(c.id, c.name) for c in children]
+    tiers = [t for t in CLAIMED_TIERS
+             if t != "special_needs" or slot.centre.kind == "special_needs"]
+    form.tier.choices = [("", _("不申报"))] + [(t, TIER_LABELS[t]) for t in tiers]
+    return form

@@ -1,0 +1,23 @@
+"""What priority tiers and waitlist statuses are called (DOMAIN.md, Waitlists and priority)."""
+from flask_babel import lazy_gettext as _l
+
+TIER_LABELS = {
+    "closure_transfer": _l("应急转托（原机构停办）"),
+    "sibling": _l("长幼随学 / 多孩同园"),
+    "special_needs": _l("特殊儿童、困境儿童"),
+    "employer_staff": _l("用人单位职工子女"),
+    "second_third_child": _l("二孩、三孩家庭"),
+    "district_resident": _l("本区户籍或居住证"),
+    "everyone": _l("其他家庭"),
+}
+
+STATUS_LABELS = {
+    "waiting": _l("候补中"),
+    "offered": _l("已到位，托位保留中"),
+    "accepted": _l("已入托"),
+    "expired": _l("到位未确认，已失效"),
+    "withdrawn": _l("已退出候补"),
+}
+
+STATUS_SYMBOLS = {"waiting": "…", "offered": "★", "accepted": "✔", "expired": "⌛",
+                  "withdrawn": "↩"}

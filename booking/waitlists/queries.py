@@ -1,0 +1,58 @@
+"""Reading waitlists for pages. The writes and their rules are in services.py."""
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..children.models import Guardianship
+from ..extensions import db
+from ..slots.models import Slot
+from .models import WaitlistEntry
+from .services import queue_order
+
+LIVE = ("waiting", "offered")
+
+
+def for_guardian(user) -> list[WaitlistEntry]:
+    """Waitlist entries of every child `user` is a guardian of, newest first."""
+    return db.session.scalars(
+        select(WaitlistEntry).join(Guardianship, Guardianship.child_id == WaitlistEntry.child_id)
+        .where(Guardianship.user_id == user.id)
+        .options(selectinload(WaitlistEntry.slot).selectinload(Slot.centre),
+                 selectinload(WaitlistEntry.child))
+        .order_by(WaitlistEntry.joined_at.desc(), WaitlistEntry.id.desc())).all()
+
+
+def waiting_counts(slot_ids) -> dict[int, int]:
+    if not slot_ids:
+        return {}
+    rows = db.session.execute(
+        select(WaitlistEntry.slot_id, func.count(WaitlistEntry.id))
+        .where(WaitlistEntry.slot_id.in_(list(slot_ids)), WaitlistEntry.status == "waiting")
+        .group_by(WaitlistEntry.slot_id)).all()
+    counts = {sid: 0 for sid in slot_ids}
+    counts.update({sid: n for sid, n in rows})
+    return counts
+
+
+def queues(slot_ids) -> dict[int, list[tuple[WaitlistEntry, int | None]]]:
+    """{slot_id: [(entry, position)]}: open offers first, then who waits, in the order
+    places are offered (services.queue_order). Twins share a unit and so a position, as in
+    services.position."""
+    if not slot_ids:
+        return {}
+    entries = db.session.scalars(
+        select(WaitlistEntry).where(WaitlistEntry.slot_id.in_(list(slot_ids)),
+                                    WaitlistEntry.status.in_(LIVE))
+        .options(selectinload(WaitlistEntry.child))
+        .order_by(WaitlistEntry.slot_id, *queue_order())).all()
+    out: dict[int, list] = {sid: [] for sid in slot_ids}
+    units: dict[int, list[str]] = {}
+    for e in entries:
+        if e.status == "offered":
+            out[e.slot_id].append((e, None))
+    for e in entries:
+        if e.status == "waiting":
+            keys = units.setdefault(e.slot_id, [])
+            if e.unit_key not in keys:
+                keys.append(e.unit_key)
+            out[e.slot_id].append((e, keys.index(e.unit_key) + 1))
+    return out

@@ -1,0 +1,148 @@
+"""Waitlists on the web: a parent joins, follows and leaves; staff check claimed priority
+evidence and order their centre's priority tiers."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.roles import role_required
+from ..auth.views import apply_errors
+from ..children.services import children_of
+from ..errors import AgeOutOfBand, AlreadyReserved, BookingError
+from ..extensions import db
+from ..slots.models import Slot
+from . import queries, services
+from .forms import join_form
+from .labels import STATUS_LABELS, STATUS_SYMBOLS, TIER_LABELS
+from .models import DEFAULT_TIERS
+
+bp = Blueprint("waitlists", __name__)
+
+
+@bp.app_template_filter("tier_label")
+def tier_label(code):
+    return TIER_LABELS.get(code, code)
+
+
+@bp.app_template_global()
+def waitlist_status(status):
+    """(symbol, label) of a waitlist entry's status."""
+    return STATUS_SYMBOLS.get(status, "•"), STATUS_LABELS.get(status, status)
+
+
+# --- parents ---------------------------------------------------------------------------
+
+@bp.route("/slots/<int:slot_id>/waitlist", methods=["GET", "POST"])
+@role_required("parent")
+def join(slot_id):
+    slot = db.session.get(Slot, slot_id)
+    if slot is None or slot.centre.filing is None or slot.centre.filing.status != "approved":
+        abort(404)
+    children = children_of(current_user)
+    if request.method == "POST":
+        form = join_form(slot, children, formdata=request.form)
+    else:
+        form = join_form(slot, children, child_id=request.args.get("child", type=int))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            entries = services.join(slot_id=slot.id, child_id=form.child_id.data,
+                                    parent=current_user, tier=form.tier.data,
+                                    evidence=form.evidence.data)
+        except (AgeOutOfBand, AlreadyReserved) as err:
+            db.session.rollback()
+            form.child_id.errors = list(form.child_id.errors) + [err.message]
+            status = err.status
+        except BookingError as err:
+            db.session.rollback()
+            apply_errors(form, err)
+            status = err.status
+        else:
+            entry = next(e for e in entries if e.child_id == form.child_id.data)
+            if entry.status == "offered":
+                flash(_("有空位：已为 %(child)s 保留托位，请尽快完成入托体检。",
+                        child=entry.child.name), "success")
+                return redirect(url_for("reservations.mine"))
+            flash(_("%(child)s 已加入候补，目前排第 %(n)s 位。", child=entry.child.name,
+                    n=services.position(entry)), "success")
+            return redirect(url_for("waitlists.mine"))
+    elif form.errors:
+        status = 422
+    return render_template("waitlists/join.html", slot=slot, form=form,
+                           children=children), status
+
+
+@bp.get("/waitlist")
+@role_required("parent")
+def mine():
+    rows = [{"e": e, "position": services.position(e)} for e in queries.for_guardian(current_user)]
+    return render_template("waitlists/mine.html", rows=rows)
+
+
+@bp.post("/waitlist/<int:entry_id>/withdraw")
+@role_required("parent")
+def withdraw(entry_id):
+    try:
+        entry = services.withdraw(entry_id, current_user)
+    except BookingError as err:
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+    else:
+        flash(_("%(child)s 已退出候补。", child=entry.child.name), "success")
+    return redirect(url_for("waitlists.mine"), 303)
+
+
+# --- staff -----------------------------------------------------------------------------
+
+@bp.post("/staff/waitlist/<int:entry_id>/evidence")
+@role_required("staff")
+def evidence(entry_id):
+    decision = request.form.get("decision")
+    if decision not in ("accept", "reject"):
+        abort(400)
+    entry = services.check_evidence(entry_id, current_user, accepted=decision == "accept")
+    if decision == "accept":
+        flash(_("已认可 %(child)s 的优先类别证明。", child=entry.child.name), "success")
+    else:
+        flash(_("已驳回 %(child)s 的优先类别申报，按记录可证明的类别排序，并已通知家长。",
+                child=entry.child.name), "success")
+    args = {k: v for k, v in (("slot", request.form.get("slot")),
+                              ("status", request.form.get("status"))) if v}
+    return redirect(url_for("reservations.staff_list", **args), 303)
+
+
+def _moved(codes: list[str], form) -> list[str]:
+    """The submitted order with one tier moved up or down (the buttons' values)."""
+    codes = list(codes)
+    for key, step in (("up", -1), ("down", 1)):
+        code = form.get(key)
+        if code in codes:
+            i = codes.index(code)
+            j = i + step
+            if 0 <= j < len(codes):
+                codes[i], codes[j] = codes[j], codes[i]
+    return codes
+
+
+@bp.route("/staff/policy", methods=["GET", "POST"])
+@role_required("staff")
+def policy():
+    centre_id = current_user.centre_id
+    if request.method == "POST":
+        if "reset" in request.form:
+            codes = list(DEFAULT_TIERS)
+        else:
+            codes = _moved(request.form.getlist("tiers"), request.form)
+        try:
+            services.set_policy(centre_id, codes, actor=current_user)
+        except BookingError as err:
+            db.session.rollback()
+            flash(err.message if not err.errors else
+                  "；".join(str(m) for ms in err.errors.values() for m in ms), "error")
+            return render_template("waitlists/policy.html", tiers=services.policy_of(centre_id),
+                                   centre=current_user.centre), err.status
+        flash(_("优先规则已保存，新的候补按此顺序排序。"), "success")
+        return redirect(url_for("waitlists.policy"), 303)
+    return render_template("waitlists/policy.html", tiers=services.policy_of(centre_id),
+                           centre=current_user.centre)
+
