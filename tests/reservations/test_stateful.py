@@ -1,0 +1,271 @@
+"""Random sequences of reserve / cancel / confirm / leave / lapse / join / withdraw / capacity
+changes, checking after every step that:
+
+- no slot is over capacity (live = held and unexpired, or enrolled);
+- no child holds twice on one slot, or waits twice;
+- freed places went to the queue: a place freed by a transaction is never left free while a
+  unit that fits waits (only a lapse that nothing has processed yet may leave one), a
+  newcomer never gets a place while anyone waited, and a unit offered a place was the best
+  waiting unit that fitted;
+- the audit log accounts for every change: each reservation and waitlist entry has exactly
+  the events of the path its status implies, no more, no fewer.
+
+Each example builds its own centre, slots and families in the test's database (examples share
+the database, and every check looks only at its own example's records).
+"""
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, rule,
+                                 run_state_machine_as_test)
+from sqlalchemy import select
+
+from booking import clock
+from booking.audit.models import AuditEvent
+from booking.children import services as children
+from booking.errors import BookingError, SlotFull
+from booking.extensions import db
+from booking.health.models import HealthCheck as IntakeCheck
+from booking.reservations import services as reservations
+from booking.reservations.models import Reservation
+from booking.slots import services as slots
+from booking.slots.models import Slot
+from booking.waitlists import services as waitlists
+from booking.waitlists.models import WaitlistEntry
+from tests import factories as f
+from tests.conftest import NOW
+
+# The events each status implies, from creation on (API.md, statuses).
+RESERVATION_PATHS = {
+    "held": ["reservation.held"],
+    "expired": ["reservation.held", "reservation.expired"],
+    "cancelled": ["reservation.held", "reservation.cancelled"],
+    "enrolled": ["reservation.held", "reservation.enrolled"],
+    "withdrawn": ["reservation.held", "reservation.enrolled", "reservation.withdrawn"],
+}
+ENTRY_PATHS = {
+    ("waiting", False): ["waitlist.joined"],
+    ("offered", True): ["waitlist.joined", "waitlist.offered"],
+    ("accepted", True): ["waitlist.joined", "waitlist.offered", "waitlist.accepted"],
+    ("expired", True): ["waitlist.joined", "waitlist.offered", "waitlist.offer_expired"],
+    ("withdrawn", False): ["waitlist.joined", "waitlist.withdrawn"],
+    ("withdrawn", True): ["waitlist.joined", "waitlist.offered", "waitlist.withdrawn"],
+}
+TRANSITIONS = {a for path in RESERVATION_PATHS.values() for a in path} | \
+    {a for path in ENTRY_PATHS.values() for a in path}
+
+pick = st.integers(min_value=0, max_value=10_000)
+# Most of the action on the first slot, so queues form; the second slot checks that slots
+# stay apart.
+slot_index = st.sampled_from([0, 0, 0, 1])
+
+
+class Booking(RuleBasedStateMachine):
+    """The booking engine against its invariants."""
+
+    @initialize(capacities=st.tuples(st.integers(1, 2), st.integers(0, 2)))
+    def world(self, capacities):
+        db.session.rollback()
+        clock.set(NOW)
+        self.centre = f.centre()
+        self.staff = f.user("staff", centre_id=self.centre.id)
+        self.slot_ids = [f.slot(self.centre, capacity=c).id for c in capacities]
+        self.kids = []  # (parent, child)
+        for _ in range(5):
+            parent = f.user()
+            self.kids.append((parent, f.child(parent)))
+        twin_parent = f.user()
+        a = children.add_child(twin_parent, name="双胞胎甲", birth_date=date(2025, 9, 1))
+        b = children.add_child(twin_parent, name="双胞胎乙", birth_date=date(2025, 9, 1),
+                               twin_of=a.id)
+        self.kids += [(twin_parent, a), (twin_parent, b)]
+        self.parent_of = {kid.id: parent for parent, kid in self.kids}
+        for parent, kid in self.kids:  # everyone can be enrolled
+            db.session.add(IntakeCheck(child_id=kid.id, examined_on=date(2026, 11, 1),
+                                       institution="妇幼保健院", result="pass", status="verified",
+                                       vaccination_verified=True, valid_until=date(2027, 6, 1),
+                                       submitted_by=parent.id))
+        db.session.commit()
+        # the first slot starts full, so the first families to come queue up
+        for parent, kid in self.kids[:capacities[0]]:
+            reservations.place_hold(slot_id=self.slot_ids[0], child_id=kid.id, parent=parent)
+        self.load()
+        self.before = self.statuses()
+
+    # -- the state, read once per step -------------------------------------------------
+
+    def load(self):
+        db.session.expire_all()
+        self.slots = {s.id: s for s in db.session.scalars(
+            select(Slot).where(Slot.id.in_(self.slot_ids)))}
+        self.rs = db.session.scalars(select(Reservation).where(
+            Reservation.slot_id.in_(self.slot_ids)).order_by(Reservation.id)).all()
+        self.es = db.session.scalars(select(WaitlistEntry).where(
+            WaitlistEntry.slot_id.in_(self.slot_ids)).order_by(WaitlistEntry.id)).all()
+
+    def statuses(self):
+        return {("reservation", r.id): r.status for r in self.rs} | \
+            {("waitlist_entry", e.id): e.status for e in self.es}
+
+    def live_holds(self):
+        now = clock.now()
+        return [r for r in self.rs if r.status == "held" and r.expires_at > now]
+
+    def attempt(self, command, *args, **kwargs):
+        """Run a command; a refusal (a BookingError) is an answer, returned, not a failure."""
+        try:
+            return command(*args, **kwargs)
+        except BookingError as err:
+            db.session.rollback()
+            return err
+
+    # -- rules (self.rs / self.es hold the state the last step left) -------------------
+
+    @rule(s=slot_index, c=pick, then_join=st.booleans())
+    def reserve(self, s, c, then_join):
+        """A parent tries to hold a place and, told it is full, may join the waitlist."""
+        slot_id = self.slot_ids[s]
+        parent, kid = self.kids[c % len(self.kids)]
+        waiting_before = {e.id for e in self.es if e.slot_id == slot_id and e.status == "waiting"}
+        hold = self.attempt(reservations.place_hold, slot_id=slot_id, child_id=kid.id,
+                            parent=parent)
+        if isinstance(hold, Reservation) and waiting_before:
+            # no queue jumping: whoever waited was served before this newcomer
+            still = db.session.scalars(select(WaitlistEntry.id).where(
+                WaitlistEntry.id.in_(waiting_before), WaitlistEntry.status == "waiting")).all()
+            assert still == [], f"reserved while {still} waited"
+        if isinstance(hold, SlotFull) and then_join:
+            self.attempt(waitlists.join, slot_id=slot_id, child_id=kid.id, parent=parent)
+
+    @rule(i=pick, by_staff=st.booleans())
+    def cancel(self, i, by_staff):
+        rs = self.live_holds() or self.rs  # now and then, one that cannot be cancelled
+        if rs:
+            r = rs[i % len(rs)]
+            self.attempt(reservations.cancel, r.id,
+                         self.staff if by_staff else self.parent_of[r.child_id])
+
+    @rule(i=pick)
+    def confirm(self, i):
+        rs = self.live_holds()
+        if rs:
+            self.attempt(reservations.confirm, rs[i % len(rs)].id, self.staff)
+
+    @rule(i=pick)
+    def leave(self, i):
+        """An enrolled child leaves (离园); the place is offered on."""
+        rs = [r for r in self.rs if r.status == "enrolled"]
+        if rs:
+            r = rs[i % len(rs)]
+            self.attempt(reservations.withdraw, r.id, self.parent_of[r.child_id],
+                         clock.today(), "搬家")
+
+    @rule(hours=st.sampled_from([1, 2, 6, 12, 24, 48]), run_sweep=st.booleans())
+    def time_passes(self, hours, run_sweep):
+        clock.advance(timedelta(hours=hours))
+        if run_sweep:
+            reservations.release_lapsed()
+
+    @rule(s=slot_index, c=pick, claim=st.booleans())
+    def join(self, s, c, claim):
+        parent, kid = self.kids[c % len(self.kids)]
+        tier = {"tier": "employer_staff", "evidence": "在职证明"} if claim else {}
+        self.attempt(waitlists.join, slot_id=self.slot_ids[s],
+                     child_id=kid.id, parent=parent, **tier)
+
+    @rule(s=slot_index)
+    def twins_join(self, s):
+        parent, kid = self.kids[-1]
+        self.attempt(waitlists.join, slot_id=self.slot_ids[s],
+                     child_id=kid.id, parent=parent)
+
+    @rule(i=pick)
+    def withdraw(self, i):
+        es = [e for e in self.es if e.status in ("waiting", "offered")] or self.es
+        if es:
+            e = es[i % len(es)]
+            self.attempt(waitlists.withdraw, e.id, self.parent_of[e.child_id])
+
+    @rule(s=slot_index, capacity=st.integers(0, 3))
+    def change_capacity(self, s, capacity):
+        self.attempt(slots.change_slot, self.slot_ids[s],
+                     capacity=capacity, actor=self.staff)
+
+    # -- invariants, after every step --------------------------------------------------
+
+    @invariant()
+    def invariants(self):
+        self.load()
+        now = clock.now()
+        self.nothing_over_capacity_and_nobody_twice(now)
+        self.freed_places_went_to_the_best_waiting_unit(now)
+        self.the_audit_log_accounts_for_every_change()
+        self.before = self.statuses()
+
+    def nothing_over_capacity_and_nobody_twice(self, now):
+        for sid, slot in self.slots.items():
+            live = [r for r in self.rs if r.slot_id == sid and (
+                r.status == "enrolled" or (r.status == "held" and r.expires_at > now))]
+            assert len(live) <= slot.capacity, (sid, len(live), slot.capacity)
+            assert max(Counter(r.child_id for r in live).values(), default=0) <= 1
+            queued = [e.child_id for e in self.es
+                      if e.slot_id == sid and e.status in ("waiting", "offered")]
+            assert max(Counter(queued).values(), default=0) <= 1
+
+    def freed_places_went_to_the_best_waiting_unit(self, now):
+        rank = {e.id: (e.priority, e.joined_at, e.id) for e in self.es}  # queue_order
+        for sid, slot in self.slots.items():
+            rs = [r for r in self.rs if r.slot_id == sid]
+            live = sum(r.status == "enrolled" or (r.status == "held" and r.expires_at > now)
+                       for r in rs)
+            lapsed_unprocessed = sum(r.status == "held" and r.expires_at <= now for r in rs)
+            units = defaultdict(list)
+            for e in self.es:
+                if e.slot_id == sid and e.status == "waiting":
+                    units[e.unit_key].append(e)
+            if units:
+                # only places freed by a lapse nothing has processed yet may sit free while a
+                # unit that fits waits
+                smallest = min(len(u) for u in units.values())
+                assert slot.capacity - live - lapsed_unprocessed < smallest, \
+                    (sid, slot.capacity, live, lapsed_unprocessed, smallest)
+            # units offered in this step: every unit still waiting ahead of one of them was
+            # larger than it (twins wait for two places; the places go to the next that fits)
+            newly = defaultdict(list)
+            for e in self.es:
+                if e.slot_id == sid and e.status == "offered" and \
+                        self.before.get(("waitlist_entry", e.id)) in (None, "waiting"):
+                    newly[e.unit_key].append(e)
+            for offered in newly.values():
+                best_offered = min(rank[e.id] for e in offered)
+                for waiting in units.values():
+                    if min(rank[e.id] for e in waiting) < best_offered:
+                        assert len(waiting) > len(offered), (waiting, offered)
+
+    def the_audit_log_accounts_for_every_change(self):
+        if not self.rs and not self.es:
+            return
+        events = defaultdict(list)
+        for etype, eid, action in db.session.execute(
+                select(AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.action).where(
+                    AuditEvent.action.in_(TRANSITIONS),
+                    AuditEvent.centre_id == self.centre.id).order_by(AuditEvent.id)):
+            events[(etype, eid)].append(action)
+        for r in self.rs:
+            assert events.pop(("reservation", r.id), None) == RESERVATION_PATHS[r.status], \
+                (r.id, r.status)
+        for e in self.es:
+            path = ENTRY_PATHS[(e.status, e.offered_at is not None)]
+            assert events.pop(("waitlist_entry", e.id), None) == path, (e.id, e.status)
+        assert dict(events) == {}, "events for records that do not exist"
+
+    def teardown(self):
+        db.session.rollback()
+
+
+def test_booking_state_machine(app):
+    run_state_machine_as_test(Booking, settings=settings(
+        max_examples=25, stateful_step_count=30, deadline=None, database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
