@@ -16,7 +16,6 @@ from .centres import services as centres
 from .centres.models import Centre, CityPolicy, District, Group
 from .children.models import Child, Guardianship
 from .extensions import db
-from .regulator.models import Filing
 from .rosters.models import StaffMember
 from .slots import services as slots
 from .slots.models import Slot

@@ -4,7 +4,7 @@ from itertools import count
 
 from booking.auth import services as auth
 from booking.centres import services as centres
-from booking.centres.models import CityPolicy, District, Group
+from booking.centres.models import CityPolicy, Group
 from booking.children.models import Child, Guardianship
 from booking.extensions import db
 from booking.slots import services as slots

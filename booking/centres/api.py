@@ -9,7 +9,8 @@ from ..slots.models import Slot
 from ..slots.queries import availability_map
 from . import services
 from .models import Centre
-from .schemas import CentreDetail, CentreIn, CentreOut, CentrePage, CentreQuery, DistrictIn, DistrictOut, SlotOut
+from .schemas import (CentreDetail, CentreIn, CentrePage, CentreQuery, DistrictIn, DistrictOut,
+                      SlotOut)
 
 
 @endpoint("/districts", summary="Districts with population and target", tags=["centres"],

@@ -94,7 +94,8 @@ class Centre(db.Model):
 
     district: Mapped[District] = relationship(back_populates="centres")
     groups: Mapped[list["Group"]] = relationship(back_populates="centre", order_by="Group.id")
-    filing: Mapped["Filing | None"] = relationship(back_populates="centre", uselist=False)  # noqa: F821
+    filing: Mapped["Filing | None"] = relationship(  # noqa: F821 - regulator.models
+        back_populates="centre", uselist=False)
 
 
 class Group(db.Model):

@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..api.schemas import Body, Out, PageQuery, Query
+from ..api.schemas import Body, Out, PageQuery
 
 Kind = Literal["public", "community_embedded", "employer", "kindergarten_class", "family",
                "medical", "special_needs", "service_hub", "private"]

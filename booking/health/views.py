@@ -14,6 +14,7 @@ from ..auth.views import apply_errors
 from ..children.models import Child
 from ..clock import today
 from ..errors import BookingError, NotFound
+from ..web import attempt
 from ..extensions import db
 from . import attachments, attendance, services
 from .forms import ArrivalForm, DepartureForm, HealthCheckForm, ReasonForm
@@ -121,14 +122,7 @@ def attachment(check_id: int):
 @bp.post("/health-checks/<int:check_id>/verify")
 @role_required("staff")
 def verify(check_id: int):
-    try:
-        services.verify(check_id, current_user)
-    except BookingError as err:
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-    else:
-        flash(_("已核验体检记录"), "success")
+    attempt(lambda: services.verify(check_id, current_user), _("已核验体检记录"))
     target = request.form.get("next") or ""
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
         target = url_for("health.check", check_id=check_id)
@@ -220,12 +214,5 @@ def depart(reservation_id: int):
 @bp.post("/staff/attendance/<int:reservation_id>/absent")
 @role_required("staff")
 def absent(reservation_id: int):
-    try:
-        attendance.mark_absent(reservation_id, current_user)
-    except BookingError as err:
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-    else:
-        flash(_("已登记缺勤"), "success")
+    attempt(lambda: attendance.mark_absent(reservation_id, current_user), _("已登记缺勤"))
     return _back()

@@ -14,6 +14,7 @@ from ..children.services import children_of
 from ..clock import LOCAL
 from ..clock import now as clock_now
 from ..errors import AgeOutOfBand, AlreadyReserved, BookingError, HealthCheckRequired, SlotFull
+from ..web import attempt
 from ..extensions import db
 from ..i18n import local_dt
 from ..slots.labels import slot_label
@@ -100,14 +101,8 @@ def mine():
 @bp.post("/reservations/<int:reservation_id>/cancel")
 @role_required("parent")
 def cancel(reservation_id):
-    try:
-        r = services.cancel(reservation_id, current_user)
-    except BookingError as err:
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-    else:
-        flash(_("已取消 %(child)s 的预约，托位已释放。", child=r.child.name), "success")
+    attempt(lambda: services.cancel(reservation_id, current_user),
+            lambda r: _("已取消 %(child)s 的预约，托位已释放。", child=r.child.name))
     return redirect(url_for("reservations.mine"), 303)
 
 
@@ -168,14 +163,8 @@ def confirm(reservation_id):
 @bp.post("/staff/reservations/<int:reservation_id>/cancel")
 @role_required("staff")
 def staff_cancel(reservation_id):
-    try:
-        r = services.cancel(reservation_id, current_user)
-    except BookingError as err:
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-    else:
-        flash(_("已取消 %(child)s 的预约，已通知家长。", child=r.child.name), "success")
+    attempt(lambda: services.cancel(reservation_id, current_user),
+            lambda r: _("已取消 %(child)s 的预约，已通知家长。", child=r.child.name))
     return _back()
 
 

@@ -4,7 +4,7 @@ available = capacity − live holds − enrolments, where a hold is live only wh
 `expires_at > now`: a lapsed hold stops counting the moment it lapses, whether or not the
 release job has run (DESIGN.md rule 4; pretix counts only unexpired carts).
 """
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from ..clock import now as clock_now
 from ..extensions import db

@@ -10,7 +10,7 @@ from uuid import uuid4
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import func, select
 
 from ..audit.services import notify, notify_many, record, record_many
 from ..centres.bands import AGE_BANDS, age_in_months, band_fits
@@ -18,12 +18,12 @@ from ..centres.models import Centre
 from ..children import services as children
 from ..children.models import Child, Guardianship
 from ..clock import now as clock_now
-from ..errors import AgeOutOfBand, AlreadyReserved, Conflict, Forbidden, NotFound, ValidationFailed
+from ..errors import AgeOutOfBand, AlreadyReserved, Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..reservations.locking import lock_slot
 from ..reservations.models import Reservation
 from ..slots.models import Slot
-from ..slots.queries import live_condition, taken_count
+from ..slots.queries import taken_count
 from .models import DEFAULT_TIERS, PriorityTier, WaitlistEntry
 
 # Tiers a family claims with evidence the staff can check; the others the system derives.

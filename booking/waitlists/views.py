@@ -8,6 +8,7 @@ from ..auth.roles import role_required
 from ..auth.views import apply_errors
 from ..children.services import children_of
 from ..errors import AgeOutOfBand, AlreadyReserved, BookingError
+from ..web import attempt
 from ..extensions import db
 from ..slots.models import Slot
 from . import queries, services
@@ -81,14 +82,8 @@ def mine():
 @bp.post("/waitlist/<int:entry_id>/withdraw")
 @role_required("parent")
 def withdraw(entry_id):
-    try:
-        entry = services.withdraw(entry_id, current_user)
-    except BookingError as err:
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-    else:
-        flash(_("%(child)s 已退出候补。", child=entry.child.name), "success")
+    attempt(lambda: services.withdraw(entry_id, current_user),
+            lambda entry: _("%(child)s 已退出候补。", child=entry.child.name))
     return redirect(url_for("waitlists.mine"), 303)
 
 

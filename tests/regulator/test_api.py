@@ -26,7 +26,7 @@ def test_coverage_places_per_1000_by_hand(client):
 
 
 def test_district_regulator_sees_own_district_only(client):
-    mine, other = f.district(), f.district()
+    mine, _other = f.district(), f.district()
     reg = f.user("regulator", district_id=mine.id)
     rows = client.get("/api/v1/regulator/coverage", headers=f.bearer(client, reg)).get_json()
     assert [r["district"] for r in rows] == [mine.code]

@@ -1,5 +1,3 @@
-import json
-
 from booking.regulator.models import Filing
 from tests import factories as f
 
