@@ -82,3 +82,13 @@ def add_child(parent, *, name: str, birth_date: date, twin_of: int | None = None
 def guardian_count(child_id: int) -> int:
     return db.session.scalar(select(func.count(Guardianship.id)).where(
         Guardianship.child_id == child_id)) or 0
+
+
+def may_see_booking(user, child_id: int, centre_id: int) -> bool:
+    """A reservation or waitlist entry is seen by the child's guardians, the staff of its
+    centre, regulators and admins (PIPL: nobody else learns it exists)."""
+    if user.role == "parent":
+        return is_guardian(user, child_id)
+    if user.role == "staff":
+        return user.centre_id == centre_id
+    return user.role in ("regulator", "admin")

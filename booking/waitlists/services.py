@@ -235,15 +235,9 @@ def offer_next(slot: Slot, now) -> list[WaitlistEntry]:
 def entry_for(entry_id: int, user) -> WaitlistEntry:
     """An entry its parent or its centre's staff may see (404 for anyone else)."""
     entry = db.session.get(WaitlistEntry, entry_id)
-    if entry is None:
+    if entry is None or not children.may_see_booking(user, entry.child_id, entry.slot.centre_id):
         raise NotFound()
-    if user.role == "parent" and children.is_guardian(user, entry.child_id):
-        return entry
-    if user.role == "staff" and user.centre_id == entry.slot.centre_id:
-        return entry
-    if user.role in ("admin", "regulator"):
-        return entry
-    raise NotFound()
+    return entry
 
 
 def withdraw(entry_id: int, parent, now=None) -> WaitlistEntry:
