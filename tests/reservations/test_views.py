@@ -372,3 +372,26 @@ def test_pages_render_in_english(client, world):
     for path in ("/reservations", "/waitlist", "/family", f"/slots/{s.id}/reserve"):
         resp = client.get(path)
         assert resp.status_code == 200 and 'lang="en"' in resp.get_data(as_text=True), path
+
+
+def test_confirming_warns_when_the_class_would_be_short_of_carers(client, db):
+    from datetime import date as _date
+
+    from booking.health.models import HealthCheck
+    from booking.reservations import services as reservations
+    c = f.centre()
+    g = f.group(c, band="toddler")
+    s = f.slot(c, capacity=5, group_id=g.id)
+    parent = f.user()
+    kid = f.child(parent)
+    hold = reservations.place_hold(slot_id=s.id, child_id=kid.id, parent=parent)
+    staff = f.user("staff", centre_id=c.id)
+    db.session.add(HealthCheck(child_id=kid.id, examined_on=_date(2026, 11, 20), institution="x",
+                               result="pass", vaccination_verified=True, status="verified",
+                               valid_until=_date(2027, 6, 1), submitted_by=parent.id))
+    db.session.commit()
+    client.post("/login", data={"login": staff.email, "password": f.PASSWORD})
+    page = client.post(f"/staff/reservations/{hold.id}/confirm", follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert "已确认" in text
+    assert "保育人员不足" in text  # nobody is rostered for that class yet
