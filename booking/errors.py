@@ -28,6 +28,8 @@ class BookingError(Exception):
 
     @property
     def message(self) -> str:
+        if self.detail is None and self.errors:
+            return "；".join(str(m) for msgs in self.errors.values() for m in msgs)
         return str(self.detail or self.title)
 
 

@@ -46,6 +46,13 @@ def local_dt(value, fmt="yyyy-MM-dd HH:mm") -> str:
     return format_datetime(value, fmt)
 
 
+def local_date(value):
+    """The calendar day in Beijing of an instant."""
+    from .clock import LOCAL
+
+    return value.astimezone(LOCAL).date()
+
+
 def name_of(obj) -> str:
     """The English name where one exists and the reader reads English."""
     if is_english() and getattr(obj, "name_en", None):
@@ -63,6 +70,7 @@ def init_app(app):
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["local_dt"] = local_dt
     app.jinja_env.filters["name_of"] = name_of
+    app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.globals["is_english"] = is_english
 
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_cancelled",
          "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
-         "withdrawn", "sent_home")
+         "withdrawn", "sent_home", "hold_extended")
 
 
 def _local(value):
@@ -41,6 +41,7 @@ def _title(kind, p):
         "health_check_verified": _("入托体检已核验"),
         "withdrawn": _("已办理离园：%(centre)s", centre=p.get("centre", "")),
         "sent_home": _("晨检未通过，请接孩子回家"),
+        "hold_extended": _("%(centre)s 延长了托位保留期", centre=p.get("centre", "")),
     }.get(kind, kind)
 
 
@@ -66,4 +67,6 @@ def _body(kind, p):
         "sent_home": _("%(centre)s 晨检：体温 %(t)s ℃。%(obs)s 请尽快接孩子回家，必要时就医。",
                        centre=p.get("centre", ""), t=p.get("temperature_c", ""),
                        obs=p.get("observations", "")),
+        "hold_extended": _("预约 #%(id)s 现保留至 %(t)s，请在此之前完成入托体检并等待机构确认。",
+                           id=p.get("reservation_id", ""), t=p.get("expires_at", "")),
     }.get(kind, "")

@@ -1,4 +1,5 @@
 """Intake health checks (入托体检) and who may see them (PIPL; 76号令 art. 15)."""
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
@@ -152,3 +153,56 @@ def checks_for_centre(centre_id: int, now=None) -> list[HealthCheck]:
     return db.session.scalars(select(HealthCheck).where(HealthCheck.child_id.in_(child_ids))
                               .order_by((HealthCheck.status != "submitted"),
                                         HealthCheck.submitted_at.desc())).all()
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What a held place still needs before the centre can confirm it (入托体检 on the start
+    date). `earliest_exam_on` is the first examination date whose validity covers the start."""
+
+    state: str  # ready | awaiting_verification | expires_before_start | not_passed | vaccination | missing
+    check: HealthCheck | None
+    starts_on: date
+    earliest_exam_on: date
+
+
+def valid_days_for(slot: Slot) -> int:
+    policy = policy_for(slot.centre.district.city)
+    return policy.health_check_valid_days if policy else DEFAULT_VALID_DAYS
+
+
+def intake_readiness(child_id: int, slot: Slot) -> Readiness:
+    """Tell the family (and the centre) precisely what is missing, so that nobody learns it
+    only when the confirmation is refused."""
+    from ..reservations.services import has_valid_health_check
+
+    starts_on = slot.starts_on
+    earliest = starts_on - timedelta(days=valid_days_for(slot))
+    latest = db.session.scalars(select(HealthCheck).where(
+        HealthCheck.child_id == child_id, HealthCheck.status != "rejected")
+        .order_by(HealthCheck.examined_on.desc(), HealthCheck.id.desc()).limit(1)).first()
+    if has_valid_health_check(child_id, starts_on):
+        state = "ready"
+    elif latest is None:
+        state = "missing"
+    elif latest.valid_until < starts_on:
+        state = "expires_before_start"
+    elif latest.result != "pass":
+        state = "not_passed"
+    elif not latest.vaccination_verified:
+        state = "vaccination"
+    elif latest.status == "submitted":
+        state = "awaiting_verification"
+    else:
+        state = "missing"
+    return Readiness(state, latest, starts_on, earliest)
+
+
+def places_starting_after(check: HealthCheck, now=None) -> list[Slot]:
+    """The child's live holds whose start date this check will no longer cover, so the family
+    hears it when entering the check, not when the confirmation is refused."""
+    now = now or clock_now()
+    return list(db.session.scalars(select(Slot).join(Reservation).where(
+        Reservation.child_id == check.child_id, Reservation.status == "held",
+        Reservation.expires_at > now, Slot.starts_on > check.valid_until)
+        .order_by(Slot.starts_on)))

@@ -2,7 +2,7 @@
 form), staff of a centre holding a place see and verify it, regulators open one record only
 with a stated reason (logged); and the staff's daily morning check and attendance."""
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file,
                    url_for)
@@ -16,6 +16,7 @@ from ..clock import today
 from ..errors import BookingError, NotFound
 from ..web import attempt
 from ..extensions import db
+from ..i18n import name_of
 from . import attachments, attendance, services
 from .forms import ArrivalForm, DepartureForm, HealthCheckForm, ReasonForm
 
@@ -70,6 +71,12 @@ def child_checks(child_id: int):
             apply_errors(form, err)
         else:
             flash(_("体检记录已提交，托育机构核验后生效"), "success")
+            for slot in services.places_starting_after(check):
+                flash(_("注意：这份体检有效期至 %(v)s，%(centre)s 的入托日期是 %(s)s，届时已失效；"
+                        "请在 %(e)s 或之后重新体检。", v=check.valid_until.isoformat(),
+                        centre=name_of(slot.centre), s=slot.starts_on.isoformat(),
+                        e=(slot.starts_on - timedelta(days=services.valid_days_for(slot)))
+                        .isoformat()), "error")
             return redirect(url_for("health.check", check_id=check.id))
     return render_template("health/child.html", child=child, form=form,
                            checks=services.checks_of_child(child.id),

@@ -9,7 +9,8 @@ from ..extensions import db
 from ..slots.models import Slot
 from . import services
 from .models import Reservation
-from .schemas import (ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut,
+from ..health.services import intake_readiness
+from .schemas import (ExtendIn, ExtendOut, ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut,
                       WithdrawIn)
 
 
@@ -53,7 +54,13 @@ def list_reservations(query: ReservationQuery):
 @endpoint("/reservations/<int:reservation_id>", summary="One reservation",
           tags=["reservations"], auth="any", response=ReservationOut)
 def get_reservation(reservation_id: int):
-    return reservation_out(services.visible_reservation(reservation_id, g.api_user))
+    r = services.visible_reservation(reservation_id, g.api_user)
+    out = reservation_out(r)
+    if out["status"] == "held":  # what the hold still needs before the centre can confirm it
+        rd = intake_readiness(r.child_id, r.slot)
+        out["intake_check"] = {"state": rd.state, "earliest_exam_on": rd.earliest_exam_on,
+                               "check_id": rd.check.id if rd.check else None}
+    return out
 
 
 @endpoint("/reservations/<int:reservation_id>/cancel", "POST", summary="Cancel a held place",
@@ -78,3 +85,12 @@ def confirm_reservation(reservation_id: int):
 def withdraw_reservation(reservation_id: int, body: WithdrawIn):
     r = services.withdraw(reservation_id, g.api_user, body.on_date, body.reason)
     return {"id": r.id, "status": r.status}
+
+
+@endpoint("/reservations/<int:reservation_id>/extend", "POST",
+          summary="Keep a held place longer (at the latest to the end of its start date)",
+          tags=["reservations"], auth=("staff",), body=ExtendIn, response=ExtendOut,
+          errors=(409, 422))
+def extend_reservation(reservation_id: int, body: ExtendIn):
+    r = services.extend_hold(reservation_id, g.api_user, body.expires_at)
+    return {"id": r.id, "status": r.status, "expires_at": r.expires_at}

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import DateField, SelectField
+from wtforms.validators import InputRequired
 
 from ..children.forms import ChildSelectField, optional_id
 from .labels import STATUS_LABELS
@@ -21,3 +22,9 @@ class StaffFilterForm(FlaskForm):
     status = SelectField(_l("状态"), default="live", invalid_choice_message=_l("状态无效"),
                          choices=lambda: [("live", _l("保留中和已入托")),
                                           *STATUS_LABELS.items(), ("all", _l("全部"))])
+
+
+class ExtendForm(FlaskForm):
+    until = DateField(_l("保留至（含当天）"),
+                      validators=[InputRequired(message=_l("请选择新的保留日期"))],
+                      invalid_value_message=_l("请按 年-月-日 填写日期，例如 2026-11-30"))

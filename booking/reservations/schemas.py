@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from ..api.schemas import Body, Id, Out, PageQuery
 
@@ -11,6 +11,13 @@ Status = Literal["held", "enrolled", "expired", "cancelled", "withdrawn"]
 class ReservationIn(Body):
     slot_id: Id
     child_id: Id
+
+
+class IntakeOut(Out):
+    state: Literal["ready", "awaiting_verification", "expires_before_start", "not_passed",
+                   "vaccination", "missing"]
+    earliest_exam_on: date
+    check_id: int | None
 
 
 class ReservationOut(Out):
@@ -23,6 +30,7 @@ class ReservationOut(Out):
     created_at: datetime
     enrolled_at: datetime | None = None
     ended_at: datetime | None = None
+    intake_check: IntakeOut | None = None
 
 
 class ReservationQuery(PageQuery):
@@ -45,3 +53,13 @@ class StatusOut(Out):
 class WithdrawIn(Body):
     on_date: date
     reason: str = Field(min_length=1, max_length=200)
+
+
+class ExtendIn(Body):
+    expires_at: AwareDatetime
+
+
+class ExtendOut(Out):
+    id: int
+    status: Status
+    expires_at: datetime

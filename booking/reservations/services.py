@@ -4,7 +4,7 @@ Every command here locks the slot row first (locking.py), so no place is sold tw
 writes its audit event in the same transaction. A hold past `expires_at` never counts
 (slots/queries.py); the sweep below only tidies up, notifies and offers places on.
 """
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -145,6 +145,39 @@ def has_valid_health_check(child_id: int, on_date) -> bool:
         HealthCheck.child_id == child_id, HealthCheck.status == "verified",
         HealthCheck.result == "pass", HealthCheck.vaccination_verified.is_(True),
         HealthCheck.examined_on <= on_date, HealthCheck.valid_until >= on_date).limit(1)) is not None
+
+
+def extend_hold(reservation_id: int, staff, expires_at, now=None) -> Reservation:
+    """Staff give a family more time: a place starting further ahead than an intake check
+    stays valid (90 days by default) cannot be confirmed within the usual hold, so the
+    centre may keep it until, at the latest, the end of the start date.
+
+    :raises NotFound: not their centre's. :raises Conflict: not a live hold.
+    :raises ValidationFailed: not later than now and the current expiry, or past the start.
+    """
+    now = now or clock_now()
+    r = visible_reservation(reservation_id, staff)
+    if staff.role != "staff":
+        raise Forbidden()
+    slot = lock_slot(r.slot_id)
+    db.session.refresh(r)
+    if r.status != "held" or r.expires_at <= now:
+        raise Conflict(_("只有保留中的预约可以延长（当前状态：%(s)s）",
+                         s=STATUS_LABELS["expired" if r.status == "held" else r.status]))
+    latest = datetime.combine(slot.starts_on + timedelta(days=1), time(), LOCAL)
+    if expires_at <= r.expires_at:
+        raise ValidationFailed(errors={"expires_at": [_("新的保留期限应晚于当前期限")]})
+    if expires_at > latest:
+        raise ValidationFailed(errors={"expires_at": [
+            _("保留期限不能晚于入托日期 %(d)s", d=slot.starts_on.isoformat())]})
+    before = r.expires_at
+    r.expires_at, r.reminded_at = expires_at, None
+    record("reservation.extended", r, actor=staff, centre_id=slot.centre_id,
+           before={"expires_at": before}, after={"expires_at": expires_at})
+    notify(r.parent_id, "hold_extended", reservation_id=r.id, centre=slot.centre.name,
+           expires_at=expires_at.isoformat())
+    db.session.commit()
+    return r
 
 
 def confirm(reservation_id: int, staff, now=None) -> Reservation:

@@ -2,6 +2,7 @@
 and export their list."""
 import csv
 import io
+from datetime import datetime, time, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,6 +17,7 @@ from ..clock import now as clock_now
 from ..errors import AgeOutOfBand, AlreadyReserved, BookingError, HealthCheckRequired, SlotFull
 from ..web import attempt
 from ..extensions import db
+from ..health.services import intake_readiness
 from ..i18n import local_dt
 from ..slots.labels import slot_label
 from ..slots.models import Slot
@@ -23,7 +25,7 @@ from ..waitlists.forms import join_form
 from ..waitlists.queries import queues
 from ..waitlists.services import CLAIMED_TIERS
 from . import queries, services
-from .forms import ReserveForm, StaffFilterForm
+from .forms import ExtendForm, ReserveForm, StaffFilterForm
 from .labels import STATUS_LABELS, STATUS_SYMBOLS
 
 bp = Blueprint("reservations", __name__)
@@ -92,9 +94,8 @@ def mine():
     rows = []
     for r in queries.for_guardian(current_user):
         status = queries.shown_status(r, now)
-        checked = status == "held" and services.has_valid_health_check(r.child_id,
-                                                                        r.slot.starts_on)
-        rows.append({"r": r, "status": status, "health_checked": checked})
+        readiness = intake_readiness(r.child_id, r.slot) if status == "held" else None
+        rows.append({"r": r, "status": status, "readiness": readiness})
     return render_template("reservations/mine.html", rows=rows)
 
 
@@ -132,7 +133,10 @@ def staff_list():
     shown = [s for s in slots if f["slot_id"] in (None, s.id)]
     groups = [(s, [(r, queries.shown_status(r, now)) for r in rows if r.slot_id == s.id])
               for s in shown]
+    readiness = {r.id: intake_readiness(r.child_id, r.slot)
+                 for _s, pairs in groups for r, status in pairs if status == "held"}
     return render_template("reservations/staff.html", form=form, groups=groups,
+                           readiness=readiness, extend_form=ExtendForm(),
                            queue=queues([s.id for s in shown]), filters=f,
                            claimed_tiers=CLAIMED_TIERS)
 
@@ -172,6 +176,22 @@ def _warn_ratio_gap(r):
         flash(_("注意：按当前排班，%(date)s 该班有 %(n)s 个时段保育人员不足，最多缺 %(m)s 人，请调整排班。",
                 date=r.slot.starts_on.isoformat(), n=len(gaps), m=max(g.missing for g in gaps)),
               "error")
+
+
+@bp.post("/staff/reservations/<int:reservation_id>/extend")
+@role_required("staff")
+def extend(reservation_id):
+    form = ExtendForm()
+    if not form.validate():
+        for messages in form.errors.values():
+            for message in messages:
+                flash(message, "error")
+        return _back()
+    until = datetime.combine(form.until.data + timedelta(days=1), time(), LOCAL)
+    attempt(lambda: services.extend_hold(reservation_id, current_user, until),
+            lambda r: _("已将 %(child)s 的托位保留至 %(t)s，已通知家长。", child=r.child.name,
+                        t=form.until.data.isoformat()))
+    return _back()
 
 
 @bp.post("/staff/reservations/<int:reservation_id>/cancel")

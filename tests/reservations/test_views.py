@@ -86,7 +86,7 @@ def test_parent_holds_a_place_and_sees_it(client, world, db):
     # 48 hours after 2026-11-23 10:00 in Shanghai, shown as local time, plus the countdown
     assert "2026-11-25 10:00" in html
     assert f'data-expires-at="{r.expires_at.isoformat()}"' in html
-    assert "需要完成入托体检并由机构核验" in html
+    assert "需要完成入托体检（2026-12-01 或之后体检，在入托日期仍有效）并由机构核验" in html
     assert f'action="/reservations/{r.id}/cancel"' in html
 
 
