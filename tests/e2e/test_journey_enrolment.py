@@ -116,7 +116,7 @@ def test_parent_reserves_enters_health_check_and_staff_confirm(page, new_context
     expect(row).to_have_count(1)
     expect(row).to_contain_text("保留中")
     expect(row.locator("time[datetime]")).to_have_text(re.compile(r"\d{4}-\d{2}-\d{2}"))
-    expect(row).to_contain_text("需要完成入托体检并由机构核验")
+    expect(row).to_contain_text("需要完成入托体检")
 
     # --- the intake check, from the health page
     # The latest examined date that is not in the future is today; the check must still be
@@ -161,16 +161,25 @@ def test_parent_reserves_enters_health_check_and_staff_confirm(page, new_context
     section = staff.get_by_role("region", name=slot_label)
     held = _row(section, CHILD, staff)
     expect(held).to_contain_text("保留中")
+    if not can_enrol:
+        # Every city's policy gives 90 days and a check cannot be dated after today, so no
+        # check made now is valid on 2027-03-01: the row says so, confirming is refused
+        # clearly, and the parent is told the same (below).
+        expect(held).to_contain_text(f"体检有效期至 {valid_until.isoformat()}")
     held.get_by_role("button", name=f"确认入托 {CHILD}").click()
 
     if can_enrol:
         expect(staff.get_by_role("status")).to_contain_text(f"已确认 {CHILD} 入托")
     else:
-        # Every city's policy gives 90 days, and a check cannot be dated after today: no
-        # check made now is valid on 2027-03-01, so the confirmation is refused, clearly.
         expect(staff.get_by_role("status")).to_contain_text(
             "无法确认入托：孩子需要一份已核验且合格、在入托日期仍有效的入托体检")
         expect(_row(section, CHILD, staff)).to_contain_text("保留中")
+        # The centre keeps the place until a check can cover the start date.
+        row = _row(section, CHILD, staff)
+        row.get_by_label(f"保留至（含当天） {CHILD}").fill(STARTS_ON.isoformat())
+        row.get_by_role("button", name=f"延长保留 {CHILD}").click()
+        expect(staff.get_by_role("status")).to_contain_text(
+            f"已将 {CHILD} 的托位保留至 {STARTS_ON.isoformat()}")
 
     # --- the parent sees the outcome
     _log_in(page, PARENT_EMAIL, PARENT_PASSWORD)
@@ -180,7 +189,10 @@ def test_parent_reserves_enters_health_check_and_staff_confirm(page, new_context
         expect(row).to_contain_text("已入托")
         expect(row).to_contain_text("确认入托")
     else:
-        # Still held, not enrolled. (The page then says "需要完成入托体检并由机构核验" although
-        # the check is verified: it lapses before the start date, which the page does not say.)
+        # Still held, not enrolled, and the page says why and until when it is kept.
         expect(row).to_contain_text("保留中")
         expect(row).not_to_contain_text("已入托")
+        expect(row).to_contain_text(f"体检有效期至 {valid_until.isoformat()}，早于入托日期 "
+                                    f"{STARTS_ON.isoformat()}")
+        expect(row.locator("time[datetime]")).to_have_text(
+            f"{(STARTS_ON + timedelta(days=1)).isoformat()} 00:00")
