@@ -147,6 +147,19 @@ def has_valid_health_check(child_id: int, on_date) -> bool:
         HealthCheck.examined_on <= on_date, HealthCheck.valid_until >= on_date).limit(1)) is not None
 
 
+def _staff_live_hold(reservation_id: int, staff, now, refusal: str) -> tuple[Reservation, Slot]:
+    """The centre's live hold, its slot locked; `refusal` (with %(s)s for the status) when
+    it is no longer held."""
+    r = visible_reservation(reservation_id, staff)
+    if staff.role != "staff":
+        raise Forbidden()
+    slot = lock_slot(r.slot_id)
+    db.session.refresh(r)
+    if r.status != "held" or r.expires_at <= now:
+        raise Conflict(refusal % {"s": STATUS_LABELS["expired" if r.status == "held" else r.status]})
+    return r, slot
+
+
 def extend_hold(reservation_id: int, staff, expires_at, now=None) -> Reservation:
     """Staff give a family more time: a place starting further ahead than an intake check
     stays valid (90 days by default) cannot be confirmed within the usual hold, so the
@@ -156,14 +169,8 @@ def extend_hold(reservation_id: int, staff, expires_at, now=None) -> Reservation
     :raises ValidationFailed: not later than now and the current expiry, or past the start.
     """
     now = now or clock_now()
-    r = visible_reservation(reservation_id, staff)
-    if staff.role != "staff":
-        raise Forbidden()
-    slot = lock_slot(r.slot_id)
-    db.session.refresh(r)
-    if r.status != "held" or r.expires_at <= now:
-        raise Conflict(_("只有保留中的预约可以延长（当前状态：%(s)s）",
-                         s=STATUS_LABELS["expired" if r.status == "held" else r.status]))
+    r, slot = _staff_live_hold(reservation_id, staff, now,
+                               _("只有保留中的预约可以延长（当前状态：%(s)s）"))
     latest = datetime.combine(slot.starts_on + timedelta(days=1), time(), LOCAL)
     if expires_at <= r.expires_at:
         raise ValidationFailed(errors={"expires_at": [_("新的保留期限应晚于当前期限")]})
@@ -187,14 +194,8 @@ def confirm(reservation_id: int, staff, now=None) -> Reservation:
     :raises HealthCheckRequired: no verified passing check valid on the start date.
     """
     now = now or clock_now()
-    r = visible_reservation(reservation_id, staff)
-    if staff.role != "staff":
-        raise Forbidden()
-    slot = lock_slot(r.slot_id)
-    db.session.refresh(r)
-    if r.status != "held" or r.expires_at <= now:
-        raise Conflict(_("只有保留中的预约可以确认入托（当前状态：%(s)s）",
-                         s=STATUS_LABELS["expired" if r.status == "held" else r.status]))
+    r, slot = _staff_live_hold(reservation_id, staff, now,
+                               _("只有保留中的预约可以确认入托（当前状态：%(s)s）"))
     if not has_valid_health_check(r.child_id, slot.starts_on):
         raise HealthCheckRequired()
     r.status, r.enrolled_at = "enrolled", now
