@@ -1,6 +1,5 @@
 """Regulator pages: coverage dashboard, filings review, closures, audit search; the public
 registry (open data); the centre's own filing."""
-import csv
 import io
 from datetime import date, datetime, time, timezone
 
@@ -19,6 +18,7 @@ from ..centres.services import disclosure
 from ..clock import LOCAL
 from ..errors import BookingError
 from ..extensions import db
+from ..web import csv_bytes, csv_download
 from . import closure, services
 from . import filing as filings_svc
 from .forms import DecisionForm, FilingForm
@@ -31,17 +31,6 @@ bp = Blueprint("regulator", __name__)
 def _labels():
     from .labels import FILING_STATUS_LABELS, RESERVATION_STATUS_LABELS
     return {"filing_labels": FILING_STATUS_LABELS, "reservation_labels": RESERVATION_STATUS_LABELS}
-
-
-def csv_response(rows: list[list], filename: str) -> Response:
-    """CSV that Excel opens with Chinese intact; formula-looking cells are neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow(["'" + c if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c
-                         for c in row])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 @bp.get("/regulator")
@@ -78,7 +67,7 @@ def coverage_csv():
     head = ["district", "name", "city", "population", "places", "places_per_1000",
             "target_per_1000", "affordable_places", "public_places", "enrolled",
             "occupancy_rate", "waitlisted_children"]
-    return csv_response([head] + [[r[k] for k in head] for r in rows], "coverage.csv")
+    return csv_download(csv_bytes([head] + [[r[k] for k in head] for r in rows]), "coverage.csv")
 
 
 @bp.get("/regulator/filings")
@@ -166,7 +155,7 @@ def registry_csv():
     for c in _registry_centres():
         d = disclosure(c)
         rows.append([c.id] + [d.get(k) for k in REGISTRY_FIELDS])
-    return csv_response(rows, "registry.csv")
+    return csv_download(csv_bytes(rows), "registry.csv")
 
 
 @bp.route("/staff/filing", methods=["GET", "POST"])

@@ -1,10 +1,8 @@
 """Reservations on the web: a parent holds a place and follows it; staff confirm and cancel,
 and export their list."""
-import csv
-import io
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,7 +13,7 @@ from ..children.services import children_of
 from ..clock import LOCAL
 from ..clock import now as clock_now
 from ..errors import AgeOutOfBand, AlreadyReserved, BookingError, HealthCheckRequired, SlotFull
-from ..web import attempt
+from ..web import attempt, csv_bytes, csv_download
 from ..extensions import db
 from ..health.services import intake_readiness
 from ..i18n import local_dt
@@ -202,16 +200,6 @@ def staff_cancel(reservation_id):
     return _back()
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A cell Excel shows as text: one starting like a formula gets a leading apostrophe
-    (OWASP, CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 @bp.get("/staff/reservations.csv")
 @role_required("staff")
 def staff_csv():
@@ -221,18 +209,10 @@ def staff_csv():
     now = clock_now()
     rows = queries.for_centre(current_user.centre_id, slot_id=f["slot_id"], status=f["status"],
                               now=now)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("孩子姓名"), _("托位"), _("状态"), _("预约时间"), _("保留至"),
-                     _("入托确认时间")])
-    for r in rows:
-        writer.writerow([csv_cell(v) for v in (
-            r.child.name, slot_label(r.slot), STATUS_LABELS[queries.shown_status(r, now)],
-            local_dt(r.created_at), local_dt(r.expires_at) if r.expires_at else "",
-            local_dt(r.enrolled_at) if r.enrolled_at else "")])
-    # utf-8-sig: the byte-order mark is how Excel knows the file is UTF-8 (Chinese names).
-    body = out.getvalue().encode("utf-8-sig")
+    header = [_("孩子姓名"), _("托位"), _("状态"), _("预约时间"), _("保留至"), _("入托确认时间")]
+    body = csv_bytes([header] + [[
+        r.child.name, slot_label(r.slot), STATUS_LABELS[queries.shown_status(r, now)],
+        local_dt(r.created_at), local_dt(r.expires_at) if r.expires_at else "",
+        local_dt(r.enrolled_at) if r.enrolled_at else ""] for r in rows])
     stamp = now.astimezone(LOCAL).strftime("%Y%m%d")
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=reservations-{stamp}.csv",
-        "Cache-Control": "no-store"})
+    return csv_download(body, f"reservations-{stamp}.csv", private=True)

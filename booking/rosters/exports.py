@@ -3,31 +3,16 @@
 CSV is written as utf-8-sig so Excel shows Chinese, and any cell starting with = + - @
 is prefixed with ' so a spreadsheet never runs it as a formula (CSV injection).
 """
-import csv
-import io
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from ..clock import LOCAL, now
+from ..web import csv_bytes
 from .checks import check_week
 from .labels import role_label
 from .services import week_shifts
-
-
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _csv(header, rows) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([safe_cell(c) for c in row])
-    return buf.getvalue().encode("utf-8-sig")
 
 
 def roster_csv(centre, monday: date) -> bytes:
@@ -39,7 +24,7 @@ def roster_csv(centre, monday: date) -> bytes:
                      s.staff_member.name, role_label(s.staff_member.role),
                      start.strftime("%H:%M"), end.strftime("%H:%M"),
                      f"{(s.ends_at - s.starts_at).total_seconds() / 3600:g}"])
-    return _csv([_("日期"), _("班级"), _("姓名"), _("岗位"), _("上班"), _("下班"), _("时数")], rows)
+    return csv_bytes([[_("日期"), _("班级"), _("姓名"), _("岗位"), _("上班"), _("下班"), _("时数")], *rows])
 
 
 def ratio_csv(centre, monday: date) -> bytes:
@@ -56,8 +41,8 @@ def ratio_csv(centre, monday: date) -> bytes:
             rows.append([day.day.isoformat(), "", "", "", "", "", _("无卫生保健人员在岗")])
         if day.open and not day.security:
             rows.append([day.day.isoformat(), "", "", "", "", "", _("无安保人员在岗")])
-    return _csv([_("日期"), _("班级"), _("时段"), _("幼儿数"), _("在岗保育人员"),
-                 _("应配保育人员"), _("缺少")], rows)
+    return csv_bytes([[_("日期"), _("班级"), _("时段"), _("幼儿数"), _("在岗保育人员"),
+                       _("应配保育人员"), _("缺少")], *rows])
 
 
 def staff_ical(staff, shifts) -> bytes:

@@ -11,6 +11,7 @@ from ..centres.bands import AGE_BANDS
 from ..clock import LOCAL, today
 from ..errors import BookingError
 from ..extensions import db
+from ..web import csv_download
 from . import exports, services
 from .checks import check_week, gap_runs
 from .forms import CopyWeekForm, DeleteForm, ShiftForm, StaffForm
@@ -268,16 +269,11 @@ def gaps():
                            next_week=monday + timedelta(days=7), **_labels())
 
 
-def _csv_response(body: bytes, name: str) -> Response:
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
 @bp.route("/staff/roster.csv")
 @role_required("staff")
 def roster_csv():
     monday = _week_arg()
-    return _csv_response(exports.roster_csv(current_user.centre, monday),
+    return csv_download(exports.roster_csv(current_user.centre, monday),
                          f"roster-{monday.isoformat()}.csv")
 
 
@@ -285,7 +281,7 @@ def roster_csv():
 @role_required("staff")
 def ratio_csv():
     monday = _week_arg()
-    return _csv_response(exports.ratio_csv(current_user.centre, monday),
+    return csv_download(exports.ratio_csv(current_user.centre, monday),
                          f"ratio-{monday.isoformat()}.csv")
 
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from icalendar import Calendar
 
 from booking.rosters import services
-from booking.rosters.exports import safe_cell
+from booking.web import csv_cell
 from tests import factories as f
 
 from .conftest import MONDAY, at, enrol, staff
@@ -120,7 +120,7 @@ def test_csv_exports(client, world):
         client.get("/staff/roster/ratio.csv?week=2026-11-23").data.decode("utf-8-sig"))))
     assert ratio[1] == ["2026-11-23", g.name, "07:30-08:00", "3", "0", "1", "1"]
     assert ["2026-11-23", "", "", "", "", "", "无卫生保健人员在岗"] in ratio
-    assert [safe_cell(v) for v in ("+1", "-2", "@a", "ok", None)] == ["'+1", "'-2", "'@a", "ok", ""]
+    assert [csv_cell(v) for v in ("+1", "-2", "@a", "ok", None, -2)] == ["'+1", "'-2", "'@a", "ok", "", -2]
     printed = client.get("/staff/roster/print?week=2026-11-23").get_data(as_text=True)
     assert "排班表" in printed and "缺 1 名保育人员" in printed
 
