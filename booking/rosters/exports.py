@@ -5,7 +5,9 @@ is prefixed with ' so a spreadsheet never runs it as a formula (CSV injection).
 """
 from datetime import date, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
 from icalendar import Calendar, Event
 
 from ..clock import LOCAL, now
@@ -70,3 +72,27 @@ def staff_ical(staff, shifts) -> bytes:
 def ical_range(day: date) -> tuple[date, date]:
     """The feed shows four weeks back and eight ahead."""
     return day - timedelta(days=28), day + timedelta(days=56)
+
+
+def _feed_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="roster-feed")
+
+
+def feed_token(staff) -> str:
+    """A subscription address's key for one staff member's shifts (iCalendar)."""
+    return _feed_signer().dumps([staff.id, staff.centre_id])
+
+
+def staff_from_feed_token(token: str):
+    """The staff member a feed key was made for, or None if it is forged or they left."""
+    from ..extensions import db
+    from .models import StaffMember
+
+    try:
+        staff_id, centre_id = _feed_signer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    staff = db.session.get(StaffMember, staff_id) if isinstance(staff_id, int) else None
+    if staff is None or staff.centre_id != centre_id or not getattr(staff, "active", True):
+        return None
+    return staff

@@ -58,7 +58,7 @@ def team():
     return render_template("rosters/team.html", centre=centre,
                            staff=services.staff_of(centre.id),
                            alerts=services.health_cert_alerts(centre.id), today=today(),
-                           **_labels())
+                           feed_token=exports.feed_token, **_labels())
 
 
 def _staff_fields(form: StaffForm) -> dict:
@@ -101,17 +101,31 @@ def edit_staff(staff_id):
         422 if form.errors else 200
 
 
-@bp.route("/staff/team/<int:staff_id>/shifts.ics")
-@role_required("staff")
-def staff_ical(staff_id):
-    staff = _own_staff(staff_id)
+def _ical_response(staff) -> Response:
     first, last = exports.ical_range(today())
     start = services.local_day_bounds(first)[0]
     end = services.local_day_bounds(last)[1]
     shifts = [s for s in services.shifts_between(staff.centre_id, start, end)
               if s.staff_member_id == staff.id]
     return Response(exports.staff_ical(staff, shifts), mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="shifts-{staff.id}.ics"'})
+                    headers={"Content-Disposition": f'attachment; filename="shifts-{staff.id}.ics"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.route("/staff/team/<int:staff_id>/shifts.ics")
+@role_required("staff")
+def staff_ical(staff_id):
+    return _ical_response(_own_staff(staff_id))
+
+
+@bp.route("/roster-feeds/<token>.ics")
+def staff_feed(token):
+    """The same calendar for a phone's calendar app, which sends no login: the address
+    itself is the key (signed, so it cannot be guessed or changed to another person's)."""
+    staff = exports.staff_from_feed_token(token)
+    if staff is None:
+        abort(404)
+    return _ical_response(staff)
 
 
 # -- the roster grid ----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from icalendar import Calendar
 
+from booking.extensions import db as _db
 from booking.rosters import services
 from booking.web import csv_cell
 from tests import factories as f
@@ -139,6 +140,33 @@ def test_ical_feed(client, world):
     events = cal.walk("VEVENT")
     assert len(events) == 1 and events[0].decoded("dtstart") == at(MONDAY, 8)
     assert g.name in str(events[0]["SUMMARY"])
+
+
+def test_subscription_feed_needs_no_login_and_cannot_be_forged(client, world):
+    import re
+
+    c, g = world["centre"], world["group"]
+    login(client, world["user"])
+    s = staff(c, name="王芳")
+    other = staff(c, name="李静")
+    services.add_shift(c.id, staff_member_id=s.id, group_id=g.id,
+                       starts_at=at(MONDAY, 8), ends_at=at(MONDAY, 12))
+    page = client.get("/staff/team").get_data(as_text=True)
+    links = re.findall(r'href="http://localhost(/roster-feeds/[^"]+\.ics)"', page)
+    from booking.rosters.exports import feed_token
+    mine = f"/roster-feeds/{feed_token(s)}.ics"
+    assert len(links) == 2 and mine in links and f"/roster-feeds/{feed_token(other)}.ics" in links
+    client.post("/logout")
+    resp = client.get(mine)
+    assert resp.status_code == 200 and resp.mimetype == "text/calendar"
+    assert resp.headers["Cache-Control"] == "no-store"
+    events = Calendar.from_ical(resp.data).walk("VEVENT")
+    assert len(events) == 1 and events[0].decoded("dtstart") == at(MONDAY, 8)
+    assert client.get(f"/roster-feeds/{feed_token(s)}x.ics").status_code == 404
+    assert client.get("/roster-feeds/not-a-token.ics").status_code == 404
+    s.active = False
+    _db.session.commit()
+    assert client.get(mine).status_code == 404
 
 
 def test_out_of_range_weeks_and_days(client, world):
