@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_cancelled",
          "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
-         "withdrawn", "sent_home")
+         "withdrawn", "sent_home", "session_booked", "session_cancelled")
 
 
 def _local(value):
@@ -41,6 +41,8 @@ def _title(kind, p):
         "health_check_verified": _("入托体检已核验"),
         "withdrawn": _("已办理离园：%(centre)s", centre=p.get("centre", "")),
         "sent_home": _("晨检未通过，请接孩子回家"),
+        "session_booked": _("已预约场次：%(centre)s", centre=p.get("centre", "")),
+        "session_cancelled": _("您预约的场次已被机构取消"),
     }.get(kind, kind)
 
 
@@ -66,4 +68,10 @@ def _body(kind, p):
         "sent_home": _("%(centre)s 晨检：体温 %(t)s ℃。%(obs)s 请尽快接孩子回家，必要时就医。",
                        centre=p.get("centre", ""), t=p.get("temperature_c", ""),
                        obs=p.get("observations", "")),
+        "session_booked": _("%(child)s 的场次 %(t)s 开始（预约 #%(id)s）。如需取消，请在截止时间前操作。",
+                            child=p.get("child", ""), t=p.get("starts_at", ""),
+                            id=p.get("booking_id", "")),
+        "session_cancelled": _("%(centre)s %(t)s 的场次已取消（预约 #%(id)s）。%(reason)s",
+                               centre=p.get("centre", ""), t=p.get("starts_at", ""),
+                               id=p.get("booking_id", ""), reason=p.get("reason", "")),
     }.get(kind, "")
