@@ -109,6 +109,7 @@ def _register_blueprints(app):
     from .regulator import api as _regulator_api  # noqa: F401
     from .reservations import api as _reservations_api  # noqa: F401
     from .rosters import api as _rosters_api  # noqa: F401
+    from .sessions import api as _sessions_api  # noqa: F401
     from .slots import api as _slots_api  # noqa: F401
     from .waitlists import api as _waitlists_api  # noqa: F401
 
