@@ -98,6 +98,7 @@ def _register_blueprints(app):
     from .health.views import bp as health_bp
     from .reservations.enrolment_views import bp as enrolment_bp
     from .rosters.views import bp as rosters_bp
+    from .sessions.views import bp as sessions_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -120,3 +121,4 @@ def _register_blueprints(app):
     for bp in (health_bp, enrolment_bp, privacy_bp):
         app.register_blueprint(bp)
     app.register_blueprint(rosters_bp)
+    app.register_blueprint(sessions_bp)
