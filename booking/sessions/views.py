@@ -1,6 +1,6 @@
 """Sessions on the web: parents find, book and cancel; staff publish, follow and record
 attendance. Each button calls one service (services.py)."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,7 +16,6 @@ from ..clock import LOCAL, today
 from ..clock import now as clock_now
 from ..errors import AgeOutOfBand, AlreadyReserved, BookingError
 from ..extensions import db
-from ..i18n import local_dt
 from ..slots.forms import to_fen
 from ..web import attempt
 from . import exports, queries, services

@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 
 from booking import clock
 from booking.extensions import db
-from booking.sessions import services as sessions
 from booking.sessions.models import CareSession, SessionBooking
 from tests import factories as f
 from tests.sessions.conftest import publish

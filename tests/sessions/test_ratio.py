@@ -1,6 +1,6 @@
 """Session children count in the class's hourly ratio check for the hours they are booked
 (DOMAIN.md, Hourly and occasional care; 设置标准 art. 20)."""
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from booking import clock
 from booking.rosters.checks import check_day

@@ -16,7 +16,7 @@ from booking.sessions import services as sessions
 from booking.sessions.models import CareSession, SessionBooking
 from tests import factories as f
 from tests.conftest import NOW
-from tests.sessions.conftest import publish, spec
+from tests.sessions.conftest import publish
 
 SH = clock.LOCAL
 
