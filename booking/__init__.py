@@ -98,6 +98,7 @@ def _register_blueprints(app):
     from .health.views import bp as health_bp
     from .reservations.enrolment_views import bp as enrolment_bp
     from .rosters.views import bp as rosters_bp
+    from .sessions.views import bp as sessions_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -109,6 +110,7 @@ def _register_blueprints(app):
     from .regulator import api as _regulator_api  # noqa: F401
     from .reservations import api as _reservations_api  # noqa: F401
     from .rosters import api as _rosters_api  # noqa: F401
+    from .sessions import api as _sessions_api  # noqa: F401
     from .slots import api as _slots_api  # noqa: F401
     from .waitlists import api as _waitlists_api  # noqa: F401
 
@@ -119,3 +121,4 @@ def _register_blueprints(app):
     for bp in (health_bp, enrolment_bp, privacy_bp):
         app.register_blueprint(bp)
     app.register_blueprint(rosters_bp)
+    app.register_blueprint(sessions_bp)

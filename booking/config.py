@@ -43,6 +43,9 @@ class Config:
         # Longest a staff member may be rostered in one day, in hours (shifts summed). Not a
         # national figure: 劳动法 art. 36 sets 8 hours a day on average; centres open 10-11.
         self.TUOWEI_MAX_SHIFT_HOURS = _int("TUOWEI_MAX_SHIFT_HOURS", 10)
+        # Sessions (临时托育): this many no-shows within the window refuse new bookings.
+        self.TUOWEI_NO_SHOW_LIMIT = _int("TUOWEI_NO_SHOW_LIMIT", 3)
+        self.TUOWEI_NO_SHOW_WINDOW_DAYS = _int("TUOWEI_NO_SHOW_WINDOW_DAYS", 90)
         self.SMTP_HOST = os.environ.get("SMTP_HOST") or None
         self.SMTP_PORT = _int("SMTP_PORT", 25)
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@tuowei.example")

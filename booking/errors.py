@@ -73,6 +73,22 @@ class AgeOutOfBand(BookingError):
     status, slug, title = 422, "age-out-of-band", _l("孩子在入托日期的月龄不在该班型范围内")
 
 
+class SessionFull(BookingError):
+    status, slug, title = 409, "session-full", _l("该场次已约满")
+
+
+class SessionQuotaExceeded(BookingError):
+    status, slug, title = 409, "session-quota-exceeded", _l("本年度免费或补贴场次的家庭额度已用完")
+
+
+class NoShowLimit(BookingError):
+    status, slug, title = 409, "no-show-limit", _l("近期爽约次数过多，暂时不能预约新的场次")
+
+
+class SessionCancelCutoff(BookingError):
+    status, slug, title = 409, "session-cancel-cutoff", _l("已过取消截止时间，不能在线取消")
+
+
 class ShiftOverlap(BookingError):
     status, slug, title = 409, "shift-overlap", _l("该员工在这段时间已有其他班次")
 

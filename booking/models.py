@@ -8,5 +8,6 @@ from .health.models import Attendance, HealthCheck  # noqa: F401
 from .regulator.models import ClosureCase, CoverageSnapshot, Filing, Inspection  # noqa: F401
 from .reservations.models import Reservation  # noqa: F401
 from .rosters.models import Shift, StaffMember  # noqa: F401
+from .sessions.models import CareSession, SessionBooking  # noqa: F401
 from .slots.models import Slot  # noqa: F401
 from .waitlists.models import LotteryDraw, PriorityTier, WaitlistEntry  # noqa: F401

@@ -39,6 +39,7 @@ def load_all(echo=print):
     load_centres(echo)
     load_accounts(echo)
     fill_nearly_full(echo)
+    load_sessions(echo)
     echo(f"seed: done ({cities} cities)")
 
 
@@ -218,3 +219,47 @@ def fill_nearly_full(echo):
                    after={"status": "enrolled", "seed": True})
         db.session.commit()
         echo(f"seed: demo enrolment in {mark['centre']} {mark['group']}")
+
+
+def load_sessions(echo, days=14):
+    """Demo sessions (seeds/sessions.yaml) for the `days` days after today, checked by the
+    same rules as a centre's own (sessions.services), each with its audit event."""
+    from datetime import datetime, time, timedelta
+
+    from .audit.services import record
+    from .sessions.models import CareSession
+    from .sessions.services import SessionSpec, _validate
+
+    data = _load("sessions.yaml")
+    start_day = clock.today() + timedelta(days=1)
+    made = 0
+    for item in data.get("sessions") or []:
+        centre = db.session.scalar(select(Centre).where(Centre.seed_key == item["centre"]))
+        if centre is None:
+            continue
+        group = next((g for g in centre.groups if g.name == item.get("group")), None)
+        spec = SessionSpec(kind=item["kind"], age_band=item["age_band"], on_date=start_day,
+                           start=time.fromisoformat(item["start"]),
+                           end=time.fromisoformat(item["end"]), capacity=int(item["capacity"]),
+                           price_per_hour_fen=int(item.get("price_per_hour_fen", 0)),
+                           subsidised=bool(item.get("subsidised")),
+                           group_id=group.id if group else None,
+                           weekdays=tuple(item["weekdays"]), repeat_weeks=days // 7)
+        _group, dates = _validate(centre, spec, clock.now())
+        for d in dates:
+            starts = datetime.combine(d, spec.start, tzinfo=clock.LOCAL)
+            if db.session.scalar(select(CareSession.id).where(
+                    CareSession.centre_id == centre.id, CareSession.kind == spec.kind,
+                    CareSession.starts_at == starts)):
+                continue
+            s = CareSession(centre_id=centre.id, group_id=spec.group_id, kind=spec.kind,
+                            age_band=spec.age_band, starts_at=starts,
+                            ends_at=datetime.combine(d, spec.end, tzinfo=clock.LOCAL),
+                            capacity=spec.capacity, price_per_hour_fen=spec.price_per_hour_fen,
+                            subsidised=spec.subsidised, created_at=clock.now())
+            db.session.add(s)
+            record("session.published", s, centre_id=centre.id,
+                   after={"kind": s.kind, "starts_at": s.starts_at, "seed": True})
+            made += 1
+        db.session.commit()
+    echo(f"seed: {made} demo sessions added")

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_cancelled",
          "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
-         "withdrawn", "sent_home", "hold_extended")
+         "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled")
 
 
 def _local(value):
@@ -42,6 +42,8 @@ def _title(kind, p):
         "withdrawn": _("已办理离园：%(centre)s", centre=p.get("centre", "")),
         "sent_home": _("晨检未通过，请接孩子回家"),
         "hold_extended": _("%(centre)s 延长了托位保留期", centre=p.get("centre", "")),
+        "session_booked": _("已预约场次：%(centre)s", centre=p.get("centre", "")),
+        "session_cancelled": _("您预约的场次已被机构取消"),
     }.get(kind, kind)
 
 
@@ -69,4 +71,10 @@ def _body(kind, p):
                        obs=p.get("observations", "")),
         "hold_extended": _("预约 #%(id)s 现保留至 %(t)s，请在此之前完成入托体检并等待机构确认。",
                            id=p.get("reservation_id", ""), t=p.get("expires_at", "")),
+        "session_booked": _("%(child)s 的场次 %(t)s 开始（预约 #%(id)s）。如需取消，请在截止时间前操作。",
+                            child=p.get("child", ""), t=p.get("starts_at", ""),
+                            id=p.get("booking_id", "")),
+        "session_cancelled": _("%(centre)s %(t)s 的场次已取消（预约 #%(id)s）。%(reason)s",
+                               centre=p.get("centre", ""), t=p.get("starts_at", ""),
+                               id=p.get("booking_id", ""), reason=p.get("reason", "")),
     }.get(kind, "")

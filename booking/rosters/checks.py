@@ -132,7 +132,24 @@ def expected_children(group_id: int, day: date, *, except_child: int | None = No
             out.append((birth, None, None))
         elif not a.absent and a.morning_check_passed is not False:
             out.append((birth, a.arrived_at, a.departed_at))
-    return out
+    return out + session_children(group_id, day, except_child=except_child)
+
+
+def session_children(group_id: int, day: date, *, except_child: int | None = None) -> list[Presence]:
+    """Children booked on the class's sessions that day (临时托育 / 亲子活动), present for the
+    session's hours (DOMAIN.md: session children count toward the class ratio at that hour).
+    Cancelled bookings and recorded no-shows do not count."""
+    from ..sessions.models import CareSession, SessionBooking
+    start, end = local_day_bounds(day)
+    rows = db.session.execute(
+        select(Child.birth_date, CareSession.starts_at, CareSession.ends_at)
+        .join(SessionBooking, SessionBooking.session_id == CareSession.id)
+        .join(Child, Child.id == SessionBooking.child_id)
+        .where(CareSession.group_id == group_id, CareSession.cancelled_at.is_(None),
+               CareSession.starts_at < end, CareSession.ends_at > start,
+               SessionBooking.status.in_(("booked", "attended")),
+               SessionBooking.child_id != (except_child or 0))).all()
+    return [(birth, starts, ends) for birth, starts, ends in rows]
 
 
 def _present(p: Presence, start: datetime, end: datetime) -> bool:

@@ -1,0 +1,175 @@
+"""Reading sessions and bookings for the calendar, the lists and the exports. The writes
+and their rules are in services.py; nothing here changes a row."""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import selectinload
+
+from ..centres.models import Centre, CityPolicy, District
+from ..children.models import Guardianship
+from ..clock import LOCAL
+from ..clock import now as clock_now
+from ..extensions import db
+from ..regulator.models import Filing
+from .models import LIVE, CareSession, SessionBooking
+
+DEFAULT_QUOTA = 12
+DEFAULT_CUTOFF_HOURS = 2
+
+
+def local_day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=LOCAL)
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """A calendar year in Beijing time, as instants [from, to)."""
+    return local_day_start(date(year, 1, 1)), local_day_start(date(year + 1, 1, 1))
+
+
+def local_date(instant: datetime) -> date:
+    return instant.astimezone(LOCAL).date()
+
+
+def policy_of(city: str | None) -> tuple[int, int]:
+    """(yearly quota of subsidised sessions, cancel cut-off in hours) for a city; DOMAIN.md's
+    defaults (12 and 2) when the city has no policy row."""
+    p = db.session.scalar(select(CityPolicy).where(CityPolicy.city == city)) if city else None
+    if p is None:
+        return DEFAULT_QUOTA, DEFAULT_CUTOFF_HOURS
+    return p.session_quota_per_year, p.session_cancel_cutoff_hours
+
+
+def session_policy(session: CareSession) -> tuple[int, int]:
+    return policy_of(session.centre.district.city)
+
+
+def cancel_cutoff(session: CareSession) -> datetime:
+    """The last instant a parent may cancel online (inclusive): start minus the cut-off."""
+    return session.starts_at - timedelta(hours=session_policy(session)[1])
+
+
+def family_child_ids(parent):
+    """The children of every guardianship of `parent` (a subquery)."""
+    return select(Guardianship.child_id).where(Guardianship.user_id == parent.id)
+
+
+def quota_used(parent, year: int) -> int:
+    """Subsidised bookings of the family's children, not cancelled, for sessions starting
+    in `year` (Beijing time). A no-show counts: its place was kept."""
+    start, end = year_bounds(year)
+    return db.session.scalar(
+        select(func.count(SessionBooking.id)).join(CareSession)
+        .where(SessionBooking.child_id.in_(family_child_ids(parent)),
+               SessionBooking.subsidised.is_(True), SessionBooking.status.in_(LIVE),
+               CareSession.starts_at >= start, CareSession.starts_at < end)) or 0
+
+
+def no_shows(parent, now=None) -> int:
+    """No-shows of the family's children in sessions that started within the window."""
+    now = now or clock_now()
+    days = current_app.config["TUOWEI_NO_SHOW_WINDOW_DAYS"]
+    return db.session.scalar(
+        select(func.count(SessionBooking.id)).join(CareSession)
+        .where(SessionBooking.child_id.in_(family_child_ids(parent)),
+               SessionBooking.status == "no_show",
+               CareSession.starts_at >= now - timedelta(days=days))) or 0
+
+
+def live_count(session_id: int) -> int:
+    return db.session.scalar(select(func.count(SessionBooking.id)).where(
+        SessionBooking.session_id == session_id, SessionBooking.status.in_(LIVE))) or 0
+
+
+def _booked_subquery():
+    return (select(SessionBooking.session_id, func.count(SessionBooking.id).label("n"))
+            .where(SessionBooking.status.in_(LIVE)).group_by(SessionBooking.session_id)
+            .subquery())
+
+
+def booked_counts(session_ids) -> dict[int, int]:
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        select(SessionBooking.session_id, func.count(SessionBooking.id))
+        .where(SessionBooking.session_id.in_(list(session_ids)),
+               SessionBooking.status.in_(LIVE)).group_by(SessionBooking.session_id)).all()
+    counts = {sid: 0 for sid in session_ids}
+    counts.update({sid: int(n) for sid, n in rows})
+    return counts
+
+
+@dataclass
+class CalendarFilters:
+    district_id: int | None = None
+    centre_id: int | None = None
+    city: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None  # inclusive
+    age_band: str | None = None
+    kind: str | None = None
+    has_places: bool = False
+
+
+def public_sessions(f: CalendarFilters, page=1, per_page=20, now=None):
+    """Sessions families may book or look at: of approved centres, not cancelled, not yet
+    started, by start time. Returns ([(session, booked)], total)."""
+    now = now or clock_now()
+    booked = _booked_subquery()
+    n = func.coalesce(booked.c.n, 0)
+    stmt = (select(CareSession, n).join(Centre, Centre.id == CareSession.centre_id)
+            .join(Filing, and_(Filing.centre_id == Centre.id, Filing.status == "approved"))
+            .outerjoin(booked, booked.c.session_id == CareSession.id)
+            .where(CareSession.cancelled_at.is_(None), CareSession.starts_at > now))
+    if f.district_id:
+        stmt = stmt.where(Centre.district_id == f.district_id)
+    if f.city:
+        stmt = stmt.join(District, District.id == Centre.district_id).where(District.city == f.city)
+    if f.centre_id:
+        stmt = stmt.where(CareSession.centre_id == f.centre_id)
+    if f.date_from:
+        stmt = stmt.where(CareSession.starts_at >= local_day_start(f.date_from))
+    if f.date_to:
+        stmt = stmt.where(CareSession.starts_at < local_day_start(f.date_to + timedelta(days=1)))
+    if f.age_band:
+        stmt = stmt.where(CareSession.age_band == f.age_band)
+    if f.kind:
+        stmt = stmt.where(CareSession.kind == f.kind)
+    if f.has_places:
+        stmt = stmt.where(n < CareSession.capacity)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.execute(
+        stmt.options(selectinload(CareSession.centre).selectinload(Centre.district))
+        .order_by(CareSession.starts_at, CareSession.id)
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    return [(s, int(b)) for s, b in rows], total
+
+
+def centre_sessions(centre_id: int, *, upcoming_from=None, limit=200):
+    """A centre's sessions (cancelled too) ending after `upcoming_from`, by start."""
+    stmt = select(CareSession).where(CareSession.centre_id == centre_id)
+    if upcoming_from is not None:
+        stmt = stmt.where(CareSession.ends_at > upcoming_from)
+    return db.session.scalars(stmt.order_by(CareSession.starts_at, CareSession.id)
+                              .limit(limit)).all()
+
+
+def _loaded(stmt):
+    return stmt.options(selectinload(SessionBooking.session).selectinload(CareSession.centre),
+                        selectinload(SessionBooking.child))
+
+
+def family_bookings(parent) -> list[SessionBooking]:
+    """Bookings of every child of `parent`'s guardianships, latest session first."""
+    stmt = (select(SessionBooking).join(CareSession)
+            .where(SessionBooking.child_id.in_(family_child_ids(parent)))
+            .order_by(CareSession.starts_at.desc(), SessionBooking.id.desc()))
+    return db.session.scalars(_loaded(stmt)).all()
+
+
+def session_bookings(session_id: int) -> list[SessionBooking]:
+    stmt = (select(SessionBooking).where(SessionBooking.session_id == session_id)
+            .order_by(SessionBooking.status == "cancelled", SessionBooking.created_at,
+                      SessionBooking.id))
+    return db.session.scalars(_loaded(stmt)).all()
