@@ -75,6 +75,15 @@ def release_lapsed():
     click.echo(f"released {sweep()} lapsed holds; reminded {remind_lapsing()}")
 
 
+@click.command("post-charges")
+@click.option("--month", default=None, help="YYYY-MM (default: this month)")
+def post_charges(month):
+    """Post each enrolment's fee for the month once (re-running posts nothing twice)."""
+    from .fees.services import post_monthly_charges
+
+    click.echo(f"posted {post_monthly_charges(month)} monthly charges")
+
+
 def init_app(app):
-    for command in (users, seed, scheduler, release_lapsed):
+    for command in (users, seed, scheduler, release_lapsed, post_charges):
         app.cli.add_command(command)
