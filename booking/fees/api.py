@@ -67,7 +67,7 @@ def get_ledger(centre_id: int, query: LedgerQuery):
     rows = db.session.scalars(stmt.order_by(LedgerEntry.id.desc()).limit(query.per_page)
                               .offset((query.page - 1) * query.per_page)).all()
     out = {"items": [entry_out(e) for e in rows], "total": total, "page": query.page,
-           "per_page": query.per_page}
+           "per_page": query.per_page, "balance_fen": None, "refund_owed_fen": None}
     if query.parent_id:
         out["balance_fen"] = services.balance_fen(centre.id, query.parent_id)
         out["refund_owed_fen"] = services.refund_owed_fen(centre.id, query.parent_id)
