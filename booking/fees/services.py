@@ -194,8 +194,13 @@ def post_monthly_charges(month: str | None = None, *, centre_id: int | None = No
     first = parse_month(month) if month else now.astimezone(LOCAL).date().replace(day=1)
     if first is None:
         raise ValidationFailed(errors={"month": [_("月份格式应为 YYYY-MM")]})
+    charged = select(LedgerEntry.id).where(LedgerEntry.reservation_id == Reservation.id,
+                                           LedgerEntry.kind == "charge",
+                                           LedgerEntry.month == month_key(first))
+    # Only enrolments not yet charged this month are locked and looked at, so an hourly run
+    # that has nothing to do writes nothing.
     stmt = select(Reservation.id).join(Slot).where(
-        Reservation.status == "enrolled", Slot.starts_on <= month_end(first))
+        Reservation.status == "enrolled", Slot.starts_on <= month_end(first), ~charged.exists())
     if centre_id is not None:
         stmt = stmt.where(Slot.centre_id == centre_id)
     posted = 0

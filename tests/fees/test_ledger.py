@@ -184,3 +184,17 @@ def test_database_refuses_a_second_charge_for_a_month(world, db):
         with pytest.raises(IntegrityError):
             db.session.flush()
         db.session.rollback()
+
+
+def test_the_charge_job_is_scheduled_and_a_command(app, runner, world):
+    from booking import jobs
+    table = {func.__name__: setting for func, setting in jobs.job_table()}
+    assert table["post_monthly_charges"] == "TUOWEI_CHARGES_SECONDS"
+    p = world.parent
+    enrol(world.slot, p, sibling(p, date(2025, 3, 1)))
+    out = runner.invoke(args=["post-charges"])
+    assert out.exit_code == 0 and "posted 1 monthly charges" in out.output
+    out = runner.invoke(args=["post-charges", "--month", "2026-11"])
+    assert "posted 0 monthly charges" in out.output
+    out = runner.invoke(args=["post-charges", "--month", "nope"])
+    assert out.exit_code == 1 and "YYYY-MM" in out.output and out.exception.__class__ is SystemExit

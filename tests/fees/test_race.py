@@ -49,3 +49,26 @@ def test_payments_race_over_http(app, world):
     assert outcome == {(201, "paid"): 2, (409, "prepaid-limit"): 10}
     assert fees.balance_fen(centre_id, parent_id) == 400000
     assert_no_locks_left(app)
+
+
+def test_two_charge_jobs_at_once_post_each_month_once(app, world):
+    from sqlalchemy import func, select
+
+    from booking.fees.models import LedgerEntry
+    for _ in range(6):
+        p = f.user("parent")
+        enrol(world.slot, p, sibling(p, date(2025, 3, 1)))
+    db.session.remove()
+
+    def run(i):
+        with app.app_context():
+            try:
+                return fees.post_monthly_charges()
+            finally:
+                db.session.remove()
+
+    results = race(4, run)
+    assert sum(results) == 6 and all(isinstance(r, int) for r in results)
+    assert db.session.scalar(select(func.count(LedgerEntry.id)).where(
+        LedgerEntry.kind == "charge")) == 6
+    assert_no_locks_left(app)
