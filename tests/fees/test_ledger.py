@@ -198,3 +198,29 @@ def test_the_charge_job_is_scheduled_and_a_command(app, runner, world):
     assert "posted 0 monthly charges" in out.output
     out = runner.invoke(args=["post-charges", "--month", "nope"])
     assert out.exit_code == 1 and "YYYY-MM" in out.output and out.exception.__class__ is SystemExit
+
+
+def test_leaving_in_a_later_month_charges_up_to_the_leaving_date(world):
+    p = world.parent
+    r = enrol(world.slot, p, sibling(p, date(2025, 3, 1)))
+    fees.record_payment(world.centre.id, p.id, 540000, world.staff)
+    fees.post_monthly_charges()
+    reservations.withdraw(r.id, p, date(2027, 1, 15), "搬家")
+    # November 1,800 (posted), December 1,800, 1–15 January 15/31 × 1,800 = 870.97;
+    # 5,400 − 4,470.97 = 929.03 owed back
+    assert entries(world) == [("payment", 540000, None), ("charge", 180000, "2026-11"),
+                              ("charge", 180000, "2026-12"), ("charge", 87097, "2027-01"),
+                              ("refund_due", 92903, None)]
+
+
+def test_leaving_date_in_an_earlier_month_credits_the_months_after_it(world, db):
+    p = world.parent
+    r = enrol(world.slot, p, sibling(p, date(2025, 3, 1)))
+    fees.record_payment(world.centre.id, p.id, 360000, world.staff)
+    clock.set(at(date(2026, 10, 5)))
+    fees.post_monthly_charges()                       # October 1,800
+    clock.set(at(date(2026, 11, 2)))
+    fees.post_monthly_charges()                       # November 1,800
+    reservations.withdraw(r.id, world.staff, date(2026, 10, 31), "已于十月底离园")
+    # October stays (in care all month); November credited in full; 3,600 − 1,800 owed back
+    assert entries(world)[-2:] == [("credit", 180000, "2026-11"), ("refund_due", 180000, None)]
