@@ -90,12 +90,15 @@ def monthly_fees_fen(centre_id: int, parent_id: int) -> int:
     return sum(fee_of(r).monthly_fee_fen for r in enrolments_at(centre_id, parent_id))
 
 
+def _max_months(centre: Centre) -> int:
+    policy = policy_for(centre.district.city)
+    return policy.max_prepaid_months if policy else 3
+
+
 def prepaid_limit_fen(centre: Centre, parent_id: int) -> int:
     """max_prepaid_months (per city, *default* 3) × the family's current monthly fees at the
     centre. No enrolment there: 0, so nothing may be paid ahead."""
-    policy = policy_for(centre.district.city)
-    months = policy.max_prepaid_months if policy else 3
-    return months * monthly_fees_fen(centre.id, parent_id)
+    return _max_months(centre) * monthly_fees_fen(centre.id, parent_id)
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -147,9 +150,7 @@ def record_payment(centre_id: int, parent_id: int, amount_fen: int, actor, *, me
         room = max(limit - balance, 0)
         raise PrepaidLimit(
             _("预收费最多 %(months)s 个月：本次最多可收 %(room)s 元（当前余额 %(bal)s 元，上限 %(limit)s 元）",
-              months=(policy_for(centre.district.city).max_prepaid_months
-                      if policy_for(centre.district.city) else 3),
-              room=f"{room / 100:,.2f}", bal=f"{balance / 100:,.2f}", limit=f"{limit / 100:,.2f}"),
+              months=_max_months(centre), room=f"{room / 100:,.2f}", bal=f"{balance / 100:,.2f}", limit=f"{limit / 100:,.2f}"),
             extra={"limit_fen": limit, "balance_fen": balance, "max_amount_fen": room})
     entry = LedgerEntry(centre_id=centre.id, parent_id=parent_id, kind="payment",
                         amount_fen=amount_fen, on_date=received_on or today,
