@@ -99,6 +99,7 @@ def _register_blueprints(app):
     from .reservations.enrolment_views import bp as enrolment_bp
     from .rosters.views import bp as rosters_bp
     from .sessions.views import bp as sessions_bp
+    from .fees.views import bp as fees_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -106,6 +107,7 @@ def _register_blueprints(app):
     from .auth import api as _auth_api  # noqa: F401
     from .centres import api as _centres_api  # noqa: F401
     from .children import api as _children_api  # noqa: F401
+    from .fees import api as _fees_api  # noqa: F401
     from .health import api as _health_api  # noqa: F401
     from .regulator import api as _regulator_api  # noqa: F401
     from .reservations import api as _reservations_api  # noqa: F401
@@ -122,3 +124,4 @@ def _register_blueprints(app):
         app.register_blueprint(bp)
     app.register_blueprint(rosters_bp)
     app.register_blueprint(sessions_bp)
+    app.register_blueprint(fees_bp)

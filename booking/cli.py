@@ -75,6 +75,20 @@ def release_lapsed():
     click.echo(f"released {sweep()} lapsed holds; reminded {remind_lapsing()}")
 
 
+@click.command("post-charges")
+@click.option("--month", default=None, help="YYYY-MM (default: this month)")
+def post_charges(month):
+    """Post each enrolment's fee for the month once (re-running posts nothing twice)."""
+    from .errors import BookingError
+    from .fees.services import post_monthly_charges
+
+    try:
+        click.echo(f"posted {post_monthly_charges(month)} monthly charges")
+    except BookingError as err:
+        raise click.ClickException("; ".join(str(m) for ms in (err.errors or {}).values()
+                                             for m in ms) or err.message)
+
+
 def init_app(app):
-    for command in (users, seed, scheduler, release_lapsed):
+    for command in (users, seed, scheduler, release_lapsed, post_charges):
         app.cli.add_command(command)

@@ -36,6 +36,8 @@ class Config:
         self.TUOWEI_SWEEP_SECONDS = _int("TUOWEI_SWEEP_SECONDS", 60)
         # The coverage snapshot runs hourly and keeps the first of each day (idempotent).
         self.TUOWEI_SNAPSHOT_SECONDS = _int("TUOWEI_SNAPSHOT_SECONDS", 3600)
+        # How often the monthly fees are posted (each enrolment once a month; re-runs post nothing).
+        self.TUOWEI_CHARGES_SECONDS = _int("TUOWEI_CHARGES_SECONDS", 3600)
         self.TUOWEI_TOKEN_TTL_SECONDS = _int("TUOWEI_TOKEN_TTL_SECONDS", 30 * 86400)
         # Key for the encrypted ID numbers (PIPL); derived from SECRET_KEY when unset.
         self.TUOWEI_FIELD_KEY = os.environ.get("TUOWEI_FIELD_KEY") or None

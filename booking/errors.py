@@ -101,6 +101,10 @@ class ShiftTooLong(BookingError):
     status, slug, title = 422, "shift-too-long", _l("超过每日最长排班时数")
 
 
+class PrepaidLimit(BookingError):
+    status, slug, title = 409, "prepaid-limit", _l("预收费不能超过本市规定的月数")
+
+
 class RateLimited(BookingError):
     status, slug, title = 429, "rate-limited", _l("请求过于频繁，请稍后再试")
 

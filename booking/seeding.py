@@ -40,6 +40,7 @@ def load_all(echo=print):
     load_accounts(echo)
     fill_nearly_full(echo)
     load_sessions(echo)
+    seed_demo_payments(echo)
     echo(f"seed: done ({cities} cities)")
 
 
@@ -263,3 +264,31 @@ def load_sessions(echo, days=14):
             made += 1
         db.session.commit()
     echo(f"seed: {made} demo sessions added")
+
+
+def seed_demo_payments(echo):
+    """The demo family pays one month ahead at each centre where it has an enrolment and
+    staff to record it (through the ledger service, so the prepaid limit applies). Skipped
+    where the family already has a payment, so running the seed again adds nothing."""
+    from .fees import services as fees
+    from .fees.models import LedgerEntry
+    from .reservations.models import Reservation
+
+    family = db.session.scalar(select(User).where(User.email == "demo.family@tuowei.example"))
+    if family is None:
+        return
+    centre_ids = sorted(set(db.session.scalars(select(Slot.centre_id).join(
+        Reservation, Reservation.slot_id == Slot.id).where(
+        Reservation.parent_id == family.id, Reservation.status == "enrolled"))))
+    for centre_id in centre_ids:
+        staff = db.session.scalar(select(User).where(User.role == "staff",
+                                                     User.centre_id == centre_id).order_by(User.id))
+        paid = db.session.scalar(select(LedgerEntry.id).where(
+            LedgerEntry.centre_id == centre_id, LedgerEntry.parent_id == family.id,
+            LedgerEntry.kind == "payment").limit(1))
+        amount = fees.monthly_fees_fen(centre_id, family.id)
+        if staff is None or paid or amount <= 0:
+            continue
+        fees.record_payment(centre_id, family.id, amount, staff, method="微信（示例）",
+                            note="seed")
+        echo(f"seed: demo payment of {amount} fen at centre {centre_id}")

@@ -1,6 +1,7 @@
 """关停应急处置: when a centre suspends or closes, every hold and enrolment ends with a notice,
 each child gets the top waitlist tier (应急转托) at the centres its family picks, and the
-regulator follows every family until it is placed or withdraws. Nothing is deleted."""
+regulator follows every family until it is placed or withdraws; prepaid balances become
+refunds due (fees/services.py on_closure). Nothing is deleted."""
 from sqlalchemy import select
 
 from ..audit.services import notify, record
@@ -15,13 +16,14 @@ from .models import ClosureCase
 def end_places(centre, regulator, reason: str, now=None) -> list[ClosureCase]:
     """End the centre's live places, open a case per child. Only flushes (decide() commits)."""
     now = now or clock_now()
-    cases = []
+    cases, ended = [], []
     slot_ids = db.session.scalars(select(Slot.id).where(Slot.centre_id == centre.id)
                                   .order_by(Slot.id)).all()
     for slot_id in slot_ids:
         lock_slot(slot_id)
         live = db.session.scalars(select(Reservation).where(
             Reservation.slot_id == slot_id, Reservation.status.in_(("held", "enrolled")))).all()
+        ended.extend(live)
         for r in live:
             before = r.status
             r.status = "withdrawn" if r.status == "enrolled" else "cancelled"
@@ -37,6 +39,9 @@ def end_places(centre, regulator, reason: str, now=None) -> list[ClosureCase]:
                    reservation_id=r.id)
         from ..waitlists.services import end_offer_for
         end_offer_for(live, "withdrawn", now)
+    # 预收费: every family's unused prepaid balance at the centre becomes a refund due.
+    from ..fees.services import on_closure
+    on_closure(centre, ended, regulator, now)
     return cases
 
 

@@ -1,7 +1,7 @@
 """Reservations: a hold on a place that becomes an enrolment (预约入托 → 入托)."""
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -38,6 +38,8 @@ class Reservation(db.Model):
     enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(200))
+    # 离园日期: the last day in care, as given at withdrawal (fees are prorated to it).
+    leaves_on: Mapped[date | None] = mapped_column(Date)
 
     slot = relationship("Slot")
     child = relationship("Child")

@@ -210,8 +210,9 @@ def confirm(reservation_id: int, staff, now=None) -> Reservation:
 
 
 def withdraw(reservation_id: int, actor, on_date, reason: str, now=None) -> Reservation:
-    """End an enrolment (离园): its parent or its centre's staff, with the leaving date and
-    a reason. The place frees at once and is offered to the waitlist in the same transaction.
+    """End an enrolment (离园): its parent or its centre's staff, with the leaving date (the
+    last day in care) and a reason. The place frees at once and is offered to the waitlist,
+    and the family's unused prepaid balance becomes a refund due, in the same transaction.
 
     :raises NotFound: not theirs. :raises Forbidden: not a parent or staff.
     :raises Conflict: not enrolled. :raises ValidationFailed: no reason, or a leaving date
@@ -233,9 +234,13 @@ def withdraw(reservation_id: int, actor, on_date, reason: str, now=None) -> Rese
     if errors:
         raise ValidationFailed(errors=errors)
     reason = reason.strip()[:200]
-    r.status, r.ended_at, r.end_reason = "withdrawn", now, reason
+    r.status, r.ended_at, r.end_reason, r.leaves_on = "withdrawn", now, reason, on_date
     record("reservation.withdrawn", r, actor=actor, centre_id=slot.centre_id, reason=reason,
            before={"status": "enrolled"}, after={"status": "withdrawn", "on_date": on_date})
+    # 预收费: charges are settled to the leaving date and the unused balance is owed back,
+    # in this same transaction (fees/services.py).
+    from ..fees.services import on_withdrawal
+    on_withdrawal(r, actor, now)
     for guardian_id in children.guardians_of(r.child_id):
         if guardian_id != actor.id:
             notify(guardian_id, "withdrawn", reservation_id=r.id, centre=slot.centre.name,

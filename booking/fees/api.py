@@ -1,0 +1,105 @@
+"""Fees and the prepaid ledger on /api/v1 (docs/fees.md)."""
+from flask import g
+from sqlalchemy import func, select
+
+from ..api.framework import endpoint
+from ..clock import today
+from ..errors import NotFound, ValidationFailed
+from ..extensions import db
+from ..reservations.services import visible_reservation
+from . import services
+from .models import LedgerEntry
+from .rules import fee_of, month_key, parse_month
+from .schemas import (ChargesIn, ChargesOut, EntryOut, FeeOut, LedgerPage, LedgerQuery,
+                      PaymentIn, RefundPaidIn, StatementOut)
+from .statement import statement
+
+
+def entry_out(e: LedgerEntry) -> dict:
+    return {"id": e.id, "centre_id": e.centre_id, "parent_id": e.parent_id,
+            "child_id": e.child_id, "reservation_id": e.reservation_id, "kind": e.kind,
+            "amount_fen": e.amount_fen, "signed_fen": e.signed_fen, "month": e.month,
+            "on_date": e.on_date, "method": e.method, "settles_id": e.settles_id,
+            "recorded_at": e.recorded_at, "note": e.note}
+
+
+def _month(text: str):
+    first = parse_month(text)
+    if first is None:
+        from flask_babel import gettext as _
+        raise ValidationFailed(errors={"month": [_("月份格式应为 YYYY-MM")]})
+    return first
+
+
+@endpoint("/statements/<month>", summary="The parent's own statement for a month (YYYY-MM)",
+          tags=["fees"], auth=("parent",), response=StatementOut, errors=(422,))
+def get_statement(month: str):
+    s = statement(g.api_user.id, _month(month))
+    return dict(s, entries=[entry_out(e) for e in s["entries"]])
+
+
+@endpoint("/reservations/<int:reservation_id>/fee",
+          summary="An enrolment's monthly fee after the second/third-child reduction",
+          tags=["fees"], auth="any", response=FeeOut)
+def get_fee(reservation_id: int):
+    r = visible_reservation(reservation_id, g.api_user)
+    fee = fee_of(r)
+    return {"reservation_id": r.id, "base_fee_fen": fee.base_fee_fen,
+            "birth_order": fee.birth_order, "reduction_pct": fee.reduction_pct,
+            "reduction_fen": fee.reduction_fen, "monthly_fee_fen": fee.monthly_fee_fen}
+
+
+def _own_centre(centre_id: int):
+    user = g.api_user
+    if user.role == "staff" and user.centre_id != centre_id:
+        raise NotFound()
+    return services._staff_centre(user, centre_id)
+
+
+@endpoint("/centres/<int:centre_id>/ledger", summary="The centre's prepaid ledger (its staff)",
+          tags=["fees"], auth=("staff", "admin"), query=LedgerQuery, response=LedgerPage)
+def get_ledger(centre_id: int, query: LedgerQuery):
+    centre = _own_centre(centre_id)
+    stmt = select(LedgerEntry).where(LedgerEntry.centre_id == centre.id)
+    if query.parent_id:
+        stmt = stmt.where(LedgerEntry.parent_id == query.parent_id)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.scalars(stmt.order_by(LedgerEntry.id.desc()).limit(query.per_page)
+                              .offset((query.page - 1) * query.per_page)).all()
+    out = {"items": [entry_out(e) for e in rows], "total": total, "page": query.page,
+           "per_page": query.per_page, "balance_fen": None, "refund_owed_fen": None}
+    if query.parent_id:
+        out["balance_fen"] = services.balance_fen(centre.id, query.parent_id)
+        out["refund_owed_fen"] = services.refund_owed_fen(centre.id, query.parent_id)
+    return out
+
+
+@endpoint("/centres/<int:centre_id>/payments", "POST",
+          summary="Record a payment received (refused over max_prepaid_months of fees)",
+          tags=["fees"], auth=("staff", "admin"), body=PaymentIn, response=EntryOut, status=201,
+          errors=(409,), idempotent=True)
+def create_payment(centre_id: int, body: PaymentIn):
+    _own_centre(centre_id)
+    e = services.record_payment(centre_id, body.parent_id, body.amount_fen, g.api_user,
+                                method=body.method, received_on=body.received_on, note=body.note)
+    return entry_out(e)
+
+
+@endpoint("/ledger/<int:entry_id>/refund-paid", "POST",
+          summary="Record that a refund due was paid back to the family", tags=["fees"],
+          auth=("staff", "admin"), body=RefundPaidIn, response=EntryOut, status=201,
+          errors=(409,))
+def refund_paid(entry_id: int, body: RefundPaidIn):
+    e = services.mark_refund_paid(entry_id, g.api_user, paid_on=body.paid_on, method=body.method)
+    return entry_out(e)
+
+
+@endpoint("/centres/<int:centre_id>/charges", "POST",
+          summary="Post the month's fees of the centre's enrolments (once each)", tags=["fees"],
+          auth=("staff", "admin"), body=ChargesIn, response=ChargesOut, errors=(422,))
+def post_charges(centre_id: int, body: ChargesIn):
+    _own_centre(centre_id)
+    month = body.month or month_key(today().replace(day=1))
+    _month(month)
+    return {"month": month, "posted": services.post_monthly_charges(
+        month, centre_id=centre_id, actor=g.api_user)}
