@@ -113,6 +113,7 @@ def _register_blueprints(app):
     from .reservations import api as _reservations_api  # noqa: F401
     from .rosters import api as _rosters_api  # noqa: F401
     from .sessions import api as _sessions_api  # noqa: F401
+    from .sessions import charges as _session_charges  # noqa: F401  (statement lines)
     from .slots import api as _slots_api  # noqa: F401
     from .waitlists import api as _waitlists_api  # noqa: F401
 

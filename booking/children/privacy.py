@@ -18,8 +18,10 @@ from ..auth.services import check_password
 from ..clock import now as clock_now
 from ..errors import Conflict, Forbidden, ValidationFailed
 from ..extensions import db
+from ..fees.models import LedgerEntry
 from ..health.models import Attendance, HealthCheck
 from ..reservations.models import Reservation
+from ..sessions.models import SessionBooking
 from ..waitlists.models import WaitlistEntry
 from . import services as children
 from .models import Child, Guardianship
@@ -126,6 +128,18 @@ def export_family(user, now=None) -> dict:
                         "absent": a.absent}
                        for a in db.session.scalars(select(Attendance).join(Reservation).where(
                            Reservation.child_id.in_(ids)).order_by(Attendance.id))],
+        "session_bookings": [{"id": b.id, "child_id": b.child_id, "session_id": b.session_id,
+                              "centre": b.session.centre.name, "kind": b.session.kind,
+                              "starts_at": _iso(b.session.starts_at), "status": b.status,
+                              "price_fen": b.price_fen, "created_at": _iso(b.created_at)}
+                             for b in db.session.scalars(select(SessionBooking).where(
+                                 SessionBooking.child_id.in_(ids)).order_by(SessionBooking.id))],
+        "ledger": [{"id": e.id, "centre_id": e.centre_id, "child_id": e.child_id,
+                    "kind": e.kind, "amount_fen": e.amount_fen, "month": e.month,
+                    "on_date": _iso(e.on_date), "method": e.method, "note": e.note,
+                    "recorded_at": _iso(e.recorded_at)}
+                   for e in db.session.scalars(select(LedgerEntry).where(
+                       LedgerEntry.parent_id == user.id).order_by(LedgerEntry.id))],
         "notifications": [{"kind": n.kind, "params": json.loads(n.params) if n.params else {},
                            "created_at": _iso(n.created_at), "read_at": _iso(n.read_at)}
                           for n in db.session.scalars(select(Notification).where(

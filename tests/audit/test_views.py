@@ -92,6 +92,7 @@ def test_role_links_in_the_header(client, db):
     login(client, f.user("staff", centre_id=f.centre().id))
     nav = client.get("/").get_data(as_text=True).split('class="nav"')[1].split("</nav>")[0]
     for label, href in (("托位管理", "/staff/slots"), ("预约与候补", "/staff/reservations"),
-                        ("优先规则", "/staff/policy"), ("通知", "/inbox")):
+                        ("场次", "/staff/sessions"), ("收费", "/staff/fees"), ("通知", "/inbox")):
         assert f'href="{href}"' in nav and label in nav
-    assert "/family" not in nav
+    assert "/family" not in nav and "/staff/policy" not in nav and 'href="/centres"' not in nav
+    assert 'href="/staff/policy"' in client.get("/staff/reservations").get_data(as_text=True)

@@ -89,11 +89,33 @@ def test_export_has_the_family_data(client, family, db):
     assert data["reservations"][0]["id"] == family["hold"].id
     assert data["health_checks"][0]["findings"] == "未见异常"
     assert any(n["kind"] == "health_check_verified" for n in data["notifications"])
+    assert data["session_bookings"] == [] and data["ledger"] == []
     assert "account.exported" in actions(db)
     # other families' data is not in it
     other = f.user()
     f.child(other, name="李小宝")
     assert "李小宝" not in resp.get_data(as_text=True)
+
+
+def test_export_has_session_bookings_and_the_prepaid_ledger(client, family, db):
+    from datetime import time
+
+    from booking.fees import services as fees
+    from booking.sessions import services as sessions
+
+    parent, kid, staff = family["parent"], family["kid"], family["staff"]
+    s = sessions.publish(family["centre"], sessions.SessionSpec(
+        kind="occasional", age_band="toddler", on_date=date(2026, 11, 25), start=time(9),
+        end=time(11), capacity=3, price_per_hour_fen=3000), actor=staff)[0]
+    booking = sessions.book(session_id=s.id, child_id=kid.id, parent=parent)
+    r = family["hold"]
+    r.status, r.enrolled_at = "enrolled", r.created_at  # the check in `family` predates the start
+    db.session.commit()
+    fees.record_payment(family["centre"].id, parent.id, 50000, staff)
+    login(client, parent)
+    data = client.get("/account/export").get_json()
+    assert [(b["id"], b["price_fen"]) for b in data["session_bookings"]] == [(booking.id, 6000)]
+    assert [(e["kind"], e["amount_fen"]) for e in data["ledger"]] == [("payment", 50000)]
 
 
 def test_export_and_delete_are_for_parents(client, family):
