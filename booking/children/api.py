@@ -10,14 +10,15 @@ from .schemas import ChildIn, ChildOut
 
 def child_out(child) -> ChildOut:
     return ChildOut(id=child.id, name=child.name, birth_date=child.birth_date,
-                    age_months=age_in_months(child.birth_date, today()))
+                    age_months=age_in_months(child.birth_date, today()),
+                    older_siblings=child.older_siblings)
 
 
 @endpoint("/children", "POST", summary="Register a child", tags=["children"],
           auth=("parent",), body=ChildIn, response=ChildOut, status=201, idempotent=True)
 def create_child(body: ChildIn):
     child = services.add_child(g.api_user, name=body.name, birth_date=body.birth_date,
-                               twin_of=body.twin_of)
+                               twin_of=body.twin_of, older_siblings=body.older_siblings)
     return child_out(child)
 
 

@@ -11,7 +11,8 @@ from ..types import UTCDateTime
 
 class Child(db.Model):
     __tablename__ = "child"
-    __table_args__ = (CheckConstraint("sex IS NULL OR sex IN ('f', 'm')", name="sex"),)
+    __table_args__ = (CheckConstraint("sex IS NULL OR sex IN ('f', 'm')", name="sex"),
+                      CheckConstraint("older_siblings BETWEEN 0 AND 10", name="older_siblings"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
@@ -23,6 +24,9 @@ class Child(db.Model):
     special_needs: Mapped[bool] = mapped_column(Boolean, default=False)
     # Twins and other multiples share a key: one waitlist unit (Dalian: 双（多）胞胎捆绑).
     multiple_birth_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    # Older brothers and sisters the parent declares, registered here or not (most are past
+    # the platform's age): the birth order behind the second/third-child fee reduction.
+    older_siblings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -9,6 +9,8 @@ class ChildIn(Body):
     name: str = Field(min_length=1, max_length=80)
     birth_date: date
     twin_of: Id | None = Field(None, description="Id of a twin already registered")
+    older_siblings: int = Field(0, ge=0, le=10, description=(
+        "Older brothers and sisters, registered here or not (second/third-child fee reduction)"))
 
 
 class ChildOut(Out):
@@ -16,3 +18,4 @@ class ChildOut(Out):
     name: str
     birth_date: date
     age_months: int
+    older_siblings: int = 0

@@ -45,7 +45,16 @@ def multiples_of(child: Child, guardian_id: int) -> list[Child]:
         Child.multiple_birth_key == child.multiple_birth_key).order_by(Child.id)).all()
 
 
-def add_child(parent, *, name: str, birth_date: date, twin_of: int | None = None) -> Child:
+MAX_OLDER_SIBLINGS = 10
+
+
+def _check_older_siblings(n, errors: dict) -> None:
+    if not isinstance(n, int) or not 0 <= n <= MAX_OLDER_SIBLINGS:
+        errors["older_siblings"] = [_("年长的兄弟姐妹人数应在 0 到 %(n)s 之间", n=MAX_OLDER_SIBLINGS)]
+
+
+def add_child(parent, *, name: str, birth_date: date, twin_of: int | None = None,
+              older_siblings: int = 0) -> Child:
     """Register a child under a parent. Children are born; they are not yet 3 years old
     when a family first books (centres take 6–36 months, DOMAIN.md).
 
@@ -58,6 +67,7 @@ def add_child(parent, *, name: str, birth_date: date, twin_of: int | None = None
         errors["birth_date"] = [_("出生日期不能晚于今天")]
     elif age_in_months(birth_date, today()) >= 48:
         errors["birth_date"] = [_("平台服务 3 岁以下婴幼儿，请检查出生日期")]
+    _check_older_siblings(older_siblings, errors)
     twin = None
     if twin_of is not None:
         twin = db.session.get(Child, twin_of)
@@ -67,14 +77,36 @@ def add_child(parent, *, name: str, birth_date: date, twin_of: int | None = None
             errors["twin_of"] = [_("双（多）胞胎的出生日期应相同")]
     if errors:
         raise ValidationFailed(errors=errors)
-    child = Child(name=name.strip(), birth_date=birth_date)
+    child = Child(name=name.strip(), birth_date=birth_date, older_siblings=older_siblings)
     if twin is not None:
         twin.multiple_birth_key = twin.multiple_birth_key or f"mb-{twin.id}"
         child.multiple_birth_key = twin.multiple_birth_key
     db.session.add(child)
     db.session.flush()
     db.session.add(Guardianship(child_id=child.id, user_id=parent.id, position=1))
-    record("child.added", child, actor=parent, after={"birth_date": birth_date})
+    record("child.added", child, actor=parent,
+           after={"birth_date": birth_date, "older_siblings": older_siblings})
+    db.session.commit()
+    return child
+
+
+def set_older_siblings(child_id: int, parent, n: int) -> Child:
+    """A guardian declares how many older brothers and sisters the child has (二孩三孩托费减免:
+    the reduction follows birth order, and older children are rarely registered here).
+
+    :raises NotFound: not their child. :raises ValidationFailed: out of range.
+    """
+    child = db.session.get(Child, child_id)
+    if child is None or child.anonymised_at is not None or not is_guardian(parent, child_id):
+        raise NotFound()
+    errors = {}
+    _check_older_siblings(n, errors)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    before = child.older_siblings
+    child.older_siblings = n
+    record("child.older_siblings_set", child, actor=parent, before={"older_siblings": before},
+           after={"older_siblings": n})
     db.session.commit()
     return child
 

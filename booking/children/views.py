@@ -8,8 +8,9 @@ from ..auth.views import apply_errors
 from ..centres.bands import age_in_months
 from ..clock import today
 from ..errors import BookingError
+from ..web import attempt
 from . import services
-from .forms import ChildForm
+from .forms import ChildForm, OlderSiblingsForm
 
 bp = Blueprint("children", __name__)
 
@@ -24,12 +25,29 @@ def family():
         try:
             child = services.add_child(current_user, name=form.name.data,
                                        birth_date=form.birth_date.data,
-                                       twin_of=form.twin_of.data)
+                                       twin_of=form.twin_of.data,
+                                       older_siblings=form.older_siblings.data or 0)
         except BookingError as err:
             apply_errors(form, err)
         else:
             flash(_("已添加孩子：%(name)s", name=child.name), "success")
             return redirect(url_for("children.family"))
     rows = [(c, age_in_months(c.birth_date, today())) for c in children]
-    return render_template("children/family.html", form=form, rows=rows), \
-        422 if form.errors else 200
+    return render_template("children/family.html", form=form, rows=rows,
+                           siblings_form=OlderSiblingsForm), 422 if form.errors else 200
+
+
+@bp.post("/children/<int:child_id>/older-siblings")
+@role_required("parent")
+def older_siblings(child_id: int):
+    form = OlderSiblingsForm()
+    if not form.validate():
+        for messages in form.errors.values():
+            for message in messages:
+                flash(message, "error")
+    else:
+        attempt(lambda: services.set_older_siblings(child_id, current_user,
+                                                    form.older_siblings.data or 0),
+                lambda c: _("已保存：%(name)s 有 %(n)s 个年长的兄弟姐妹", name=c.name,
+                            n=c.older_siblings))
+    return redirect(url_for("children.family"), 303)

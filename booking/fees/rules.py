@@ -94,7 +94,7 @@ def family_of(child_id: int) -> list:
 
 def birth_order(child) -> int:
     """1 for the eldest; the count of family children born before it (or the same day and
-    registered earlier), plus one."""
+    registered earlier), or the older siblings the parent declared if more, plus one."""
     from ..children.models import Child, Guardianship
     guardians = select(Guardianship.user_id).where(Guardianship.child_id == child.id)
     older = db.session.scalar(
@@ -102,7 +102,7 @@ def birth_order(child) -> int:
         .where(Guardianship.user_id.in_(guardians), Child.id != child.id,
                or_(Child.birth_date < child.birth_date,
                    and_(Child.birth_date == child.birth_date, Child.id < child.id))))
-    return (older or 0) + 1
+    return max(older or 0, child.older_siblings or 0) + 1
 
 
 # --- the fee of an enrolment --------------------------------------------------------------

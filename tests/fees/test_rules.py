@@ -129,3 +129,60 @@ def test_due_for_month_starts_and_leaves(world, db):
     # December: 1–10 = 10 of 31 days → 580.65 yuan; January nothing.
     assert rules.due_for_month(r, date(2026, 12, 1)) == (58065, 10, 31)
     assert rules.due_for_month(r, date(2027, 1, 1))[0] == 0
+
+
+def test_declared_older_siblings_set_the_birth_order(world, client, db):
+    """Most older brothers and sisters are past the platform's age (it registers under-4s):
+    the parent declares them, and the larger of declared and registered counts."""
+    from booking.children import services as children
+    from booking.errors import NotFound, ValidationFailed
+
+    p = world.parent
+    only = sibling(p, date(2025, 8, 1))
+    r = enrol(world.slot, p, only)
+    assert rules.fee_of(r).monthly_fee_fen == 180000
+    children.set_older_siblings(only.id, p, 1)
+    assert (rules.fee_of(r).birth_order, rules.fee_of(r).monthly_fee_fen) == (2, 162000)
+    children.set_older_siblings(only.id, p, 4)
+    assert (rules.fee_of(r).birth_order, rules.fee_of(r).monthly_fee_fen) == (5, 144000)
+    # a registered older sibling does not add to a declaration that already counts it
+    children.set_older_siblings(only.id, p, 1)
+    sibling(p, date(2024, 3, 1))
+    assert rules.fee_of(r).birth_order == 2
+    for bad in (-1, 11):
+        with pytest.raises(ValidationFailed):
+            children.set_older_siblings(only.id, p, bad)
+    with pytest.raises(NotFound):
+        children.set_older_siblings(only.id, f.user("parent"), 2)
+    db.session.refresh(only)
+    assert only.older_siblings == 1
+
+
+def test_older_siblings_on_the_family_page_and_the_api(world, client, db):
+    from booking.children.models import Child
+
+    p = world.parent
+    client.post("/login", data={"login": p.email, "password": f.PASSWORD})
+    resp = client.post("/family", data={"name": "王小二", "birth_date": "2025-08-01",
+                                        "older_siblings": "1", "twin_of": ""})
+    assert resp.status_code == 302
+    kid = db.session.scalar(db.select(Child).where(Child.name == "王小二"))
+    assert kid.older_siblings == 1
+    resp = client.post(f"/children/{kid.id}/older-siblings", data={"older_siblings": "2"},
+                       follow_redirects=True)
+    assert "已保存：王小二 有 2 个年长的兄弟姐妹" in resp.get_data(as_text=True)
+    resp = client.post(f"/children/{kid.id}/older-siblings", data={"older_siblings": "12"},
+                       follow_redirects=True)
+    assert "请填写 0 到 10 之间的整数" in resp.get_data(as_text=True)
+    db.session.refresh(kid)
+    assert kid.older_siblings == 2
+    other = sibling(f.user("parent"), date(2025, 1, 1))
+    assert client.post(f"/children/{other.id}/older-siblings",
+                       data={"older_siblings": "1"}).status_code == 404
+    h = f.bearer(client, p)
+    resp = client.post("/api/v1/children", headers=h, json={
+        "name": "王小三", "birth_date": "2026-01-01", "older_siblings": 3})
+    assert resp.status_code == 201 and resp.get_json()["older_siblings"] == 3
+    resp = client.post("/api/v1/children", headers=h, json={
+        "name": "王小四", "birth_date": "2026-01-01", "older_siblings": 11})
+    assert resp.status_code == 422
