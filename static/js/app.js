@@ -48,3 +48,11 @@ window.addEventListener("pageshow", function (e) {
   tick();
   setInterval(tick, 1000);
 })();
+
+// The phone menu scrolls sideways: show the current page's item.
+(function () {
+  var current = document.querySelector(".nav [aria-current]");
+  var nav = current && current.closest(".nav");
+  if (!nav || nav.scrollWidth <= nav.clientWidth) { return; }
+  nav.scrollLeft = current.offsetLeft - nav.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+})();
