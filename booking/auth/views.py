@@ -24,6 +24,16 @@ def _safe_next(target):
     return url_for("public.home")
 
 
+_ROLE_HOMES = {"staff": "reservations.staff_list", "regulator": "regulator.dashboard",
+               "admin": "admin.users"}
+
+
+def _home_of(user) -> str:
+    """Where a person signing in starts: staff, regulators and admins at their work; a
+    parent on the home page with its search."""
+    return url_for(_ROLE_HOMES.get(user.role, "public.home"))
+
+
 def apply_errors(form, err: BookingError):
     """Put a service's errors onto the form: on their field where it has one, otherwise on
     the form itself, so the page re-renders (422) with every message in its summary."""
@@ -52,7 +62,8 @@ def login():
             login_user(user, remember=form.remember.data)
             session["lang"] = user.locale
             flash(_("欢迎回来，%(name)s", name=user.name), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            target = request.args.get("next")
+            return redirect(_safe_next(target) if target else _home_of(user))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 

@@ -199,3 +199,19 @@ def test_nul_characters_in_forms_are_refused_not_500(client, db):
     assert resp.status_code in (302, 400, 422)
     if resp.status_code != 302:
         assert users(db) == 0
+
+
+def test_each_role_starts_at_its_work_and_finds_it_in_the_menu(client):
+    centre = f.centre()
+    for role, home, links in (
+            ("staff", "/staff/reservations", ("/staff/slots", "/staff/sessions", "/staff/fees")),
+            ("regulator", "/regulator", ("/regulator/filings", "/regulator/audit", "/registry")),
+            ("admin", "/admin/users", ("/admin/users", "/regulator", "/regulator/filings")),
+            ("parent", "/", ("/family", "/reservations", "/fees"))):
+        u = f.user(role, centre_id=centre.id if role == "staff" else None)
+        resp = login(client, u.email)
+        assert resp.headers["Location"] == home, role
+        nav = client.get(home).get_data(as_text=True).split('class="nav"')[1].split("</nav>")[0]
+        for href in links:
+            assert f'href="{href}"' in nav, (role, href)
+        client.post("/logout")
