@@ -97,6 +97,9 @@ def run(kind: str, quick: bool, tiny: bool = False, runs: int = RUNS, only=("sea
         cov = Section("Coverage report, all districts", kind)
         mem = Section("Memory: a worker's RSS after serving search", kind)
         with gunicorn(db.url) as (base, master):
+            # Warm-up, not timed: each worker compiles its statements and fills its caches once.
+            for p in search_paths + centre_paths:
+                _get(base, p)
             for r in range(runs):
                 for label, paths in (("search", search_paths), ("centre page", centre_paths)):
                     app_ms, raw_ms, nstmt = [], [], []

@@ -21,6 +21,7 @@ from ..health.models import HealthCheck
 from ..slots.models import Slot
 from ..slots.queries import taken_count
 from ..waitlists import services as waitlists
+from ..waitlists.models import WaitlistEntry
 from .labels import STATUS_LABELS
 from .locking import lock_slot
 from .models import Reservation
@@ -216,7 +217,8 @@ def release_lapsed(now=None, batch=200) -> int:
 
     Safe with two schedulers at once: slots are claimed before anything changes (PostgreSQL:
     FOR UPDATE SKIP LOCKED, so the other process takes other slots; SQLite: the write lock),
-    and a hold is expired only while it is still `held`.
+    and a hold is expired only while it is still `held`. Each batch of slots costs a
+    constant number of statements (set-based updates, batched inserts), never one per row.
     """
     now = now or clock_now()
     total = 0
@@ -230,13 +232,57 @@ def release_lapsed(now=None, batch=200) -> int:
         if not claimed:
             db.session.rollback()
             break
-        for slot in claimed:
-            total += len(expire_lapsed_in_slot(slot, now))
-            waitlists.offer_next(slot, now)
+        total += _expire_lapsed_in_slots(claimed, now)
+        waitlists.offer_next_many(claimed, now)
         db.session.commit()
         if len(slot_ids) < batch:
             break
     return total
+
+
+_CHUNK = 5000  # ids per IN (...) list: well under SQLite's and psycopg's parameter limits
+
+
+def _chunks(ids):
+    return (ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK))
+
+
+def _expire_lapsed_in_slots(slots: list[Slot], now) -> int:
+    """expire_lapsed_in_slot for a batch of claimed slots, set-based: the same rows change and
+    the same audit events and notifications are written, in a constant number of statements."""
+    by_id = {s.id: s for s in slots}
+    lapsed = db.session.execute(select(
+        Reservation.id, Reservation.slot_id, Reservation.parent_id, Reservation.expires_at)
+        .where(Reservation.slot_id.in_(list(by_id)), Reservation.status == "held",
+               Reservation.expires_at <= now).order_by(Reservation.id)).all()
+    if not lapsed:
+        return 0
+    ids = [r.id for r in lapsed]
+    entries = []
+    for chunk in _chunks(ids):
+        db.session.execute(update(Reservation).where(Reservation.id.in_(chunk),
+                                                     Reservation.status == "held")
+                           .values(status="expired", ended_at=now)
+                           .execution_options(synchronize_session=False))
+        entries += db.session.execute(select(WaitlistEntry.id, WaitlistEntry.slot_id).where(
+            WaitlistEntry.reservation_id.in_(chunk), WaitlistEntry.status == "offered")).all()
+    for chunk in _chunks([e.id for e in entries]):
+        db.session.execute(update(WaitlistEntry).where(WaitlistEntry.id.in_(chunk))
+                           .values(status="expired", ended_at=now)
+                           .execution_options(synchronize_session=False))
+    names = waitlists._centre_names(by_id, {r.slot_id for r in lapsed})
+    record_many([{"action": "reservation.expired", "entity_type": "reservation",
+                  "entity_id": r.id, "centre_id": by_id[r.slot_id].centre_id,
+                  "before": {"status": "held", "expires_at": r.expires_at},
+                  "after": {"status": "expired"}} for r in lapsed]
+                + [{"action": "waitlist.offer_expired", "entity_type": "waitlist_entry",
+                    "entity_id": e.id, "centre_id": by_id[e.slot_id].centre_id,
+                    "before": {"status": "offered"}, "after": {"status": "expired"}}
+                   for e in entries], at=now)
+    notify_many([{"user_id": r.parent_id, "kind": "hold_lapsed",
+                  "params": {"reservation_id": r.id, "centre": names[r.slot_id]}}
+                 for r in lapsed], at=now)
+    return len(lapsed)
 
 
 def _claim_slots(slot_ids: list[int]) -> list[Slot]:
