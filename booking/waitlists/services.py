@@ -10,7 +10,7 @@ from uuid import uuid4
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from ..audit.services import notify, notify_many, record, record_many
 from ..centres.bands import AGE_BANDS, age_in_months, band_fits
@@ -212,7 +212,7 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
     for e in waiting:
         units.setdefault(e.slot_id, {}).setdefault(e.unit_key, []).append(e)
     expires = now + offer_ttl()
-    pairs: list[tuple[WaitlistEntry, Reservation]] = []
+    offered: list[WaitlistEntry] = []
     for sid in open_ids:
         left = free[sid]
         for unit in units.get(sid, {}).values():
@@ -220,20 +220,23 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
                 break
             if len(unit) > left:
                 continue  # offered together or not at all
-            for e in unit:
-                pairs.append((e, Reservation(slot_id=sid, child_id=e.child_id,
-                                             parent_id=e.parent_id, status="held",
-                                             created_at=now, expires_at=expires)))
+            offered += unit
             left -= len(unit)
-    if not pairs:
+    if not offered:
         return []
-    db.session.add_all(hold for _, hold in pairs)
-    db.session.flush()  # one batched INSERT ... RETURNING for all the holds
-    for e, hold in pairs:
+    # One executemany for all the holds (an ORM flush with RETURNING goes row by row on
+    # SQLite), then one read of their ids through the live (slot, child) unique index.
+    db.session.execute(insert(Reservation), [
+        {"slot_id": e.slot_id, "child_id": e.child_id, "parent_id": e.parent_id,
+         "status": "held", "created_at": now, "expires_at": expires} for e in offered])
+    hold_ids = {(sid, cid): rid for rid, sid, cid in db.session.execute(
+        select(Reservation.id, Reservation.slot_id, Reservation.child_id).where(
+            Reservation.slot_id.in_({e.slot_id for e in offered}),
+            Reservation.status == "held", Reservation.created_at == now))}
+    for e in offered:
         e.status, e.offered_at, e.offer_expires_at, e.reservation_id = \
-            "offered", now, expires, hold.id
+            "offered", now, expires, hold_ids[(e.slot_id, e.child_id)]
     db.session.flush()
-    offered = [e for e, _ in pairs]
     by_id = {s.id: s for s in slots}
     names = _centre_names(by_id, {e.slot_id for e in offered})
     # Both records get their history: the entry is offered, and its hold is made.
