@@ -57,7 +57,7 @@ class BenchDB:
 
 def create_db(kind: str, label: str, workdir: str | None = None) -> BenchDB:
     """A new, empty database with the schema built by the migrations (flask db upgrade)."""
-    name = f"{PREFIX}{label}"
+    name = f"{PREFIX}{label}_{os.getpid()}"  # two runs at once never share a database
     if kind == "sqlite":
         tmpdir = tempfile.mkdtemp(prefix=name + "_", dir=workdir)
         path = os.path.join(tmpdir, "bench.sqlite")
@@ -88,6 +88,11 @@ def migrate(url: str) -> None:
     with app.app_context():
         upgrade()
         db.engine.dispose()
+
+
+def day(d, kind: str):
+    """A date as the driver takes it (sqlite3's default date adapter is deprecated)."""
+    return d.isoformat() if kind == "sqlite" else d
 
 
 def ts(dt: datetime, kind: str):

@@ -7,7 +7,7 @@ the app reads it as it reads its own data.
 import hashlib
 from datetime import date, timedelta
 
-from .common import NOW, analyze, bulk_insert, reset_sequences, ts
+from .common import NOW, analyze, bulk_insert, day, reset_sequences, ts
 
 BANDS = ("infant", "toddler", "preschool", "mixed")
 CATEGORIES = ("public", "affordable", "market")
@@ -49,13 +49,13 @@ def centres(conn, kind, n, n_districts, approved_share=0.95):
 
 def people(conn, kind, n, with_tokens=False, first_id=1):
     """n parents, each the guardian of one child (child i ↔ parent i)."""
-    now = ts(NOW, kind)
+    now, birth = ts(NOW, kind), day(BIRTH["toddler"], kind)
     ids = range(first_id, first_id + n)
     bulk_insert(conn, kind, "app_user",
                 ["id", "email", "name", "role", "locale", "active", "created_at"],
                 ((i, f"p{i}@bench.example", f"家长{i}", "parent", "zh_Hans_CN", True, now) for i in ids))
     bulk_insert(conn, kind, "child", ["id", "name", "birth_date", "special_needs", "created_at"],
-                ((i, f"孩子{i}", BIRTH["toddler"], False, now) for i in ids))
+                ((i, f"孩子{i}", birth, False, now) for i in ids))
     bulk_insert(conn, kind, "guardianship",
                 ["id", "child_id", "user_id", "relation", "position", "created_at"],
                 ((i, i, i, "mother", 1, now) for i in ids))
@@ -82,13 +82,13 @@ def search_world(db, scale: float = 1.0) -> dict:
     districts(conn, kind, n_districts)
     centres(conn, kind, n_centres, n_districts)
     people(conn, kind, n_people)
-    now = ts(NOW, kind)
+    now, starts = ts(NOW, kind), day(STARTS_ON, kind)
 
     def slot_rows():
         for s in range(1, n_slots + 1):
             band = BANDS[s % 4]
             yield (s, (s - 1) // per_centre + 1, band, ("full_day", "half_day")[s % 2],
-                   CATEGORIES[s % 3], 6 + (s * 3) % 10, 150_000 + 1000 * (s % 50), STARTS_ON, 0, now)
+                   CATEGORIES[s % 3], 6 + (s * 3) % 10, 150_000 + 1000 * (s % 50), starts, 0, now)
     bulk_insert(conn, kind, "slot", ["id", "centre_id", "age_band", "care_type", "category",
                                      "capacity", "monthly_fee_fen", "starts_on", "version",
                                      "created_at"], slot_rows())
@@ -157,11 +157,11 @@ def rush_world(db, parents=2000, slots=10, capacity=20) -> dict:
     districts(conn, kind, 1)
     centres(conn, kind, 1, 1, approved_share=1.0)
     people(conn, kind, parents, with_tokens=True)
-    now = ts(NOW, kind)
+    now, starts = ts(NOW, kind), day(STARTS_ON, kind)
     bulk_insert(conn, kind, "slot", ["id", "centre_id", "age_band", "care_type", "category",
                                      "capacity", "monthly_fee_fen", "starts_on", "version",
                                      "created_at"],
-                ((s, 1, "toddler", "full_day", "public", capacity, 200_000, STARTS_ON, 0, now)
+                ((s, 1, "toddler", "full_day", "public", capacity, 200_000, starts, 0, now)
                  for s in range(1, slots + 1)))
     reset_sequences(conn, kind, ["district", "centre", "filing", "app_user", "child",
                                  "guardianship", "api_token", "slot"])
@@ -183,12 +183,12 @@ def sweep_world(db, lapsed: int, waiting: int, per_slot: int = 10) -> dict:
     districts(conn, kind, 1)
     centres(conn, kind, n_centres, 1, approved_share=1.0)
     people(conn, kind, n_people)
-    now = ts(NOW, kind)
+    now, starts = ts(NOW, kind), day(STARTS_ON, kind)
     bulk_insert(conn, kind, "slot", ["id", "centre_id", "age_band", "care_type", "category",
                                      "capacity", "monthly_fee_fen", "starts_on", "version",
                                      "created_at"],
                 ((s, (s - 1) % n_centres + 1, "toddler", "full_day", "public", per_slot, 200_000,
-                  STARTS_ON, 0, now) for s in range(1, n_slots + 1)))
+                  starts, 0, now) for s in range(1, n_slots + 1)))
     past = ts(NOW - timedelta(days=3), kind)
     exp = ts(NOW - timedelta(hours=1), kind)
     bulk_insert(conn, kind, "reservation",

@@ -25,19 +25,15 @@ PGBENCH_SCRIPT = r"""
 \set child random(1, :parents)
 \set slot random(:slot_lo, :slot_hi)
 BEGIN;
-SELECT id, user_id, token_hash, created_at, expires_at, revoked_at FROM api_token WHERE user_id = :child;
-SELECT * FROM app_user WHERE id = :child;
+SELECT t.id, t.user_id, t.token_hash, t.created_at, t.expires_at, t.revoked_at, u.* FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.user_id = :child;
 SELECT * FROM child WHERE id = :child;
 SELECT id FROM guardianship WHERE user_id = :child AND child_id = :child;
 UPDATE slot SET version = version + 1 WHERE id = :slot;
-SELECT * FROM slot WHERE id = :slot;
-SELECT * FROM centre WHERE id = 1;
-SELECT * FROM filing WHERE centre_id = 1;
-SELECT id FROM reservation WHERE slot_id = :slot AND child_id = :child AND status = 'enrolled';
-SELECT id FROM reservation WHERE slot_id = :slot AND child_id = :child AND status = 'held' AND expires_at > (now() AT TIME ZONE 'utc');
+SELECT * FROM slot JOIN centre ON centre.id = slot.centre_id LEFT JOIN filing ON filing.centre_id = centre.id WHERE slot.id = :slot;
+SELECT id FROM reservation WHERE slot_id = :slot AND child_id = :child AND (status = 'enrolled' OR status = 'held' AND expires_at > (now() AT TIME ZONE 'utc')) LIMIT 1;
 SELECT * FROM reservation WHERE slot_id = :slot AND status = 'held' AND expires_at <= (now() AT TIME ZONE 'utc');
-SELECT count(id) FROM reservation WHERE slot_id = :slot AND (status = 'enrolled' OR status = 'held' AND expires_at > (now() AT TIME ZONE 'utc'));
 SELECT count(id) FROM waitlist_entry WHERE slot_id = :slot AND status = 'waiting';
+SELECT count(id) FROM reservation WHERE slot_id = :slot AND (status = 'enrolled' OR status = 'held' AND expires_at > (now() AT TIME ZONE 'utc'));
 WITH ins AS (
   INSERT INTO reservation (slot_id, child_id, parent_id, status, created_at, expires_at)
   SELECT :slot, :child, :child, 'held', now() AT TIME ZONE 'utc', (now() AT TIME ZONE 'utc') + interval '2 days'

@@ -116,6 +116,9 @@ def run(kind: str, quick: bool, tiny: bool = False, runs: int = RUNS, only=("sea
                     sec.fig(f"{label} p95 raw SQL", "ms").add(w95)
                     sec.fig(f"{label} p95 app ÷ raw", "×", "≤ 2×").add(a95 / w95)
                     sec.fig(f"{label} statements per request", "").add(max(nstmt))
+                # The fixed cost of any request through this client and server, for scale.
+                pings = [_get(base, "/api/v1/ping")[1] * 1000 for _ in search_paths]
+                sec.fig("bare /ping p50 (same client, no database)", "ms").add(percentile(pings, 50))
                 if "coverage" in only:
                     status, dt, body = _get(base, "/api/v1/regulator/coverage", token)
                     if r == 0:

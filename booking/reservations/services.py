@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from ..audit.services import notify, notify_many, record, record_many
 from ..children import services as children
@@ -72,18 +72,22 @@ def place_hold(*, slot_id: int, child_id: int, parent, now=None) -> Reservation:
     waitlists._check_band(slot, child)
     if db.session.scalar(select(Reservation.id).where(
             Reservation.slot_id == slot.id, Reservation.child_id == child.id,
-            Reservation.status == "enrolled")) or db.session.scalar(select(Reservation.id).where(
-            Reservation.slot_id == slot.id, Reservation.child_id == child.id,
-            Reservation.status == "held", Reservation.expires_at > now)):
+            or_(Reservation.status == "enrolled",
+                and_(Reservation.status == "held", Reservation.expires_at > now))).limit(1)):
         raise AlreadyReserved()
     # Tidy this slot's lapsed holds now (offering them to the queue) instead of waiting for
     # the sweep; the work is kept even when this request is then refused.
     expire_lapsed_in_slot(slot, now)
-    waitlists.offer_next(slot, now)
-    if waitlists.waiting_count(slot.id) > 0 or slot.capacity - taken_count(slot.id, now) <= 0:
+    # offer_next does nothing while nobody waits: the rush (no queue yet) skips its count.
+    waiting = waitlists.waiting_count(slot.id)
+    if waiting:
+        waitlists.offer_next(slot, now)
+        waiting = waitlists.waiting_count(slot.id)
+    if waiting > 0 or slot.capacity - taken_count(slot.id, now) <= 0:
+        slot_id = slot.id  # read before the commit expires the slot (no reload to answer)
         db.session.commit()
-        raise SlotFull(extra={"waitlist_url": f"/api/v1/waitlist?slot_id={slot.id}",
-                              "slot_id": slot.id})
+        raise SlotFull(extra={"waitlist_url": f"/api/v1/waitlist?slot_id={slot_id}",
+                              "slot_id": slot_id})
     hold = Reservation(slot_id=slot.id, child_id=child.id, parent_id=parent.id, status="held",
                        created_at=now, expires_at=now + hold_ttl())
     db.session.add(hold)
