@@ -76,10 +76,8 @@ def write(path, info, sections, failures, notes, elapsed, args):
     head += [f"> {n}" for n in notes]
     body = [s.markdown() for s in sections]
     tail = ["## Failures", ""] + failures if failures else []
-    analysis = HERE / "ANALYSIS.md"
-    extra = [analysis.read_text()] if analysis.exists() else []
-    Path(path).write_text("\n".join(head) + "\n" + "\n".join(body) + "\n".join(tail)
-                          + ("\n" + "\n".join(extra) if extra else ""), encoding="utf-8")
+    Path(path).write_text("\n".join(head) + "\n" + "\n".join(body) + "\n".join(tail),
+                          encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -115,12 +115,13 @@ def policy_for(city: str) -> CityPolicy | None:
 
 def disclosure(centre: Centre, now=None) -> dict:
     """信息公示 (管理规范 art. 15, 40): every item computed from live data, never typed twice."""
-    from ..slots.queries import availability_map
-
     now = now or clock_now()
-    slots = db.session.scalars(select(Slot).where(Slot.centre_id == centre.id)
-                               .order_by(Slot.age_band, Slot.category, Slot.id)).all()
-    avail = availability_map([s.id for s in slots], now)
+    # Each slot with its places left, in one query (as availability_map counts them).
+    rows = db.session.execute(select(Slot, Slot.capacity - taken_for_slot(now))
+                              .where(Slot.centre_id == centre.id)
+                              .order_by(Slot.age_band, Slot.category, Slot.id)).all()
+    slots = [s for s, _ in rows]
+    avail = {s.id: max(left, 0) for s, left in rows}
     places: dict[str, dict[str, int]] = {}
     fees: dict[str, dict] = {}
     for s in slots:
