@@ -19,15 +19,24 @@ from .server import gunicorn
 
 # The reserve transaction as the app issues it (captured with a cursor listener on one
 # POST /reservations; README.md, Method): same statements, same order, one transaction.
-# The token lookup by hash is replaced by the same lookup by user id (pgbench cannot
-# hash); the insert is conditional so a full slot takes the slot-full path, as in the app.
+# A slot visibly full is refused after one read (place_hold's _visibly_full); otherwise the
+# slot row is locked and the rest follows. The token lookup by hash is replaced by the same
+# lookup by user id (pgbench cannot hash); the insert is conditional on the count.
 PGBENCH_SCRIPT = r"""
 \set child random(1, :parents)
 \set slot random(:slot_lo, :slot_hi)
 BEGIN;
 SELECT t.id, t.user_id, t.token_hash, t.created_at, t.expires_at, t.revoked_at, u.* FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.user_id = :child;
-SELECT * FROM child WHERE id = :child;
-SELECT id FROM guardianship WHERE user_id = :child AND child_id = :child;
+SELECT * FROM child WHERE id = :child AND anonymised_at IS NULL AND EXISTS (SELECT id FROM guardianship WHERE user_id = :child AND child_id = child.id);
+SELECT CASE WHEN f.status = 'approved'
+  AND NOT EXISTS (SELECT id FROM reservation WHERE slot_id = s.id AND status = 'held' AND expires_at <= (now() AT TIME ZONE 'utc'))
+  AND NOT EXISTS (SELECT id FROM reservation WHERE slot_id = s.id AND child_id = :child AND (status = 'enrolled' OR status = 'held' AND expires_at > (now() AT TIME ZONE 'utc')))
+  AND (SELECT count(id) FROM reservation WHERE slot_id = s.id AND (status = 'enrolled' OR status = 'held' AND expires_at > (now() AT TIME ZONE 'utc'))) >= s.capacity
+  THEN 1 ELSE 0 END AS full
+  FROM slot s JOIN filing f ON f.centre_id = s.centre_id WHERE s.id = :slot \gset
+\if :full
+END;
+\else
 UPDATE slot SET version = version + 1 WHERE id = :slot;
 SELECT * FROM slot JOIN centre ON centre.id = slot.centre_id LEFT JOIN filing ON filing.centre_id = centre.id WHERE slot.id = :slot;
 SELECT id FROM reservation WHERE slot_id = :slot AND child_id = :child AND (status = 'enrolled' OR status = 'held' AND expires_at > (now() AT TIME ZONE 'utc')) LIMIT 1;
@@ -43,6 +52,7 @@ WITH ins AS (
 INSERT INTO audit_event (at, actor_id, action, entity_type, entity_id, centre_id, after)
   SELECT now() AT TIME ZONE 'utc', :child, 'reservation.held', 'reservation', ins.id, 1, '{"status": "held"}' FROM ins;
 END;
+\endif
 """
 
 

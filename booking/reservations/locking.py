@@ -6,7 +6,8 @@ until the first commits, then counts again and sees its hold. On SQLite the firs
 takes the database's write lock (the sqlite3 driver opens the transaction only at the
 first write), so the count that follows is never stale. `SELECT ... FOR UPDATE` alone is
 not enough: it renders nothing on SQLite, and count-then-insert oversold on both databases
-when tried (DESIGN.md rule 3).
+when tried (DESIGN.md rule 3). A refusal that changes nothing may be decided from one
+consistent read instead (place_hold's _visibly_full: the rush's 90 % of slot-full answers).
 """
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload

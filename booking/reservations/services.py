@@ -8,9 +8,10 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from ..audit.services import notify, notify_many, record, record_many
+from ..centres.bands import age_in_months, band_fits
 from ..children import services as children
 from ..clock import LOCAL
 from ..clock import now as clock_now
@@ -18,8 +19,9 @@ from ..errors import (AlreadyReserved, Conflict, Forbidden, HealthCheckRequired,
                       ValidationFailed)
 from ..extensions import db
 from ..health.models import HealthCheck
+from ..regulator.models import Filing
 from ..slots.models import Slot
-from ..slots.queries import taken_count
+from ..slots.queries import live_condition, taken_count
 from ..waitlists import services as waitlists
 from ..waitlists.models import WaitlistEntry
 from .labels import STATUS_LABELS
@@ -66,6 +68,9 @@ def place_hold(*, slot_id: int, child_id: int, parent, now=None) -> Reservation:
     """
     now = now or clock_now()
     child = children.child_for_guardian(parent, child_id)
+    if _visibly_full(slot_id, child, now):
+        raise SlotFull(extra={"waitlist_url": f"/api/v1/waitlist?slot_id={slot_id}",
+                              "slot_id": slot_id})
     slot = lock_slot(slot_id)
     if slot.centre.filing is None or slot.centre.filing.status != "approved":
         raise Conflict(_("该机构目前不接受预约"))
@@ -96,6 +101,35 @@ def place_hold(*, slot_id: int, child_id: int, parent, now=None) -> Reservation:
            after={"status": "held", "expires_at": hold.expires_at, "child_id": child.id})
     db.session.commit()
     return hold
+
+
+def _visibly_full(slot_id: int, child, now) -> bool:
+    """The rush's common answer, slot-full, decided in one read without the slot lock.
+
+    Only a refusal is decided here, and only when the locked path below would give the same
+    one with nothing to do first: the filing is approved, the child fits the band, holds no
+    place in the slot, and the slot has no lapsed hold to tidy while its live holds and
+    enrolments fill it. The read is one statement, so one consistent snapshot: the slot was
+    full at that instant, and the refusal is ordered before any place freed later. Anything
+    else (and every hold) takes the locked path (DESIGN.md rule 3), which can never oversell.
+    """
+    of_slot = Reservation.slot_id == Slot.id
+    row = db.session.execute(
+        select(Slot.capacity, Slot.age_band, Slot.starts_on, Filing.status,
+               select(func.count(Reservation.id)).where(of_slot, live_condition(now))
+               .scalar_subquery(),
+               select(Reservation.id).where(of_slot, Reservation.status == "held",
+                                            Reservation.expires_at <= now).exists(),
+               select(Reservation.id).where(
+                   of_slot, Reservation.child_id == child.id,
+                   or_(Reservation.status == "enrolled",
+                       and_(Reservation.status == "held", Reservation.expires_at > now))).exists())
+        .join(Filing, Filing.centre_id == Slot.centre_id).where(Slot.id == slot_id)).first()
+    if row is None:
+        return False
+    capacity, band, starts_on, filing_status, taken, lapsed, mine = row
+    return (filing_status == "approved" and not lapsed and not mine and taken >= capacity
+            and band_fits(band, age_in_months(child.birth_date, starts_on)))
 
 
 def visible_reservation(reservation_id: int, user) -> Reservation:
