@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 
@@ -50,9 +51,12 @@ async def _fire(base, requests, concurrency, keep_body):
 
 def fire(base: str, requests: list[bytes], concurrency: int, keep_body=False):
     """Returns (results, wall_seconds); results[i] = (status, latency_s, body|None)."""
-    t0 = time.perf_counter()
-    results = asyncio.run(_fire(base, requests, concurrency, keep_body))
-    return results, time.perf_counter() - t0
+    # A thread of its own: its event loop never meets one the caller may be running
+    # (pytest with Playwright's sync API leaves one in the main thread).
+    with ThreadPoolExecutor(1) as pool:
+        t0 = time.perf_counter()
+        results = pool.submit(asyncio.run, _fire(base, requests, concurrency, keep_body)).result()
+        return results, time.perf_counter() - t0
 
 
 def wrk_rps(url: str, seconds=5, connections=32, threads=2) -> float | None:
