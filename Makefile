@@ -43,8 +43,12 @@ serve:
 e2e: install                               ## browser journeys only
 	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
-bench: install
+bench: install $(VENV)/.bench-installed     ## benchmarks → bench/RESULTS.md (BENCH_ARGS=--quick)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+$(VENV)/.bench-installed: setup.cfg pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,postgres,bench]'
+	touch $@
 
 clean:
 	rm -rf $(VENV) instance *.egg-info .pytest_cache

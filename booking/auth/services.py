@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..audit.services import record
 from ..clock import now
@@ -191,7 +192,9 @@ def issue_token(login: str, password: str) -> tuple[str, ApiToken]:
 def user_for_token(raw: str) -> User | None:
     if not raw or len(raw) > 200:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    # The user comes in the same query: every API request asks (one round trip, not two).
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw))
+                              .options(joinedload(ApiToken.user)))
     if token is None or token.revoked_at is not None or token.expires_at <= now():
         return None
     return token.user if token.user.is_active else None

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from ..audit.services import record
 from ..clock import now as clock_now
@@ -12,7 +13,7 @@ from ..extensions import db
 from ..regulator.models import Filing, Inspection
 from ..rosters.models import CARER_ROLES, StaffMember
 from ..slots.models import Slot
-from ..slots.queries import available_expr, taken_subquery
+from ..slots.queries import taken_for_slot
 from .bands import AGE_BANDS
 from .models import Centre, CityPolicy, District
 
@@ -39,7 +40,6 @@ def search_centres(f: SearchFilters, page=1, per_page=20, now=None):
     Returns (rows, total) where rows are (Centre, filing_status, places_available).
     """
     now = now or clock_now()
-    taken = taken_subquery(now)
     slot_filter = [Slot.centre_id == Centre.id]
     if f.age_band:
         slot_filter.append(Slot.age_band == f.age_band)
@@ -47,12 +47,12 @@ def search_centres(f: SearchFilters, page=1, per_page=20, now=None):
         slot_filter.append(Slot.category == f.category)
     if f.care_type:
         slot_filter.append(Slot.care_type == f.care_type)
-    places = (select(func.coalesce(func.sum(_nonneg(available_expr(taken))), 0))
-              .select_from(Slot).outerjoin(taken, taken.c.slot_id == Slot.id)
-              .where(*slot_filter).correlate(Centre).scalar_subquery())
+    places = (select(func.coalesce(func.sum(_nonneg(Slot.capacity - taken_for_slot(now))), 0))
+              .select_from(Slot).where(*slot_filter).correlate(Centre).scalar_subquery())
     stmt = (select(Centre, Filing.status, places.label("places"))
             .join(Filing, Filing.centre_id == Centre.id)
             .join(District, District.id == Centre.district_id)
+            .options(contains_eager(Centre.district))  # centre_out reads the district's code
             .where(Filing.status.in_(PUBLIC_STATUSES)))
     if f.district:
         stmt = stmt.where(District.code == f.district)
@@ -115,12 +115,13 @@ def policy_for(city: str) -> CityPolicy | None:
 
 def disclosure(centre: Centre, now=None) -> dict:
     """信息公示 (管理规范 art. 15, 40): every item computed from live data, never typed twice."""
-    from ..slots.queries import availability_map
-
     now = now or clock_now()
-    slots = db.session.scalars(select(Slot).where(Slot.centre_id == centre.id)
-                               .order_by(Slot.age_band, Slot.category, Slot.id)).all()
-    avail = availability_map([s.id for s in slots], now)
+    # Each slot with its places left, in one query (as availability_map counts them).
+    rows = db.session.execute(select(Slot, Slot.capacity - taken_for_slot(now))
+                              .where(Slot.centre_id == centre.id)
+                              .order_by(Slot.age_band, Slot.category, Slot.id)).all()
+    slots = [s for s, _ in rows]
+    avail = {s.id: max(left, 0) for s, left in rows}
     places: dict[str, dict[str, int]] = {}
     fees: dict[str, dict] = {}
     for s in slots:

@@ -30,8 +30,12 @@ def guardians_of(child_id: int) -> list[int]:
 
 def child_for_guardian(user, child_id: int) -> Child:
     """The child if `user` is its guardian; 404 otherwise, so strangers learn nothing."""
-    child = db.session.get(Child, child_id)
-    if child is None or child.anonymised_at is not None or not is_guardian(user, child_id):
+    # One query for the child and the guardianship (every booking asks this first).
+    child = db.session.scalar(select(Child).where(
+        Child.id == child_id, Child.anonymised_at.is_(None),
+        select(Guardianship.id).where(Guardianship.user_id == user.id,
+                                      Guardianship.child_id == Child.id).exists()))
+    if child is None:
         raise NotFound()
     return child
 

@@ -8,9 +8,10 @@ from datetime import datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from ..audit.services import notify, notify_many, record, record_many
+from ..centres.bands import age_in_months, band_fits
 from ..children import services as children
 from ..clock import LOCAL
 from ..clock import now as clock_now
@@ -18,9 +19,11 @@ from ..errors import (AlreadyReserved, Conflict, Forbidden, HealthCheckRequired,
                       ValidationFailed)
 from ..extensions import db
 from ..health.models import HealthCheck
+from ..regulator.models import Filing
 from ..slots.models import Slot
-from ..slots.queries import taken_count
+from ..slots.queries import live_condition, taken_count
 from ..waitlists import services as waitlists
+from ..waitlists.models import WaitlistEntry
 from .labels import STATUS_LABELS
 from .locking import lock_slot
 from .models import Reservation
@@ -65,24 +68,31 @@ def place_hold(*, slot_id: int, child_id: int, parent, now=None) -> Reservation:
     """
     now = now or clock_now()
     child = children.child_for_guardian(parent, child_id)
+    if _visibly_full(slot_id, child, now):
+        raise SlotFull(extra={"waitlist_url": f"/api/v1/waitlist?slot_id={slot_id}",
+                              "slot_id": slot_id})
     slot = lock_slot(slot_id)
     if slot.centre.filing is None or slot.centre.filing.status != "approved":
         raise Conflict(_("该机构目前不接受预约"))
     waitlists._check_band(slot, child)
     if db.session.scalar(select(Reservation.id).where(
             Reservation.slot_id == slot.id, Reservation.child_id == child.id,
-            Reservation.status == "enrolled")) or db.session.scalar(select(Reservation.id).where(
-            Reservation.slot_id == slot.id, Reservation.child_id == child.id,
-            Reservation.status == "held", Reservation.expires_at > now)):
+            or_(Reservation.status == "enrolled",
+                and_(Reservation.status == "held", Reservation.expires_at > now))).limit(1)):
         raise AlreadyReserved()
     # Tidy this slot's lapsed holds now (offering them to the queue) instead of waiting for
     # the sweep; the work is kept even when this request is then refused.
     expire_lapsed_in_slot(slot, now)
-    waitlists.offer_next(slot, now)
-    if waitlists.waiting_count(slot.id) > 0 or slot.capacity - taken_count(slot.id, now) <= 0:
+    # offer_next does nothing while nobody waits: the rush (no queue yet) skips its count.
+    waiting = waitlists.waiting_count(slot.id)
+    if waiting:
+        waitlists.offer_next(slot, now)
+        waiting = waitlists.waiting_count(slot.id)
+    if waiting > 0 or slot.capacity - taken_count(slot.id, now) <= 0:
+        slot_id = slot.id  # read before the commit expires the slot (no reload to answer)
         db.session.commit()
-        raise SlotFull(extra={"waitlist_url": f"/api/v1/waitlist?slot_id={slot.id}",
-                              "slot_id": slot.id})
+        raise SlotFull(extra={"waitlist_url": f"/api/v1/waitlist?slot_id={slot_id}",
+                              "slot_id": slot_id})
     hold = Reservation(slot_id=slot.id, child_id=child.id, parent_id=parent.id, status="held",
                        created_at=now, expires_at=now + hold_ttl())
     db.session.add(hold)
@@ -91,6 +101,35 @@ def place_hold(*, slot_id: int, child_id: int, parent, now=None) -> Reservation:
            after={"status": "held", "expires_at": hold.expires_at, "child_id": child.id})
     db.session.commit()
     return hold
+
+
+def _visibly_full(slot_id: int, child, now) -> bool:
+    """The rush's common answer, slot-full, decided in one read without the slot lock.
+
+    Only a refusal is decided here, and only when the locked path below would give the same
+    one with nothing to do first: the filing is approved, the child fits the band, holds no
+    place in the slot, and the slot has no lapsed hold to tidy while its live holds and
+    enrolments fill it. The read is one statement, so one consistent snapshot: the slot was
+    full at that instant, and the refusal is ordered before any place freed later. Anything
+    else (and every hold) takes the locked path (DESIGN.md rule 3), which can never oversell.
+    """
+    of_slot = Reservation.slot_id == Slot.id
+    row = db.session.execute(
+        select(Slot.capacity, Slot.age_band, Slot.starts_on, Filing.status,
+               select(func.count(Reservation.id)).where(of_slot, live_condition(now))
+               .scalar_subquery(),
+               select(Reservation.id).where(of_slot, Reservation.status == "held",
+                                            Reservation.expires_at <= now).exists(),
+               select(Reservation.id).where(
+                   of_slot, Reservation.child_id == child.id,
+                   or_(Reservation.status == "enrolled",
+                       and_(Reservation.status == "held", Reservation.expires_at > now))).exists())
+        .join(Filing, Filing.centre_id == Slot.centre_id).where(Slot.id == slot_id)).first()
+    if row is None:
+        return False
+    capacity, band, starts_on, filing_status, taken, lapsed, mine = row
+    return (filing_status == "approved" and not lapsed and not mine and taken >= capacity
+            and band_fits(band, age_in_months(child.birth_date, starts_on)))
 
 
 def visible_reservation(reservation_id: int, user) -> Reservation:
@@ -255,7 +294,8 @@ def release_lapsed(now=None, batch=200) -> int:
 
     Safe with two schedulers at once: slots are claimed before anything changes (PostgreSQL:
     FOR UPDATE SKIP LOCKED, so the other process takes other slots; SQLite: the write lock),
-    and a hold is expired only while it is still `held`.
+    and a hold is expired only while it is still `held`. Each batch of slots costs a
+    constant number of statements (set-based updates, batched inserts), never one per row.
     """
     now = now or clock_now()
     total = 0
@@ -269,13 +309,57 @@ def release_lapsed(now=None, batch=200) -> int:
         if not claimed:
             db.session.rollback()
             break
-        for slot in claimed:
-            total += len(expire_lapsed_in_slot(slot, now))
-            waitlists.offer_next(slot, now)
+        total += _expire_lapsed_in_slots(claimed, now)
+        waitlists.offer_next_many(claimed, now)
         db.session.commit()
         if len(slot_ids) < batch:
             break
     return total
+
+
+_CHUNK = 5000  # ids per IN (...) list: well under SQLite's and psycopg's parameter limits
+
+
+def _chunks(ids):
+    return (ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK))
+
+
+def _expire_lapsed_in_slots(slots: list[Slot], now) -> int:
+    """expire_lapsed_in_slot for a batch of claimed slots, set-based: the same rows change and
+    the same audit events and notifications are written, in a constant number of statements."""
+    by_id = {s.id: s for s in slots}
+    lapsed = db.session.execute(select(
+        Reservation.id, Reservation.slot_id, Reservation.parent_id, Reservation.expires_at)
+        .where(Reservation.slot_id.in_(list(by_id)), Reservation.status == "held",
+               Reservation.expires_at <= now).order_by(Reservation.id)).all()
+    if not lapsed:
+        return 0
+    ids = [r.id for r in lapsed]
+    entries = []
+    for chunk in _chunks(ids):
+        db.session.execute(update(Reservation).where(Reservation.id.in_(chunk),
+                                                     Reservation.status == "held")
+                           .values(status="expired", ended_at=now)
+                           .execution_options(synchronize_session=False))
+        entries += db.session.execute(select(WaitlistEntry.id, WaitlistEntry.slot_id).where(
+            WaitlistEntry.reservation_id.in_(chunk), WaitlistEntry.status == "offered")).all()
+    for chunk in _chunks([e.id for e in entries]):
+        db.session.execute(update(WaitlistEntry).where(WaitlistEntry.id.in_(chunk))
+                           .values(status="expired", ended_at=now)
+                           .execution_options(synchronize_session=False))
+    names = waitlists._centre_names(by_id, {r.slot_id for r in lapsed})
+    record_many([{"action": "reservation.expired", "entity_type": "reservation",
+                  "entity_id": r.id, "centre_id": by_id[r.slot_id].centre_id,
+                  "before": {"status": "held", "expires_at": r.expires_at},
+                  "after": {"status": "expired"}} for r in lapsed]
+                + [{"action": "waitlist.offer_expired", "entity_type": "waitlist_entry",
+                    "entity_id": e.id, "centre_id": by_id[e.slot_id].centre_id,
+                    "before": {"status": "offered"}, "after": {"status": "expired"}}
+                   for e in entries], at=now)
+    notify_many([{"user_id": r.parent_id, "kind": "hold_lapsed",
+                  "params": {"reservation_id": r.id, "centre": names[r.slot_id]}}
+                 for r in lapsed], at=now)
+    return len(lapsed)
 
 
 def _claim_slots(slot_ids: list[int]) -> list[Slot]:

@@ -29,6 +29,16 @@ def available_expr(taken):
     return Slot.capacity - func.coalesce(taken.c.taken, 0)
 
 
+def taken_for_slot(now):
+    """The live reservations of the enclosing query's slot, as a correlated scalar subquery:
+    an index lookup per slot (ix_reservation_slot_status_expires). The GROUP BY subquery
+    above reads every reservation of every slot; with millions of rows that made search
+    take seconds (bench/RESULTS.md)."""
+    return (select(func.count(Reservation.id))
+            .where(Reservation.slot_id == Slot.id, live_condition(now))
+            .correlate(Slot).scalar_subquery())
+
+
 def taken_count(slot_id: int, now=None) -> int:
     now = now or clock_now()
     return db.session.scalar(select(func.count(Reservation.id)).where(
@@ -44,10 +54,8 @@ def availability_map(slot_ids, now=None) -> dict[int, int]:
     if not slot_ids:
         return {}
     now = now or clock_now()
-    taken = taken_subquery(now)
     rows = db.session.execute(
-        select(Slot.id, available_expr(taken))
-        .outerjoin(taken, taken.c.slot_id == Slot.id)
+        select(Slot.id, Slot.capacity - taken_for_slot(now))
         .where(Slot.id.in_(list(slot_ids)))).all()
     return {sid: max(avail, 0) for sid, avail in rows}
 

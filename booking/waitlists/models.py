@@ -70,7 +70,7 @@ class WaitlistEntry(db.Model):
     draw_position: Mapped[int | None] = mapped_column(Integer)
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservation.id"))
+    reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservation.id"), index=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     slot = relationship("Slot")

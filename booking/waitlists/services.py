@@ -10,7 +10,7 @@ from uuid import uuid4
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from ..audit.services import notify, notify_many, record, record_many
 from ..centres.bands import AGE_BANDS, age_in_months, band_fits
@@ -23,7 +23,7 @@ from ..extensions import db
 from ..reservations.locking import lock_slot
 from ..reservations.models import Reservation
 from ..slots.models import Slot
-from ..slots.queries import taken_count
+from ..slots.queries import live_condition, taken_count
 from .models import DEFAULT_TIERS, PriorityTier, WaitlistEntry
 
 # Tiers a family claims with evidence the staff can check; the others the system derives.
@@ -187,49 +187,86 @@ def offer_next(slot: Slot, now) -> list[WaitlistEntry]:
 
     The caller holds the slot lock (lock_slot) so the count below cannot go stale.
     """
-    free = slot.capacity - taken_count(slot.id, now)
-    if free <= 0:
+    return offer_next_many([slot], now)
+
+
+def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
+    """offer_next for many slots with a constant number of statements (the sweep's batches):
+    one count of places taken, one read of the queues, one batched insert of the holds.
+    Only flushes; the caller holds the slots' locks."""
+    if not slots:
+        return []
+    ids = [s.id for s in slots]
+    taken = dict(db.session.execute(
+        select(Reservation.slot_id, func.count(Reservation.id))
+        .where(Reservation.slot_id.in_(ids), live_condition(now))
+        .group_by(Reservation.slot_id)).all())
+    free = {s.id: s.capacity - taken.get(s.id, 0) for s in slots}
+    open_ids = [sid for sid in ids if free[sid] > 0]
+    if not open_ids:
         return []
     waiting = db.session.scalars(select(WaitlistEntry).where(
-        WaitlistEntry.slot_id == slot.id, WaitlistEntry.status == "waiting")
-        .order_by(*queue_order())).all()
-    units: dict[str, list[WaitlistEntry]] = {}
+        WaitlistEntry.slot_id.in_(open_ids), WaitlistEntry.status == "waiting")
+        .order_by(WaitlistEntry.slot_id, *queue_order())).all()
+    units: dict[int, dict[str, list[WaitlistEntry]]] = {}
     for e in waiting:
-        units.setdefault(e.unit_key, []).append(e)
-    offered = []
+        units.setdefault(e.slot_id, {}).setdefault(e.unit_key, []).append(e)
     expires = now + offer_ttl()
-    for unit in units.values():
-        if free <= 0:
-            break
-        if len(unit) > free:
-            continue  # offered together or not at all
-        for e in unit:
-            hold = Reservation(slot_id=slot.id, child_id=e.child_id, parent_id=e.parent_id,
-                               status="held", created_at=now, expires_at=expires)
-            db.session.add(hold)
-            db.session.flush()
-            e.status, e.offered_at, e.offer_expires_at, e.reservation_id = \
-                "offered", now, expires, hold.id
-            offered.append(e)
-        free -= len(unit)
-    if offered:
-        # Both records get their history: the entry is offered, and its hold is made.
-        record_many([{"action": "waitlist.offered", "entity_type": "waitlist_entry",
-                      "entity_id": e.id, "centre_id": slot.centre_id,
-                      "before": {"status": "waiting"},
-                      "after": {"status": "offered", "reservation_id": e.reservation_id,
-                                "offer_expires_at": expires}} for e in offered]
-                    + [{"action": "reservation.held", "entity_type": "reservation",
-                        "entity_id": e.reservation_id, "centre_id": slot.centre_id,
-                        "after": {"status": "held", "expires_at": expires,
-                                  "child_id": e.child_id, "waitlist_entry": e.id}}
-                       for e in offered], at=now)
-        notify_many([{"user_id": e.parent_id, "kind": "offer_made",
-                      "params": {"entry_id": e.id, "slot_id": slot.id,
-                                 "reservation_id": e.reservation_id,
-                                 "centre": slot.centre.name,
-                                 "expires_at": expires.isoformat()}} for e in offered], at=now)
+    offered: list[WaitlistEntry] = []
+    for sid in open_ids:
+        left = free[sid]
+        for unit in units.get(sid, {}).values():
+            if left <= 0:
+                break
+            if len(unit) > left:
+                continue  # offered together or not at all
+            offered += unit
+            left -= len(unit)
+    if not offered:
+        return []
+    # One executemany for all the holds (an ORM flush with RETURNING goes row by row on
+    # SQLite), then one read of their ids through the live (slot, child) unique index.
+    db.session.execute(insert(Reservation), [
+        {"slot_id": e.slot_id, "child_id": e.child_id, "parent_id": e.parent_id,
+         "status": "held", "created_at": now, "expires_at": expires} for e in offered])
+    hold_ids = {(sid, cid): rid for rid, sid, cid in db.session.execute(
+        select(Reservation.id, Reservation.slot_id, Reservation.child_id).where(
+            Reservation.slot_id.in_({e.slot_id for e in offered}),
+            Reservation.status == "held", Reservation.created_at == now))}
+    for e in offered:
+        e.status, e.offered_at, e.offer_expires_at, e.reservation_id = \
+            "offered", now, expires, hold_ids[(e.slot_id, e.child_id)]
+    db.session.flush()
+    by_id = {s.id: s for s in slots}
+    names = _centre_names(by_id, {e.slot_id for e in offered})
+    # Both records get their history: the entry is offered, and its hold is made.
+    record_many([{"action": "waitlist.offered", "entity_type": "waitlist_entry",
+                  "entity_id": e.id, "centre_id": by_id[e.slot_id].centre_id,
+                  "before": {"status": "waiting"},
+                  "after": {"status": "offered", "reservation_id": e.reservation_id,
+                            "offer_expires_at": expires}} for e in offered]
+                + [{"action": "reservation.held", "entity_type": "reservation",
+                    "entity_id": e.reservation_id, "centre_id": by_id[e.slot_id].centre_id,
+                    "after": {"status": "held", "expires_at": expires,
+                              "child_id": e.child_id, "waitlist_entry": e.id}}
+                   for e in offered], at=now)
+    notify_many([{"user_id": e.parent_id, "kind": "offer_made",
+                  "params": {"entry_id": e.id, "slot_id": e.slot_id,
+                             "reservation_id": e.reservation_id,
+                             "centre": names[e.slot_id],
+                             "expires_at": expires.isoformat()}} for e in offered], at=now)
     return offered
+
+
+def _centre_names(slots_by_id: dict[int, Slot], slot_ids) -> dict[int, str]:
+    """{slot_id: its centre's name}: from the loaded centres, else in one query."""
+    names = {sid: slots_by_id[sid].centre.name for sid in slot_ids
+             if "centre" in slots_by_id[sid].__dict__}
+    missing = [sid for sid in slot_ids if sid not in names]
+    if missing:
+        names.update(db.session.execute(select(Slot.id, Centre.name).join(Centre, Centre.id == Slot.centre_id)
+                                        .where(Slot.id.in_(missing))).all())
+    return names
 
 
 def entry_for(entry_id: int, user) -> WaitlistEntry:

@@ -120,16 +120,18 @@ class Crash(RuntimeError):
 def test_a_sweep_that_dies_midway_loses_nothing(app, monkeypatch):
     slot_ids = lapsing_world(n_slots=9, per_slot=4)
     clock.advance(HOLD + timedelta(minutes=5))
-    real_offer_next = waitlists.offer_next
+    # The sweep offers each batch's slots in one call (offer_next_many): it dies in the
+    # second batch of three slots, after that batch's holds were expired.
+    real_offer_next = waitlists.offer_next_many
     calls = []
 
-    def offer_then_die(slot, now):
-        calls.append(slot.id)
-        if len(calls) == 5:  # the second batch of three slots, half done
+    def offer_then_die(slots, now):
+        calls.extend(s.id for s in slots)
+        if len(calls) > 3:
             raise Crash("scheduler killed")
-        return real_offer_next(slot, now)
+        return real_offer_next(slots, now)
 
-    monkeypatch.setattr(waitlists, "offer_next", offer_then_die)
+    monkeypatch.setattr(waitlists, "offer_next_many", offer_then_die)
     with pytest.raises(Crash):
         reservations.release_lapsed(batch=3)
     db.session.rollback()  # what the job runner does with a failed run
@@ -143,7 +145,7 @@ def test_a_sweep_that_dies_midway_loses_nothing(app, monkeypatch):
     assert db.session.scalar(select(func.count(WaitlistEntry.id)).where(
         WaitlistEntry.status == "offered")) == 3 * 4
     # on restart the sweep catches up with the rest, doing nothing twice
-    monkeypatch.setattr(waitlists, "offer_next", real_offer_next)
+    monkeypatch.setattr(waitlists, "offer_next_many", real_offer_next)
     assert reservations.release_lapsed(batch=3) == 6 * 4
     assert_each_done_once(slot_ids, 9 * 4, capacity=4)
 

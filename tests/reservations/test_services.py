@@ -128,6 +128,28 @@ def test_full_slot_refuses_with_a_waitlist_link(world, db):
     assert availability(world["slot"]) == 0
 
 
+def test_a_visibly_full_slot_is_refused_in_one_read_without_its_lock(db):
+    """The rush's common answer (bench/RESULTS.md): no slot write, nothing committed; the
+    same refusals as the locked path, whose errors still come first."""
+    from booking.slots.models import Slot
+    s = f.slot(capacity=1)
+    first, kid1 = family()
+    reservations.place_hold(slot_id=s.id, child_id=kid1.id, parent=first)
+    version = db.session.get(Slot, s.id).version
+    second, kid2 = family()
+    with pytest.raises(SlotFull):
+        reservations.place_hold(slot_id=s.id, child_id=kid2.id, parent=second)
+    db.session.expire_all()
+    assert db.session.get(Slot, s.id).version == version
+    with pytest.raises(AlreadyReserved):  # the holder asking again hears why, not "full"
+        reservations.place_hold(slot_id=s.id, child_id=kid1.id, parent=first)
+    baby = f.child(second, birth_date=STARTS - timedelta(days=30))
+    with pytest.raises(AgeOutOfBand):
+        reservations.place_hold(slot_id=s.id, child_id=baby.id, parent=second)
+    clock.advance(HOLD)  # the hold lapses: the locked path tidies it and gives the place
+    assert reservations.place_hold(slot_id=s.id, child_id=kid2.id, parent=second).status == "held"
+
+
 def test_strangers_and_unapproved_centres_are_refused(db):
     parent, kid = family()
     stranger = f.user()
