@@ -4,14 +4,14 @@ waitlist_entry.reservation_id: ending an offer with its hold (expiry, cancel, en
 the sweep) finds the entry by its reservation; without an index each lookup read the
 whole waitlist history.
 
-Revision ID: 0007
-Revises: 0004 (other branches add 0005/0006; the chain is set when they merge)
+Revision ID: 0008
+Revises: 0007
 """
 from alembic import op
 
 
-revision = '0007'
-down_revision = '0004'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
