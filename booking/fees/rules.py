@@ -147,11 +147,11 @@ def care_start(reservation) -> date:
 
 def care_last_day(reservation) -> date | None:
     """Last day in care: the leaving date given at withdrawal; for a place ended otherwise
-    (a closure), the day before it ended; None while enrolled."""
-    if reservation.status == "enrolled":
-        return None
+    (a closure), the day before it ended; None while enrolled with no leaving date."""
     if reservation.leaves_on is not None:
         return reservation.leaves_on
+    if reservation.status == "enrolled":
+        return None
     if reservation.ended_at is not None:
         return reservation.ended_at.astimezone(LOCAL).date() - timedelta(days=1)
     return None

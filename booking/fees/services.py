@@ -79,11 +79,12 @@ def refund_owed_fen(centre_id: int, parent_id: int, before: datetime | None = No
 
 
 def enrolments_at(centre_id: int, parent_id: int) -> list[Reservation]:
-    """The family's current enrolments at the centre (the account holder is the guardian who
-    made the reservation)."""
+    """The family's current enrolments at the centre that are not leaving (the account holder
+    is the guardian who made the reservation): what may still be paid ahead for."""
     return db.session.scalars(select(Reservation).join(Slot).where(
         Slot.centre_id == centre_id, Reservation.parent_id == parent_id,
-        Reservation.status == "enrolled").order_by(Reservation.id)).all()
+        Reservation.status == "enrolled", Reservation.leaves_on.is_(None))
+        .order_by(Reservation.id)).all()
 
 
 def monthly_fees_fen(centre_id: int, parent_id: int) -> int:

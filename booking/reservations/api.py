@@ -7,7 +7,7 @@ from ..children.models import Guardianship
 from ..clock import now
 from ..extensions import db
 from ..slots.models import Slot
-from . import services
+from . import queries, services
 from .models import Reservation
 from ..health.services import intake_readiness
 from .schemas import (ExtendIn, ExtendOut, ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut,
@@ -15,8 +15,8 @@ from .schemas import (ExtendIn, ExtendOut, ReservationIn, ReservationOut, Reserv
 
 
 def reservation_out(r: Reservation) -> dict:
-    # A hold past its expiry is expired, whether or not the sweep has run yet.
-    status = "expired" if r.status == "held" and r.expires_at <= now() else r.status
+    # A lapsed hold is expired and a past leaver withdrawn, whether or not a sweep has run.
+    status = queries.shown_status(r, now())
     return {"id": r.id, "status": status, "expires_at": r.expires_at, "slot_id": r.slot_id,
             "child_id": r.child_id, "centre_id": r.slot.centre_id, "created_at": r.created_at,
             "enrolled_at": r.enrolled_at, "ended_at": r.ended_at}

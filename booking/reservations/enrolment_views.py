@@ -22,11 +22,15 @@ def withdraw(reservation_id: int):
         form.on_date.data = today()
     if form.validate_on_submit():
         try:
-            services.withdraw(r.id, current_user, form.on_date.data, form.reason.data)
+            r = services.withdraw(r.id, current_user, form.on_date.data, form.reason.data)
         except BookingError as err:
             apply_errors(form, err)
         else:
-            flash(_("已办理离园，托位将提供给候补家庭"), "success")
+            if r.status == "enrolled":  # in care until the leaving day, the place kept till then
+                flash(_("已办理离园：%(d)s 为最后一天在园，之后托位将提供给候补家庭",
+                        d=r.leaves_on.isoformat()), "success")
+            else:
+                flash(_("已办理离园，托位将提供给候补家庭"), "success")
             if current_user.role == "staff":
                 return redirect(url_for("health.attendance_page"))
             return redirect(url_for("public.home"))

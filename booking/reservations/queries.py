@@ -4,6 +4,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..children.models import Guardianship
+from ..clock import LOCAL
 from ..clock import now as clock_now
 from ..extensions import db
 from ..slots.models import Slot
@@ -14,9 +15,15 @@ STATUS_FILTERS = ("live", "held", "enrolled", "expired", "cancelled", "withdrawn
 
 
 def shown_status(r: Reservation, now=None) -> str:
-    """A hold past its expiry is expired, whether or not the sweep has run yet."""
+    """A hold past its expiry is expired, and an enrolment past its last day in care is
+    withdrawn, whether or not the sweeps have run yet."""
     now = now or clock_now()
-    return "expired" if r.status == "held" and r.expires_at <= now else r.status
+    if r.status == "held" and r.expires_at <= now:
+        return "expired"
+    if r.status == "enrolled" and r.leaves_on is not None \
+            and r.leaves_on < now.astimezone(LOCAL).date():
+        return "withdrawn"
+    return r.status
 
 
 def _loaded(stmt):

@@ -250,8 +250,11 @@ def confirm(reservation_id: int, staff, now=None) -> Reservation:
 
 def withdraw(reservation_id: int, actor, on_date, reason: str, now=None) -> Reservation:
     """End an enrolment (离园): its parent or its centre's staff, with the leaving date (the
-    last day in care) and a reason. The place frees at once and is offered to the waitlist,
-    and the family's unused prepaid balance becomes a refund due, in the same transaction.
+    last day in care) and a reason. The family's unused prepaid balance becomes a refund due
+    in the same transaction. A child leaving on a later day while in care keeps the place
+    until then (it stays enrolled, with `leaves_on`; it stops counting the day after, whether
+    or not a job has run, and release_leavers offers it on); otherwise the place frees at once
+    and is offered to the waitlist.
 
     :raises NotFound: not theirs. :raises Forbidden: not a parent or staff.
     :raises Conflict: not enrolled. :raises ValidationFailed: no reason, or a leaving date
@@ -265,6 +268,8 @@ def withdraw(reservation_id: int, actor, on_date, reason: str, now=None) -> Rese
     db.session.refresh(r)
     if r.status != "enrolled":
         raise Conflict(_("只有在读的孩子可以办理离园（当前状态：%(s)s）", s=r.status))
+    if r.leaves_on is not None:
+        raise Conflict(_("已办理离园，离园日期为 %(d)s", d=r.leaves_on.isoformat()))
     errors = {}
     if not reason or not reason.strip():
         errors["reason"] = [_("请填写离园原因")]
@@ -273,9 +278,16 @@ def withdraw(reservation_id: int, actor, on_date, reason: str, now=None) -> Rese
     if errors:
         raise ValidationFailed(errors=errors)
     reason = reason.strip()[:200]
-    r.status, r.ended_at, r.end_reason, r.leaves_on = "withdrawn", now, reason, on_date
-    record("reservation.withdrawn", r, actor=actor, centre_id=slot.centre_id, reason=reason,
-           before={"status": "enrolled"}, after={"status": "withdrawn", "on_date": on_date})
+    today = now.astimezone(LOCAL).date()
+    stays = on_date >= today and on_date >= slot.starts_on  # still in care on a later day
+    r.end_reason, r.leaves_on = reason, on_date
+    if stays:
+        record("reservation.leaving", r, actor=actor, centre_id=slot.centre_id, reason=reason,
+               before={"status": "enrolled"}, after={"status": "enrolled", "on_date": on_date})
+    else:
+        r.status, r.ended_at = "withdrawn", now
+        record("reservation.withdrawn", r, actor=actor, centre_id=slot.centre_id, reason=reason,
+               before={"status": "enrolled"}, after={"status": "withdrawn", "on_date": on_date})
     # 预收费: charges are settled to the leaving date and the unused balance is owed back,
     # in this same transaction (fees/services.py).
     from ..fees.services import on_withdrawal
@@ -284,9 +296,39 @@ def withdraw(reservation_id: int, actor, on_date, reason: str, now=None) -> Rese
         if guardian_id != actor.id:
             notify(guardian_id, "withdrawn", reservation_id=r.id, centre=slot.centre.name,
                    on_date=on_date.isoformat())
-    waitlists.offer_next(slot, now)
+    if not stays:
+        waitlists.offer_next(slot, now)
     db.session.commit()
     return r
+
+
+def release_leavers(now=None) -> int:
+    """The leavers' sweep: enrolments whose last day in care has passed become `withdrawn`
+    and their places are offered on. They stopped counting already (slots/queries.py); this
+    only tidies up and serves the queue. Each slot is locked first, so two schedulers never
+    end or offer anything twice."""
+    now = now or clock_now()
+    today = now.astimezone(LOCAL).date()
+    slot_ids = db.session.scalars(select(Reservation.slot_id).where(
+        Reservation.status == "enrolled", Reservation.leaves_on < today).distinct()).all()
+    db.session.rollback()
+    ended = 0
+    for slot_id in slot_ids:
+        slot = lock_slot(slot_id)
+        leavers = db.session.scalars(select(Reservation).where(
+            Reservation.slot_id == slot_id, Reservation.status == "enrolled",
+            Reservation.leaves_on < today)).all()
+        for r in leavers:
+            r.status, r.ended_at = "withdrawn", now
+        record_many([{"action": "reservation.withdrawn", "entity_type": "reservation",
+                      "entity_id": r.id, "centre_id": slot.centre_id, "reason": r.end_reason,
+                      "before": {"status": "enrolled"},
+                      "after": {"status": "withdrawn", "on_date": r.leaves_on}}
+                     for r in leavers], at=now)
+        waitlists.offer_next(slot, now)
+        db.session.commit()
+        ended += len(leavers)
+    return ended
 
 
 def release_lapsed(now=None, batch=200) -> int:

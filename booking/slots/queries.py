@@ -6,6 +6,7 @@ release job has run (DESIGN.md rule 4; pretix counts only unexpired carts).
 """
 from sqlalchemy import and_, func, or_, select
 
+from ..clock import LOCAL
 from ..clock import now as clock_now
 from ..extensions import db
 from ..reservations.models import Reservation
@@ -13,7 +14,11 @@ from .models import Slot
 
 
 def live_condition(now):
-    return or_(Reservation.status == "enrolled",
+    """Reservations that take a place at `now`: a hold until it lapses, an enrolment until the
+    last day in care of a leaving child (离园) has passed, whether or not any job has run."""
+    today = now.astimezone(LOCAL).date()
+    return or_(and_(Reservation.status == "enrolled",
+                    or_(Reservation.leaves_on.is_(None), Reservation.leaves_on >= today)),
                and_(Reservation.status == "held", Reservation.expires_at > now))
 
 

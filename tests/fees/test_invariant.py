@@ -72,9 +72,9 @@ class Ledger(RuleBasedStateMachine):
     def withdraw(self, who, pick, day):
         p = self.parents[who]
         live = db.session.scalars(select(Reservation).where(
-            Reservation.parent_id == p.id, Reservation.status == "enrolled")
-            .order_by(Reservation.id)).all()
-        if live:
+            Reservation.parent_id == p.id, Reservation.status == "enrolled",
+            Reservation.leaves_on.is_(None)).order_by(Reservation.id)).all()
+        if live:  # (a child already leaving on a later day has nothing left to withdraw)
             today = clock.today()
             reservations.withdraw(live[pick % len(live)].id, p, today + timedelta(days=day), "搬家")
 

@@ -100,3 +100,80 @@ def test_withdraw_page(client, world, db):
     ok = client.post(url, data={"on_date": "2026-11-30", "reason": "搬家"})
     assert ok.status_code == 302
     assert db.session.get(Reservation, world["r"].id).status == "withdrawn"
+
+
+@pytest.fixture
+def in_care(app, db):
+    """A child in care since 1 November in the only place of its slot, and a family waiting."""
+    from datetime import datetime, timezone
+
+    c = f.centre()
+    s = f.slot(c, capacity=1, starts_on=date(2026, 11, 1))
+    staff = f.user("staff", centre_id=c.id)
+    parent = f.user()
+    kid = f.child(parent, birth_date=date(2025, 6, 1))
+    r = Reservation(slot_id=s.id, child_id=kid.id, parent_id=parent.id, status="enrolled",
+                    enrolled_at=datetime(2026, 10, 20, 2, tzinfo=timezone.utc))
+    db.session.add(r)
+    db.session.commit()
+    waiting_parent = f.user()
+    entry = waitlists.join(slot_id=s.id, child_id=f.child(waiting_parent).id,
+                           parent=waiting_parent)
+    entry = entry[0]  # join answers the unit (twins join together)
+    return {"slot": s, "staff": staff, "parent": parent, "r": r, "entry": entry}
+
+
+def test_a_child_leaving_later_keeps_the_place_until_its_last_day(in_care, db, client):
+    from datetime import datetime, timezone
+
+    from booking import clock
+    from booking.reservations.queries import shown_status
+    from booking.slots.queries import taken_count
+
+    w = in_care
+    r = reservations.withdraw(w["r"].id, w["staff"], date(2026, 12, 10), "转园")
+    assert (r.status, r.leaves_on) == ("enrolled", date(2026, 12, 10))
+    assert db.session.get(WaitlistEntry, w["entry"].id).status == "waiting"
+    assert taken_count(w["slot"].id) == 1
+    with pytest.raises(Conflict):
+        reservations.withdraw(r.id, w["parent"], date(2026, 12, 1), "again")
+    assert db.session.scalar(db.select(AuditEvent.action).where(
+        AuditEvent.entity_id == r.id, AuditEvent.action.like("reservation.%"))
+        ) == "reservation.leaving"
+    # the last day in care still counts; the day after, it does not, with no job run
+    clock.set(datetime(2026, 12, 10, 15, 59, tzinfo=timezone.utc))  # 23:59 in Beijing
+    assert taken_count(w["slot"].id) == 1
+    clock.set(datetime(2026, 12, 10, 16, 0, tzinfo=timezone.utc))   # 00:00 on the 11th
+    assert taken_count(w["slot"].id) == 0 and shown_status(r) == "withdrawn"
+    token = f.bearer(client, w["parent"])
+    assert client.get(f"/api/v1/reservations/{r.id}", headers=token).get_json()["status"] == \
+        "withdrawn"
+    # the sweep tidies up and offers the place to the family waiting, once
+    assert reservations.release_leavers() == 1
+    assert reservations.release_leavers() == 0
+    db.session.expire_all()
+    assert db.session.get(Reservation, r.id).status == "withdrawn"
+    assert db.session.get(WaitlistEntry, w["entry"].id).status == "offered"
+
+
+def test_a_place_freed_by_a_leaver_goes_to_the_queue_before_any_job(in_care, db):
+    from datetime import datetime, timezone
+
+    from booking import clock
+    from booking.errors import SlotFull
+
+    w = in_care
+    reservations.withdraw(w["r"].id, w["staff"], date(2026, 12, 10), "转园")
+    clock.set(datetime(2026, 12, 11, 2, tzinfo=timezone.utc))
+    newcomer = f.user()
+    with pytest.raises(SlotFull):
+        reservations.place_hold(slot_id=w["slot"].id, child_id=f.child(newcomer).id,
+                                parent=newcomer)
+    assert db.session.get(WaitlistEntry, w["entry"].id).status == "offered"
+
+
+def test_leaving_before_the_start_frees_the_place_at_once(world, db):
+    r = reservations.withdraw(world["r"].id, world["parent"], date(2026, 12, 20), "不来了")
+    assert r.status == "withdrawn"  # the slot starts 2027-03-01: never in care
+    assert db.session.scalar(db.select(WaitlistEntry.status).where(
+        WaitlistEntry.child_id == world["waiting_kid"].id)) == "offered"
