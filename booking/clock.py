@@ -3,7 +3,7 @@
 Everything is aware and UTC inside; pages show Asia/Shanghai. Tests move the clock with
 `clock.set(...)` / `clock.advance(...)` instead of sleeping.
 """
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -20,6 +20,16 @@ def now() -> datetime:
 def today() -> date:
     """Today's date where the centres are (China has one time zone)."""
     return now().astimezone(LOCAL).date()
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight in Beijing that begins `day`, as an aware UTC instant."""
+    return datetime.combine(day, time(), LOCAL).astimezone(timezone.utc)
+
+
+def end_of_day(day: date) -> datetime:
+    """The instant `day` ends in Beijing (the next day's midnight), aware UTC."""
+    return start_of_day(day + timedelta(days=1))
 
 
 def set(moment: datetime | None) -> None:  # noqa: A001 - reads well as clock.set()

@@ -1,11 +1,19 @@
-"""What every page shares: one service command behind a button, its refusal shown to the
-person; and CSV downloads that Excel opens safely."""
+"""What every page shares: one service command behind a button, its refusal (or an inline
+form's errors) shown to the person; and CSV downloads that Excel opens safely."""
 import csv
 import io
 
 from flask import Response, flash
 
 from .errors import BookingError
+
+
+def flash_errors(form) -> None:
+    """A small inline form (one field beside a list row) has no page of its own to re-render
+    with its messages: they are flashed above the list instead."""
+    for messages in form.errors.values():
+        for message in messages:
+            flash(message, "error")
 
 
 def attempt(call, success):

@@ -8,7 +8,7 @@ from ..auth.views import apply_errors
 from ..centres.bands import age_in_months
 from ..clock import today
 from ..errors import BookingError
-from ..web import attempt
+from ..web import attempt, flash_errors
 from . import services
 from .forms import ChildForm, OlderSiblingsForm
 
@@ -42,9 +42,7 @@ def family():
 def older_siblings(child_id: int):
     form = OlderSiblingsForm()
     if not form.validate():
-        for messages in form.errors.values():
-            for message in messages:
-                flash(message, "error")
+        flash_errors(form)
     else:
         attempt(lambda: services.set_older_siblings(child_id, current_user,
                                                     form.older_siblings.data or 0),

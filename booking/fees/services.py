@@ -6,7 +6,7 @@ the unused balance is owed back. Every command writes the family's account row f
 (`lock_account`), so concurrent commands on one family's money are serialised on both
 databases; each writes its audit events in the same transaction.
 """
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, text, update
@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text, update
 from ..audit.services import record
 from ..centres.models import Centre
 from ..centres.services import policy_for
-from ..clock import LOCAL
+from ..clock import LOCAL, start_of_day
 from ..clock import now as clock_now
 from ..errors import Forbidden, NotFound, PrepaidLimit, ValidationFailed
 from ..extensions import db
@@ -54,10 +54,6 @@ def lock_account(centre_id: int, parent_id: int) -> LedgerAccount:
 
 
 # --- figures (all sums of entries) ----------------------------------------------------------
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), LOCAL).astimezone(timezone.utc)
-
 
 def balance_fen(centre_id: int, parent_id: int, before: datetime | None = None) -> int:
     """The family's prepaid balance at the centre: the sum of its entries' signed amounts
@@ -372,4 +368,4 @@ def family_balances(centre: Centre) -> list[dict]:
 
 
 def month_bounds(first: date) -> tuple[datetime, datetime]:
-    return _local_midnight(first), _local_midnight(next_month(first))
+    return start_of_day(first), start_of_day(next_month(first))

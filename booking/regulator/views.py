@@ -1,7 +1,7 @@
 """Regulator pages: coverage dashboard, filings review, closures, audit search; the public
 registry (open data); the centre's own filing."""
 import io
-from datetime import date, datetime, time, timezone
+from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,7 +15,7 @@ from ..audit.models import AuditEvent
 from ..centres.bands import CENTRE_KINDS
 from ..centres.models import Centre
 from ..centres.services import disclosure
-from ..clock import LOCAL
+from ..clock import end_of_day, start_of_day
 from ..errors import BookingError
 from ..extensions import db
 from ..web import csv_bytes, csv_download
@@ -120,9 +120,7 @@ def audit():
             day = date.fromisoformat(args.get(name, ""))
         except ValueError:
             continue
-        if name == "to":
-            day = date.fromordinal(day.toordinal() + 1)
-        moment = datetime.combine(day, time(), LOCAL).astimezone(timezone.utc)
+        moment = end_of_day(day) if name == "to" else start_of_day(day)
         stmt = stmt.where(getattr(AuditEvent.at, op)(moment))
     events = db.session.scalars(stmt.limit(200)).all()
     return render_template("regulator/audit.html", events=events, args=args)

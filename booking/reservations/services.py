@@ -4,7 +4,7 @@ Every command here locks the slot row first (locking.py), so no place is sold tw
 writes its audit event in the same transaction. A hold past `expires_at` never counts
 (slots/queries.py); the sweep below only tidies up, notifies and offers places on.
 """
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, or_, select, update
 from ..audit.services import notify, notify_many, record, record_many
 from ..centres.bands import age_in_months, band_fits
 from ..children import services as children
-from ..clock import LOCAL
+from ..clock import LOCAL, end_of_day
 from ..clock import now as clock_now
 from ..errors import (AlreadyReserved, Conflict, Forbidden, HealthCheckRequired, NotFound, SlotFull,
                       ValidationFailed)
@@ -199,6 +199,11 @@ def _staff_live_hold(reservation_id: int, staff, now, refusal: str) -> tuple[Res
     return r, slot
 
 
+def extend_hold_to_day(reservation_id: int, staff, last_day, now=None) -> Reservation:
+    """extend_hold to the end of `last_day` in Beijing (the web form asks for a day)."""
+    return extend_hold(reservation_id, staff, end_of_day(last_day), now)
+
+
 def extend_hold(reservation_id: int, staff, expires_at, now=None) -> Reservation:
     """Staff give a family more time: a place starting further ahead than an intake check
     stays valid (90 days by default) cannot be confirmed within the usual hold, so the
@@ -210,7 +215,7 @@ def extend_hold(reservation_id: int, staff, expires_at, now=None) -> Reservation
     now = now or clock_now()
     r, slot = _staff_live_hold(reservation_id, staff, now,
                                _("只有保留中的预约可以延长（当前状态：%(s)s）"))
-    latest = datetime.combine(slot.starts_on + timedelta(days=1), time(), LOCAL)
+    latest = end_of_day(slot.starts_on)
     if expires_at <= r.expires_at:
         raise ValidationFailed(errors={"expires_at": [_("新的保留期限应晚于当前期限")]})
     if expires_at > latest:

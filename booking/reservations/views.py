@@ -1,6 +1,5 @@
 """Reservations on the web: a parent holds a place and follows it; staff confirm and cancel,
 and export their list."""
-from datetime import datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +12,7 @@ from ..children.services import children_of
 from ..clock import LOCAL
 from ..clock import now as clock_now
 from ..errors import AgeOutOfBand, AlreadyReserved, BookingError, HealthCheckRequired, SlotFull
-from ..web import attempt, csv_bytes, csv_download
+from ..web import attempt, csv_bytes, csv_download, flash_errors
 from ..extensions import db
 from ..health.services import intake_readiness
 from ..i18n import local_dt
@@ -181,12 +180,9 @@ def _warn_ratio_gap(r):
 def extend(reservation_id):
     form = ExtendForm()
     if not form.validate():
-        for messages in form.errors.values():
-            for message in messages:
-                flash(message, "error")
+        flash_errors(form)
         return _back()
-    until = datetime.combine(form.until.data + timedelta(days=1), time(), LOCAL)
-    attempt(lambda: services.extend_hold(reservation_id, current_user, until),
+    attempt(lambda: services.extend_hold_to_day(reservation_id, current_user, form.until.data),
             lambda r: _("已将 %(child)s 的托位保留至 %(t)s，已通知家长。", child=r.child.name,
                         t=form.until.data.isoformat()))
     return _back()
