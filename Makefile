@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard booking/translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := wsgi
+# The Makefile is for developers' machines: a per-checkout random key in instance/ stands in
+# for SECRET_KEY. Production sets SECRET_KEY and never TUOWEI_DEV (docs/operations.md).
+export TUOWEI_DEV ?= 1
 
 .PHONY: demo test serve install migrate seed translations extract-messages e2e bench clean
 

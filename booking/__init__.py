@@ -3,7 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import Config, TestConfig, engine_options
+from .config import Config, TestConfig, check_secrets, engine_options
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,6 +16,7 @@ def create_app(config=None, **overrides) -> Flask:
     cfg = config() if isinstance(config, type) else (config or Config())
     app.config.from_object(cfg)
     app.config.update(overrides)
+    check_secrets(app)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                           engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "booking" / "translations")

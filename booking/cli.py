@@ -13,7 +13,9 @@ users = AppGroup("users", help="Manage accounts.")
 @click.option("--centre", "centre_id", type=int, default=None, help="Staff: the centre's id.")
 @click.option("--district", default=None, help="Regulator: the district code.")
 @click.option("--city", default=None, help="Regulator: the city.")
-def create_user(role, email, password, name, centre_id, district, city):
+@click.option("--national", is_flag=True, default=False,
+              help="Regulator: the whole country (only ever by this explicit flag).")
+def create_user(role, email, password, name, centre_id, district, city, national):
     """Create a staff, regulator, admin (or parent) account."""
     from sqlalchemy import select
 
@@ -30,7 +32,7 @@ def create_user(role, email, password, name, centre_id, district, city):
     try:
         user = services.create_user(role=role, email=email, password=password,
                                     name=name or email.split("@")[0], centre_id=centre_id,
-                                    district_id=district_id, city=city)
+                                    district_id=district_id, city=city, national=national)
     except BookingError as err:
         details = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in (err.errors or {}).items())
         raise click.ClickException(f"{err.message}{' — ' + details if details else ''}")

@@ -1,8 +1,31 @@
-"""Every setting comes from the environment (12-factor); defaults suit `make demo`."""
+"""Every setting comes from the environment (12-factor); defaults suit `make demo`.
+
+Secrets have no built-in default: without `SECRET_KEY` the app refuses to start unless
+`TUOWEI_DEV=1` says this is a developer's machine (docs/operations.md, "Secrets").
+"""
 import os
+import secrets
 from pathlib import Path
 
 INSTANCE = Path(__file__).resolve().parent.parent / "instance"
+
+
+class ConfigError(RuntimeError):
+    """A setting production needs is missing; the message names it."""
+
+
+def _dev_secret() -> str:
+    """A random key kept in `instance/dev-secret-key` (mode 0600) for development only: sessions
+    survive a restart, and no key is written into the code where anyone could read it."""
+    INSTANCE.mkdir(exist_ok=True)
+    path = INSTANCE / "dev-secret-key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 def _int(name, default):
@@ -24,7 +47,10 @@ def _database_url():
 
 class Config:
     def __init__(self):
-        self.SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-change-me"
+        self.TUOWEI_DEV = os.environ.get("TUOWEI_DEV") == "1"
+        # None outside development when unset: create_app() then refuses to start.
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or (_dev_secret() if self.TUOWEI_DEV
+                                                           else None)
         self.SQLALCHEMY_DATABASE_URI = _database_url()
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
@@ -39,7 +65,8 @@ class Config:
         # How often the monthly fees are posted (each enrolment once a month; re-runs post nothing).
         self.TUOWEI_CHARGES_SECONDS = _int("TUOWEI_CHARGES_SECONDS", 3600)
         self.TUOWEI_TOKEN_TTL_SECONDS = _int("TUOWEI_TOKEN_TTL_SECONDS", 30 * 86400)
-        # Key for the encrypted ID numbers (PIPL); derived from SECRET_KEY when unset.
+        # Key for the encrypted ID numbers (PIPL). Unset, it is derived from SECRET_KEY and a
+        # warning is logged at start-up: rotating SECRET_KEY would then lose the ID numbers.
         self.TUOWEI_FIELD_KEY = os.environ.get("TUOWEI_FIELD_KEY") or None
         self.TUOWEI_TIMEZONE = os.environ.get("TUOWEI_TIMEZONE", "Asia/Shanghai")
         # Longest a staff member may be rostered in one day, in hours (shifts summed). Not a
@@ -62,6 +89,23 @@ class Config:
         # Health-check attachments live outside the web root.
         self.TUOWEI_UPLOAD_DIR = os.environ.get("TUOWEI_UPLOAD_DIR") or str(INSTANCE / "uploads")
         self.MAX_CONTENT_LENGTH = _int("TUOWEI_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+
+
+def check_secrets(app) -> None:
+    """Refuse to start without SECRET_KEY; say so when the field key derives from it.
+
+    :raises ConfigError: naming SECRET_KEY.
+    """
+    if not app.config.get("SECRET_KEY"):
+        raise ConfigError(
+            "SECRET_KEY is not set. Set SECRET_KEY to a long random value (for example "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`), or TUOWEI_DEV=1 "
+            "on a developer's machine. See docs/operations.md.")
+    if not app.config.get("TUOWEI_FIELD_KEY") and not (app.config.get("TUOWEI_DEV")
+                                                        or app.testing):
+        app.logger.warning("TUOWEI_FIELD_KEY is not set: ID numbers are encrypted with a key "
+                           "derived from SECRET_KEY, so changing SECRET_KEY makes them "
+                           "unreadable. Set TUOWEI_FIELD_KEY (docs/operations.md).")
 
 
 def engine_options(uri: str) -> dict:

@@ -1,6 +1,7 @@
 """Fixtures: an app on SQLite (default) or PostgreSQL (TEST_DATABASE_URL or a postgresql
 DATABASE_URL), its schema made by the migrations, each test on an empty database."""
 import os
+import secrets
 import shutil
 from datetime import datetime, timezone
 
@@ -17,6 +18,10 @@ if _PG_URL and _PG_URL.startswith("postgresql://"):
     _PG_URL = "postgresql+psycopg://" + _PG_URL[len("postgresql://"):]
 
 IS_PG = bool(_PG_URL)
+
+# The app refuses to start without SECRET_KEY (docs/operations.md); processes the suite starts
+# (the scheduler, benchmarks, `flask` commands) inherit one made for this run.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
 
 # Argon2 at production cost makes every test sign-up take ~100 ms; tests use the cheapest
 # parameters (the algorithm and the code path stay the same).

@@ -62,6 +62,8 @@ def user(role="parent", *, email=None, centre_id=None, password=PASSWORD, name=N
     if role == "parent":
         return auth.register_parent(name=name or f"家长{n}", email=email, password=password,
                                     consent=True)
+    if role == "regulator" and not (kw.get("district_id") or kw.get("city")):
+        kw.setdefault("national", True)  # a scope must be chosen; tests that don't care get all
     return auth.create_user(role=role, name=name or f"{role}{n}", email=email,
                             password=password, centre_id=centre_id, **kw)
 

@@ -68,3 +68,33 @@ def test_bad_input_fails_without_creating(runner, db):
         assert result.exit_code != 0, args
         assert message in result.output, (args, result.output)
     assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_seed_loads_on_this_database_and_again(runner, db):
+    """`flask seed` on the suite's database (PostgreSQL in CI): the twins' shared key once
+    overflowed VARCHAR(40) there while SQLite let it pass (issue #12 item 4)."""
+    from booking.children.models import Child
+
+    for _ in range(2):  # the seed is idempotent
+        result = runner.invoke(args=["seed", "--quiet"])
+        assert result.exit_code == 0, result.output
+    keys = db.session.scalars(select(Child.multiple_birth_key)
+                              .where(Child.multiple_birth_key.is_not(None))).all()
+    assert keys and max(map(len, keys)) > 40
+    assert len(set(keys)) < len(keys)  # twins share one key
+    regulators = db.session.scalars(select(User).where(User.role == "regulator")).all()
+    assert regulators and not any(r.national for r in regulators)
+    assert all(r.district_id or r.city for r in regulators)
+
+
+def test_regulator_needs_exactly_one_scope(runner, db):
+    d = f.district()
+    for args in ([], ["--district", d.code, "--national"], ["--city", "西安", "--national"]):
+        result = create(runner, "--role", "regulator", "--email", "r@wjw.gov.cn", "--password",
+                        "Secret-123", *args)
+        assert result.exit_code != 0 and "辖区" in result.output, args
+    assert db.session.scalar(select(func.count(User.id))) == 0
+    result = create(runner, "--role", "regulator", "--email", "n@wjw.gov.cn", "--password",
+                    "Secret-123", "--national")
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User.national).where(User.email == "n@wjw.gov.cn"))

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -30,9 +30,11 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(12), default="parent")
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"), index=True)
-    # Regulators: their district (NULL = the whole city named in `city`, or all when both NULL).
+    # Regulators' jurisdiction (regulator/jurisdiction.py): their district, else the city named
+    # in `city`, else the whole country only when `national` is set; none of them holds nothing.
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
     city: Mapped[str | None] = mapped_column(String(40))
+    national: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     locale: Mapped[str] = mapped_column(String(12), default="zh_Hans_CN")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # PIPL art. 31: a guardian consents to the handling of the child's information.

@@ -90,10 +90,14 @@ def register_parent(*, name: str, password: str, email=None, phone=None, consent
 
 
 def create_user(*, role: str, name: str, password: str, email=None, phone=None,
-                centre_id=None, district_id=None, city=None, actor=None) -> User:
+                centre_id=None, district_id=None, city=None, national=False,
+                actor=None) -> User:
     """Make a staff, regulator or admin account (admins and the CLI only).
 
-    :raises ValidationFailed: unknown role, staff without a centre, weak password.
+    A regulator gets exactly one scope: a district, a city, or (explicitly) the country.
+
+    :raises ValidationFailed: unknown role, staff without a centre, a regulator without
+        exactly one scope, weak password.
     """
     email = normalise_email(email)
     errors = {}
@@ -103,6 +107,15 @@ def create_user(*, role: str, name: str, password: str, email=None, phone=None,
         errors["centre"] = [_("工作人员必须属于一个托育机构")]
     if role != "staff" and centre_id:
         errors["centre"] = [_("只有工作人员属于托育机构")]
+    city = (city or "").strip() or None
+    if role == "regulator":
+        if district_id:
+            city = None  # a district names its city already; one scope, never both
+        scopes = sum(1 for s in (district_id, city, national) if s)
+        if scopes != 1:
+            errors["scope"] = [_("监管账号须指定一个辖区：区县、城市，或明确选择全国")]
+    elif district_id or city or national:
+        errors["scope"] = [_("只有监管账号有辖区")]
     if not email and not phone:
         errors["email"] = [_("请填写邮箱或手机号")]
     if problems := password_problems(password):
@@ -115,7 +128,8 @@ def create_user(*, role: str, name: str, password: str, email=None, phone=None,
             raise ValidationFailed(errors={"centre": [_("托育机构不存在")]})
     _ensure_free(email, phone)
     user = User(name=name.strip(), email=email, phone=phone, role=role, centre_id=centre_id,
-                district_id=district_id, city=city, password_hash=hash_password(password))
+                district_id=district_id, city=city, national=bool(national),
+                password_hash=hash_password(password))
     db.session.add(user)
     return _commit_new(user, "user.created", actor=actor)
 

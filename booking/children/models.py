@@ -23,7 +23,7 @@ class Child(db.Model):
     id_number_masked: Mapped[str | None] = mapped_column(String(24))
     special_needs: Mapped[bool] = mapped_column(Boolean, default=False)
     # Twins and other multiples share a key: one waitlist unit (Dalian: 双（多）胞胎捆绑).
-    multiple_birth_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    multiple_birth_key: Mapped[str | None] = mapped_column(String(120), index=True)
     # Older brothers and sisters the parent declares, registered here or not (most are past
     # the platform's age): the birth order behind the second/third-child fee reduction.
     older_siblings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

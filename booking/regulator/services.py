@@ -6,16 +6,13 @@ from ..extensions import db
 from ..reservations.models import Reservation
 from ..slots.models import Slot
 from ..waitlists.models import WaitlistEntry
+from .jurisdiction import within
 from .models import Filing
 
 
 def scope(stmt, user):
-    """A district regulator sees its district, a city regulator its city, others all."""
-    if user.role == "regulator" and user.district_id:
-        return stmt.where(District.id == user.district_id)
-    if user.role == "regulator" and user.city:
-        return stmt.where(District.city == user.city)
-    return stmt
+    """`stmt` (joining `District`) limited to the user's jurisdiction (jurisdiction.py)."""
+    return within(stmt, user)
 
 
 def coverage(user, city=None) -> list[dict]:
