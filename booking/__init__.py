@@ -3,7 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import Config, TestConfig, check_secrets, engine_options
+from .config import Config, TestConfig, check_rate_limit_storage, check_secrets, engine_options
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,6 +17,11 @@ def create_app(config=None, **overrides) -> Flask:
     app.config.from_object(cfg)
     app.config.update(overrides)
     check_secrets(app)
+    check_rate_limit_storage(app)
+    if app.config.get("TUOWEI_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = app.config["TUOWEI_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                           engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "booking" / "translations")
@@ -39,6 +44,8 @@ def _init_extensions(app):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
+    from .auth import cookies
+    cookies.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
@@ -48,9 +55,15 @@ def _init_extensions(app):
 
     @login_manager.user_loader
     def _load(user_id):
+        # "<id>:<session version>" (User.get_id); a cookie of an older version is void.
         from .auth.models import User
-        user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
-        return user if user and user.is_active else None
+        ident, _sep, version = str(user_id).partition(":")
+        if not (ident.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(ident))
+        if user is None or not user.is_active or user.session_version != int(version):
+            return None
+        return user
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from sqlalchemy import event

@@ -5,6 +5,7 @@ Secrets have no built-in default: without `SECRET_KEY` the app refuses to start 
 """
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 INSTANCE = Path(__file__).resolve().parent.parent / "instance"
@@ -33,6 +34,13 @@ def _int(name, default):
     return int(raw) if raw not in (None, "") else default
 
 
+def _secure_cookies():
+    """TUOWEI_SECURE_COOKIES=1 or 0; unset is None: Secure on the requests that came over HTTPS
+    (booking/auth/cookies.py), so `make demo` over plain HTTP still signs in."""
+    raw = os.environ.get("TUOWEI_SECURE_COOKIES")
+    return None if raw in (None, "") else raw == "1"
+
+
 def _database_url():
     url = os.environ.get("DATABASE_URL")
     if not url:
@@ -56,7 +64,17 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_ENABLED = os.environ.get("TUOWEI_RATELIMIT", "1") != "0"
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Redis down must not take login down: counting goes on in this process's memory
+        # (Flask-Limiter logs a warning) and moves back to Redis when it answers again.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        # A Redis that does not answer costs a request one second, not a hung worker.
+        self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
         self.TUOWEI_LOGIN_LIMIT = os.environ.get("TUOWEI_LOGIN_LIMIT", "10 per minute")
+        # Failed sign-ins per account, from any address (web and API count together).
+        self.TUOWEI_ACCOUNT_LIMIT = os.environ.get("TUOWEI_ACCOUNT_LIMIT", "10 per 15 minutes")
+        # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host: with 0,
+        # those headers are ignored (anyone could forge them); the peer address is the client.
+        self.TUOWEI_PROXIES = _int("TUOWEI_PROXIES", 0)
         self.TUOWEI_HOLD_TTL_SECONDS = _int("TUOWEI_HOLD_TTL_SECONDS", 172800)
         self.TUOWEI_OFFER_TTL_SECONDS = _int("TUOWEI_OFFER_TTL_SECONDS", 86400)
         self.TUOWEI_SWEEP_SECONDS = _int("TUOWEI_SWEEP_SECONDS", 60)
@@ -65,6 +83,8 @@ class Config:
         # How often the monthly fees are posted (each enrolment once a month; re-runs post nothing).
         self.TUOWEI_CHARGES_SECONDS = _int("TUOWEI_CHARGES_SECONDS", 3600)
         self.TUOWEI_TOKEN_TTL_SECONDS = _int("TUOWEI_TOKEN_TTL_SECONDS", 30 * 86400)
+        # How long an admin's one-time password link works.
+        self.TUOWEI_RESET_TTL_SECONDS = _int("TUOWEI_RESET_TTL_SECONDS", 86400)
         # Key for the encrypted ID numbers (PIPL). Unset, it is derived from SECRET_KEY and a
         # warning is logged at start-up: rotating SECRET_KEY would then lose the ID numbers.
         self.TUOWEI_FIELD_KEY = os.environ.get("TUOWEI_FIELD_KEY") or None
@@ -83,8 +103,11 @@ class Config:
         self.LANGUAGES = ["zh_Hans_CN", "en"]
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = os.environ.get("TUOWEI_SECURE_COOKIES") == "1"
+        self.SESSION_COOKIE_SECURE = _secure_cookies()
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=30)
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
         self.WTF_CSRF_TIME_LIMIT = None
         # Health-check attachments live outside the web root.
         self.TUOWEI_UPLOAD_DIR = os.environ.get("TUOWEI_UPLOAD_DIR") or str(INSTANCE / "uploads")
@@ -106,6 +129,15 @@ def check_secrets(app) -> None:
         app.logger.warning("TUOWEI_FIELD_KEY is not set: ID numbers are encrypted with a key "
                            "derived from SECRET_KEY, so changing SECRET_KEY makes them "
                            "unreadable. Set TUOWEI_FIELD_KEY (docs/operations.md).")
+
+
+def check_rate_limit_storage(app) -> None:
+    """Without Redis each worker counts on its own: say so where it matters."""
+    if (app.config.get("RATELIMIT_ENABLED") and not app.config.get("REDIS_URL")
+            and not (app.config.get("TUOWEI_DEV") or app.testing)):
+        app.logger.warning("REDIS_URL is not set: rate limits (login, sign-up, password links) "
+                           "are counted per worker process, so N workers allow N times the "
+                           "limit. Set REDIS_URL (docs/operations.md).")
 
 
 def engine_options(uri: str) -> dict:

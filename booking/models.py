@@ -1,7 +1,7 @@
 """Imports every area's models so Alembic and the app see the whole schema."""
 from .api.models import IdempotencyRecord  # noqa: F401
 from .audit.models import AuditEvent, Notification  # noqa: F401
-from .auth.models import ApiToken, User  # noqa: F401
+from .auth.models import ApiToken, PasswordReset, User  # noqa: F401
 from .centres.models import Centre, CityPolicy, District, Group  # noqa: F401
 from .children.models import Child, Guardianship  # noqa: F401
 from .fees.models import LedgerAccount, LedgerEntry  # noqa: F401

@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 
 KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_cancelled",
          "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
-         "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled")
+         "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled",
+         "signup_attempt", "password_reset")
 
 
 def _local(value):
@@ -44,6 +45,8 @@ def _title(kind, p):
         "hold_extended": _("%(centre)s 延长了托位保留期", centre=p.get("centre", "")),
         "session_booked": _("已预约场次：%(centre)s", centre=p.get("centre", "")),
         "session_cancelled": _("您预约的场次已被机构取消"),
+        "signup_attempt": _("有人尝试用您的邮箱或手机号注册托位账号"),
+        "password_reset": _("设置新密码的链接"),
     }.get(kind, kind)
 
 
@@ -77,4 +80,8 @@ def _body(kind, p):
         "session_cancelled": _("%(centre)s %(t)s 的场次已取消（预约 #%(id)s）。%(reason)s",
                                centre=p.get("centre", ""), t=p.get("starts_at", ""),
                                id=p.get("booking_id", ""), reason=p.get("reason", "")),
+        "signup_attempt": _("有人用您的邮箱或手机号提交了家长注册。您的账号没有变化，也没有新建账号。"
+                            "如果是您本人，请直接登录；忘记密码请联系管理员重置。"),
+        "password_reset": _("管理员为您的账号生成了设置新密码的链接（一次有效，%(t)s 前有效）：%(url)s",
+                            t=p.get("expires_at", ""), url=p.get("url", "")),
     }.get(kind, "")

@@ -4,10 +4,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..api.framework import current_api_user, endpoint
-from ..errors import ValidationFailed
+from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from . import services
-from .schemas import RegisterIn, TokenIn, TokenOut, UserCreateIn, UserOut
+from .models import User
+from .schemas import RegisterIn, TokenIn, TokenOut, UserCreateIn, UserOut, UserPatchIn
 
 
 def _limit():
@@ -18,6 +19,8 @@ def _limit():
 @endpoint("/auth/register", "POST", limit=_limit, summary="Sign up as a parent", tags=["accounts"],
           body=RegisterIn, response=UserOut, status=201, errors=(409,))
 def register(body: RegisterIn):
+    # API.md answers a new account with its id, so a taken address cannot look the same:
+    # it stays 409 (rate limited), and the address's owner is notified of the attempt.
     if not body.consent:
         raise ValidationFailed(errors={"consent": [_("需要监护人同意处理孩子的个人信息")]})
     user = services.register_parent(name=body.name, email=body.email, phone=body.phone,
@@ -48,13 +51,60 @@ def me():
 @endpoint("/users", "POST", summary="Create an account of any role (admin)", tags=["accounts"],
           auth=("admin",), body=UserCreateIn, response=UserOut, status=201, errors=(409,))
 def create_user(body: UserCreateIn):
-    from ..centres.models import District
-    district_id = None
-    if body.district:
-        district_id = db.session.scalar(select(District.id).where(District.code == body.district))
-        if district_id is None:
-            raise ValidationFailed(errors={"district": [_("区县不存在")]})
+    district_id = _district_id(body.district)
     user = services.create_user(role=body.role, name=body.name, email=body.email,
                                 password=body.password, centre_id=body.centre_id,
                                 district_id=district_id, city=body.city, actor=g.api_user)
+    return UserOut.model_validate(user)
+
+
+def _district_id(code):
+    from ..centres.models import District
+    if not code:
+        return None
+    district_id = db.session.scalar(select(District.id).where(District.code == code))
+    if district_id is None:
+        raise ValidationFailed(errors={"district": [_("区县不存在")]})
+    return district_id
+
+
+def _user(user_id) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        raise NotFound()
+    return user
+
+
+@endpoint("/users/<int:user_id>", "PATCH", summary="Change an account's name, email, phone or "
+          "regulator scope (admin)", tags=["accounts"], auth=("admin",), body=UserPatchIn,
+          response=UserOut, errors=(404, 409))
+def update_user(user_id: int, body: UserPatchIn):
+    user = _user(user_id)
+    sent = body.model_fields_set
+    if sent & {"district", "city", "national"}:
+        scope = {"district_id": _district_id(body.district), "city": body.city,
+                 "national": bool(body.national)}
+    else:
+        scope = {"district_id": user.district_id, "city": user.city, "national": user.national}
+    services.update_user(
+        user, name=body.name if "name" in sent else user.name,
+        email=body.email if "email" in sent else user.email,
+        phone=body.phone if "phone" in sent else user.phone, actor=g.api_user, **scope)
+    return UserOut.model_validate(user)
+
+
+@endpoint("/users/<int:user_id>/deactivate", "POST", summary="Deactivate an account: its "
+          "sessions and tokens end at once (admin)", tags=["accounts"], auth=("admin",),
+          response=UserOut, errors=(404,))
+def deactivate_user(user_id: int):
+    user = _user(user_id)
+    services.deactivate(user, actor=g.api_user)
+    return UserOut.model_validate(user)
+
+
+@endpoint("/users/<int:user_id>/reactivate", "POST", summary="Reactivate an account (admin)",
+          tags=["accounts"], auth=("admin",), response=UserOut, errors=(404,))
+def reactivate_user(user_id: int):
+    user = _user(user_id)
+    services.reactivate(user, actor=g.api_user)
     return UserOut.model_validate(user)

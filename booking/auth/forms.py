@@ -33,3 +33,11 @@ class ChangePasswordForm(FlaskForm):
         Length(min=8, max=128, message=_l("密码长度为 8 到 128 个字符"))])
     confirm = PasswordField(_l("再次输入新密码"), validators=[
         DataRequired(_l("请再次输入新密码")), EqualTo("new_password", _l("两次输入的密码不一致"))])
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(_l("新密码"), validators=[
+        DataRequired(_l("请填写新密码")),
+        Length(min=8, max=128, message=_l("密码长度为 8 到 128 个字符"))])
+    confirm = PasswordField(_l("再次输入新密码"), validators=[
+        DataRequired(_l("请再次输入新密码")), EqualTo("new_password", _l("两次输入的密码不一致"))])

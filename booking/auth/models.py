@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, false
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
     national: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     locale: Mapped[str] = mapped_column(String(12), default="zh_Hans_CN")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of every session and remember-me cookie (get_id): raising it ends them all at once
+    # (logout, a password change or reset, deactivation).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # PIPL art. 31: a guardian consents to the handling of the child's information.
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consent_version: Mapped[str | None] = mapped_column(String(20))
@@ -49,6 +52,9 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self):  # Flask-Login refuses inactive and deleted accounts
         return self.active and self.deleted_at is None
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version or 0}"
 
     @property
     def login(self) -> str:
@@ -68,3 +74,20 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class PasswordReset(db.Model):
+    """A one-time link to set a new password, made by an admin. Only the token's SHA-256 is
+    stored; the link works once (`used_at`) and until `expires_at`."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

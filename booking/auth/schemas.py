@@ -33,6 +33,7 @@ class UserOut(Out):
     centre_id: int | None = None
     district_id: int | None = None
     locale: str | None = None
+    active: bool = True
 
 
 class TokenUser(Out):
@@ -56,3 +57,14 @@ class UserCreateIn(Body):
     centre_id: Id | None = Field(None)
     district: str | None = Field(None, max_length=12)
     city: str | None = Field(None, max_length=40)
+
+
+class UserPatchIn(Body):
+    """Only the fields sent change. A regulator's scope changes when any of `district`, `city`
+    or `national` is sent, and must then name exactly one (`national` only as true)."""
+    name: str | None = Field(None, min_length=1, max_length=80)
+    email: EmailStr | None = Field(None, max_length=254)
+    phone: str | None = Field(None, pattern=r"^1[3-9]\d{9}$")
+    district: str | None = Field(None, max_length=12)
+    city: str | None = Field(None, max_length=40)
+    national: bool | None = None

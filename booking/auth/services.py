@@ -11,15 +11,16 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..audit.services import record
+from ..audit.services import notify, record
 from ..clock import now
-from ..errors import Conflict, Unauthorized, ValidationFailed
+from ..errors import Conflict, NotFound, RateLimited, Unauthorized, ValidationFailed
 from ..extensions import db
-from .models import ROLES, ApiToken, User
+from . import throttle
+from .models import ROLES, ApiToken, PasswordReset, User
 
 CONSENT_VERSION = "2026-11"
 _hasher = PasswordHasher()
@@ -65,11 +66,59 @@ def find_by_login(login: str) -> User | None:
 
 def register_parent(*, name: str, password: str, email=None, phone=None, consent: bool,
                     locale="zh_Hans_CN") -> User:
-    """Sign a parent up. PIPL art. 31: a guardian's consent is required for a child's data.
+    """Sign a parent up (the API: its contract answers 409 for a taken address). The owner of
+    a taken address is told someone tried it. PIPL art. 31: a guardian's consent is required.
 
     :raises ValidationFailed: bad password, missing consent, neither email nor phone.
     :raises Conflict: the email or phone is taken.
     """
+    email, phone = _check_sign_up(password=password, email=email, phone=phone, consent=consent)
+    if _warn_owners(email, phone):
+        _ensure_free(email, phone)
+    return _new_parent(name, password, email, phone, locale)
+
+
+def sign_up_parent(*, name: str, password: str, email=None, phone=None, consent: bool,
+                   locale="zh_Hans_CN") -> User | None:
+    """Sign a parent up without saying whether the email or phone was registered already (the
+    web form): a taken address makes no account, and its owner is notified instead. The same
+    work (one password hash) is done either way, so the time taken does not tell either.
+
+    :returns: the new account, or None when the address belongs to someone.
+    :raises ValidationFailed: bad password, missing consent, neither email nor phone.
+    """
+    email, phone = _check_sign_up(password=password, email=email, phone=phone, consent=consent)
+    if _warn_owners(email, phone):
+        hash_password(password)
+        return None
+    try:
+        return _new_parent(name, password, email, phone, locale)
+    except Conflict:  # taken between the look-up and the insert
+        return None
+
+
+def _warn_owners(email, phone) -> bool:
+    """Notify the owners of a taken email or phone that someone tried to sign up with it."""
+    owners = db.session.scalars(select(User).where(or_(
+        func.lower(User.email) == email if email else false(),
+        User.phone == phone if phone else false()))).all()
+    for owner in owners:
+        notify(owner.id, "signup_attempt", at=now())
+        record("user.signup_attempted", owner, actor=None)
+    if owners:
+        db.session.commit()
+    return bool(owners)
+
+
+def _new_parent(name, password, email, phone, locale) -> User:
+    user = User(name=name.strip(), email=email, phone=phone, role="parent",
+                password_hash=hash_password(password), consent_at=now(),
+                consent_version=CONSENT_VERSION, locale=locale)
+    db.session.add(user)
+    return _commit_new(user, "user.registered")
+
+
+def _check_sign_up(*, password, email, phone, consent):
     email = normalise_email(email)
     phone = (phone or "").strip() or None
     errors = {}
@@ -81,12 +130,7 @@ def register_parent(*, name: str, password: str, email=None, phone=None, consent
         errors["consent"] = [_("需要您同意按《个人信息保护法》处理孩子的信息")]
     if errors:
         raise ValidationFailed(errors=errors)
-    _ensure_free(email, phone)
-    user = User(name=name.strip(), email=email, phone=phone, role="parent",
-                password_hash=hash_password(password), consent_at=now(),
-                consent_version=CONSENT_VERSION, locale=locale)
-    db.session.add(user)
-    return _commit_new(user, "user.registered")
+    return email, phone
 
 
 def create_user(*, role: str, name: str, password: str, email=None, phone=None,
@@ -107,15 +151,7 @@ def create_user(*, role: str, name: str, password: str, email=None, phone=None,
         errors["centre"] = [_("工作人员必须属于一个托育机构")]
     if role != "staff" and centre_id:
         errors["centre"] = [_("只有工作人员属于托育机构")]
-    city = (city or "").strip() or None
-    if role == "regulator":
-        if district_id:
-            city = None  # a district names its city already; one scope, never both
-        scopes = sum(1 for s in (district_id, city, national) if s)
-        if scopes != 1:
-            errors["scope"] = [_("监管账号须指定一个辖区：区县、城市，或明确选择全国")]
-    elif district_id or city or national:
-        errors["scope"] = [_("只有监管账号有辖区")]
+    city = _scope_problems(role, district_id, city, national, errors)
     if not email and not phone:
         errors["email"] = [_("请填写邮箱或手机号")]
     if problems := password_problems(password):
@@ -134,10 +170,27 @@ def create_user(*, role: str, name: str, password: str, email=None, phone=None,
     return _commit_new(user, "user.created", actor=actor)
 
 
-def _ensure_free(email, phone):
-    if email and db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+def _scope_problems(role, district_id, city, national, errors) -> str | None:
+    """A regulator has exactly one scope; nobody else has any. Adds to `errors`; returns the
+    city to store (none when a district is given: the district names its city)."""
+    city = (city or "").strip() or None
+    if role == "regulator":
+        if district_id:
+            city = None  # a district names its city already; one scope, never both
+        scopes = sum(1 for s in (district_id, city, national) if s)
+        if scopes != 1:
+            errors["scope"] = [_("监管账号须指定一个辖区：区县、城市，或明确选择全国")]
+    elif district_id or city or national:
+        errors["scope"] = [_("只有监管账号有辖区")]
+    return city
+
+
+def _ensure_free(email, phone, but=None):
+    others = (User.id != but) if but else true()
+    if email and db.session.scalar(select(User.id).where(func.lower(User.email) == email,
+                                                         others)):
         raise Conflict(_("该邮箱已注册"), errors={"email": [_("该邮箱已注册")]})
-    if phone and db.session.scalar(select(User.id).where(User.phone == phone)):
+    if phone and db.session.scalar(select(User.id).where(User.phone == phone, others)):
         raise Conflict(_("该手机号已注册"), errors={"phone": [_("该手机号已注册")]})
 
 
@@ -154,13 +207,43 @@ def _commit_new(user, action, actor=None):
 
 
 def authenticate(login: str, password: str) -> User | None:
+    """:raises RateLimited: too many failed sign-ins for this login (TUOWEI_ACCOUNT_LIMIT),
+        whether or not the account exists."""
+    if throttle.account_locked(login):
+        raise RateLimited(_("该账号登录失败次数过多，请稍后再试"))
     user = find_by_login(login)
     if check_password(user, password) and user.is_active:
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
             db.session.commit()
         return user
+    throttle.count_failure(login)
     return None
+
+
+def end_sessions(user: User) -> None:
+    """Every session and remember-me cookie of the account stops working (User.get_id)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def _revoke_tokens(user: User) -> int:
+    return db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now()).execution_options(synchronize_session=False)).rowcount
+
+
+def _void_resets(user: User) -> None:
+    db.session.execute(
+        update(PasswordReset).where(PasswordReset.user_id == user.id,
+                                    PasswordReset.used_at.is_(None))
+        .values(used_at=now()).execution_options(synchronize_session=False))
+
+
+def log_out(user: User) -> None:
+    """Logging out ends the account's sessions everywhere, not only this browser's."""
+    end_sessions(user)
+    record("user.logged_out", user, actor=user)
+    db.session.commit()
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -170,11 +253,11 @@ def change_password(user: User, current: str, new: str) -> None:
     if problems := password_problems(new):
         raise ValidationFailed(errors={"new_password": problems})
     user.password_hash = hash_password(new)
-    # A changed password ends every API token issued before it.
-    for token in db.session.scalars(select(ApiToken).where(
-            ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
-        token.revoked_at = now()
-    record("user.password_changed", user, actor=user)
+    # A changed password ends every session, API token and reset link issued before it.
+    end_sessions(user)
+    revoked = _revoke_tokens(user)
+    _void_resets(user)
+    record("user.password_changed", user, actor=user, after={"tokens_revoked": revoked})
     db.session.commit()
 
 
@@ -221,3 +304,131 @@ def revoke_token(raw: str, user: User) -> None:
         token.revoked_at = now()
         record("token.revoked", token, actor=user)
         db.session.commit()
+
+
+# Admins manage accounts ------------------------------------------------------------------
+
+def update_user(user: User, *, name: str, email=None, phone=None, district_id=None, city=None,
+                national=False, actor) -> User:
+    """Change an account's name, email, phone and (regulators) scope.
+
+    :raises ValidationFailed: no email nor phone, a regulator without exactly one scope.
+    :raises Conflict: the email or phone belongs to another account.
+    """
+    email = normalise_email(email)
+    phone = (phone or "").strip() or None
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = [_("请填写姓名")]
+    if not email and not phone:
+        errors["email"] = [_("请填写邮箱或手机号")]
+    city = _scope_problems(user.role, district_id, city, national, errors)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    _ensure_free(email, phone, but=user.id)
+    fields = ("name", "email", "phone", "district_id", "city", "national")
+    before = {f: getattr(user, f) for f in fields}
+    user.name, user.email, user.phone = name.strip(), email, phone
+    user.district_id, user.city, user.national = district_id, city, bool(national)
+    after = {f: getattr(user, f) for f in fields}
+    changed = {f for f in fields if before[f] != after[f]}
+    if changed:
+        record("user.updated", user, actor=actor, centre_id=user.centre_id,
+               before={f: before[f] for f in changed}, after={f: after[f] for f in changed})
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same address saved for two accounts at once
+        db.session.rollback()
+        raise Conflict(_("该邮箱或手机号已注册"))
+    return user
+
+
+def deactivate(user: User, *, actor) -> None:
+    """The account can no longer sign in; its sessions and API tokens end at once.
+
+    :raises ValidationFailed: an admin deactivating their own account.
+    """
+    if actor is not None and actor.id == user.id:
+        raise ValidationFailed(errors={"account": [_("不能停用自己的账号")]})
+    if not user.active:
+        return
+    user.active = False
+    end_sessions(user)
+    revoked = _revoke_tokens(user)
+    _void_resets(user)
+    record("user.deactivated", user, actor=actor, centre_id=user.centre_id,
+           after={"tokens_revoked": revoked})
+    db.session.commit()
+
+
+def reactivate(user: User, *, actor) -> None:
+    if user.active:
+        return
+    user.active = True
+    record("user.reactivated", user, actor=actor, centre_id=user.centre_id)
+    db.session.commit()
+
+
+def issue_password_reset(user: User, *, actor, link_for) -> tuple[str, PasswordReset]:
+    """A one-time link to set a new password, for the admin to pass on; it is also sent to the
+    account's inbox (and by email with the other notifications). Earlier links stop working.
+
+    `link_for(raw_token)` makes the absolute URL of the page that takes the link.
+    :returns: the link and its record.
+    """
+    _void_resets(user)
+    raw = secrets.token_urlsafe(32)
+    ttl = current_app.config["TUOWEI_RESET_TTL_SECONDS"]
+    reset = PasswordReset(user_id=user.id, token_hash=_digest(raw), created_at=now(),
+                          expires_at=now() + timedelta(seconds=ttl),
+                          created_by_id=actor.id if actor is not None else None)
+    db.session.add(reset)
+    link = link_for(raw)
+    notify(user.id, "password_reset", at=now(), url=link, expires_at=reset.expires_at)
+    record("user.password_reset_issued", reset, actor=actor, centre_id=user.centre_id,
+           after={"user_id": user.id, "expires_at": reset.expires_at})
+    db.session.commit()
+    return link, reset
+
+
+def reset_for(raw: str) -> PasswordReset | None:
+    """The live reset behind a link: unused, unexpired, for an active account."""
+    if not raw or len(raw) > 200:
+        return None
+    reset = db.session.scalar(select(PasswordReset).where(
+        PasswordReset.token_hash == _digest(raw)).options(joinedload(PasswordReset.user)))
+    if (reset is None or reset.used_at is not None or reset.expires_at <= now()
+            or not reset.user.is_active):
+        return None
+    return reset
+
+
+def reset_password(raw: str, new: str) -> User:
+    """Set a new password through a one-time link; the link, every session and every API
+    token of the account end with it.
+
+    :raises NotFound: the link is unknown, used, expired, or its account inactive.
+    :raises ValidationFailed: a weak new password (the link stays usable).
+    """
+    reset = reset_for(raw)
+    if reset is None:
+        raise NotFound(_("链接无效或已过期，请联系管理员重新获取"))
+    if problems := password_problems(new):
+        raise ValidationFailed(errors={"new_password": problems})
+    # The conditional update makes the link single-use even when two requests race.
+    claimed = db.session.execute(
+        update(PasswordReset).where(PasswordReset.id == reset.id,
+                                    PasswordReset.used_at.is_(None))
+        .values(used_at=now()).execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        db.session.rollback()
+        raise NotFound(_("链接无效或已过期，请联系管理员重新获取"))
+    user = reset.user
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+    revoked = _revoke_tokens(user)
+    _void_resets(user)
+    record("user.password_reset", user, actor=user, centre_id=user.centre_id,
+           after={"tokens_revoked": revoked})
+    db.session.commit()
+    return user

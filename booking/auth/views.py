@@ -8,12 +8,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..errors import BookingError
 from ..extensions import limiter
 from . import services
-from .forms import ChangePasswordForm, LoginForm, SignupForm
+from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, SignupForm
 
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit():
+def login_limit():
+    """Per client address, for every form that signs in, makes an account or sets a password."""
     return current_app.config["TUOWEI_LOGIN_LIMIT"]
 
 
@@ -51,7 +52,7 @@ def apply_errors(form, err: BookingError):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -71,27 +72,30 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    services.log_out(current_user)
     logout_user()
     flash(_("您已退出登录"), "success")
     return redirect(url_for("public.home"))
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = services.register_parent(
+            services.sign_up_parent(
                 name=form.name.data, email=form.email.data, phone=form.phone.data,
                 password=form.password.data, consent=form.consent.data,
                 locale=session.get("lang", "zh_Hans_CN"))
         except BookingError as err:
             apply_errors(form, err)
         else:
-            login_user(user)
-            flash(_("注册成功，欢迎使用托位"), "success")
-            return redirect(url_for("public.home"))
+            # The same answer whether or not the address was registered already (its owner
+            # is notified instead), so sign-up does not tell who has an account here.
+            flash(_("注册申请已受理，请用您的邮箱或手机号和刚设置的密码登录。如果该邮箱或手机号"
+                    "此前已注册，新密码不会生效，账号主人会收到通知。"), "success")
+            return redirect(url_for("auth.login"))
     status = 422 if form.errors else 200
     return render_template("auth/signup.html", form=form), status
 
@@ -107,10 +111,38 @@ def change_password():
         except BookingError as err:
             apply_errors(form, err)
         else:
+            # Every other session of the account has ended; this browser stays signed in.
+            login_user(current_user._get_current_object())
             flash(_("密码已修改"), "success")
             return redirect(url_for("public.home"))
     status = 422 if form.errors else 200
     return render_template("auth/password.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def reset_password(token):
+    """The page behind an admin's one-time link (public: the person cannot sign in)."""
+    form = ResetPasswordForm()
+    reset = services.reset_for(token)
+    if reset is None:
+        resp = render_template("error.html", status=404,
+                               message=_("链接无效或已过期，请联系管理员重新获取")), 404
+    else:
+        if form.validate_on_submit():
+            try:
+                services.reset_password(token, form.new_password.data)
+            except BookingError as err:
+                apply_errors(form, err)
+            else:
+                flash(_("密码已设置，请用新密码登录"), "success")
+                return redirect(url_for("auth.login"))
+        resp = (render_template("auth/reset_password.html", form=form, account=reset.user),
+                422 if form.errors else 200)
+    response = current_app.make_response(resp)
+    # The token is in the URL: keep it out of Referer headers.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.post("/lang/<code>")

@@ -10,14 +10,14 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..auth.roles import role_required
-from ..auth.views import apply_errors
+from ..auth.views import apply_errors, login_limit
 from ..audit.models import AuditEvent
 from ..centres.bands import CENTRE_KINDS
 from ..centres.models import Centre
 from ..centres.services import disclosure
 from ..clock import end_of_day, start_of_day
 from ..errors import BookingError
-from ..extensions import db
+from ..extensions import db, limiter
 from ..web import csv_bytes, csv_download
 from . import closure, services
 from . import filing as filings_svc
@@ -250,6 +250,7 @@ def inspection_follow_up(inspection_id):
 
 
 @bp.route("/centres/register", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def register_centre():
     """A centre signs up and then fills its filing (登记备案)."""
     from flask_login import login_user

@@ -26,14 +26,17 @@ def test_signup_page_renders(client):
         assert f'name="{name}"' in page
 
 
-def test_signup_creates_a_parent_and_signs_them_in(client, db):
+def test_signup_creates_a_parent_who_then_signs_in(client, db):
     resp = client.post("/signup", data=SIGNUP)
-    assert resp.status_code == 302 and resp.headers["Location"] == "/"
+    # To the login page, as for an address registered already (test_signup_privacy.py).
+    assert resp.status_code == 302 and resp.headers["Location"] == "/login"
     user = db.session.scalar(select(User).where(User.email == "wang@example.com"))
     assert user.role == "parent" and user.name == "王妈妈"
     assert user.consent_at == NOW
     assert user.password_hash.startswith("$argon2")
-    # Signed in: the account page opens without a redirect to the login page.
+    resp = client.post("/login", data={"login": "wang@example.com",
+                                       "password": SIGNUP["password"]})
+    assert resp.status_code == 302
     assert client.get("/account/password").status_code == 200
 
 
@@ -69,9 +72,12 @@ def test_signup_with_mismatched_confirmation(client, db):
     _signup_refused(client, db, {"confirm": "Secret-124"}, "两次输入的密码不一致")
 
 
-def test_signup_with_a_taken_email(client, db):
+def test_signup_with_a_taken_email_makes_no_account(client, db):
     f.user(email="wang@example.com")
-    _signup_refused(client, db, {"email": "WANG@example.com"}, "该邮箱已注册", existing=1)
+    resp = client.post("/signup", data={**SIGNUP, "email": "WANG@example.com"})
+    assert resp.status_code == 302 and resp.headers["Location"] == "/login"
+    assert users(db) == 1
+    assert client.get("/account/password").status_code == 302  # nobody signed in
 
 
 def test_signup_needs_email_or_phone(client, db):

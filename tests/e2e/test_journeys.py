@@ -94,8 +94,12 @@ def test_parent_signs_up_logs_out_and_logs_in_again(page, server):
     page.get_by_role("checkbox", name=re.compile("同意平台")).check()
     page.get_by_role("main").get_by_role("button", name="注册", exact=True).click()
 
-    expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.get_by_role("status")).to_contain_text("注册成功")
+    # The same answer as for a registered address (issue #12): on to the login page.
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.get_by_role("status")).to_contain_text("注册申请已受理")
+    page.get_by_label("邮箱或手机号").fill(email)
+    page.get_by_label("密码", exact=True).fill(password)
+    page.get_by_role("main").get_by_role("button", name="登录", exact=True).click()
     expect(_header(page).get_by_role("link", name=name)).to_be_visible()
 
     _header(page).get_by_role("button", name="退出").click()

@@ -103,11 +103,16 @@ def test_signed_in_header_and_form_errors_fit(new_context, server, shot_dir, wid
     _check_layout(page, f"signup errors at {width}")
 
     page.get_by_label("姓名", exact=True).fill("欧阳可欣妈妈")
-    page.get_by_label("邮箱", exact=True).fill(f"shot-{uuid.uuid4().hex[:8]}@e2e.example")
+    email = f"shot-{uuid.uuid4().hex[:8]}@e2e.example"
+    page.get_by_label("邮箱", exact=True).fill(email)
     page.get_by_label("密码", exact=True).fill("Baobao-2026-ok")
     page.get_by_label("再次输入密码", exact=True).fill("Baobao-2026-ok")
     page.get_by_role("checkbox", name=re.compile("同意平台")).check()
     page.get_by_role("main").get_by_role("button", name="注册", exact=True).click()
+    # Sign-up leads to the login page (it does not say whether the address was new).
+    page.get_by_label("邮箱或手机号").fill(email)
+    page.get_by_label("密码", exact=True).fill("Baobao-2026-ok")
+    page.get_by_role("main").get_by_role("button", name="登录", exact=True).click()
     expect(page.get_by_role("banner").get_by_role("button", name="退出")).to_be_visible()
     page.screenshot(path=str(shot_dir / f"home-signed-in-{width}.png"), full_page=True)
     _check_layout(page, f"signed-in home at {width}")
