@@ -63,8 +63,6 @@ def get_ledger(centre_id: int, query: LedgerQuery):
     stmt = select(LedgerEntry).where(LedgerEntry.centre_id == centre.id)
     if query.parent_id:
         stmt = stmt.where(LedgerEntry.parent_id == query.parent_id)
-    if query.kind:
-        stmt = stmt.where(LedgerEntry.kind == query.kind)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = db.session.scalars(stmt.order_by(LedgerEntry.id.desc()).limit(query.per_page)
                               .offset((query.page - 1) * query.per_page)).all()

@@ -42,7 +42,6 @@ class EntryOut(Out):
 
 class LedgerQuery(PageQuery):
     parent_id: Id | None = None
-    kind: Kind | None = Field(None, description="Only entries of this kind")
 
 
 class LedgerPage(Out):
