@@ -8,8 +8,9 @@ from sqlalchemy.orm import contains_eager
 from ..audit.services import record
 from ..clock import now as clock_now
 from ..clock import today
-from ..errors import Conflict, ValidationFailed
+from ..errors import Conflict, Forbidden, ValidationFailed
 from ..extensions import db
+from ..regulator.jurisdiction import holds
 from ..regulator.models import Filing, Inspection
 from ..rosters.models import CARER_ROLES, StaffMember
 from ..slots.models import Slot
@@ -218,11 +219,14 @@ def create_centre(*, district_code: str, actor=None, approved=True, filing_numbe
     """A centre entered by the authority itself starts with its filing approved (API.md),
     so it is bookable at once; a centre signing up on its own starts as a draft filing.
 
-    :raises ValidationFailed: unknown district, bad values.
+    :raises ValidationFailed: unknown district, bad values. :raises Forbidden: a regulator
+        whose jurisdiction does not hold the district.
     """
     district = db.session.scalar(select(District).where(District.code == district_code))
     if district is None:
         raise ValidationFailed(errors={"district": [_("区县代码不存在")]})
+    if actor is not None and actor.role == "regulator" and not holds(actor, district):
+        raise Forbidden(_("该区县不在您的监管范围内"))
     rating = fields.get("star_rating") or 0
     if not 0 <= rating <= 5:
         raise ValidationFailed(errors={"star_rating": [_("星级应在 0 到 5 之间")]})

@@ -6,9 +6,11 @@ from sqlalchemy import func, select
 
 from ..audit.services import record
 from ..centres.bands import age_in_months
+from ..centres.models import Centre
 from ..clock import today
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
+from ..regulator.jurisdiction import holds_centre
 from .models import Child, Guardianship
 
 
@@ -122,9 +124,10 @@ def guardian_count(child_id: int) -> int:
 
 def may_see_booking(user, child_id: int, centre_id: int) -> bool:
     """A reservation or waitlist entry is seen by the child's guardians, the staff of its
-    centre, regulators and admins (PIPL: nobody else learns it exists)."""
+    centre, regulators whose jurisdiction holds the centre, and admins (PIPL: nobody else
+    learns it exists)."""
     if user.role == "parent":
         return is_guardian(user, child_id)
     if user.role == "staff":
         return user.centre_id == centre_id
-    return user.role in ("regulator", "admin")
+    return holds_centre(user, db.session.get(Centre, centre_id))

@@ -14,6 +14,7 @@ from ..clock import now as clock_now
 from ..clock import today
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
+from ..regulator.jurisdiction import child_centre, holds_child, is_national
 from ..reservations.models import Reservation
 from ..slots.models import Slot
 from .models import HealthCheck
@@ -109,7 +110,8 @@ def read(check_id: int, user, reason: str | None = None, now=None) -> HealthChec
     """A health record for someone allowed to see it. Staff and regulator reads are logged;
     a regulator must state a reason (PIPL: sensitive personal information).
 
-    :raises NotFound: not allowed (strangers learn nothing). :raises Forbidden: no reason.
+    :raises NotFound: not allowed (strangers learn nothing; a regulator: outside its
+        jurisdiction, the child being no child of its centres). :raises Forbidden: no reason.
     """
     check = db.session.get(HealthCheck, check_id)
     if check is None:
@@ -121,12 +123,24 @@ def read(check_id: int, user, reason: str | None = None, now=None) -> HealthChec
         db.session.commit()
         return check
     if user.role == "regulator":
+        # Outside the jurisdiction the record is missing, before any reason is asked for.
+        centre_id = child_centre(user, check.child_id)
+        if centre_id is None and not is_national(user):
+            raise NotFound()
         if not reason or not reason.strip():
             raise Forbidden(_("查看个人健康记录须说明理由"))
-        record("health_check.read", check, actor=user, reason=reason.strip()[:400])
+        record("health_check.read", check, actor=user, centre_id=centre_id,
+               reason=reason.strip()[:400])
         db.session.commit()
         return check
     raise NotFound()
+
+
+def regulator_may_open(user, check_id: int) -> bool:
+    """Would `read` open this record for the regulator once a reason is given? (The reason
+    page is shown only for records inside the jurisdiction; others are missing.)"""
+    check = db.session.get(HealthCheck, check_id)
+    return check is not None and holds_child(user, check.child_id)
 
 
 def checks_of_child(child_id: int) -> list[HealthCheck]:

@@ -92,7 +92,7 @@ def check(check_id: int):
     form = ReasonForm()
     if current_user.role == "regulator":
         if not form.validate_on_submit():
-            if db.session.get(services.HealthCheck, check_id) is None:
+            if not services.regulator_may_open(current_user, check_id):
                 raise NotFound()
             return render_template("health/reason.html", form=form, check_id=check_id), \
                 422 if form.errors else 200

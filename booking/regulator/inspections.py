@@ -17,6 +17,7 @@ from ..clock import today
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from .filing import in_jurisdiction
+from .jurisdiction import centre_clause
 from .models import Inspection
 
 DIMENSIONS = {
@@ -81,7 +82,7 @@ def follow_up(inspection_id: int, inspector, on_date) -> Inspection:
 
 def overdue(user) -> list[Inspection]:
     """Fixes past their deadline with no follow-up recorded."""
-    rows = db.session.scalars(select(Inspection).where(
-        Inspection.fix_deadline < today(), Inspection.followed_up_on.is_(None))
+    return db.session.scalars(select(Inspection).where(
+        Inspection.fix_deadline < today(), Inspection.followed_up_on.is_(None),
+        centre_clause(user, Inspection.centre_id))
         .order_by(Inspection.fix_deadline)).all()
-    return [i for i in rows if in_jurisdiction(user, i.centre.filing)]

@@ -6,11 +6,18 @@ the three holds nothing, so a blank form field never widens what anyone sees. Ad
 everything; every other role holds no jurisdiction (their reach is by guardianship or centre).
 
 Outside a regulator's scope a record is answered as missing (404), exactly like one that
-does not exist, so the scope itself leaks nothing.
+does not exist, so the scope itself leaks nothing. A centre is in scope by its district; a
+child by its centres (a place held or once held, a waitlist entry, a session booking), which
+is what opens its health record to a regulator.
 """
-from sqlalchemy import false, true
+from sqlalchemy import false, select, true, union
 
-from ..centres.models import District
+from ..centres.models import Centre, District
+from ..extensions import db
+from ..reservations.models import Reservation
+from ..sessions.models import CareSession, SessionBooking
+from ..slots.models import Slot
+from ..waitlists.models import WaitlistEntry
 
 
 def is_national(user) -> bool:
@@ -53,3 +60,67 @@ def district_clause(user):
 def within(stmt, user):
     """`stmt` (which must join `District`) limited to `user`'s jurisdiction."""
     return stmt.where(district_clause(user))
+
+
+def centre_ids(user):
+    """The ids of the centres `user`'s jurisdiction holds, as a subquery for `IN`."""
+    return (select(Centre.id).join(District, District.id == Centre.district_id)
+            .where(district_clause(user)))
+
+
+def centre_clause(user, centre_id_column):
+    """A SQL condition: the row's centre (`centre_id_column`) is in `user`'s jurisdiction."""
+    if is_national(user):
+        return true()
+    if user.role != "regulator":
+        return false()
+    return centre_id_column.in_(centre_ids(user))
+
+
+def _centre_links():
+    """(centre id column, statement) for each way a child is tied to a centre: a place held
+    or once held, a waitlist entry, a session booking."""
+    return (
+        (Slot.centre_id, select(Slot.centre_id, Reservation.child_id)
+         .join(Reservation, Reservation.slot_id == Slot.id)),
+        (Slot.centre_id, select(Slot.centre_id, WaitlistEntry.child_id)
+         .join(WaitlistEntry, WaitlistEntry.slot_id == Slot.id)),
+        (CareSession.centre_id, select(CareSession.centre_id, SessionBooking.child_id)
+         .join(SessionBooking, SessionBooking.session_id == CareSession.id)),
+    )
+
+
+def child_clause(user, child_id_column):
+    """A SQL condition: the child (`child_id_column`) is one of the children of a centre in
+    `user`'s jurisdiction (it holds, held, waits or waited for a place, or booked a session
+    there). Admins and national regulators: every child."""
+    if is_national(user):
+        return true()
+    if user.role != "regulator":
+        return false()
+    centres = centre_ids(user)
+    children = union(*(stmt.where(col.in_(centres)).with_only_columns(stmt.selected_columns[1])
+                       for col, stmt in _centre_links())).subquery()
+    return child_id_column.in_(select(children.c[0]))
+
+
+def child_centre(user, child_id: int) -> int | None:
+    """The centre (lowest id) in `user`'s jurisdiction that ties the child to it, or None."""
+    if not is_national(user) and user.role != "regulator":
+        return None
+    found = []
+    for col, stmt in _centre_links():
+        stmt = stmt.where(stmt.selected_columns[1] == child_id, centre_clause(user, col))
+        first = db.session.scalar(stmt.with_only_columns(col).order_by(col).limit(1))
+        if first is not None:
+            found.append(first)
+    return min(found) if found else None
+
+
+def holds_child(user, child_id: int) -> bool:
+    """Does `user`'s jurisdiction hold the child (one of its centres' children)?"""
+    if user is None or not getattr(user, "is_authenticated", True):
+        return False
+    if is_national(user):
+        return True
+    return child_centre(user, child_id) is not None

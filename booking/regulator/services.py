@@ -1,18 +1,35 @@
 """Coverage against the targets (千人口托位数) and the filings registry."""
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
+from ..audit.models import AuditEvent
 from ..centres.models import Centre, District
 from ..extensions import db
+from ..health.models import HealthCheck
 from ..reservations.models import Reservation
 from ..slots.models import Slot
 from ..waitlists.models import WaitlistEntry
-from .jurisdiction import within
+from .jurisdiction import centre_clause, child_clause, is_national, within
 from .models import Filing
 
 
 def scope(stmt, user):
     """`stmt` (joining `District`) limited to the user's jurisdiction (jurisdiction.py)."""
     return within(stmt, user)
+
+
+def audit_clause(user):
+    """The audit events `user` may search: admins and national regulators all; a regulator
+    those about its centres, and those about its centres' children (their records and
+    health checks, which carry no centre). Accounts' own events belong to no jurisdiction."""
+    if is_national(user):
+        return centre_clause(user, AuditEvent.centre_id)
+    checks = select(HealthCheck.id).where(child_clause(user, HealthCheck.child_id))
+    return or_(
+        and_(AuditEvent.centre_id.is_not(None), centre_clause(user, AuditEvent.centre_id)),
+        and_(AuditEvent.centre_id.is_(None), AuditEvent.entity_type == "child",
+             child_clause(user, AuditEvent.entity_id)),
+        and_(AuditEvent.centre_id.is_(None), AuditEvent.entity_type == "health_check",
+             AuditEvent.entity_id.in_(checks)))
 
 
 def coverage(user, city=None) -> list[dict]:

@@ -107,7 +107,8 @@ def filing(filing_id):
 @role_required("regulator", "admin")
 def audit():
     args = request.args
-    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
+    stmt = (select(AuditEvent).where(services.audit_clause(current_user))
+            .order_by(AuditEvent.id.desc()))
     if args.get("centre", "").isdigit():
         stmt = stmt.where(AuditEvent.centre_id == int(args["centre"]))
     if args.get("person"):
@@ -236,7 +237,7 @@ def inspection_follow_up(inspection_id):
     from .models import Inspection
 
     inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
+    if inspection is None or not filings_svc.in_jurisdiction(current_user, inspection.centre.filing):
         abort(404)
     try:
         follow_up(inspection_id, current_user, date.fromisoformat(request.form.get("on_date", "")))

@@ -3,9 +3,11 @@ from flask import g
 from sqlalchemy import func, select
 
 from ..api.framework import endpoint
+from ..centres.models import Centre, District
 from ..children.models import Guardianship
 from ..clock import now
 from ..extensions import db
+from ..regulator.jurisdiction import within
 from ..slots.models import Slot
 from . import queries, services
 from .models import Reservation
@@ -30,16 +32,28 @@ def create_reservation(body: ReservationIn):
     return reservation_out(r)
 
 
-@endpoint("/reservations", summary="Parents: their own; staff: their centre's",
+@endpoint("/reservations", summary=("Parents: their own; staff: their centre's; regulators: "
+                                   "their jurisdiction's; admins: all (filter by centre, "
+                                   "district, city, status)"),
           tags=["reservations"], auth="any", query=ReservationQuery, response=ReservationPage)
 def list_reservations(query: ReservationQuery):
     user = g.api_user
-    stmt = select(Reservation).join(Slot)
+    stmt = (select(Reservation).join(Slot, Slot.id == Reservation.slot_id)
+            .join(Centre, Centre.id == Slot.centre_id)
+            .join(District, District.id == Centre.district_id))
     if user.role == "parent":
         stmt = stmt.join(Guardianship, Guardianship.child_id == Reservation.child_id).where(
             Guardianship.user_id == user.id)
     elif user.role == "staff":
         stmt = stmt.where(Slot.centre_id == user.centre_id)
+    else:  # regulators and admins: their jurisdiction, never more
+        stmt = within(stmt, user)
+    if query.centre_id:
+        stmt = stmt.where(Slot.centre_id == query.centre_id)
+    if query.district:
+        stmt = stmt.where(District.code == query.district)
+    if query.city:
+        stmt = stmt.where(District.city == query.city)
     if query.status:
         stmt = stmt.where(Reservation.status == query.status)
     if query.slot_id:

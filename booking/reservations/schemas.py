@@ -36,6 +36,9 @@ class ReservationOut(Out):
 class ReservationQuery(PageQuery):
     status: Status | None = None
     slot_id: Id | None = Field(None)
+    centre_id: Id | None = Field(None, description="Only this centre's")
+    district: str | None = Field(None, max_length=12, description="Only centres of this district (code)")
+    city: str | None = Field(None, max_length=40, description="Only centres of this city")
 
 
 class ReservationPage(Out):

@@ -133,7 +133,8 @@ def _visibly_full(slot_id: int, child, now) -> bool:
 
 
 def visible_reservation(reservation_id: int, user) -> Reservation:
-    """A reservation its guardians, its centre's staff, regulators and admins may see."""
+    """A reservation its guardians, its centre's staff, the regulators whose jurisdiction
+    holds its centre, and admins may see (404 for anyone else)."""
     r = db.session.get(Reservation, reservation_id)
     if r is None or not children.may_see_booking(user, r.child_id, r.slot.centre_id):
         raise NotFound()

@@ -3,10 +3,11 @@ from flask import Response, g
 from sqlalchemy import func, select
 
 from ..api.framework import endpoint
-from ..centres.models import Centre
+from ..centres.models import Centre, District
 from ..children.models import Guardianship
 from ..errors import NotFound
 from ..extensions import db
+from ..regulator.jurisdiction import within
 from . import exports, queries, services
 from .models import CareSession, SessionBooking
 from .schemas import (AttendanceIn, BookingIn, BookingOut, BookingPage, BookingQuery, SessionIn,
@@ -109,16 +110,28 @@ def create_booking(session_id: int, body: BookingIn):
     return booking_out(b)
 
 
-@endpoint("/session-bookings", summary="Parents: their family's; staff: their centre's",
+@endpoint("/session-bookings", summary=("Parents: their family's; staff: their centre's; "
+                                       "regulators: their jurisdiction's; admins: all (filter "
+                                       "by centre, district, city, status)"),
           tags=["sessions"], auth="any", query=BookingQuery, response=BookingPage)
 def list_bookings(query: BookingQuery):
     user = g.api_user
-    stmt = select(SessionBooking).join(CareSession)
+    stmt = (select(SessionBooking).join(CareSession, CareSession.id == SessionBooking.session_id)
+            .join(Centre, Centre.id == CareSession.centre_id)
+            .join(District, District.id == Centre.district_id))
     if user.role == "parent":
         stmt = stmt.where(SessionBooking.child_id.in_(
             select(Guardianship.child_id).where(Guardianship.user_id == user.id)))
     elif user.role == "staff":
         stmt = stmt.where(CareSession.centre_id == user.centre_id)
+    else:  # regulators and admins: their jurisdiction, never more
+        stmt = within(stmt, user)
+    if query.centre_id:
+        stmt = stmt.where(CareSession.centre_id == query.centre_id)
+    if query.district:
+        stmt = stmt.where(District.code == query.district)
+    if query.city:
+        stmt = stmt.where(District.city == query.city)
     if query.status:
         stmt = stmt.where(SessionBooking.status == query.status)
     if query.session_id:

@@ -99,6 +99,9 @@ class BookingOut(Out):
 class BookingQuery(PageQuery):
     status: BookingStatus | None = None
     session_id: Id | None = None
+    centre_id: Id | None = Field(None, description="Only this centre's")
+    district: str | None = Field(None, max_length=12, description="Only centres of this district (code)")
+    city: str | None = Field(None, max_length=40, description="Only centres of this city")
 
 
 class BookingPage(Out):

@@ -301,7 +301,8 @@ def book(*, session_id: int, child_id: int, parent, now=None) -> SessionBooking:
 
 
 def visible_booking(booking_id: int, user) -> SessionBooking:
-    """A booking its child's guardians, its centre's staff, regulators and admins may see."""
+    """A booking its child's guardians, its centre's staff, the regulators whose jurisdiction
+    holds its centre, and admins may see (404 for anyone else)."""
     b = db.session.get(SessionBooking, booking_id)
     if b is None or not children.may_see_booking(user, b.child_id, b.session.centre_id):
         raise NotFound()

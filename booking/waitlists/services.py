@@ -270,7 +270,8 @@ def _centre_names(slots_by_id: dict[int, Slot], slot_ids) -> dict[int, str]:
 
 
 def entry_for(entry_id: int, user) -> WaitlistEntry:
-    """An entry its parent or its centre's staff may see (404 for anyone else)."""
+    """An entry its parent, its centre's staff, the regulators whose jurisdiction holds its
+    centre, and admins may see (404 for anyone else)."""
     entry = db.session.get(WaitlistEntry, entry_id)
     if entry is None or not children.may_see_booking(user, entry.child_id, entry.slot.centre_id):
         raise NotFound()
