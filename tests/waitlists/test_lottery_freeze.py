@@ -3,11 +3,12 @@ and the rule, a family could otherwise withdraw and re-join until a new entry id
 (issue #12: 42 re-joins drew position 1)."""
 import hashlib
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from booking import clock
+from booking.children import services as children
 from booking.extensions import db
 from booking.waitlists import lottery, services as waitlists
 from booking.waitlists.models import WaitlistEntry
@@ -113,3 +114,22 @@ def test_the_draw_is_reproducible_from_the_published_seed_and_list(round_, clien
     ids = result["participants"]["7"]
     page = client.post(f"/lottery/{draw.id}", data={"seed": seed, "ids": ", ".join(map(str, ids))})
     assert ", ".join(map(str, result["order"]["7"])) in page.get_data(as_text=True)
+
+
+def test_withdrawing_one_twin_keeps_the_units_number(round_):
+    s, staff, _families = round_
+    parent = f.user()
+    first = children.add_child(parent, name="大宝", birth_date=date(2025, 9, 1))
+    children.add_child(parent, name="二宝", birth_date=date(2025, 9, 1), twin_of=first.id)
+    unit = waitlists.join(slot_id=s.id, child_id=first.id, parent=parent)
+    assert len(unit) == 2
+    low, high = sorted(e.id for e in unit)
+    draw = lottery.publish(s.id, staff)
+    # the family sees both numbers and keeps the twin whose id draws better
+    waitlists.withdraw(low, parent)
+    clock.advance(timedelta(minutes=5))
+    lottery.run(draw.id, staff)
+    result = json.loads(draw.result)
+    assert low in result["participants"]["7"] and high not in result["participants"]["7"]
+    assert db.session.get(WaitlistEntry, high).draw_position == \
+        result["order"]["7"].index(low) + 1
