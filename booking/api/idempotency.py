@@ -1,19 +1,30 @@
-"""Idempotency-Key: the same key from the same user within 24 h replays the first answer."""
+"""Idempotency-Key: the same key from the same user within 24 h replays the first answer.
+
+Claim before work (DESIGN.md): the key's row is inserted and committed before the handler
+runs, so of concurrent requests with one key exactly one does the work; the others get its
+answer once it is stored, or 409 `conflict` while it is still running (API.md, Idempotency).
+Only successes are stored and replayed: a refusal or a failure releases the claim, so a retry
+is evaluated afresh. A claim left behind by a worker that died mid-request is taken over after
+CLAIM_TIMEOUT, so it never blocks the key for the rest of the window.
+"""
 import hashlib
 import json
 from datetime import timedelta
 
-from flask import g, jsonify, make_response, request
+from flask import current_app, g, jsonify, make_response, request
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..clock import now
-from ..errors import BadRequest
+from ..errors import BadRequest, Conflict, ValidationFailed
 from ..extensions import db
 from .models import IdempotencyRecord
 
 WINDOW = timedelta(hours=24)
+# Far longer than any request may run (gunicorn's timeout is 30 s): a claim this old belongs to
+# a worker that is gone.
+CLAIM_TIMEOUT = timedelta(seconds=60)
 
 
 def replay_or_run(run):
@@ -23,28 +34,110 @@ def replay_or_run(run):
         return run()
     if len(key) > 200:
         raise BadRequest(_("Idempotency-Key 最长 200 个字符"))
-    # A key names one request: the same key sent to another path is another request.
-    key = hashlib.sha256(f"{request.method} {request.path}\n{key}".encode()).hexdigest()
-    found = db.session.scalar(select(IdempotencyRecord).where(
-        IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key,
-        IdempotencyRecord.created_at > now() - WINDOW))
-    if found is not None:
-        resp = jsonify(json.loads(found.body))
-        resp.status_code = found.status
-        if found.status >= 400:
-            resp.content_type = "application/problem+json"
-        resp.headers["Idempotent-Replayed"] = "true"
+    key = record_key(request.method, request.path, key)
+    user_id = user.id
+    claimed = _claim(user_id, key, _fingerprint())
+    if not isinstance(claimed, int):
+        return claimed  # the first answer, replayed
+    try:
+        resp = make_response(run())
+    except BaseException:
+        _release(claimed)
+        raise
+    if resp.status_code >= 400:
+        _release(claimed)
         return resp
-    resp = make_response(run())
-    if resp.status_code < 500:
-        # An old record with this key (past the window) gives way to the new one.
-        db.session.execute(delete(IdempotencyRecord).where(
-            IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key))
-        db.session.add(IdempotencyRecord(user_id=user.id, key=key, request_path=request.path,
-                                         status=resp.status_code,
-                                         body=resp.get_data(as_text=True)))
-        try:
-            db.session.commit()
-        except IntegrityError:  # the same key raced in from a second request: keep the first
-            db.session.rollback()
+    db.session.execute(update(IdempotencyRecord).where(
+        IdempotencyRecord.id == claimed, IdempotencyRecord.status.is_(None))
+        .values(status=resp.status_code, body=resp.get_data(as_text=True))
+        .execution_options(synchronize_session=False))
+    db.session.commit()
     return resp
+
+
+def record_key(method: str, path: str, key: str) -> str:
+    """The stored key. A key names one request: the same key sent to another path is another
+    request."""
+    return hashlib.sha256(f"{method} {path}\n{key}".encode()).hexdigest()
+
+
+def _fingerprint() -> str:
+    """SHA-256 of what the request asks for; JSON bodies are compared by content, not by
+    spacing or key order."""
+    raw = request.get_data(cache=True)
+    try:
+        body = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"),
+                          ensure_ascii=False).encode()
+    except ValueError:
+        body = raw
+    head = f"{request.method} {request.path}?{request.query_string.decode('latin-1')}\n"
+    return hashlib.sha256(head.encode() + body).hexdigest()
+
+
+def _claim(user_id: int, key: str, fingerprint: str):
+    """Claim the key in a transaction of its own; return the claim's id, or the stored answer.
+
+    :raises Conflict: the first request with this key is still running.
+    :raises ValidationFailed: the key was used for a different request.
+    """
+    # Whatever the request has read so far ends here: the claim commits on its own.
+    db.session.commit()
+    for _attempt in range(3):
+        t = now()
+        try:
+            claim_id = db.session.execute(insert(IdempotencyRecord).values(
+                user_id=user_id, key=key, request_path=request.path[:200],
+                request_sha256=fingerprint, created_at=t)
+                .returning(IdempotencyRecord.id)).scalar_one()
+            db.session.commit()
+            return claim_id
+        except IntegrityError:
+            db.session.rollback()
+        found = db.session.scalar(select(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+            .execution_options(populate_existing=True))
+        if found is None:
+            continue  # released between our insert and our read: claim it again
+        stale = or_(IdempotencyRecord.created_at <= t - WINDOW,
+                    and_(IdempotencyRecord.status.is_(None),
+                         IdempotencyRecord.created_at <= t - CLAIM_TIMEOUT))
+        if (found.created_at <= t - WINDOW
+                or (found.status is None and found.created_at <= t - CLAIM_TIMEOUT)):
+            # Past its window, or abandoned: take it over. The condition is checked again in
+            # the UPDATE, so of two requests taking it over at once only one succeeds.
+            taken = db.session.execute(update(IdempotencyRecord).where(
+                IdempotencyRecord.id == found.id, stale).values(
+                request_path=request.path[:200], request_sha256=fingerprint, status=None,
+                body=None, created_at=t).execution_options(synchronize_session=False))
+            db.session.commit()
+            if taken.rowcount == 1:
+                return found.id
+            continue
+        if found.request_sha256 is not None and found.request_sha256 != fingerprint:
+            raise ValidationFailed(errors={"Idempotency-Key": [
+                _("这个 Idempotency-Key 已用于另一个请求，请为新的请求换一个 key")]})
+        if found.status is None:
+            raise Conflict(_("同一个 Idempotency-Key 的请求正在处理，请稍后重试"))
+        return _replay(found)
+    raise Conflict(_("同一个 Idempotency-Key 的请求正在处理，请稍后重试"))
+
+
+def _replay(found: IdempotencyRecord):
+    resp = jsonify(json.loads(found.body))
+    resp.status_code = found.status
+    if found.status >= 400:  # stored before only successes were kept
+        resp.content_type = "application/problem+json"
+    resp.headers["Idempotent-Replayed"] = "true"
+    return resp
+
+
+def _release(claim_id: int) -> None:
+    """Give the key back so a retry runs afresh; the failed work is rolled back first."""
+    try:
+        db.session.rollback()
+        db.session.execute(delete(IdempotencyRecord).where(
+            IdempotencyRecord.id == claim_id, IdempotencyRecord.status.is_(None)))
+        db.session.commit()
+    except SQLAlchemyError:  # the database is gone: the claim lapses after CLAIM_TIMEOUT
+        db.session.rollback()
+        current_app.logger.exception("could not release idempotency claim %s", claim_id)

@@ -76,6 +76,8 @@ def build_document():
                 codes.add(403)
         if params and any(p["in"] == "path" for p in params):
             codes.add(404)
+        if op.idempotent:  # a key still in progress (409), a key reused with another body (422)
+            codes |= {409, 422}
         for code in sorted(codes):
             responses[str(code)] = _problem(_STATUS_TEXT.get(code, _HTTP_SLUGS.get(code, "Error")))
         entry = {"operationId": op.func_name, "summary": op.summary, "tags": op.tags,
@@ -90,6 +92,9 @@ def build_document():
         if op.idempotent:
             entry.setdefault("parameters", []).append(
                 {"name": "Idempotency-Key", "in": "header", "required": False,
+                 "description": "The same key from the same user within 24 h returns the first "
+                                "response; 409 while that request is still in progress, 422 "
+                                "if the key was used with another body.",
                  "schema": {"type": "string", "maxLength": 200}})
         paths.setdefault(path, {})[op.method] = entry
     return {

@@ -53,11 +53,18 @@ class LotteryOut(Out):
     published_at: datetime
     drawn_at: datetime | None
     result: dict | None
+    # The entries frozen into the draw when the seed was published, and their SHA-256.
+    participants: list[int]
+    participant_count: int
+    participants_sha256: str | None
 
 
 def lottery_out(d) -> dict:
+    frozen = lottery.frozen_ids(d)
     return {"id": d.id, "slot_id": d.slot_id, "seed": d.seed, "published_at": d.published_at,
-            "drawn_at": d.drawn_at, "result": json.loads(d.result) if d.result else None}
+            "drawn_at": d.drawn_at, "result": json.loads(d.result) if d.result else None,
+            "participants": frozen, "participant_count": len(frozen),
+            "participants_sha256": d.participants_sha256}
 
 
 @endpoint("/slots/<int:slot_id>/lottery", "POST", summary="Publish a lottery seed (摇号)",

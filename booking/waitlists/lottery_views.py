@@ -26,8 +26,10 @@ def show(draw_id):
     if request.method == "POST":  # anyone re-runs the draw from a seed and a list of ids
         seed = (request.form.get("seed") or "").strip()[:64]
         ids = [int(x) for x in re.findall(r"\d+", request.form.get("ids") or "")[:10000]]
-        check = {"seed": seed, "ids": ids, "order": lottery.order(seed, ids)}
-    return render_template("waitlists/lottery.html", draw=draw, result=result, check=check)
+        check = {"seed": seed, "ids": ids, "order": lottery.order(seed, ids),
+                 "sha256": lottery.participants_digest(ids)}
+    return render_template("waitlists/lottery.html", draw=draw, result=result, check=check,
+                           frozen=lottery.frozen_ids(draw))
 
 
 @bp.get("/slots/<int:slot_id>/lotteries")

@@ -91,3 +91,15 @@ class LotteryDraw(db.Model):
     drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The ordered entry ids the draw produced, as JSON text, so anyone can check it.
     result: Mapped[str | None] = mapped_column(Text)
+    # SHA-256 of the participant list frozen with the seed (lottery.participants_digest), public
+    # next to the seed: the list cannot change once the seed is known.
+    participants_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class LotteryParticipant(db.Model):
+    """A waitlist entry frozen into a draw when its seed was published: only these are drawn."""
+
+    __tablename__ = "lottery_participant"
+
+    draw_id: Mapped[int] = mapped_column(ForeignKey("lottery_draw.id"), primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("waitlist_entry.id"), primary_key=True)
