@@ -9,7 +9,7 @@ different body is refused (issue #12).
 drawn freeze the entries waiting at upgrade time.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 """
 import hashlib
 
@@ -18,7 +18,7 @@ from alembic import op
 
 
 revision = '0012'
-down_revision = '0009'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
