@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 
 KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_cancelled",
          "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
-         "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled")
+         "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled",
+         "staff_invited")
 
 
 def _local(value):
@@ -44,6 +45,7 @@ def _title(kind, p):
         "hold_extended": _("%(centre)s 延长了托位保留期", centre=p.get("centre", "")),
         "session_booked": _("已预约场次：%(centre)s", centre=p.get("centre", "")),
         "session_cancelled": _("您预约的场次已被机构取消"),
+        "staff_invited": _("%(centre)s 邀请您使用托位平台", centre=p.get("centre", "")),
     }.get(kind, kind)
 
 
@@ -77,4 +79,6 @@ def _body(kind, p):
         "session_cancelled": _("%(centre)s %(t)s 的场次已取消（预约 #%(id)s）。%(reason)s",
                                centre=p.get("centre", ""), t=p.get("starts_at", ""),
                                id=p.get("booking_id", ""), reason=p.get("reason", "")),
+        "staff_invited": _("请打开此链接设置密码（7 天内有效，仅可使用一次）：%(link)s",
+                           link=p.get("link", "")),
     }.get(kind, "")

@@ -10,14 +10,14 @@ from ..extensions import db
 from . import services
 from .admin_forms import UserCreateForm
 from .models import User
-from .roles import role_required
+from .permissions import permission_required
 from .views import apply_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.route("/users", methods=["GET", "POST"])
-@role_required("admin")
+@permission_required("user.create")
 def users():
     form = UserCreateForm()
     centres = db.session.scalars(select(Centre).order_by(Centre.name)).all()

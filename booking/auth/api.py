@@ -1,13 +1,14 @@
 """API.md, Accounts."""
-from flask import g, request
+from flask import g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..api.framework import current_api_user, endpoint
 from ..errors import ValidationFailed
 from ..extensions import db
-from . import services
-from .schemas import RegisterIn, TokenIn, TokenOut, UserCreateIn, UserOut
+from . import services, staff_accounts
+from .schemas import (RegisterIn, StaffAccountIn, StaffAccountOut, StaffAccountPatch, TokenIn,
+                      TokenOut, UserCreateIn, UserOut)
 
 
 def _limit():
@@ -46,7 +47,7 @@ def me():
 
 
 @endpoint("/users", "POST", summary="Create an account of any role (admin)", tags=["accounts"],
-          auth=("admin",), body=UserCreateIn, response=UserOut, status=201, errors=(409,))
+          permission="user.create", body=UserCreateIn, response=UserOut, status=201, errors=(409,))
 def create_user(body: UserCreateIn):
     from ..centres.models import District
     district_id = None
@@ -58,3 +59,40 @@ def create_user(body: UserCreateIn):
                                 password=body.password, centre_id=body.centre_id,
                                 district_id=district_id, city=body.city, actor=g.api_user)
     return UserOut.model_validate(user)
+
+
+def staff_account_out(user, invitation_url=None) -> dict:
+    return {"id": user.id, "name": user.name, "email": user.email, "centre_id": user.centre_id,
+            "staff_role": user.staff_role, "active": user.active,
+            "invitation_pending": user.password_hash is None, "invitation_url": invitation_url}
+
+
+@endpoint("/centres/<int:centre_id>/staff-accounts", summary="The centre's staff accounts",
+          tags=["accounts"], permission="staff_accounts.manage", response=list[StaffAccountOut],
+          errors=(404,))
+def list_staff_accounts(centre_id: int):
+    return [staff_account_out(u) for u in staff_accounts.accounts_of(g.api_user, centre_id)]
+
+
+@endpoint("/centres/<int:centre_id>/staff-accounts", "POST",
+          summary="Invite a staff account (the invitee sets a password through a one-time link)",
+          tags=["accounts"], permission="staff_accounts.manage", body=StaffAccountIn,
+          response=StaffAccountOut, status=201, errors=(404, 409))
+def invite_staff_account(centre_id: int, body: StaffAccountIn):
+    user, link = staff_accounts.invite(
+        g.api_user, centre_id, name=body.name, email=body.email, staff_role=body.staff_role,
+        link_for=lambda t: url_for("staff_accounts.accept", token=t, _external=True))
+    return staff_account_out(user, link)
+
+
+@endpoint("/centres/<int:centre_id>/staff-accounts/<int:user_id>", "PATCH",
+          summary="Change a staff account's role, or deactivate it (its tokens are revoked)",
+          tags=["accounts"], permission="staff_accounts.manage", body=StaffAccountPatch,
+          response=StaffAccountOut, errors=(404,))
+def patch_staff_account(centre_id: int, user_id: int, body: StaffAccountPatch):
+    user = staff_accounts.account_of(g.api_user, centre_id, user_id)
+    if body.staff_role is not None:
+        user = staff_accounts.change_role(g.api_user, centre_id, user_id, body.staff_role)
+    if body.active is False:
+        user = staff_accounts.deactivate(g.api_user, centre_id, user_id)
+    return staff_account_out(user)

@@ -8,9 +8,16 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..errors import BookingError
 from ..extensions import limiter
 from . import services
+from .permissions import allowed
 from .forms import ChangePasswordForm, LoginForm, SignupForm
 
 bp = Blueprint("auth", __name__)
+
+
+@bp.app_context_processor
+def _permissions():
+    """`may('fees.read')` in templates: the same table the routes ask (auth/permissions.py)."""
+    return {"may": lambda action: allowed(current_user, action)}
 
 
 def _login_limit():

@@ -22,7 +22,7 @@ def _own_centre(centre_id: int) -> Centre:
 
 
 @endpoint("/centres/<int:centre_id>/slots", "POST", summary="Publish a slot",
-          tags=["slots"], auth=("staff", "admin"), body=SlotIn, response=SlotOut, status=201,
+          tags=["slots"], permission="slot.manage", body=SlotIn, response=SlotOut, status=201,
           idempotent=True)
 def create_slot(centre_id: int, body: SlotIn):
     centre = _own_centre(centre_id)
@@ -31,7 +31,7 @@ def create_slot(centre_id: int, body: SlotIn):
 
 
 @endpoint("/slots/<int:slot_id>", "PATCH", summary="Change capacity or fee", tags=["slots"],
-          auth=("staff", "admin"), body=SlotPatch, response=SlotOut, errors=(409,))
+          permission="slot.manage", body=SlotPatch, response=SlotOut, errors=(409,))
 def patch_slot(slot_id: int, body: SlotPatch):
     slot = db.session.get(Slot, slot_id)
     if slot is None:

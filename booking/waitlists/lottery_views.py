@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.roles import role_required
+from ..auth.permissions import permission_required
 from ..errors import BookingError
 from ..extensions import db
 from . import lottery
@@ -38,7 +38,7 @@ def for_slot(slot_id):
 
 
 @bp.post("/staff/slots/<int:slot_id>/lottery")
-@role_required("staff")
+@permission_required("waitlist.manage", own_centre=True)
 def publish(slot_id):
     try:
         draw = lottery.publish(slot_id, current_user)
@@ -50,7 +50,7 @@ def publish(slot_id):
 
 
 @bp.post("/staff/lottery/<int:draw_id>/draw")
-@role_required("staff")
+@permission_required("waitlist.manage", own_centre=True)
 def draw(draw_id):
     try:
         lottery.run(draw_id, current_user)
