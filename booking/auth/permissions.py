@@ -42,7 +42,8 @@ TABLE: dict[str, dict[str, str]] = {
     "session.book": {"parent": OWN},
     "statement.read": {"parent": OWN},
     # Places, enrolment and the waitlist: the director's.
-    "reservation.read": {"parent": OWN, "director": CENTRE, "finance": CENTRE},
+    "reservation.read": {"parent": OWN, "director": CENTRE, "health": CENTRE, "finance": CENTRE,
+                         "regulator": JURISDICTION, "admin": ALL},
     "reservation.cancel": {"parent": OWN, "director": CENTRE},
     "reservation.withdraw": {"parent": OWN, "director": CENTRE},
     "reservation.confirm": _DIRECTOR,

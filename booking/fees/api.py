@@ -40,7 +40,7 @@ def get_statement(month: str):
 
 @endpoint("/reservations/<int:reservation_id>/fee",
           summary="An enrolment's monthly fee after the second/third-child reduction",
-          tags=["fees"], auth="any", response=FeeOut)
+          tags=["fees"], permission="reservation.read", response=FeeOut)
 def get_fee(reservation_id: int):
     r = visible_reservation(reservation_id, g.api_user)
     fee = fee_of(r)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file,
                    url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..auth.permissions import permission_required
 from ..auth.views import apply_errors
@@ -85,7 +85,7 @@ def child_checks(child_id: int):
 
 
 @bp.route("/health-checks/<int:check_id>", methods=["GET", "POST"])
-@login_required
+@permission_required("health_record.read")
 def check(check_id: int):
     """One record: guardians and staff of a centre holding a place see it (staff reads are
     logged); a regulator states a reason first, which is logged with the read."""
@@ -105,7 +105,7 @@ def check(check_id: int):
 
 
 @bp.route("/health-checks/<int:check_id>/attachment", methods=["GET", "POST"])
-@login_required
+@permission_required("health_record.read")
 def attachment(check_id: int):
     """The form's photo or PDF, under the same rules as the record (regulators POST a reason)."""
     reason = request.form.get("reason") if request.method == "POST" else None

@@ -52,7 +52,7 @@ def list_reservations(query: ReservationQuery):
 
 
 @endpoint("/reservations/<int:reservation_id>", summary="One reservation",
-          tags=["reservations"], auth="any", response=ReservationOut)
+          tags=["reservations"], permission="reservation.read", response=ReservationOut)
 def get_reservation(reservation_id: int):
     r = services.visible_reservation(reservation_id, g.api_user)
     out = reservation_out(r)
