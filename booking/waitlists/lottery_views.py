@@ -43,6 +43,8 @@ def publish(slot_id):
     try:
         draw = lottery.publish(slot_id, current_user)
     except BookingError as err:
+        if err.status == 404:  # another centre's slot is none of theirs
+            raise
         flash(err.message, "error")
         return redirect(url_for("lottery.for_slot", slot_id=slot_id))
     flash(_("摇号种子已公布：%(seed)s", seed=draw.seed), "success")
@@ -55,6 +57,8 @@ def draw(draw_id):
     try:
         lottery.run(draw_id, current_user)
     except BookingError as err:
+        if err.status == 404:
+            raise
         flash(err.message, "error")
     else:
         flash(_("已开奖，候补顺序已按结果更新"), "success")
