@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from flask import url_for
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from booking import clock, create_app
 from booking.api.framework import OPERATIONS
@@ -110,6 +110,12 @@ def matrix(database_url, tmp_path_factory):
     app = create_app(config.TestConfig, SQLALCHEMY_DATABASE_URI=url, TUOWEI_UPLOAD_DIR=str(tmp / "up"))
     clock.set(NOW)
     with app.app_context():
+        if not IS_PG:
+            # A throwaway copy: no need to wait for the disk on each of thousands of commits.
+            @event.listens_for(_db.engine, "connect")
+            def _no_fsync(dbapi_conn, _record):
+                dbapi_conn.execute("PRAGMA synchronous=OFF")
+            _db.engine.dispose()
         world = _build(app)
         yield app, world
         _db.session.remove()

@@ -2,6 +2,7 @@
 from flask import g
 
 from ..api.framework import endpoint
+from ..auth.permissions import can
 from ..centres.api import slot_out
 from ..centres.models import Centre
 from ..errors import NotFound
@@ -16,7 +17,7 @@ from ..centres.schemas import SlotOut
 def _own_centre(centre_id: int) -> Centre:
     user = g.api_user
     centre = db.session.get(Centre, centre_id)
-    if centre is None or (user.role == "staff" and user.centre_id != centre_id):
+    if centre is None or not can(user, "slot.manage", centre):
         raise NotFound()
     return centre
 
