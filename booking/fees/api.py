@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from ..api.framework import endpoint
 from ..clock import today
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..extensions import db
 from ..reservations.services import visible_reservation
 from . import services

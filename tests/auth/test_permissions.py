@@ -158,7 +158,9 @@ def test_a_carer_cannot_confirm_a_reservation_or_see_fees_or_health_records(clie
     assert client.get("/staff/health").status_code == 403
     assert client.get(f"/health-checks/{world['check'].id}").status_code == 403
     assert client.get("/staff/attendance").status_code == 200
-    assert client.get("/staff/roster").status_code == 200
+    roster = client.get("/staff/roster")
+    assert roster.status_code == 200
+    assert "/staff/roster/shifts" not in roster.get_data(as_text=True)  # reads, plans nothing
     assert client.post("/staff/roster/shifts", data={}).status_code == 403
     # The menu offers what the role may use, and nothing else.
     page = client.get("/staff/attendance").get_data(as_text=True)
