@@ -114,6 +114,7 @@ def _register_blueprints(app):
     from .rosters.views import bp as rosters_bp
     from .sessions.views import bp as sessions_bp
     from .fees.views import bp as fees_bp
+    from .auth.staff_views import bp as staff_accounts_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -140,3 +141,4 @@ def _register_blueprints(app):
     app.register_blueprint(rosters_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(fees_bp)
+    app.register_blueprint(staff_accounts_bp)

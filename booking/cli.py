@@ -11,11 +11,14 @@ users = AppGroup("users", help="Manage accounts.")
 @click.option("--password", required=True)
 @click.option("--name", default=None, help="Display name (defaults to the email's user part).")
 @click.option("--centre", "centre_id", type=int, default=None, help="Staff: the centre's id.")
+@click.option("--staff-role", type=click.Choice(["director", "carer", "health", "finance"]),
+              default="director", show_default=True,
+              help="Staff: what the account may do at its centre (docs/permissions.md).")
 @click.option("--district", default=None, help="Regulator: the district code.")
 @click.option("--city", default=None, help="Regulator: the city.")
 @click.option("--national", is_flag=True, default=False,
               help="Regulator: the whole country (only ever by this explicit flag).")
-def create_user(role, email, password, name, centre_id, district, city, national):
+def create_user(role, email, password, name, centre_id, staff_role, district, city, national):
     """Create a staff, regulator, admin (or parent) account."""
     from sqlalchemy import select
 
@@ -32,11 +35,13 @@ def create_user(role, email, password, name, centre_id, district, city, national
     try:
         user = services.create_user(role=role, email=email, password=password,
                                     name=name or email.split("@")[0], centre_id=centre_id,
-                                    district_id=district_id, city=city, national=national)
+                                    district_id=district_id, city=city, national=national,
+                                    staff_role=staff_role if role == "staff" else None)
     except BookingError as err:
         details = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in (err.errors or {}).items())
         raise click.ClickException(f"{err.message}{' — ' + details if details else ''}")
-    click.echo(f"created {user.role} #{user.id} {user.email}")
+    role_note = f" ({user.staff_role})" if user.staff_role else ""
+    click.echo(f"created {user.role} #{user.id} {user.email}{role_note}")
 
 
 @click.command("seed")

@@ -157,7 +157,7 @@ def load_accounts(echo):
                 user = auth.create_user(role=a["role"], name=a["name"], email=email,
                                         phone=a.get("phone"), password=a["password"],
                                         centre_id=centre_id, district_id=district_id,
-                                        city=a.get("city"))
+                                        city=a.get("city"), staff_role=a.get("staff_role"))
             echo(f"seed: account {a['role']} {email}")
         for ch in a.get("children") or []:
             exists = db.session.scalar(

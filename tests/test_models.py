@@ -137,10 +137,16 @@ def test_user_role_must_be_known(db):
 
 def test_staff_have_a_centre_and_nobody_else_does(db):
     c = f.centre()
-    refused(db, User(name="s", email="s@example.com", role="staff"))
+    refused(db, User(name="s", email="s@example.com", role="staff", staff_role="director"))
     refused(db, User(name="p", email="p@example.com", role="parent", centre_id=c.id))
     refused(db, User(name="a", email="a@example.com", role="admin", centre_id=c.id))
-    accepted(db, User(name="s", email="s@example.com", role="staff", centre_id=c.id))
+    # Staff have exactly one known staff role; nobody else has one.
+    refused(db, User(name="s", email="s@example.com", role="staff", centre_id=c.id))
+    refused(db, User(name="s", email="s@example.com", role="staff", centre_id=c.id,
+                     staff_role="cook"))
+    refused(db, User(name="r", email="r@example.com", role="regulator", staff_role="carer"))
+    accepted(db, User(name="s", email="s@example.com", role="staff", centre_id=c.id,
+                      staff_role="carer"))
     assert count(db, User) == 1
 
 

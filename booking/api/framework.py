@@ -11,6 +11,7 @@ from flask import Response, g, jsonify, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
+from ..auth.permissions import allowed, roles_for
 from ..errors import BadRequest, Forbidden, NotFound, Unauthorized, ValidationFailed
 from . import bp
 
@@ -30,6 +31,7 @@ class Operation:
     errors: tuple
     idempotent: bool
     path_params: list = field(default_factory=list)
+    permission: str | None = None
 
 
 OPERATIONS: list[Operation] = []
@@ -147,14 +149,20 @@ def current_api_user(optional=False):
 
 
 def endpoint(rule, method="GET", *, summary, tags=(), body=None, query=None, response=None,
-             status=200, auth=None, errors=(), idempotent=False, limit=None):
+             status=200, auth=None, errors=(), idempotent=False, limit=None, permission=None):
     """Declare an API route.
 
-    `auth`: None (public), "any" (any signed-in user) or a tuple of roles. The view receives
+    `auth`: None (public), "any" (any signed-in user) or a tuple of roles.
+    `permission`: an action of auth/permissions.py's table, the same the pages ask: a signed-in
+    user whose role lacks it gets 403 (it implies `auth`; the object's scope stays the view's).
     `limit`: a Flask-Limiter limit (string or callable) for this route. The view receives
     `body=` and `query=` when declared and returns a pydantic model, a list, a dict or a
     Response; it is serialised with `status`.
     """
+    if permission is not None:
+        if auth is not None:
+            raise TypeError("declare either auth= or permission=, not both")
+        auth = roles_for(permission)
     roles = None if auth is None else (() if auth == "any" else tuple(auth))
 
     def deco(view):
@@ -166,6 +174,8 @@ def endpoint(rule, method="GET", *, summary, tags=(), body=None, query=None, res
             if roles is not None:
                 user = current_api_user()
                 if roles and user.role not in roles:
+                    raise Forbidden()
+                if permission is not None and not allowed(user, permission):
                     raise Forbidden()
             else:
                 current_api_user(optional=True)
@@ -183,7 +193,8 @@ def endpoint(rule, method="GET", *, summary, tags=(), body=None, query=None, res
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=view_func, methods=[method])
         OPERATIONS.append(Operation(rule, method.lower(), view.__name__, summary, list(tags),
                                     body, query, response, status, roles, tuple(errors),
-                                    idempotent))
+                                    idempotent, permission=permission))
+        wrapper.permission = permission
         return wrapper
 
     return deco

@@ -89,6 +89,8 @@ def build_document():
                 "application/json": {"schema": _schema_ref(op.body)}}}
         if op.auth is not None:
             entry["security"] = [{"bearer": []}]
+        if op.permission is not None:  # the action of auth/permissions.py's table it needs
+            entry["x-permission"] = op.permission
         if op.idempotent:
             entry.setdefault("parameters", []).append(
                 {"name": "Idempotency-Key", "in": "header", "required": False,

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_cancelled",
          "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
          "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled",
-         "signup_attempt", "password_reset")
+         "signup_attempt", "password_reset",
+         "staff_invited")
 
 
 def _local(value):
@@ -47,6 +48,7 @@ def _title(kind, p):
         "session_cancelled": _("您预约的场次已被机构取消"),
         "signup_attempt": _("有人尝试用您的邮箱或手机号注册托位账号"),
         "password_reset": _("设置新密码的链接"),
+        "staff_invited": _("%(centre)s 邀请您使用托位平台", centre=p.get("centre", "")),
     }.get(kind, kind)
 
 
@@ -84,4 +86,6 @@ def _body(kind, p):
                             "如果是您本人，请直接登录；忘记密码请联系管理员重置。"),
         "password_reset": _("管理员为您的账号生成了设置新密码的链接（一次有效，%(t)s 前有效）：%(url)s",
                             t=p.get("expires_at", ""), url=p.get("url", "")),
+        "staff_invited": _("请打开此链接设置密码（7 天内有效，仅可使用一次）：%(link)s",
+                           link=p.get("link", "")),
     }.get(kind, "")

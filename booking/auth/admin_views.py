@@ -10,7 +10,7 @@ from ..extensions import db
 from . import services
 from .admin_forms import ConfirmForm, UserCreateForm, UserEditForm
 from .models import User
-from .roles import role_required
+from .permissions import permission_required
 from .views import apply_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -52,7 +52,7 @@ def scope_from(form, role) -> tuple[int | None, str | None, bool]:
 
 
 @bp.route("/users", methods=["GET", "POST"])
-@role_required("admin")
+@permission_required("user.create")
 def users():
     form = UserCreateForm()
     centres = db.session.scalars(select(Centre).order_by(Centre.name)).all()
@@ -108,7 +108,7 @@ def _account_page(user, form, link=None, link_expires=None, status=200):
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@role_required("admin")
+@permission_required("user.manage")
 def edit_user(user_id):
     user = _account(user_id)
     form = _edit_form(user, fill=request.method == "GET")
@@ -141,7 +141,7 @@ def _act(user_id, action):
 
 
 @bp.post("/users/<int:user_id>/deactivate")
-@role_required("admin")
+@permission_required("user.manage")
 def deactivate_user(user_id):
     outcome = _act(user_id, lambda u: services.deactivate(u, actor=current_user))
     if isinstance(outcome, tuple):
@@ -150,7 +150,7 @@ def deactivate_user(user_id):
 
 
 @bp.post("/users/<int:user_id>/reactivate")
-@role_required("admin")
+@permission_required("user.manage")
 def reactivate_user(user_id):
     outcome = _act(user_id, lambda u: services.reactivate(u, actor=current_user))
     if isinstance(outcome, tuple):
@@ -159,7 +159,7 @@ def reactivate_user(user_id):
 
 
 @bp.post("/users/<int:user_id>/password-link")
-@role_required("admin")
+@permission_required("user.manage")
 def password_link(user_id):
     """Shown once on this page, never put in a redirect or a flash cookie."""
     outcome = _act(user_id, lambda u: services.issue_password_reset(

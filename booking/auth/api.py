@@ -1,14 +1,15 @@
 """API.md, Accounts."""
-from flask import g, request
+from flask import g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..api.framework import current_api_user, endpoint
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
-from . import services
+from . import services, staff_accounts
 from .models import User
-from .schemas import RegisterIn, TokenIn, TokenOut, UserCreateIn, UserOut, UserPatchIn
+from .schemas import (RegisterIn, StaffAccountIn, StaffAccountOut, StaffAccountPatch, TokenIn,
+                      TokenOut, UserCreateIn, UserOut, UserPatchIn)
 
 
 def _limit():
@@ -49,7 +50,7 @@ def me():
 
 
 @endpoint("/users", "POST", summary="Create an account of any role (admin)", tags=["accounts"],
-          auth=("admin",), body=UserCreateIn, response=UserOut, status=201, errors=(409,))
+          permission="user.create", body=UserCreateIn, response=UserOut, status=201, errors=(409,))
 def create_user(body: UserCreateIn):
     district_id = _district_id(body.district)
     user = services.create_user(role=body.role, name=body.name, email=body.email,
@@ -76,7 +77,7 @@ def _user(user_id) -> User:
 
 
 @endpoint("/users/<int:user_id>", "PATCH", summary="Change an account's name, email, phone or "
-          "regulator scope (admin)", tags=["accounts"], auth=("admin",), body=UserPatchIn,
+          "regulator scope (admin)", tags=["accounts"], permission="user.manage", body=UserPatchIn,
           response=UserOut, errors=(404, 409))
 def update_user(user_id: int, body: UserPatchIn):
     user = _user(user_id)
@@ -94,7 +95,7 @@ def update_user(user_id: int, body: UserPatchIn):
 
 
 @endpoint("/users/<int:user_id>/deactivate", "POST", summary="Deactivate an account: its "
-          "sessions and tokens end at once (admin)", tags=["accounts"], auth=("admin",),
+          "sessions and tokens end at once (admin)", tags=["accounts"], permission="user.manage",
           response=UserOut, errors=(404,))
 def deactivate_user(user_id: int):
     user = _user(user_id)
@@ -103,8 +104,43 @@ def deactivate_user(user_id: int):
 
 
 @endpoint("/users/<int:user_id>/reactivate", "POST", summary="Reactivate an account (admin)",
-          tags=["accounts"], auth=("admin",), response=UserOut, errors=(404,))
+          tags=["accounts"], permission="user.manage", response=UserOut, errors=(404,))
 def reactivate_user(user_id: int):
     user = _user(user_id)
     services.reactivate(user, actor=g.api_user)
     return UserOut.model_validate(user)
+def staff_account_out(user, invitation_url=None) -> dict:
+    return {"id": user.id, "name": user.name, "email": user.email, "centre_id": user.centre_id,
+            "staff_role": user.staff_role, "active": user.active,
+            "invitation_pending": user.password_hash is None, "invitation_url": invitation_url}
+
+
+@endpoint("/centres/<int:centre_id>/staff-accounts", summary="The centre's staff accounts",
+          tags=["accounts"], permission="staff_accounts.manage", response=list[StaffAccountOut],
+          errors=(404,))
+def list_staff_accounts(centre_id: int):
+    return [staff_account_out(u) for u in staff_accounts.accounts_of(g.api_user, centre_id)]
+
+
+@endpoint("/centres/<int:centre_id>/staff-accounts", "POST",
+          summary="Invite a staff account (the invitee sets a password through a one-time link)",
+          tags=["accounts"], permission="staff_accounts.manage", body=StaffAccountIn,
+          response=StaffAccountOut, status=201, errors=(404, 409))
+def invite_staff_account(centre_id: int, body: StaffAccountIn):
+    user, link = staff_accounts.invite(
+        g.api_user, centre_id, name=body.name, email=body.email, staff_role=body.staff_role,
+        link_for=lambda t: url_for("staff_accounts.accept", token=t, _external=True))
+    return staff_account_out(user, link)
+
+
+@endpoint("/centres/<int:centre_id>/staff-accounts/<int:user_id>", "PATCH",
+          summary="Change a staff account's role, or deactivate it (its tokens are revoked)",
+          tags=["accounts"], permission="staff_accounts.manage", body=StaffAccountPatch,
+          response=StaffAccountOut, errors=(404,))
+def patch_staff_account(centre_id: int, user_id: int, body: StaffAccountPatch):
+    user = staff_accounts.account_of(g.api_user, centre_id, user_id)
+    if body.staff_role is not None:
+        user = staff_accounts.change_role(g.api_user, centre_id, user_id, body.staff_role)
+    if body.active is False:
+        user = staff_accounts.deactivate(g.api_user, centre_id, user_id)
+    return staff_account_out(user)

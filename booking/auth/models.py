@@ -10,6 +10,8 @@ from ..extensions import db
 from ..types import UTCDateTime, enum_check
 
 ROLES = ("parent", "staff", "regulator", "admin")
+# What a staff account may do at its centre (auth/permissions.py; docs/permissions.md).
+STAFF_ROLES = ("director", "carer", "health", "finance")
 
 
 class User(UserMixin, db.Model):
@@ -21,6 +23,9 @@ class User(UserMixin, db.Model):
         # Staff always belong to a centre; nobody else does.
         CheckConstraint("(role = 'staff') = (centre_id IS NOT NULL)", name="staff_centre"),
         CheckConstraint("locale IN ('zh_Hans_CN', 'en')", name="locale"),
+        # Every staff account has exactly one staff role; nobody else has one.
+        CheckConstraint("(role = 'staff') = (staff_role IS NOT NULL) AND (staff_role IS NULL OR "
+                        + enum_check("staff_role", STAFF_ROLES) + ")", name="staff_role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,6 +35,7 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(12), default="parent")
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"), index=True)
+    staff_role: Mapped[str | None] = mapped_column(String(12))
     # Regulators' jurisdiction (regulator/jurisdiction.py): their district, else the city named
     # in `city`, else the whole country only when `national` is set; none of them holds nothing.
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))

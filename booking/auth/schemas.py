@@ -6,6 +6,7 @@ from pydantic import EmailStr, Field
 from ..api.schemas import Body, Id, Out
 
 
+StaffRole = Literal["director", "carer", "health", "finance"]
 STRONG = {"pattern": "^(?=.*[A-Za-z])(?=.*[0-9]).{8,128}$"}  # documented; the service checks
 
 
@@ -31,6 +32,7 @@ class UserOut(Out):
     name: str
     role: Literal["parent", "staff", "regulator", "admin"]
     centre_id: int | None = None
+    staff_role: StaffRole | None = None
     district_id: int | None = None
     locale: str | None = None
     active: bool = True
@@ -41,6 +43,7 @@ class TokenUser(Out):
     role: Literal["parent", "staff", "regulator", "admin"]
     name: str
     centre_id: int | None
+    staff_role: StaffRole | None = None
 
 
 class TokenOut(Out):
@@ -68,3 +71,24 @@ class UserPatchIn(Body):
     district: str | None = Field(None, max_length=12)
     city: str | None = Field(None, max_length=40)
     national: bool | None = None
+class StaffAccountIn(Body):
+    name: str = Field(min_length=1, max_length=80)
+    email: EmailStr = Field(max_length=254)
+    staff_role: StaffRole
+
+
+class StaffAccountPatch(Body):
+    """Change the staff role, or deactivate (`active: false`; there is no reactivating)."""
+    staff_role: StaffRole | None = None
+    active: Literal[False] | None = None
+
+
+class StaffAccountOut(Out):
+    id: int
+    name: str
+    email: str | None
+    centre_id: int
+    staff_role: StaffRole
+    active: bool
+    invitation_pending: bool = Field(description="No password set yet")
+    invitation_url: str | None = Field(None, description="Only in the answer to the invitation")

@@ -20,7 +20,7 @@ from ..clock import now
 from ..errors import Conflict, NotFound, RateLimited, Unauthorized, ValidationFailed
 from ..extensions import db
 from . import throttle
-from .models import ROLES, ApiToken, PasswordReset, User
+from .models import ROLES, STAFF_ROLES, ApiToken, PasswordReset, User
 
 CONSENT_VERSION = "2026-11"
 _hasher = PasswordHasher()
@@ -34,8 +34,10 @@ def hash_password(password: str) -> str:
 
 def check_password(user: User | None, password: str) -> bool:
     try:
+        # An account without a password (an invitation not yet accepted) never signs in; the
+        # dummy is still verified so the answer takes as long.
         return _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH,
-                              password) and user is not None
+                              password) and user is not None and user.password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -135,10 +137,11 @@ def _check_sign_up(*, password, email, phone, consent):
 
 def create_user(*, role: str, name: str, password: str, email=None, phone=None,
                 centre_id=None, district_id=None, city=None, national=False,
-                actor=None) -> User:
+                staff_role=None, actor=None) -> User:
     """Make a staff, regulator or admin account (admins and the CLI only).
 
     A regulator gets exactly one scope: a district, a city, or (explicitly) the country.
+    A staff account gets a staff role (auth/permissions.py), the director's by default.
 
     :raises ValidationFailed: unknown role, staff without a centre, a regulator without
         exactly one scope, weak password.
@@ -151,6 +154,12 @@ def create_user(*, role: str, name: str, password: str, email=None, phone=None,
         errors["centre"] = [_("工作人员必须属于一个托育机构")]
     if role != "staff" and centre_id:
         errors["centre"] = [_("只有工作人员属于托育机构")]
+    if role == "staff":
+        staff_role = staff_role or "director"
+        if staff_role not in STAFF_ROLES:
+            errors["staff_role"] = [_("未知岗位")]
+    elif staff_role:
+        errors["staff_role"] = [_("只有工作人员有岗位")]
     city = _scope_problems(role, district_id, city, national, errors)
     if not email and not phone:
         errors["email"] = [_("请填写邮箱或手机号")]
@@ -164,6 +173,7 @@ def create_user(*, role: str, name: str, password: str, email=None, phone=None,
             raise ValidationFailed(errors={"centre": [_("托育机构不存在")]})
     _ensure_free(email, phone)
     user = User(name=name.strip(), email=email, phone=phone, role=role, centre_id=centre_id,
+                staff_role=staff_role if role == "staff" else None,
                 district_id=district_id, city=city, national=bool(national),
                 password_hash=hash_password(password))
     db.session.add(user)
@@ -197,7 +207,8 @@ def _ensure_free(email, phone, but=None):
 def _commit_new(user, action, actor=None):
     try:
         db.session.flush()
-        record(action, user, after={"role": user.role, "centre_id": user.centre_id},
+        record(action, user, after={"role": user.role, "staff_role": user.staff_role,
+                                    "centre_id": user.centre_id},
                actor=actor or user, centre_id=user.centre_id)
         db.session.commit()
     except IntegrityError:  # two sign-ups with the same email at once

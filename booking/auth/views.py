@@ -9,8 +9,15 @@ from ..errors import BookingError
 from ..extensions import limiter
 from . import services
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from .permissions import allowed
 
 bp = Blueprint("auth", __name__)
+
+
+@bp.app_context_processor
+def _permissions():
+    """`may('fees.read')` in templates: the same table the routes ask (auth/permissions.py)."""
+    return {"may": lambda action: allowed(current_user, action)}
 
 
 def login_limit():

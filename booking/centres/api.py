@@ -21,7 +21,7 @@ def list_districts():
 
 
 @endpoint("/districts", "POST", summary="Add a district (admin)", tags=["centres"],
-          auth=("admin",), body=DistrictIn, response=DistrictOut, status=201, errors=(409,),
+          permission="district.create", body=DistrictIn, response=DistrictOut, status=201, errors=(409,),
           idempotent=True)
 def create_district(body: DistrictIn):
     d = services.create_district(**body.model_dump(), actor=g.api_user)
@@ -66,7 +66,7 @@ def get_centre(centre_id: int):
 
 
 @endpoint("/centres", "POST", summary="Add a centre (its filing starts approved)",
-          tags=["centres"], auth=("admin", "regulator"), body=CentreIn, response=CentreDetail,
+          tags=["centres"], permission="centre.register", body=CentreIn, response=CentreDetail,
           status=201, idempotent=True)
 def create_centre(body: CentreIn):
     data = body.model_dump()

@@ -15,7 +15,7 @@ def child_out(child) -> ChildOut:
 
 
 @endpoint("/children", "POST", summary="Register a child", tags=["children"],
-          auth=("parent",), body=ChildIn, response=ChildOut, status=201, idempotent=True)
+          permission="child.manage", body=ChildIn, response=ChildOut, status=201, idempotent=True)
 def create_child(body: ChildIn):
     child = services.add_child(g.api_user, name=body.name, birth_date=body.birth_date,
                                twin_of=body.twin_of, older_siblings=body.older_siblings)
@@ -23,6 +23,6 @@ def create_child(body: ChildIn):
 
 
 @endpoint("/children", summary="The parent's own children", tags=["children"],
-          auth=("parent",), response=list[ChildOut])
+          permission="child.manage", response=list[ChildOut])
 def list_children():
     return [child_out(c) for c in services.children_of(g.api_user)]

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..auth.roles import role_required
+from ..auth.permissions import permission_required
 from ..auth.views import apply_errors
 from ..errors import BookingError
 from . import privacy
@@ -27,7 +27,7 @@ class IdNumberForm(FlaskForm):
 
 
 @bp.get("/account/export")
-@role_required("parent")
+@permission_required("privacy.self")
 def export():
     data = privacy.export_family(current_user)
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
@@ -37,7 +37,7 @@ def export():
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
-@role_required("parent")
+@permission_required("privacy.self")
 def delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():
@@ -54,7 +54,7 @@ def delete():
 
 
 @bp.post("/children/<int:child_id>/id-number")
-@role_required("parent")
+@permission_required("child.manage")
 def id_number(child_id: int):
     form = IdNumberForm()
     try:

@@ -3,7 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.roles import role_required
+from ..auth.permissions import permission_required
 from ..auth.views import apply_errors
 from ..centres.bands import age_in_months
 from ..clock import today
@@ -16,7 +16,7 @@ bp = Blueprint("children", __name__)
 
 
 @bp.route("/family", methods=["GET", "POST"])
-@role_required("parent")
+@permission_required("child.manage")
 def family():
     children = services.children_of(current_user)
     form = ChildForm()
@@ -38,7 +38,7 @@ def family():
 
 
 @bp.post("/children/<int:child_id>/older-siblings")
-@role_required("parent")
+@permission_required("child.manage")
 def older_siblings(child_id: int):
     form = OlderSiblingsForm()
     if not form.validate():

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from ..api.framework import endpoint
 from ..clock import today
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..extensions import db
 from ..reservations.services import visible_reservation
 from . import services
@@ -32,7 +32,7 @@ def _month(text: str):
 
 
 @endpoint("/statements/<month>", summary="The parent's own statement for a month (YYYY-MM)",
-          tags=["fees"], auth=("parent",), response=StatementOut, errors=(422,))
+          tags=["fees"], permission="statement.read", response=StatementOut, errors=(422,))
 def get_statement(month: str):
     s = statement(g.api_user.id, _month(month))
     return dict(s, entries=[entry_out(e) for e in s["entries"]])
@@ -40,7 +40,7 @@ def get_statement(month: str):
 
 @endpoint("/reservations/<int:reservation_id>/fee",
           summary="An enrolment's monthly fee after the second/third-child reduction",
-          tags=["fees"], auth="any", response=FeeOut)
+          tags=["fees"], permission="reservation.read", response=FeeOut)
 def get_fee(reservation_id: int):
     r = visible_reservation(reservation_id, g.api_user)
     fee = fee_of(r)
@@ -50,14 +50,11 @@ def get_fee(reservation_id: int):
 
 
 def _own_centre(centre_id: int):
-    user = g.api_user
-    if user.role == "staff" and user.centre_id != centre_id:
-        raise NotFound()
-    return services._staff_centre(user, centre_id)
+    return services._staff_centre(g.api_user, centre_id, "fees.read")
 
 
 @endpoint("/centres/<int:centre_id>/ledger", summary="The centre's prepaid ledger (its staff)",
-          tags=["fees"], auth=("staff", "admin"), query=LedgerQuery, response=LedgerPage)
+          tags=["fees"], permission="fees.read", query=LedgerQuery, response=LedgerPage)
 def get_ledger(centre_id: int, query: LedgerQuery):
     centre = _own_centre(centre_id)
     stmt = select(LedgerEntry).where(LedgerEntry.centre_id == centre.id)
@@ -76,7 +73,7 @@ def get_ledger(centre_id: int, query: LedgerQuery):
 
 @endpoint("/centres/<int:centre_id>/payments", "POST",
           summary="Record a payment received (refused over max_prepaid_months of fees)",
-          tags=["fees"], auth=("staff", "admin"), body=PaymentIn, response=EntryOut, status=201,
+          tags=["fees"], permission="fees.record", body=PaymentIn, response=EntryOut, status=201,
           errors=(409,), idempotent=True)
 def create_payment(centre_id: int, body: PaymentIn):
     _own_centre(centre_id)
@@ -87,7 +84,7 @@ def create_payment(centre_id: int, body: PaymentIn):
 
 @endpoint("/ledger/<int:entry_id>/refund-paid", "POST",
           summary="Record that a refund due was paid back to the family", tags=["fees"],
-          auth=("staff", "admin"), body=RefundPaidIn, response=EntryOut, status=201,
+          permission="fees.record", body=RefundPaidIn, response=EntryOut, status=201,
           errors=(409,))
 def refund_paid(entry_id: int, body: RefundPaidIn):
     e = services.mark_refund_paid(entry_id, g.api_user, paid_on=body.paid_on, method=body.method)
@@ -96,7 +93,7 @@ def refund_paid(entry_id: int, body: RefundPaidIn):
 
 @endpoint("/centres/<int:centre_id>/charges", "POST",
           summary="Post the month's fees of the centre's enrolments (once each)", tags=["fees"],
-          auth=("staff", "admin"), body=ChargesIn, response=ChargesOut, errors=(422,))
+          permission="fees.record", body=ChargesIn, response=ChargesOut, errors=(422,))
 def post_charges(centre_id: int, body: ChargesIn):
     _own_centre(centre_id)
     month = body.month or month_key(today().replace(day=1))

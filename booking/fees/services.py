@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, text, update
 
 from ..audit.services import record
+from ..auth.permissions import allowed, can
 from ..centres.models import Centre
 from ..centres.services import policy_for
 from ..clock import LOCAL, start_of_day
@@ -100,14 +101,18 @@ def prepaid_limit_fen(centre: Centre, parent_id: int) -> int:
 
 # --- commands -------------------------------------------------------------------------------
 
-def _staff_centre(actor, centre_id: int) -> Centre:
+def _staff_centre(actor, centre_id: int, action: str = "fees.record") -> Centre:
+    """The centre, when `actor` may do `action` there (auth/permissions.py).
+
+    :raises Forbidden: a role without the action. :raises NotFound: a centre out of reach.
+    """
     centre = db.session.get(Centre, centre_id)
     if centre is None:
         raise NotFound()
-    if actor.role == "staff" and actor.centre_id != centre_id:
-        raise NotFound()
-    if actor.role not in ("staff", "admin"):
+    if not allowed(actor, action):
         raise Forbidden()
+    if not can(actor, action, centre):
+        raise NotFound()
     return centre
 
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.models import User
-from ..auth.roles import role_required
+from ..auth.permissions import permission_required
 from ..auth.views import apply_errors
 from ..clock import today
 from ..errors import BookingError
@@ -27,7 +27,7 @@ def _labels():
 
 
 @bp.get("/fees")
-@role_required("parent")
+@permission_required("statement.read")
 def mine():
     first = parse_month(request.args.get("month", "")) or today().replace(day=1)
     return render_template("fees/mine.html", s=statement(current_user.id, first))
@@ -43,7 +43,7 @@ def _families(centre_id: int) -> list[tuple[int, str]]:
 
 
 @bp.route("/staff/fees", methods=["GET", "POST"])
-@role_required("staff")
+@permission_required("fees.read", own_centre=True)
 def staff():
     centre = current_user.centre
     form = PaymentForm()
@@ -74,7 +74,7 @@ def staff():
 
 
 @bp.post("/staff/fees/charges")
-@role_required("staff")
+@permission_required("fees.record", own_centre=True)
 def post_charges():
     attempt(lambda: services.post_monthly_charges(centre_id=current_user.centre_id,
                                                   actor=current_user),
@@ -83,7 +83,7 @@ def post_charges():
 
 
 @bp.post("/staff/fees/refunds/<int:entry_id>/paid")
-@role_required("staff")
+@permission_required("fees.record", own_centre=True)
 def refund_paid(entry_id):
     due = db.session.get(LedgerEntry, entry_id)
     if due is None or due.centre_id != current_user.centre_id:

@@ -7,7 +7,7 @@ from .schemas import HealthCheckIn, HealthCheckOut
 
 
 @endpoint("/children/<int:child_id>/health-checks", "POST", summary="Enter an intake health check",
-          tags=["health"], auth=("parent", "staff"), body=HealthCheckIn, response=HealthCheckOut,
+          tags=["health"], permission="health_record.submit", body=HealthCheckIn, response=HealthCheckOut,
           status=201, idempotent=True)
 def submit_health_check(child_id: int, body: HealthCheckIn):
     check = services.submit(child_id, g.api_user, **body.model_dump())
@@ -15,7 +15,7 @@ def submit_health_check(child_id: int, body: HealthCheckIn):
 
 
 @endpoint("/health-checks/<int:check_id>/verify", "POST",
-          summary="Verify a check against the paper form", tags=["health"], auth=("staff",),
+          summary="Verify a check against the paper form", tags=["health"], permission="health_record.verify",
           response=HealthCheckOut, errors=(409,))
 def verify_health_check(check_id: int):
     return HealthCheckOut.model_validate(services.verify(check_id, g.api_user))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..audit.services import notify, record
+from ..auth.permissions import can
 from ..centres.models import Group
 from ..children import services as children
 from ..clock import now as clock_now
@@ -28,7 +29,8 @@ def groups_of(centre_id: int) -> list[Group]:
 
 def _enrolled_of_centre(staff, reservation_id: int) -> Reservation:
     r = db.session.get(Reservation, reservation_id)
-    if r is None or staff.role != "staff" or r.slot.centre_id != staff.centre_id:
+    if r is None or staff.role != "staff" \
+            or not can(staff, "attendance.record", r.slot.centre_id):
         raise NotFound()
     if r.status != "enrolled":
         raise Conflict(_("只有在读的孩子可以登记考勤"))

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from ..audit.services import notify, record
+from ..auth.permissions import allowed
 from ..centres.models import Centre, District
 from ..centres.services import policy_for
 from ..children import services as children
@@ -31,8 +32,11 @@ def centres_caring_for(child_id: int, now=None) -> list[int]:
             (Reservation.status == "held") & (Reservation.expires_at > now))).distinct()))
 
 
-def staff_may_act(user, child_id: int, now=None) -> bool:
-    return user.role == "staff" and user.centre_id in centres_caring_for(child_id, now)
+def staff_may_act(user, child_id: int, now=None, action="health_record.read") -> bool:
+    """Staff whose staff role may do `action` (auth/permissions.py), at a centre holding a
+    place for the child."""
+    return (user.role == "staff" and allowed(user, action)
+            and user.centre_id in centres_caring_for(child_id, now))
 
 
 def _valid_days(child_id: int, now) -> int:
@@ -59,7 +63,7 @@ def submit(child_id: int, actor, *, examined_on: date, institution: str, result:
     child = db.session.get(Child, child_id)
     if child is None or child.anonymised_at is not None or not (
             (actor.role == "parent" and children.is_guardian(actor, child_id))
-            or staff_may_act(actor, child_id, now)):
+            or staff_may_act(actor, child_id, now, "health_record.submit")):
         raise NotFound()
     errors = {}
     if examined_on > today():
@@ -93,7 +97,7 @@ def verify(check_id: int, staff, now=None) -> HealthCheck:
     """
     now = now or clock_now()
     check = db.session.get(HealthCheck, check_id)
-    if check is None or not staff_may_act(staff, check.child_id, now):
+    if check is None or not staff_may_act(staff, check.child_id, now, "health_record.verify"):
         raise NotFound()
     if check.status != "submitted":
         raise Conflict(_("该体检记录已核验"))

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file,
                    url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..auth.roles import role_required
+from ..auth.permissions import permission_required
 from ..auth.views import apply_errors
 from ..children.models import Child
 from ..clock import today
@@ -32,7 +32,7 @@ def _child_or_404(child_id: int) -> Child:
 
 
 @bp.get("/health")
-@role_required("parent")
+@permission_required("family.read")
 def mine():
     """The parent's children and their intake checks."""
     from ..children import services as children
@@ -46,7 +46,7 @@ def mine():
 
 
 @bp.route("/children/<int:child_id>/health", methods=["GET", "POST"])
-@role_required("parent", "staff")
+@permission_required("health_record.submit")
 def child_checks(child_id: int):
     child = _child_or_404(child_id)
     # Room for the form around the file, so an oversize file gets the form's message.
@@ -85,7 +85,7 @@ def child_checks(child_id: int):
 
 
 @bp.route("/health-checks/<int:check_id>", methods=["GET", "POST"])
-@login_required
+@permission_required("health_record.read")
 def check(check_id: int):
     """One record: guardians and staff of a centre holding a place see it (staff reads are
     logged); a regulator states a reason first, which is logged with the read."""
@@ -105,7 +105,7 @@ def check(check_id: int):
 
 
 @bp.route("/health-checks/<int:check_id>/attachment", methods=["GET", "POST"])
-@login_required
+@permission_required("health_record.read")
 def attachment(check_id: int):
     """The form's photo or PDF, under the same rules as the record (regulators POST a reason)."""
     reason = request.form.get("reason") if request.method == "POST" else None
@@ -127,7 +127,7 @@ def attachment(check_id: int):
 
 
 @bp.post("/health-checks/<int:check_id>/verify")
-@role_required("staff")
+@permission_required("health_record.verify")
 def verify(check_id: int):
     attempt(lambda: services.verify(check_id, current_user), _("已核验体检记录"))
     target = request.form.get("next") or ""
@@ -137,7 +137,7 @@ def verify(check_id: int):
 
 
 @bp.get("/staff/health")
-@role_required("staff")
+@permission_required("health_record.read", own_centre=True)
 def staff_checks():
     return render_template("health/staff.html",
                            checks=services.checks_for_centre(current_user.centre_id))
@@ -154,7 +154,7 @@ def _attendance_date() -> date:
 
 
 @bp.get("/staff/attendance")
-@role_required("staff")
+@permission_required("attendance.read", own_centre=True)
 def attendance_page():
     on_date = _attendance_date()
     groups = attendance.groups_of(current_user.centre_id)
@@ -175,7 +175,7 @@ def _back():
 
 
 @bp.post("/staff/attendance/<int:reservation_id>/arrive")
-@role_required("staff")
+@permission_required("attendance.record", own_centre=True)
 def arrive(reservation_id: int):
     form = ArrivalForm()
     if not form.validate():
@@ -201,7 +201,7 @@ def arrive(reservation_id: int):
 
 
 @bp.post("/staff/attendance/<int:reservation_id>/depart")
-@role_required("staff")
+@permission_required("attendance.record", own_centre=True)
 def depart(reservation_id: int):
     form = DepartureForm()
     try:
@@ -219,7 +219,7 @@ def depart(reservation_id: int):
 
 
 @bp.post("/staff/attendance/<int:reservation_id>/absent")
-@role_required("staff")
+@permission_required("attendance.record", own_centre=True)
 def absent(reservation_id: int):
     attempt(lambda: attendance.mark_absent(reservation_id, current_user), _("已登记缺勤"))
     return _back()

@@ -7,14 +7,14 @@ from .schemas import CoverageOut, CoverageQuery, FilingOut, FilingQuery
 
 
 @endpoint("/regulator/coverage", summary="Places per 1,000 residents by district",
-          tags=["regulator"], auth=("regulator", "admin"), query=CoverageQuery,
+          tags=["regulator"], permission="supervision.read", query=CoverageQuery,
           response=list[CoverageOut])
 def coverage(query: CoverageQuery):
     return services.coverage(g.api_user, city=query.city)
 
 
 @endpoint("/regulator/filings", summary="Filing (备案) records", tags=["regulator"],
-          auth=("regulator", "admin"), query=FilingQuery, response=list[FilingOut])
+          permission="supervision.read", query=FilingQuery, response=list[FilingOut])
 def filings(query: FilingQuery):
     return [{"id": f.id, "centre_id": f.centre_id, "centre_name": f.centre.name,
              "district": f.centre.district.code, "status": f.status,

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from ..audit.services import notify, record
 from ..auth.models import User
+from ..auth.permissions import can
 from ..centres.services import next_filing_number
 from ..clock import now as clock_now
 from ..clock import today
@@ -46,7 +47,7 @@ def _move(filing: Filing, action: str, actor, **after):
 
 def save_draft(filing: Filing, staff, **fields) -> Filing:
     """The centre fills its filing; allowed while draft or returned."""
-    if staff.role != "staff" or staff.centre_id != filing.centre_id:
+    if staff.role != "staff" or not can(staff, "centre.filing", filing.centre_id):
         raise NotFound()
     if filing.status not in ("draft", "returned"):
         raise Conflict(_("已提交的备案不能修改；如需变更请联系监管部门"))
@@ -80,7 +81,7 @@ def missing_items(filing: Filing) -> dict:
 def submit(filing_id: int, staff, now=None) -> Filing:
     """:raises ValidationFailed: items missing. :raises Conflict: wrong state."""
     filing = db.session.get(Filing, filing_id)
-    if filing is None or staff.role != "staff" or staff.centre_id != filing.centre_id:
+    if filing is None or staff.role != "staff" or not can(staff, "centre.filing", filing.centre_id):
         raise NotFound()
     if missing := missing_items(filing):
         raise ValidationFailed(_("备案材料不完整"), errors=missing)
@@ -149,8 +150,9 @@ def register_centre(*, name: str, kind: str, district_code: str, subdistrict: st
     db.session.add(centre)
     db.session.flush()
     db.session.add(Filing(centre_id=centre.id, status="draft"))
-    user = User(role="staff", centre_id=centre.id, name=contact_name.strip(), email=email,
-                password_hash=hash_password(password))
+    # Whoever registers the centre directs it, and invites its other staff.
+    user = User(role="staff", staff_role="director", centre_id=centre.id,
+                name=contact_name.strip(), email=email, password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
     record("centre.registered", centre, actor=user, centre_id=centre.id,

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.models import User
-from ..auth.roles import role_required
+from ..auth.permissions import permission_required
 from ..auth.views import apply_errors, login_limit
 from ..audit.models import AuditEvent
 from ..centres.bands import CENTRE_KINDS
@@ -34,7 +34,7 @@ def _labels():
 
 
 @bp.get("/regulator")
-@role_required("regulator", "admin")
+@permission_required("supervision.read")
 def dashboard():
     city = request.args.get("city") or None
     rows = services.coverage(current_user, city=city)
@@ -61,7 +61,7 @@ def dashboard():
 
 
 @bp.get("/regulator/coverage.csv")
-@role_required("regulator", "admin")
+@permission_required("supervision.read")
 def coverage_csv():
     rows = services.coverage(current_user, city=request.args.get("city") or None)
     head = ["district", "name", "city", "population", "places", "places_per_1000",
@@ -71,7 +71,7 @@ def coverage_csv():
 
 
 @bp.get("/regulator/filings")
-@role_required("regulator", "admin")
+@permission_required("supervision.read")
 def filings():
     status = request.args.get("status")
     if status not in FILING_STATUSES:
@@ -81,7 +81,7 @@ def filings():
 
 
 @bp.route("/regulator/filings/<int:filing_id>", methods=["GET", "POST"])
-@role_required("regulator", "admin")
+@permission_required("supervision.act")
 def filing(filing_id):
     f = db.session.get(Filing, filing_id)
     if f is None or not filings_svc.in_jurisdiction(current_user, f):
@@ -104,7 +104,7 @@ def filing(filing_id):
 
 
 @bp.get("/regulator/audit")
-@role_required("regulator", "admin")
+@permission_required("supervision.read")
 def audit():
     args = request.args
     stmt = (select(AuditEvent).where(services.audit_clause(current_user))
@@ -160,7 +160,7 @@ def registry_csv():
 
 
 @bp.route("/staff/filing", methods=["GET", "POST"])
-@role_required("staff")
+@permission_required("centre.filing", own_centre=True)
 def own_filing():
     f = current_user.centre.filing
     form = FilingForm(obj=f)
@@ -182,7 +182,7 @@ def own_filing():
 
 
 @bp.get("/regulator/coverage.xlsx")
-@role_required("regulator", "admin")
+@permission_required("supervision.read")
 def coverage_xlsx():
     from openpyxl import Workbook
 
@@ -203,7 +203,7 @@ def coverage_xlsx():
 
 
 @bp.route("/regulator/centres/<int:centre_id>/inspections", methods=["GET", "POST"])
-@role_required("regulator", "admin")
+@permission_required("supervision.act")
 def inspections(centre_id):
     from .forms import InspectionForm
     from .inspections import DIMENSIONS, record_inspection
@@ -231,7 +231,7 @@ def inspections(centre_id):
 
 
 @bp.post("/regulator/inspections/<int:inspection_id>/follow-up")
-@role_required("regulator", "admin")
+@permission_required("supervision.act")
 def inspection_follow_up(inspection_id):
     from .inspections import follow_up
     from .models import Inspection

@@ -25,7 +25,7 @@ def reservation_out(r: Reservation) -> dict:
 
 
 @endpoint("/reservations", "POST", summary="Hold a place for a child", tags=["reservations"],
-          auth=("parent",), body=ReservationIn, response=ReservationOut, status=201,
+          permission="reservation.create", body=ReservationIn, response=ReservationOut, status=201,
           errors=(404, 409), idempotent=True)
 def create_reservation(body: ReservationIn):
     r = services.place_hold(slot_id=body.slot_id, child_id=body.child_id, parent=g.api_user)
@@ -66,7 +66,7 @@ def list_reservations(query: ReservationQuery):
 
 
 @endpoint("/reservations/<int:reservation_id>", summary="One reservation",
-          tags=["reservations"], auth="any", response=ReservationOut)
+          tags=["reservations"], permission="reservation.read", response=ReservationOut)
 def get_reservation(reservation_id: int):
     r = services.visible_reservation(reservation_id, g.api_user)
     out = reservation_out(r)
@@ -78,7 +78,7 @@ def get_reservation(reservation_id: int):
 
 
 @endpoint("/reservations/<int:reservation_id>/cancel", "POST", summary="Cancel a held place",
-          tags=["reservations"], auth=("parent", "staff"), response=StatusOut, errors=(409,))
+          tags=["reservations"], permission="reservation.cancel", response=StatusOut, errors=(409,))
 def cancel_reservation(reservation_id: int):
     r = services.cancel(reservation_id, g.api_user)
     return {"id": r.id, "status": r.status}
@@ -86,7 +86,7 @@ def cancel_reservation(reservation_id: int):
 
 @endpoint("/reservations/<int:reservation_id>/confirm", "POST",
           summary="Enrol: needs a verified passing intake health check", tags=["reservations"],
-          auth=("staff",), response=StatusOut, errors=(409,))
+          permission="reservation.confirm", response=StatusOut, errors=(409,))
 def confirm_reservation(reservation_id: int):
     r = services.confirm(reservation_id, g.api_user)
     return {"id": r.id, "status": r.status}
@@ -94,7 +94,7 @@ def confirm_reservation(reservation_id: int):
 
 @endpoint("/reservations/<int:reservation_id>/withdraw", "POST",
           summary="End an enrolment (the place is offered to the waitlist)",
-          tags=["reservations"], auth=("parent", "staff"), body=WithdrawIn, response=StatusOut,
+          tags=["reservations"], permission="reservation.withdraw", body=WithdrawIn, response=StatusOut,
           errors=(409,))
 def withdraw_reservation(reservation_id: int, body: WithdrawIn):
     r = services.withdraw(reservation_id, g.api_user, body.on_date, body.reason)
@@ -103,7 +103,7 @@ def withdraw_reservation(reservation_id: int, body: WithdrawIn):
 
 @endpoint("/reservations/<int:reservation_id>/extend", "POST",
           summary="Keep a held place longer (at the latest to the end of its start date)",
-          tags=["reservations"], auth=("staff",), body=ExtendIn, response=ExtendOut,
+          tags=["reservations"], permission="reservation.extend", body=ExtendIn, response=ExtendOut,
           errors=(409, 422))
 def extend_reservation(reservation_id: int, body: ExtendIn):
     r = services.extend_hold(reservation_id, g.api_user, body.expires_at)

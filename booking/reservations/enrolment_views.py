@@ -3,7 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.roles import role_required
+from ..auth.permissions import permission_required
 from ..auth.views import apply_errors
 from ..clock import today
 from ..errors import BookingError
@@ -14,7 +14,7 @@ bp = Blueprint("enrolment", __name__)
 
 
 @bp.route("/reservations/<int:reservation_id>/withdraw", methods=["GET", "POST"])
-@role_required("parent", "staff")
+@permission_required("reservation.withdraw")
 def withdraw(reservation_id: int):
     r = services.visible_reservation(reservation_id, current_user)
     form = WithdrawForm()

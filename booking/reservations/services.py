@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
 
 from ..audit.services import notify, notify_many, record, record_many
+from ..auth.permissions import allowed
 from ..centres.bands import age_in_months, band_fits
 from ..children import services as children
 from ..clock import LOCAL, end_of_day
@@ -149,7 +150,7 @@ def cancel(reservation_id: int, actor, now=None) -> Reservation:
     """
     now = now or clock_now()
     r = visible_reservation(reservation_id, actor)
-    if actor.role not in ("parent", "staff"):
+    if actor.role not in ("parent", "staff") or not allowed(actor, "reservation.cancel"):
         raise Forbidden()
     slot = lock_slot(r.slot_id)
     db.session.refresh(r)
@@ -187,11 +188,12 @@ def has_valid_health_check(child_id: int, on_date) -> bool:
         HealthCheck.examined_on <= on_date, HealthCheck.valid_until >= on_date).limit(1)) is not None
 
 
-def _staff_live_hold(reservation_id: int, staff, now, refusal: str) -> tuple[Reservation, Slot]:
-    """The centre's live hold, its slot locked; `refusal` (with %(s)s for the status) when
-    it is no longer held."""
+def _staff_live_hold(reservation_id: int, staff, now, refusal: str,
+                     action: str) -> tuple[Reservation, Slot]:
+    """The centre's live hold, its slot locked, for staff who may do `action` there;
+    `refusal` (with %(s)s for the status) when it is no longer held."""
     r = visible_reservation(reservation_id, staff)
-    if staff.role != "staff":
+    if staff.role != "staff" or not allowed(staff, action):
         raise Forbidden()
     slot = lock_slot(r.slot_id)
     db.session.refresh(r)
@@ -215,7 +217,8 @@ def extend_hold(reservation_id: int, staff, expires_at, now=None) -> Reservation
     """
     now = now or clock_now()
     r, slot = _staff_live_hold(reservation_id, staff, now,
-                               _("只有保留中的预约可以延长（当前状态：%(s)s）"))
+                               _("只有保留中的预约可以延长（当前状态：%(s)s）"),
+                               "reservation.extend")
     latest = end_of_day(slot.starts_on)
     if expires_at <= r.expires_at:
         raise ValidationFailed(errors={"expires_at": [_("新的保留期限应晚于当前期限")]})
@@ -240,7 +243,8 @@ def confirm(reservation_id: int, staff, now=None) -> Reservation:
     """
     now = now or clock_now()
     r, slot = _staff_live_hold(reservation_id, staff, now,
-                               _("只有保留中的预约可以确认入托（当前状态：%(s)s）"))
+                               _("只有保留中的预约可以确认入托（当前状态：%(s)s）"),
+                               "reservation.confirm")
     if not has_valid_health_check(r.child_id, slot.starts_on):
         raise HealthCheckRequired()
     r.status, r.enrolled_at = "enrolled", now
@@ -268,7 +272,7 @@ def withdraw(reservation_id: int, actor, on_date, reason: str, now=None) -> Rese
     """
     now = now or clock_now()
     r = visible_reservation(reservation_id, actor)
-    if actor.role not in ("parent", "staff"):
+    if actor.role not in ("parent", "staff") or not allowed(actor, "reservation.withdraw"):
         raise Forbidden()
     slot = lock_slot(r.slot_id)
     db.session.refresh(r)

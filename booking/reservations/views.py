@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.roles import role_required
+from ..auth.permissions import permission_required
 from ..auth.views import apply_errors
 from ..children.services import children_of
 from ..clock import LOCAL
@@ -49,7 +49,7 @@ def _bookable_slot(slot_id: int) -> Slot:
 # --- parents ---------------------------------------------------------------------------
 
 @bp.route("/slots/<int:slot_id>/reserve", methods=["GET", "POST"])
-@role_required("parent")
+@permission_required("reservation.create")
 def reserve(slot_id):
     """The centre page's 预约 button posts here; the page also stands alone (and shows the
     waitlist form when the slot is full or families wait for it)."""
@@ -85,7 +85,7 @@ def reserve(slot_id):
 
 
 @bp.get("/reservations")
-@role_required("parent")
+@permission_required("family.read")
 def mine():
     now = clock_now()
     rows = []
@@ -97,7 +97,7 @@ def mine():
 
 
 @bp.post("/reservations/<int:reservation_id>/cancel")
-@role_required("parent")
+@permission_required("reservation.cancel")
 def cancel(reservation_id):
     attempt(lambda: services.cancel(reservation_id, current_user),
             lambda r: _("已取消 %(child)s 的预约，托位已释放。", child=r.child.name))
@@ -118,7 +118,7 @@ def _filters():
 
 
 @bp.get("/staff/reservations")
-@role_required("staff")
+@permission_required("reservation.read", own_centre=True)
 def staff_list():
     form, slots, f = _filters()
     if f is None:
@@ -146,7 +146,7 @@ def _back():
 
 
 @bp.post("/staff/reservations/<int:reservation_id>/confirm")
-@role_required("staff")
+@permission_required("reservation.confirm", own_centre=True)
 def confirm(reservation_id):
     try:
         r = services.confirm(reservation_id, current_user)
@@ -176,7 +176,7 @@ def _warn_ratio_gap(r):
 
 
 @bp.post("/staff/reservations/<int:reservation_id>/extend")
-@role_required("staff")
+@permission_required("reservation.extend", own_centre=True)
 def extend(reservation_id):
     form = ExtendForm()
     if not form.validate():
@@ -189,7 +189,7 @@ def extend(reservation_id):
 
 
 @bp.post("/staff/reservations/<int:reservation_id>/cancel")
-@role_required("staff")
+@permission_required("reservation.cancel", own_centre=True)
 def staff_cancel(reservation_id):
     attempt(lambda: services.cancel(reservation_id, current_user),
             lambda r: _("已取消 %(child)s 的预约，已通知家长。", child=r.child.name))
@@ -197,7 +197,7 @@ def staff_cancel(reservation_id):
 
 
 @bp.get("/staff/reservations.csv")
-@role_required("staff")
+@permission_required("reservation.read", own_centre=True)
 def staff_csv():
     form, _slots, f = _filters()
     if f is None:

@@ -5,7 +5,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.roles import role_required
+from ..auth.permissions import permission_required
 from ..auth.views import apply_errors
 from ..centres.bands import AGE_BANDS
 from ..clock import LOCAL, today
@@ -52,7 +52,7 @@ def _labels():
 # -- staff records ------------------------------------------------------------------------
 
 @bp.route("/staff/team")
-@role_required("staff")
+@permission_required("roster.read", own_centre=True)
 def team():
     centre = current_user.centre
     return render_template("rosters/team.html", centre=centre,
@@ -66,7 +66,7 @@ def _staff_fields(form: StaffForm) -> dict:
 
 
 @bp.route("/staff/team/new", methods=["GET", "POST"])
-@role_required("staff")
+@permission_required("roster.manage", own_centre=True)
 def new_staff():
     form = StaffForm()
     if form.validate_on_submit():
@@ -84,7 +84,7 @@ def new_staff():
 
 
 @bp.route("/staff/team/<int:staff_id>", methods=["GET", "POST"])
-@role_required("staff")
+@permission_required("roster.manage", own_centre=True)
 def edit_staff(staff_id):
     staff = _own_staff(staff_id)
     form = StaffForm(obj=staff)
@@ -113,7 +113,7 @@ def _ical_response(staff) -> Response:
 
 
 @bp.route("/staff/team/<int:staff_id>/shifts.ics")
-@role_required("staff")
+@permission_required("roster.read", own_centre=True)
 def staff_ical(staff_id):
     return _ical_response(_own_staff(staff_id))
 
@@ -168,7 +168,7 @@ def _render_roster(centre, monday, form, status=200):
 
 
 @bp.route("/staff/roster")
-@role_required("staff")
+@permission_required("roster.read", own_centre=True)
 def roster():
     centre = current_user.centre
     monday = _week_arg()
@@ -179,7 +179,7 @@ def roster():
 
 
 @bp.post("/staff/roster/shifts")
-@role_required("staff")
+@permission_required("roster.manage", own_centre=True)
 def add_shift():
     centre = current_user.centre
     form = _shift_form(centre)
@@ -209,7 +209,7 @@ def _place_errors(form, err: BookingError):
 
 
 @bp.route("/staff/roster/shifts/<int:shift_id>", methods=["GET", "POST"])
-@role_required("staff")
+@permission_required("roster.manage", own_centre=True)
 def move_shift(shift_id):
     centre = current_user.centre
     try:
@@ -240,7 +240,7 @@ def move_shift(shift_id):
 
 
 @bp.post("/staff/roster/shifts/<int:shift_id>/delete")
-@role_required("staff")
+@permission_required("roster.manage", own_centre=True)
 def delete_shift(shift_id):
     centre = current_user.centre
     form = DeleteForm()
@@ -257,7 +257,7 @@ def delete_shift(shift_id):
 
 
 @bp.post("/staff/roster/copy")
-@role_required("staff")
+@permission_required("roster.manage", own_centre=True)
 def copy_week():
     form = CopyWeekForm()
     if not form.validate_on_submit():
@@ -273,7 +273,7 @@ def copy_week():
 # -- gaps and exports ---------------------------------------------------------------------
 
 @bp.route("/staff/roster/gaps")
-@role_required("staff")
+@permission_required("roster.read", own_centre=True)
 def gaps():
     centre = current_user.centre
     monday = _week_arg()
@@ -284,7 +284,7 @@ def gaps():
 
 
 @bp.route("/staff/roster.csv")
-@role_required("staff")
+@permission_required("roster.read", own_centre=True)
 def roster_csv():
     monday = _week_arg()
     return csv_download(exports.roster_csv(current_user.centre, monday),
@@ -292,7 +292,7 @@ def roster_csv():
 
 
 @bp.route("/staff/roster/ratio.csv")
-@role_required("staff")
+@permission_required("roster.read", own_centre=True)
 def ratio_csv():
     monday = _week_arg()
     return csv_download(exports.ratio_csv(current_user.centre, monday),
@@ -300,7 +300,7 @@ def ratio_csv():
 
 
 @bp.route("/staff/roster/print")
-@role_required("staff")
+@permission_required("roster.read", own_centre=True)
 def roster_print():
     centre = current_user.centre
     monday = _week_arg()

@@ -70,7 +70,7 @@ def get_session(session_id: int):
 
 @endpoint("/centres/<int:centre_id>/sessions", "POST",
           summary="Publish a session, or a weekly pattern of sessions (always a list)",
-          tags=["sessions"], auth=("staff", "admin"), body=SessionIn,
+          tags=["sessions"], permission="session.manage", body=SessionIn,
           response=list[SessionOut], status=201, idempotent=True)
 def create_sessions(centre_id: int, body: SessionIn):
     centre = db.session.get(Centre, centre_id)
@@ -87,7 +87,7 @@ def create_sessions(centre_id: int, body: SessionIn):
 
 
 @endpoint("/sessions/<int:session_id>", "PATCH", summary="Change capacity or hourly price",
-          tags=["sessions"], auth=("staff", "admin"), body=SessionPatch, response=SessionOut,
+          tags=["sessions"], permission="session.manage", body=SessionPatch, response=SessionOut,
           errors=(409,))
 def patch_session(session_id: int, body: SessionPatch):
     s = services.change(session_id, actor=g.api_user, **body.model_dump(exclude_unset=True))
@@ -96,14 +96,14 @@ def patch_session(session_id: int, body: SessionPatch):
 
 @endpoint("/sessions/<int:session_id>/cancel", "POST",
           summary="Call a session off (its bookings are cancelled, families notified)",
-          tags=["sessions"], auth=("staff", "admin"), response=SessionOut, errors=(409,))
+          tags=["sessions"], permission="session.manage", response=SessionOut, errors=(409,))
 def cancel_session(session_id: int):
     s = services.cancel_session(session_id, actor=g.api_user)
     return session_out(s, queries.live_count(s.id))
 
 
 @endpoint("/sessions/<int:session_id>/bookings", "POST", summary="Book a session for a child",
-          tags=["sessions"], auth=("parent",), body=BookingIn, response=BookingOut, status=201,
+          tags=["sessions"], permission="session.book", body=BookingIn, response=BookingOut, status=201,
           errors=(404, 409), idempotent=True)
 def create_booking(session_id: int, body: BookingIn):
     b = services.book(session_id=session_id, child_id=body.child_id, parent=g.api_user)
@@ -145,7 +145,7 @@ def list_bookings(query: BookingQuery):
 
 
 @endpoint("/session-bookings.ics", summary="The family's session bookings as iCalendar",
-          tags=["sessions"], auth=("parent",))
+          tags=["sessions"], permission="family.read")
 def bookings_ical():
     return Response(exports.family_ical(g.api_user), mimetype="text/calendar",
                     headers={"Content-Disposition": 'attachment; filename="sessions.ics"'})
@@ -159,13 +159,13 @@ def get_booking(booking_id: int):
 
 @endpoint("/session-bookings/<int:booking_id>/cancel", "POST",
           summary="Cancel a booking (parents until the cut-off, staff any time)",
-          tags=["sessions"], auth=("parent", "staff"), response=BookingOut, errors=(409,))
+          tags=["sessions"], permission="session.cancel_booking", response=BookingOut, errors=(409,))
 def cancel_booking(booking_id: int):
     return booking_out(services.cancel_booking(booking_id, g.api_user))
 
 
 @endpoint("/session-bookings/<int:booking_id>/attendance", "POST",
           summary="Record attended or no-show (after the session started)", tags=["sessions"],
-          auth=("staff",), body=AttendanceIn, response=BookingOut, errors=(409,))
+          permission="attendance.record", body=AttendanceIn, response=BookingOut, errors=(409,))
 def record_attendance(booking_id: int, body: AttendanceIn):
     return booking_out(services.mark_attendance(booking_id, g.api_user, body.status))

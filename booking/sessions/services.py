@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit.services import notify_many, record, record_many
+from ..auth.permissions import allowed, can
 from ..centres.bands import AGE_BANDS, age_in_months, band_fits
 from ..centres.models import Centre, Group
 from ..children import services as children
@@ -45,13 +46,14 @@ def price_for(session: CareSession) -> int:
 
 
 def _staff_of(actor, centre_id: int) -> None:
-    """Staff of that centre, or an admin. Other centres' staff learn nothing (404).
+    """Those who manage the centre's sessions (its director, admins; auth/permissions.py).
+    Other centres' staff learn nothing (404).
 
-    :raises Forbidden: parents and regulators. :raises NotFound: another centre's staff.
+    :raises Forbidden: a role without session.manage. :raises NotFound: another centre's staff.
     """
-    if actor is None or actor.role not in ("staff", "admin"):
+    if actor is None or not allowed(actor, "session.manage"):
         raise Forbidden()
-    if actor.role == "staff" and actor.centre_id != centre_id:
+    if not can(actor, "session.manage", centre_id):
         raise NotFound()
 
 
@@ -325,7 +327,7 @@ def cancel_booking(booking_id: int, actor, now=None) -> SessionBooking:
     """
     now = now or clock_now()
     b = visible_booking(booking_id, actor)
-    if actor.role not in ("parent", "staff"):
+    if actor.role not in ("parent", "staff") or not allowed(actor, "session.cancel_booking"):
         raise Forbidden()
     s = lock_session(b.session_id)
     db.session.refresh(b)
@@ -364,7 +366,7 @@ def mark_attendance(booking_id: int, staff, status: str, now=None) -> SessionBoo
     if status not in ("attended", "no_show"):
         raise ValidationFailed(errors={"status": [_("应为 attended 或 no_show")]})
     b = visible_booking(booking_id, staff)
-    if staff.role != "staff":
+    if staff.role != "staff" or not allowed(staff, "attendance.record"):
         raise Forbidden()
     if b.status == "cancelled":
         raise Conflict(_("已取消的预约不能登记出勤"))

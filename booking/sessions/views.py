@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.roles import role_required
+from ..auth.permissions import permission_required
 from ..auth.views import apply_errors
 from ..centres.bands import AGE_BANDS, age_in_months, band_fits
 from ..centres.models import District
@@ -92,7 +92,7 @@ def _bookable(session_id: int) -> CareSession:
 
 
 @bp.route("/sessions/<int:session_id>/book", methods=["GET", "POST"])
-@role_required("parent")
+@permission_required("session.book")
 def book(session_id):
     s = _bookable(session_id)
     kids = children_of(current_user)
@@ -125,7 +125,7 @@ def book(session_id):
 
 
 @bp.get("/sessions/mine")
-@role_required("parent")
+@permission_required("family.read")
 def mine():
     now = clock_now()
     rows = [{"b": b, "may_cancel": services.may_cancel_online(b, now),
@@ -141,14 +141,14 @@ def mine():
 
 
 @bp.get("/sessions/mine.ics")
-@role_required("parent")
+@permission_required("family.read")
 def mine_ical():
     return Response(exports.family_ical(current_user), mimetype="text/calendar",
                     headers={"Content-Disposition": 'attachment; filename="sessions.ics"'})
 
 
 @bp.post("/sessions/bookings/<int:booking_id>/cancel")
-@role_required("parent")
+@permission_required("session.cancel_booking")
 def cancel(booking_id):
     attempt(lambda: services.cancel_booking(booking_id, current_user),
             lambda b: _("已取消 %(child)s 的场次预约。", child=b.child.name))
@@ -173,7 +173,7 @@ def _show_errors(form, err: BookingError):
 
 
 @bp.route("/staff/sessions", methods=["GET", "POST"])
-@role_required("staff")
+@permission_required("session.manage", own_centre=True)
 def staff_index():
     centre = current_user.centre
     form = SessionForm()
@@ -202,7 +202,7 @@ def staff_index():
 
 
 @bp.route("/staff/sessions/<int:session_id>", methods=["GET", "POST"])
-@role_required("staff")
+@permission_required("session.manage", own_centre=True)
 def staff_session(session_id):
     s = _own(session_id)
     form = SessionChangeForm()
@@ -231,7 +231,7 @@ def staff_session(session_id):
 
 
 @bp.post("/staff/sessions/<int:session_id>/cancel")
-@role_required("staff")
+@permission_required("session.manage", own_centre=True)
 def staff_cancel_session(session_id):
     s = _own(session_id)
     form = SessionCancelForm()
@@ -251,7 +251,7 @@ def _own_booking(booking_id: int) -> SessionBooking:
 
 
 @bp.post("/staff/session-bookings/<int:booking_id>/attendance")
-@role_required("staff")
+@permission_required("attendance.record", own_centre=True)
 def staff_attendance(booking_id):
     b = _own_booking(booking_id)
     form = AttendanceForm()
@@ -265,7 +265,7 @@ def staff_attendance(booking_id):
 
 
 @bp.post("/staff/session-bookings/<int:booking_id>/cancel")
-@role_required("staff")
+@permission_required("session.cancel_booking", own_centre=True)
 def staff_cancel_booking(booking_id):
     b = _own_booking(booking_id)
     attempt(lambda: services.cancel_booking(b.id, current_user),

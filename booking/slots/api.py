@@ -2,6 +2,7 @@
 from flask import g
 
 from ..api.framework import endpoint
+from ..auth.permissions import can
 from ..centres.api import slot_out
 from ..centres.models import Centre
 from ..errors import NotFound
@@ -16,13 +17,13 @@ from ..centres.schemas import SlotOut
 def _own_centre(centre_id: int) -> Centre:
     user = g.api_user
     centre = db.session.get(Centre, centre_id)
-    if centre is None or (user.role == "staff" and user.centre_id != centre_id):
+    if centre is None or not can(user, "slot.manage", centre):
         raise NotFound()
     return centre
 
 
 @endpoint("/centres/<int:centre_id>/slots", "POST", summary="Publish a slot",
-          tags=["slots"], auth=("staff", "admin"), body=SlotIn, response=SlotOut, status=201,
+          tags=["slots"], permission="slot.manage", body=SlotIn, response=SlotOut, status=201,
           idempotent=True)
 def create_slot(centre_id: int, body: SlotIn):
     centre = _own_centre(centre_id)
@@ -31,7 +32,7 @@ def create_slot(centre_id: int, body: SlotIn):
 
 
 @endpoint("/slots/<int:slot_id>", "PATCH", summary="Change capacity or fee", tags=["slots"],
-          auth=("staff", "admin"), body=SlotPatch, response=SlotOut, errors=(409,))
+          permission="slot.manage", body=SlotPatch, response=SlotOut, errors=(409,))
 def patch_slot(slot_id: int, body: SlotPatch):
     slot = db.session.get(Slot, slot_id)
     if slot is None:

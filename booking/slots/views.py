@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.roles import role_required
+from ..auth.permissions import permission_required
 from ..auth.views import apply_errors
 from ..centres.bands import AGE_BANDS
 from ..errors import BookingError
@@ -51,7 +51,7 @@ def _rows(slots):
 
 
 @bp.route("/staff/slots", methods=["GET", "POST"])
-@role_required("staff")
+@permission_required("slot.manage", own_centre=True)
 def index():
     centre = current_user.centre
     form = SlotForm()
@@ -77,7 +77,7 @@ def index():
 
 
 @bp.route("/staff/slots/<int:slot_id>", methods=["GET", "POST"])
-@role_required("staff")
+@permission_required("slot.manage", own_centre=True)
 def edit(slot_id):
     slot = _own_slot(slot_id)
     form = SlotChangeForm()

@@ -23,7 +23,7 @@ def entry_out(e: WaitlistEntry) -> dict:
 
 
 @endpoint("/waitlist", "POST", summary="Join a slot's waitlist (twins join as one unit)",
-          tags=["waitlists"], auth=("parent",), body=WaitlistIn, response=WaitlistJoinOut,
+          tags=["waitlists"], permission="waitlist.join", body=WaitlistIn, response=WaitlistJoinOut,
           status=201, errors=(404, 409), idempotent=True)
 def join_waitlist(body: WaitlistIn):
     entries = services.join(slot_id=body.slot_id, child_id=body.child_id, parent=g.api_user,
@@ -41,7 +41,7 @@ def get_waitlist_entry(entry_id: int):
 
 
 @endpoint("/waitlist/<int:entry_id>/withdraw", "POST", summary="Leave the waitlist",
-          tags=["waitlists"], auth=("parent",), response=WaitlistOut, errors=(409,))
+          tags=["waitlists"], permission="waitlist.join", response=WaitlistOut, errors=(409,))
 def withdraw_waitlist_entry(entry_id: int):
     return entry_out(services.withdraw(entry_id, g.api_user))
 
@@ -68,13 +68,13 @@ def lottery_out(d) -> dict:
 
 
 @endpoint("/slots/<int:slot_id>/lottery", "POST", summary="Publish a lottery seed (摇号)",
-          tags=["waitlists"], auth=("staff",), response=LotteryOut, status=201, errors=(409,))
+          tags=["waitlists"], permission="waitlist.manage", response=LotteryOut, status=201, errors=(409,))
 def publish_lottery(slot_id: int):
     return lottery_out(lottery.publish(slot_id, g.api_user))
 
 
 @endpoint("/lottery/<int:draw_id>/draw", "POST", summary="Draw: order each tier by the seed",
-          tags=["waitlists"], auth=("staff",), response=LotteryOut, errors=(409,))
+          tags=["waitlists"], permission="waitlist.manage", response=LotteryOut, errors=(409,))
 def run_lottery(draw_id: int):
     return lottery_out(lottery.run(draw_id, g.api_user))
 

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit.services import record
+from ..auth.permissions import can
 from ..clock import now as clock_now
 from ..errors import Conflict, NotFound
 from ..extensions import db
@@ -49,7 +50,7 @@ def publish(slot_id: int, staff, now=None) -> LotteryDraw:
     """Publish a seed for the slot's next draw. :raises Conflict: one is already pending."""
     now = now or clock_now()
     slot = lock_slot(slot_id)
-    if staff.role != "staff" or staff.centre_id != slot.centre_id:
+    if staff.role != "staff" or not can(staff, "waitlist.manage", slot.centre_id):
         raise NotFound()
     if db.session.scalar(select(LotteryDraw.id).where(LotteryDraw.slot_id == slot_id,
                                                       LotteryDraw.drawn_at.is_(None))):
@@ -82,7 +83,7 @@ def run(draw_id: int, staff, now=None) -> LotteryDraw:
     if draw is None:
         raise NotFound()
     slot = lock_slot(draw.slot_id)
-    if staff.role != "staff" or staff.centre_id != slot.centre_id:
+    if staff.role != "staff" or not can(staff, "waitlist.manage", slot.centre_id):
         raise NotFound()
     db.session.refresh(draw)
     if draw.drawn_at is not None:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.roles import role_required
+from ..auth.permissions import permission_required
 from ..errors import BookingError
 from ..extensions import db
 from . import lottery
@@ -40,11 +40,13 @@ def for_slot(slot_id):
 
 
 @bp.post("/staff/slots/<int:slot_id>/lottery")
-@role_required("staff")
+@permission_required("waitlist.manage", own_centre=True)
 def publish(slot_id):
     try:
         draw = lottery.publish(slot_id, current_user)
     except BookingError as err:
+        if err.status == 404:  # another centre's slot is none of theirs
+            raise
         flash(err.message, "error")
         return redirect(url_for("lottery.for_slot", slot_id=slot_id))
     flash(_("摇号种子已公布：%(seed)s", seed=draw.seed), "success")
@@ -52,11 +54,13 @@ def publish(slot_id):
 
 
 @bp.post("/staff/lottery/<int:draw_id>/draw")
-@role_required("staff")
+@permission_required("waitlist.manage", own_centre=True)
 def draw(draw_id):
     try:
         lottery.run(draw_id, current_user)
     except BookingError as err:
+        if err.status == 404:
+            raise
         flash(err.message, "error")
     else:
         flash(_("已开奖，候补顺序已按结果更新"), "success")

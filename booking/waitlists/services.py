@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 
 from ..audit.services import notify, notify_many, record, record_many
+from ..auth.permissions import can
 from ..centres.bands import AGE_BANDS, age_in_months, band_fits
 from ..centres.models import Centre
 from ..children import services as children
@@ -316,7 +317,8 @@ def check_evidence(entry_id: int, staff, accepted: bool, now=None) -> WaitlistEn
     """Staff check a claimed tier's evidence; a rejected claim drops to the tier the records
     prove. :raises NotFound: not this staff member's centre."""
     entry = db.session.get(WaitlistEntry, entry_id)
-    if entry is None or staff.role != "staff" or entry.slot.centre_id != staff.centre_id:
+    if entry is None or staff.role != "staff" \
+            or not can(staff, "waitlist.manage", entry.slot.centre_id):
         raise NotFound()
     slot = lock_slot(entry.slot_id)
     db.session.refresh(entry)

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.roles import role_required
+from ..auth.permissions import permission_required
 from ..auth.views import apply_errors
 from ..children.services import children_of
 from ..errors import AgeOutOfBand, AlreadyReserved, BookingError
@@ -33,7 +33,7 @@ def waitlist_status(status):
 # --- parents ---------------------------------------------------------------------------
 
 @bp.route("/slots/<int:slot_id>/waitlist", methods=["GET", "POST"])
-@role_required("parent")
+@permission_required("waitlist.join")
 def join(slot_id):
     slot = db.session.get(Slot, slot_id)
     if slot is None or slot.centre.filing is None or slot.centre.filing.status != "approved":
@@ -73,14 +73,14 @@ def join(slot_id):
 
 
 @bp.get("/waitlist")
-@role_required("parent")
+@permission_required("family.read")
 def mine():
     rows = [{"e": e, "position": services.position(e)} for e in queries.for_guardian(current_user)]
     return render_template("waitlists/mine.html", rows=rows)
 
 
 @bp.post("/waitlist/<int:entry_id>/withdraw")
-@role_required("parent")
+@permission_required("waitlist.join")
 def withdraw(entry_id):
     attempt(lambda: services.withdraw(entry_id, current_user),
             lambda entry: _("%(child)s 已退出候补。", child=entry.child.name))
@@ -90,7 +90,7 @@ def withdraw(entry_id):
 # --- staff -----------------------------------------------------------------------------
 
 @bp.post("/staff/waitlist/<int:entry_id>/evidence")
-@role_required("staff")
+@permission_required("waitlist.manage", own_centre=True)
 def evidence(entry_id):
     decision = request.form.get("decision")
     if decision not in ("accept", "reject"):
@@ -120,7 +120,7 @@ def _moved(codes: list[str], form) -> list[str]:
 
 
 @bp.route("/staff/policy", methods=["GET", "POST"])
-@role_required("staff")
+@permission_required("waitlist.manage", own_centre=True)
 def policy():
     centre_id = current_user.centre_id
     if request.method == "POST":

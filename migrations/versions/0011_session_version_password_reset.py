@@ -5,7 +5,7 @@ remember-me cookies of the account (logout, password change or reset, deactivati
 `password_reset` keeps the SHA-256 of an admin-made one-time link (issue #12).
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 import sqlalchemy as sa
 from alembic import op
@@ -14,15 +14,16 @@ import booking.types  # noqa: F401 - column types used below
 
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('app_user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('session_version', sa.Integer(), nullable=False,
-                                      server_default='0'))
+    # Plain ALTERs, no batch: on SQLite a rebuild of `app_user` would turn its column CHECKs
+    # (staff_role, 0010) into table CHECKs that a later DROP COLUMN refuses.
+    op.add_column('app_user', sa.Column('session_version', sa.Integer(), nullable=False,
+                                        server_default='0'))
     op.create_table('password_reset',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -46,5 +47,4 @@ def downgrade():
     with op.batch_alter_table('password_reset', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_password_reset_user_id'))
     op.drop_table('password_reset')
-    with op.batch_alter_table('app_user', schema=None) as batch_op:
-        batch_op.drop_column('session_version')
+    op.drop_column('app_user', 'session_version')

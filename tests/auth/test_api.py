@@ -60,7 +60,8 @@ def test_token(app, client, db):
     assert resp.status_code == 200
     body = resp.get_json()
     assert set(body) == {"token", "expires_at", "user"}
-    assert body["user"] == {"id": user.id, "role": "parent", "name": "张爸爸", "centre_id": None}
+    assert body["user"] == {"id": user.id, "role": "parent", "name": "张爸爸", "centre_id": None,
+                            "staff_role": None}
     expires = datetime.fromisoformat(body["expires_at"])
     assert expires.utcoffset() is not None  # an instant with its offset (API.md)
     assert expires == NOW + timedelta(seconds=app.config["TUOWEI_TOKEN_TTL_SECONDS"])
@@ -77,7 +78,7 @@ def test_token_for_staff_names_the_centre(client):
     body = client.post("/api/v1/auth/token", json={"email": "s@example.com",
                                                    "password": f.PASSWORD}).get_json()
     assert body["user"] == {"id": staff.id, "role": "staff", "name": staff.name,
-                            "centre_id": c.id}
+                            "centre_id": c.id, "staff_role": "director"}
 
 
 def test_wrong_password_is_401(client, db):

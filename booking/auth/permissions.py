@@ -1,0 +1,149 @@
+"""Who may do what: one table of (role, action) → the reach over objects (docs/permissions.md).
+
+Pages (`permission_required`) and the API (`endpoint(..., permission=...)`) both ask this
+table, and services ask it again for the rules they own, so a power is granted in one place.
+
+A *principal* is a staff account's staff role (director, carer, health, finance), else the
+account's role (parent, regulator, admin). An action a principal is not listed for is refused
+(403). A listed action carries the rule for which objects it reaches:
+
+- OWN: the user's own records and their children's (guardianship);
+- CENTRE: the objects of the staff account's own centre;
+- JURISDICTION: centres in the regulator's district or city (regulator/jurisdiction.py);
+- ALL: everything (admins).
+
+Outside the reach an object is answered as missing (404), so the reach leaks nothing.
+"""
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from ..centres.models import Centre
+from ..extensions import db
+from ..regulator.jurisdiction import holds_centre
+from .models import STAFF_ROLES
+
+OWN, CENTRE, JURISDICTION, ALL = "own", "centre", "jurisdiction", "all"
+
+PRINCIPALS = ("parent", *STAFF_ROLES, "regulator", "admin")
+_CARE = {"director": CENTRE, "carer": CENTRE, "health": CENTRE}
+_MONEY = {"director": CENTRE, "finance": CENTRE, "admin": ALL}
+_DIRECTOR = {"director": CENTRE}
+_SUPERVISION = {"regulator": JURISDICTION, "admin": ALL}
+
+TABLE: dict[str, dict[str, str]] = {
+    # A family's own affairs.
+    "child.manage": {"parent": OWN},
+    "family.read": {"parent": OWN},
+    "privacy.self": {"parent": OWN},
+    "reservation.create": {"parent": OWN},
+    "waitlist.join": {"parent": OWN},
+    "session.book": {"parent": OWN},
+    "statement.read": {"parent": OWN},
+    # Places, enrolment and the waitlist: the director's.
+    "reservation.read": {"parent": OWN, "director": CENTRE, "health": CENTRE, "finance": CENTRE,
+                         "regulator": JURISDICTION, "admin": ALL},
+    "reservation.cancel": {"parent": OWN, "director": CENTRE},
+    "reservation.withdraw": {"parent": OWN, "director": CENTRE},
+    "reservation.confirm": _DIRECTOR,
+    "reservation.extend": _DIRECTOR,
+    "waitlist.manage": _DIRECTOR,
+    "slot.manage": {"director": CENTRE, "admin": ALL},
+    "session.manage": {"director": CENTRE, "admin": ALL},
+    "session.cancel_booking": {"parent": OWN, "director": CENTRE},
+    # The day's care: morning checks and attendance.
+    "attendance.read": _CARE,
+    "attendance.record": _CARE,
+    # Intake health checks (PIPL sensitive information): regulators read one with a reason.
+    "health_record.read": {"parent": OWN, "director": CENTRE, "health": CENTRE,
+                           "regulator": JURISDICTION},
+    "health_record.submit": {"parent": OWN, "director": CENTRE, "health": CENTRE},
+    "health_record.verify": {"director": CENTRE, "health": CENTRE},
+    # Rosters: carers and health workers read the week; the director plans it.
+    "roster.read": {**_CARE, "regulator": JURISDICTION, "admin": ALL},
+    "roster.manage": {"director": CENTRE, "admin": ALL},
+    # Fees, payments, refunds and the ledger.
+    "fees.read": _MONEY,
+    "fees.record": _MONEY,
+    # The centre itself and its accounts.
+    "centre.filing": _DIRECTOR,
+    "staff_accounts.manage": {"director": CENTRE, "admin": ALL},
+    # Supervision and the platform.
+    "centre.register": _SUPERVISION,
+    "supervision.read": _SUPERVISION,
+    "supervision.act": _SUPERVISION,
+    "district.create": {"admin": ALL},
+    "user.create": {"admin": ALL},
+    "user.manage": {"admin": ALL},
+}
+
+
+def principal(user) -> str | None:
+    """The row of the table `user` is read from; None for the anonymous."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.role == "staff":
+        return user.staff_role
+    return user.role
+
+
+def reach(user, action: str) -> str | None:
+    """The scope rule of `action` for `user` (OWN, CENTRE, JURISDICTION, ALL), or None."""
+    return TABLE[action].get(principal(user))
+
+
+def allowed(user, action: str) -> bool:
+    """May `user`'s role do `action` at all (on some object)?"""
+    return reach(user, action) is not None
+
+
+def can(user, action: str, centre=None) -> bool:
+    """May `user` do `action`, on the objects of `centre` (a Centre or its id) when given?
+
+    OWN reaches no centre: a family's reach is by guardianship, decided by the service.
+    """
+    rule = reach(user, action)
+    if rule is None:
+        return False
+    if centre is None or rule == ALL:
+        return True
+    centre_id = centre if isinstance(centre, int) else centre.id
+    if rule == CENTRE:
+        return user.centre_id == centre_id
+    if rule == JURISDICTION:
+        return holds_centre(user, centre if isinstance(centre, Centre)
+                            else db.session.get(Centre, centre_id))
+    return False
+
+
+def roles_for(action: str) -> tuple[str, ...]:
+    """The account roles (not staff roles) any of whose principals may do `action`."""
+    rows = TABLE[action]
+    return tuple(r for r in ("parent", "staff", "regulator", "admin")
+                 if (r in rows) or (r == "staff" and any(s in rows for s in STAFF_ROLES)))
+
+
+def permission_required(action: str, own_centre: bool = False):
+    """A page for those whose role may do `action`: signed in (else to the login page), and
+    403 for the others. The scope of the object stays the service's (404 outside it).
+
+    `own_centre`: the page works on the signed-in account's own centre (the /staff pages), so
+    an account without one (an admin) is refused too; admins reach centres through the API.
+    """
+    if action not in TABLE:
+        raise KeyError(action)
+
+    def deco(view):
+        @wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if not allowed(current_user, action) or (own_centre and current_user.centre_id is None):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.permission = action
+        wrapper.own_centre = own_centre
+        return wrapper
+
+    return deco
