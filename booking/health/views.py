@@ -14,6 +14,7 @@ from ..auth.views import apply_errors
 from ..children.models import Child
 from ..clock import today
 from ..errors import BookingError, NotFound
+from ..inputs import MAX_DATE, MIN_DATE, parse_day, safe_next
 from ..web import attempt
 from ..extensions import db
 from ..i18n import name_of
@@ -130,10 +131,7 @@ def attachment(check_id: int):
 @role_required("staff")
 def verify(check_id: int):
     attempt(lambda: services.verify(check_id, current_user), _("已核验体检记录"))
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("health.check", check_id=check_id)
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), url_for("health.check", check_id=check_id)))
 
 
 @bp.get("/staff/health")
@@ -147,10 +145,12 @@ def _attendance_date() -> date:
     raw = request.args.get("date")
     if not raw:
         return today()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort(400)
+    day = parse_day(raw)
+    if day is None:
+        flash(_("请按 年-月-日 填写日期（%(min)s 到 %(max)s 之间）",
+                min=MIN_DATE.isoformat(), max=MAX_DATE.isoformat()), "error")
+        return today()
+    return day
 
 
 @bp.get("/staff/attendance")

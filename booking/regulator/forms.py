@@ -34,7 +34,7 @@ def _score_field(label, top):
 
 
 class InspectionForm(FlaskForm):
-    from wtforms import DateField as _DateField
+    from ..inputs import DateField as _DateField
 
     inspected_on = _DateField(_l("检查日期"), validators=[DataRequired(_l("请按 年-月-日 填写日期"))])
     conditions = _score_field(_l("办托条件（满分 100）"), 100)

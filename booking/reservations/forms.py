@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import SelectField
 from wtforms.validators import InputRequired
 
+from ..inputs import DateField
 from ..children.forms import ChildSelectField, optional_id
 from .labels import STATUS_LABELS
 

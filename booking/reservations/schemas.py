@@ -4,6 +4,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from ..api.schemas import Body, Id, Out, PageQuery
+from ..inputs import Day
 
 Status = Literal["held", "enrolled", "expired", "cancelled", "withdrawn"]
 
@@ -51,7 +52,7 @@ class StatusOut(Out):
 
 
 class WithdrawIn(Body):
-    on_date: date
+    on_date: Day
     reason: str = Field(min_length=1, max_length=200)
 
 

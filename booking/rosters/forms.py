@@ -4,9 +4,10 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TimeField
+from wtforms import BooleanField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..inputs import DateField
 from ..clock import LOCAL
 from .labels import LEVEL_LABELS, ROLE_LABELS
 
