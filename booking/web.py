@@ -7,6 +7,7 @@ import secrets
 
 from flask import Response, flash, g, request
 from flask_login import current_user
+from openpyxl import Workbook
 
 from .errors import BookingError
 
@@ -53,6 +54,24 @@ def csv_bytes(rows) -> bytes:
     for row in rows:
         writer.writerow([csv_cell(c) for c in row])
     return out.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(rows, title: str) -> bytes:
+    """Rows (the header first) as one XLSX sheet. openpyxl stores text starting with "=" as a
+    formula (=HYPERLINK(...) from a name someone typed would run in Excel): every text cell
+    is written as text instead, shown exactly as typed. Numbers stay numbers."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def csv_download(body: bytes, filename: str, *, private: bool = False) -> Response:

@@ -1,6 +1,5 @@
 """Regulator pages: coverage dashboard, filings review, closures, audit search; the public
 registry (open data); the centre's own filing."""
-import io
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,7 +17,7 @@ from ..clock import end_of_day, start_of_day
 from ..errors import BookingError
 from ..extensions import db
 from ..inputs import MAX_DATE, MIN_DATE, parse_day
-from ..web import csv_bytes, csv_download
+from ..web import csv_bytes, csv_download, xlsx_bytes
 from . import closure, services
 from . import filing as filings_svc
 from .forms import DecisionForm, FilingForm
@@ -186,21 +185,12 @@ def own_filing():
 @bp.get("/regulator/coverage.xlsx")
 @role_required("regulator", "admin")
 def coverage_xlsx():
-    from openpyxl import Workbook
-
     rows = services.coverage(current_user, city=request.args.get("city") or None)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "coverage"
     head = ["district", "name", "city", "population", "places", "places_per_1000",
             "target_per_1000", "affordable_places", "public_places", "enrolled",
             "occupancy_rate", "waitlisted_children"]
-    sheet.append(head)
-    for r in rows:
-        sheet.append([r[k] for k in head])
-    out = io.BytesIO()
-    book.save(out)
-    return Response(out.getvalue(), headers={"Content-Disposition": "attachment; filename=coverage.xlsx"},
+    body = xlsx_bytes([head] + [[r[k] for k in head] for r in rows], "coverage")
+    return Response(body, headers={"Content-Disposition": "attachment; filename=coverage.xlsx"},
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
