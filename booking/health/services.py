@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from ..audit.services import notify, record
+from ..audit.services import notify, record, record_many
 from ..centres.models import Centre, District
 from ..centres.services import policy_for
 from ..children import services as children
@@ -127,6 +127,17 @@ def read(check_id: int, user, reason: str | None = None, now=None) -> HealthChec
         db.session.commit()
         return check
     raise NotFound()
+
+
+def read_list(checks: list[HealthCheck], user) -> list[HealthCheck]:
+    """Records a staff list page shows (results included): one read entry for each, as
+    `read` writes for a single record. Callers have decided the user may see them."""
+    if user.role == "staff" and checks:
+        record_many([{"action": "health_check.read", "entity_type": HealthCheck.__tablename__,
+                      "entity_id": c.id, "centre_id": user.centre_id, "actor_id": user.id}
+                     for c in checks])
+        db.session.commit()
+    return checks
 
 
 def checks_of_child(child_id: int) -> list[HealthCheck]:

@@ -13,7 +13,7 @@ from ..auth.roles import role_required
 from ..auth.views import apply_errors
 from ..children.models import Child
 from ..clock import today
-from ..errors import BookingError, NotFound
+from ..errors import BadRequest, BookingError, NotFound
 from ..inputs import MAX_DATE, MIN_DATE, parse_day, safe_next
 from ..web import attempt
 from ..extensions import db
@@ -80,7 +80,8 @@ def child_checks(child_id: int):
                         .isoformat()), "error")
             return redirect(url_for("health.check", check_id=check.id))
     return render_template("health/child.html", child=child, form=form,
-                           checks=services.checks_of_child(child.id),
+                           checks=services.read_list(services.checks_of_child(child.id),
+                                                     current_user),
                            staff_may_act=services.staff_may_act(current_user, child.id)), \
         422 if form.errors else 200
 
@@ -138,7 +139,8 @@ def verify(check_id: int):
 @role_required("staff")
 def staff_checks():
     return render_template("health/staff.html",
-                           checks=services.checks_for_centre(current_user.centre_id))
+                           checks=services.read_list(
+                               services.checks_for_centre(current_user.centre_id), current_user))
 
 
 def _attendance_date() -> date:
@@ -147,9 +149,8 @@ def _attendance_date() -> date:
         return today()
     day = parse_day(raw)
     if day is None:
-        flash(_("请按 年-月-日 填写日期（%(min)s 到 %(max)s 之间）",
-                min=MIN_DATE.isoformat(), max=MAX_DATE.isoformat()), "error")
-        return today()
+        raise BadRequest(_("请按 年-月-日 填写日期（%(min)s 到 %(max)s 之间）",
+                           min=MIN_DATE.isoformat(), max=MAX_DATE.isoformat()))
     return day
 
 
