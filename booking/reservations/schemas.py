@@ -56,6 +56,18 @@ class WithdrawIn(Body):
     reason: str = Field(min_length=1, max_length=200)
 
 
+class LeavingIn(Body):
+    """`on_date` null: the leaving is undone (the child stays)."""
+    on_date: Day | None
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class LeavingOut(Out):
+    id: int
+    status: Status
+    leaves_on: date | None
+
+
 class ExtendIn(Body):
     expires_at: AwareDatetime
 

@@ -119,3 +119,26 @@ def test_the_page(in_care, db, client):
     ok = client.post(f"/reservations/{w['r'].id}/leaving", data={"stays": "y", "reason": "填错"})
     assert ok.status_code == 302
     assert db.session.get(Reservation, w["r"].id).leaves_on is None
+
+
+def test_the_api(in_care, db, client):
+    w = in_care
+    reservations.withdraw(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
+    url = f"/api/v1/reservations/{w['r'].id}/leaving"
+    staff = f.bearer(client, w["staff"])
+    resp = client.post(url, json={"on_date": "9999-12-31", "reason": "填错"}, headers=staff)
+    assert resp.status_code == 422 and "on_date" in resp.get_json()["errors"]
+    resp = client.post(url, json={"on_date": "2026-11-28", "reason": "x"},
+                       headers=f.bearer(client, w["parent"]))
+    assert resp.status_code == 403
+    resp = client.post(url, json={"on_date": "2026-11-29", "reason": "填错"}, headers=staff)
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json() == {"id": w["r"].id, "status": "enrolled", "leaves_on": "2026-11-29"}
+
+
+def test_the_api_undoes(in_care, client):
+    w = in_care
+    reservations.withdraw(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
+    resp = client.post(f"/api/v1/reservations/{w['r'].id}/leaving",
+                       json={"on_date": None, "reason": "留下"}, headers=f.bearer(client, w["staff"]))
+    assert resp.status_code == 200 and resp.get_json()["leaves_on"] is None, resp.get_json()
