@@ -7,12 +7,12 @@ but cannot be compared or turned into fen. Both are refused here with a message 
 act on, so no page or API answer fails with a 500 on them.
 """
 import decimal
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from pydantic import AfterValidator
+from pydantic import AfterValidator, AwareDatetime
 from wtforms import DateField as _DateField
 from wtforms import DecimalField as _DecimalField
 
@@ -48,6 +48,17 @@ def _check_day(day: date) -> date:
 
 # The API's date: what pydantic parses, within MIN_DATE..MAX_DATE (else a 422 naming the field).
 Day = Annotated[date, AfterValidator(_check_day)]
+
+
+def _check_instant(moment: datetime) -> datetime:
+    # Checked on the instant's own calendar: converting 9999-12-31T23:00-12:00 to UTC overflows.
+    if not in_range(moment.date()):
+        raise ValueError(str(date_out_of_range_message()))
+    return moment
+
+
+# The API's instant (with its offset), on a day within MIN_DATE..MAX_DATE.
+Instant = Annotated[AwareDatetime, AfterValidator(_check_instant)]
 
 
 class DateField(_DateField):

@@ -1,10 +1,10 @@
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from ..api.schemas import Body, Id, Out, PageQuery
-from ..inputs import Day
+from ..inputs import Day, Instant
 
 Status = Literal["held", "enrolled", "expired", "cancelled", "withdrawn"]
 
@@ -69,7 +69,7 @@ class LeavingOut(Out):
 
 
 class ExtendIn(Body):
-    expires_at: AwareDatetime
+    expires_at: Instant
 
 
 class ExtendOut(Out):

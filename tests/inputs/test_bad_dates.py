@@ -193,6 +193,14 @@ def test_api_session_list_names_the_range(client, world):
     assert "2100-12-31" in resp.get_json()["errors"]["to"][0]
 
 
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+08:00"])
+def test_api_instants_out_of_range_are_422(client, world, moment):
+    resp = client.post(f"/api/v1/reservations/{world['hold'].id}/extend",
+                       json={"expires_at": moment}, headers=f.bearer(client, world["staff"]))
+    assert resp.status_code == 422
+    assert "expires_at" in resp.get_json()["errors"]
+
+
 @pytest.mark.parametrize("raw", ["NaN", "Infinity", "-Infinity", "1e999999"])
 def test_api_non_finite_numbers_are_422(client, world, raw):
     body = ('{"examined_on": "2026-11-20", "institution": "x", "result": "pass", '
