@@ -62,13 +62,20 @@ Instant = Annotated[AwareDatetime, AfterValidator(_check_instant)]
 
 
 class DateField(_DateField):
-    """wtforms' DateField, refusing days outside MIN_DATE..MAX_DATE as an invalid value."""
+    """wtforms' DateField, refusing days outside MIN_DATE..MAX_DATE (or a field's tighter
+    `earliest`..`latest`, with its `range_message`) as an invalid value."""
+
+    def __init__(self, label=None, validators=None, *, earliest=None, latest=None,
+                 range_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.earliest, self.latest = earliest or MIN_DATE, latest or MAX_DATE
+        self.range_message = range_message
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
-        if not in_range(self.data):
+        if self.data is not None and not self.earliest <= self.data <= self.latest:
             self.data = None
-            raise ValueError(date_out_of_range_message())
+            raise ValueError(self.range_message or date_out_of_range_message())
 
 
 def finite(value: decimal.Decimal | None) -> bool:
@@ -84,7 +91,7 @@ class DecimalField(_DecimalField):
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
-        if not finite(self.data):
+        if isinstance(self.data, decimal.Decimal) and not finite(self.data):
             self.data = None
             raise ValueError(self.invalid_value_message or _l("请填写数字"))
 
