@@ -88,11 +88,15 @@ def _init_extensions(app):
         g.pop("api_user", None)
         refresh()
 
+    from .web import csp_nonce, security_headers
+    app.after_request(security_headers)
+
     @app.context_processor
     def _globals():
         from flask_login import current_user
         from .audit.queries import unread_count
-        return {"unread_count": unread_count(current_user) if current_user.is_authenticated else 0}
+        return {"unread_count": unread_count(current_user) if current_user.is_authenticated else 0,
+                "csp_nonce": csp_nonce}
 
 
 def _register_blueprints(app):

@@ -166,6 +166,10 @@ def register_error_handlers(app):
             if status == 405 and err.valid_methods:
                 resp.headers["Allow"] = ", ".join(err.valid_methods)
             return resp
+        if status == 413 and request.max_content_length:
+            # A form with a file too large: say the limit, and lead back to the form.
+            title = _("上传的内容太大：文件不能超过 %(mb)s MB，请选择较小的文件后重新提交",
+                      mb=max(1, request.max_content_length // (1024 * 1024)))
         return render_template("error.html", status=status, message=title), status
 
     @app.errorhandler(DataError)

@@ -1,9 +1,13 @@
 """What every page shares: one service command behind a button, its refusal (or an inline
-form's errors) shown to the person; and CSV downloads that Excel opens safely."""
+form's errors) shown to the person; CSV downloads that Excel opens safely; and the headers
+every answer carries."""
 import csv
 import io
+import secrets
 
-from flask import Response, flash
+from flask import Response, flash, g, request
+from flask_login import current_user
+from openpyxl import Workbook
 
 from .errors import BookingError
 
@@ -52,9 +56,58 @@ def csv_bytes(rows) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+def xlsx_bytes(rows, title: str) -> bytes:
+    """Rows (the header first) as one XLSX sheet. openpyxl stores text starting with "=" as a
+    formula (=HYPERLINK(...) from a name someone typed would run in Excel): every text cell
+    is written as text instead, shown exactly as typed. Numbers stay numbers."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def csv_download(body: bytes, filename: str, *, private: bool = False) -> Response:
     """`private`: personal data, never kept by a browser or proxy cache."""
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if private:
         headers["Cache-Control"] = "no-store"
     return Response(body, mimetype="text/csv", headers=headers)
+
+
+def csp_nonce() -> str:
+    """This request's nonce for the few inline <style> blocks (print sheet, dashboard bars);
+    no inline script needs one: page scripts live in static/js."""
+    nonce = request.environ.get("tuowei.csp_nonce")
+    if nonce is None:
+        nonce = request.environ["tuowei.csp_nonce"] = secrets.token_urlsafe(16)
+    return nonce
+
+
+def _signed_in() -> bool:
+    if g.get("api_user") is not None or request.headers.get("Authorization"):
+        return True
+    return request.endpoint != "static" and current_user.is_authenticated
+
+
+def security_headers(response: Response) -> Response:
+    """No page may be framed (clickjacking), no script or style from elsewhere runs, browsers
+    do not guess content types, and no full URL (ids, feed tokens) leaks to another site.
+    Whatever a signed-in person (or a bearer token) receives is personal: never cached."""
+    response.headers.setdefault("Content-Security-Policy", (
+        "default-src 'self'; script-src 'self'; "
+        f"style-src 'self' 'nonce-{csp_nonce()}'; img-src 'self' data:; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"))
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if "no-store" not in response.headers.get("Cache-Control", "") and _signed_in():
+        response.headers["Cache-Control"] = "no-store"
+    return response

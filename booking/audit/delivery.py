@@ -1,9 +1,10 @@
 """Email for notifications, sent by the scheduler, never inside a request."""
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from ..auth.models import User
 from ..clock import now as clock_now
@@ -12,11 +13,32 @@ from .models import Notification
 from .render import render_notification
 
 
+# A claim older than this belongs to a run that died (killed, machine lost): the message is
+# tried again. Longer than any one send (10 s timeout) so a slow run is not overtaken.
+CLAIM_SECONDS = 600
+# A message the server refuses this often is left alone (its row keeps the count).
+MAX_ATTEMPTS = 10
+
+
+def _claimable(now):
+    return and_(Notification.emailed_at.is_(None), Notification.email_attempts < MAX_ATTEMPTS,
+                or_(Notification.email_claimed_at.is_(None),
+                    Notification.email_claimed_at < now - timedelta(seconds=CLAIM_SECONDS)))
+
+
+def _set(note_id, **values):
+    db.session.execute(update(Notification).where(Notification.id == note_id).values(**values)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
 def deliver_emails(now=None, batch=100) -> int:
     """Send unsent notifications to users with an email address, when SMTP is configured.
 
     Each notification is claimed by a conditional UPDATE before sending, so two schedulers
-    never send the same one twice.
+    never send the same one at once; it is marked sent only after the server accepted it. A
+    failed send releases the claim (the next run retries); a run killed mid-send leaves a
+    claim that lapses after CLAIM_SECONDS, so the message is sent late rather than never.
     """
     host = current_app.config.get("SMTP_HOST")
     if not host:
@@ -24,13 +46,14 @@ def deliver_emails(now=None, batch=100) -> int:
     now = now or clock_now()
     rows = db.session.execute(
         select(Notification, User).join(User, User.id == Notification.user_id)
-        .where(Notification.emailed_at.is_(None), User.email.is_not(None))
+        .where(_claimable(now), User.email.is_not(None))
         .order_by(Notification.id).limit(batch)).all()
     sent = 0
     for note, user in rows:
         claimed = db.session.execute(update(Notification).where(
-            Notification.id == note.id, Notification.emailed_at.is_(None))
-            .values(emailed_at=now).execution_options(synchronize_session=False)).rowcount
+            Notification.id == note.id, _claimable(now))
+            .values(email_claimed_at=now, email_attempts=Notification.email_attempts + 1)
+            .execution_options(synchronize_session=False)).rowcount
         db.session.commit()
         if not claimed:
             continue
@@ -43,11 +66,10 @@ def deliver_emails(now=None, batch=100) -> int:
         try:
             with smtplib.SMTP(host, current_app.config["SMTP_PORT"], timeout=10) as smtp:
                 smtp.send_message(msg)
-            sent += 1
         except (OSError, smtplib.SMTPException):
             current_app.logger.warning("email for notification %s failed; will retry", note.id)
-            db.session.execute(update(Notification).where(Notification.id == note.id)
-                               .values(emailed_at=None))
-            db.session.commit()
+            _set(note.id, email_claimed_at=None)
             break
+        _set(note.id, emailed_at=clock_now(), email_claimed_at=None)
+        sent += 1
     return sent

@@ -41,4 +41,7 @@ class Notification(db.Model):
     params: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set once the server took it
+    # A delivery run's claim while it sends; one left by a killed run lapses (delivery.py).
+    email_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -46,6 +46,7 @@ TABLE: dict[str, dict[str, str]] = {
                          "regulator": JURISDICTION, "admin": ALL},
     "reservation.cancel": {"parent": OWN, "director": CENTRE},
     "reservation.withdraw": {"parent": OWN, "director": CENTRE},
+    "reservation.leaving_change": _DIRECTOR,
     "reservation.confirm": _DIRECTOR,
     "reservation.extend": _DIRECTOR,
     "waitlist.manage": _DIRECTOR,

@@ -1,12 +1,11 @@
 """Sign-up, log in and out, change password, and the language switch."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import BookingError
 from ..extensions import limiter
+from ..inputs import safe_next
 from . import services
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from .permissions import allowed
@@ -27,9 +26,7 @@ def login_limit():
 
 def _safe_next(target):
     """Only redirect back into this site (no open redirect)."""
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("public.home")
+    return safe_next(target, url_for("public.home"))
 
 
 _ROLE_HOMES = {"staff": "reservations.staff_list", "regulator": "regulator.dashboard",

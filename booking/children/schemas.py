@@ -3,11 +3,12 @@ from datetime import date
 from pydantic import Field
 
 from ..api.schemas import Body, Id, Out
+from ..inputs import Day
 
 
 class ChildIn(Body):
     name: str = Field(min_length=1, max_length=80)
-    birth_date: date
+    birth_date: Day
     twin_of: Id | None = Field(None, description="Id of a twin already registered")
     older_siblings: int = Field(0, ge=0, le=10, description=(
         "Older brothers and sisters, registered here or not (second/third-child fee reduction)"))

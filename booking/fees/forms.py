@@ -2,9 +2,10 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from ..inputs import DateField, DecimalField
 from ..children.forms import optional_id
 from .services import MAX_PAYMENT_FEN
 

@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..api.schemas import Body, Id, Out, PageQuery
+from ..inputs import Day
 from .services import MAX_PAYMENT_FEN
 
 Kind = Literal["payment", "charge", "credit", "refund_due", "refund_paid"]
@@ -14,12 +15,12 @@ class PaymentIn(Body):
     parent_id: Id
     amount_fen: int = Field(ge=1, le=MAX_PAYMENT_FEN)
     method: str | None = Field(None, max_length=40)
-    received_on: date | None = None
+    received_on: Day | None = None
     note: str | None = Field(None, max_length=200)
 
 
 class RefundPaidIn(Body):
-    paid_on: date | None = None
+    paid_on: Day | None = None
     method: str | None = Field(None, max_length=40)
 
 

@@ -281,6 +281,54 @@ def on_withdrawal(r: Reservation, actor, now) -> LedgerEntry | None:
                          reason="withdrawal")
 
 
+def on_leaving_changed(r: Reservation, actor, now) -> LedgerEntry | None:
+    """reservations.services.change_leaving: make this and later months' charges match the
+    corrected leaving date (None: the child stays), then owe back any balance beyond what may
+    be kept. Only flushes; the caller rolls back on an error.
+
+    The ledger holds one charge and one credit per enrolment-month (the unique index keeps
+    the monthly job idempotent), so a month settled by the earlier date that would need a
+    second charge or credit cannot be restated here.
+    :raises Conflict: naming that month; nothing is posted.
+    """
+    from ..errors import Conflict
+    from .rules import care_last_day
+    centre = r.slot.centre
+    lock_account(centre.id, r.parent_id)
+    current = now.astimezone(LOCAL).date().replace(day=1)
+    rows = db.session.execute(select(LedgerEntry.kind, LedgerEntry.month, LedgerEntry.amount_fen)
+                              .where(LedgerEntry.reservation_id == r.id,
+                                     LedgerEntry.kind.in_(("charge", "credit")))).all()
+    posted = {(k, m): a for k, m, a in rows}
+    months = {parse_month(m) for _k, m, _a in rows} | {current}
+    last = care_last_day(r)
+    m = current
+    while last is not None and m <= last:
+        months.add(m)
+        m = next_month(m)
+    fee = fee_of(r)
+    plan = []
+    for first in sorted(x for x in months if x >= current):
+        due, _days, _dim = due_for_month(r, first, fee)
+        key = month_key(first)
+        charged, credited = posted.get(("charge", key), 0), posted.get(("credit", key), 0)
+        net = charged - credited
+        if net == due or (not charged and due <= 0):
+            continue
+        if not charged:
+            plan.append(("charge", first, due))
+        elif net > due and not credited:
+            plan.append(("credit", first, charged - due))
+        else:
+            raise Conflict(_("%(month)s 的费用已按原离园日期结算，不能自动更改离园日期", month=key))
+    for kind, first, amount in plan:
+        _post(r, kind, first, amount, actor, now)
+    if r.leaves_on is None:
+        return None
+    return refund_unused(centre, r.parent_id, actor, now, reservation_id=r.id,
+                         reason="withdrawal")
+
+
 def on_closure(centre: Centre, ended: list[Reservation], actor, now) -> list[LedgerEntry]:
     """regulator.closure.end_places: settle every ended enrolment, then every family with an
     account at the centre gets its whole positive balance as a refund due (关停: 预收费退还).

@@ -2,10 +2,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileSize
-from wtforms import (BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField,
+from wtforms import (BooleanField, IntegerField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..inputs import DateField, DecimalField
 from .attachments import DEFAULT_MAX_BYTES
 
 

@@ -4,10 +4,11 @@ from typing import Literal
 from pydantic import Field
 
 from ..api.schemas import Body, Out
+from ..inputs import Day
 
 
 class HealthCheckIn(Body):
-    examined_on: date
+    examined_on: Day
     institution: str = Field(min_length=1, max_length=160)
     result: Literal["pass", "fail", "follow_up"]
     vaccination_verified: bool

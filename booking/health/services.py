@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from ..audit.services import notify, record
+from ..audit.services import notify, record, record_many
 from ..auth.permissions import allowed
 from ..centres.models import Centre, District
 from ..centres.services import policy_for
@@ -145,6 +145,17 @@ def regulator_may_open(user, check_id: int) -> bool:
     page is shown only for records inside the jurisdiction; others are missing.)"""
     check = db.session.get(HealthCheck, check_id)
     return check is not None and holds_child(user, check.child_id)
+
+
+def read_list(checks: list[HealthCheck], user) -> list[HealthCheck]:
+    """Records a staff list page shows (results included): one read entry for each, as
+    `read` writes for a single record. Callers have decided the user may see them."""
+    if user.role == "staff" and checks:
+        record_many([{"action": "health_check.read", "entity_type": HealthCheck.__tablename__,
+                      "entity_id": c.id, "centre_id": user.centre_id, "actor_id": user.id}
+                     for c in checks])
+        db.session.commit()
+    return checks
 
 
 def checks_of_child(child_id: int) -> list[HealthCheck]:

@@ -13,7 +13,8 @@ from ..auth.permissions import permission_required
 from ..auth.views import apply_errors
 from ..children.models import Child
 from ..clock import today
-from ..errors import BookingError, NotFound
+from ..errors import BadRequest, BookingError, NotFound
+from ..inputs import MAX_DATE, MIN_DATE, parse_day, safe_next
 from ..web import attempt
 from ..extensions import db
 from ..i18n import name_of
@@ -79,7 +80,8 @@ def child_checks(child_id: int):
                         .isoformat()), "error")
             return redirect(url_for("health.check", check_id=check.id))
     return render_template("health/child.html", child=child, form=form,
-                           checks=services.checks_of_child(child.id),
+                           checks=services.read_list(services.checks_of_child(child.id),
+                                                     current_user),
                            staff_may_act=services.staff_may_act(current_user, child.id)), \
         422 if form.errors else 200
 
@@ -130,27 +132,26 @@ def attachment(check_id: int):
 @permission_required("health_record.verify")
 def verify(check_id: int):
     attempt(lambda: services.verify(check_id, current_user), _("已核验体检记录"))
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("health.check", check_id=check_id)
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), url_for("health.check", check_id=check_id)))
 
 
 @bp.get("/staff/health")
 @permission_required("health_record.read", own_centre=True)
 def staff_checks():
     return render_template("health/staff.html",
-                           checks=services.checks_for_centre(current_user.centre_id))
+                           checks=services.read_list(
+                               services.checks_for_centre(current_user.centre_id), current_user))
 
 
 def _attendance_date() -> date:
     raw = request.args.get("date")
     if not raw:
         return today()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort(400)
+    day = parse_day(raw)
+    if day is None:
+        raise BadRequest(_("请按 年-月-日 填写日期（%(min)s 到 %(max)s 之间）",
+                           min=MIN_DATE.isoformat(), max=MAX_DATE.isoformat()))
+    return day
 
 
 @bp.get("/staff/attendance")

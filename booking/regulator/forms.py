@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..centres.bands import CENTRE_KINDS
 
@@ -34,9 +34,9 @@ def _score_field(label, top):
 
 
 class InspectionForm(FlaskForm):
-    from wtforms import DateField as _DateField
+    from ..inputs import DateField as _DateField
 
-    inspected_on = _DateField(_l("检查日期"), validators=[DataRequired(_l("请按 年-月-日 填写日期"))])
+    inspected_on = _DateField(_l("检查日期"), validators=[InputRequired(_l("请按 年-月-日 填写日期"))])
     conditions = _score_field(_l("办托条件（满分 100）"), 100)
     staff = _score_field(_l("托育队伍（满分 140）"), 140)
     care = _score_field(_l("保育照护（满分 200）"), 200)

@@ -1,7 +1,5 @@
 """Regulator pages: coverage dashboard, filings review, closures, audit search; the public
 registry (open data); the centre's own filing."""
-import io
-from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,7 +16,8 @@ from ..centres.services import disclosure
 from ..clock import end_of_day, start_of_day
 from ..errors import BookingError
 from ..extensions import db, limiter
-from ..web import csv_bytes, csv_download
+from ..inputs import MAX_DATE, MIN_DATE, parse_day
+from ..web import csv_bytes, csv_download, xlsx_bytes
 from . import closure, services
 from . import filing as filings_svc
 from .forms import DecisionForm, FilingForm
@@ -117,9 +116,12 @@ def audit():
     if args.get("action"):
         stmt = stmt.where(AuditEvent.action.like(f"{args['action'].strip()[:60]}%"))
     for name, op in (("from", "__ge__"), ("to", "__lt__")):
-        try:
-            day = date.fromisoformat(args.get(name, ""))
-        except ValueError:
+        if not args.get(name):
+            continue
+        day = parse_day(args[name])
+        if day is None:  # searched anyway, without this bound; the person is told why
+            flash(_("请按 年-月-日 填写日期（%(min)s 到 %(max)s 之间）",
+                    min=MIN_DATE.isoformat(), max=MAX_DATE.isoformat()), "error")
             continue
         moment = end_of_day(day) if name == "to" else start_of_day(day)
         stmt = stmt.where(getattr(AuditEvent.at, op)(moment))
@@ -184,21 +186,12 @@ def own_filing():
 @bp.get("/regulator/coverage.xlsx")
 @permission_required("supervision.read")
 def coverage_xlsx():
-    from openpyxl import Workbook
-
     rows = services.coverage(current_user, city=request.args.get("city") or None)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "coverage"
     head = ["district", "name", "city", "population", "places", "places_per_1000",
             "target_per_1000", "affordable_places", "public_places", "enrolled",
             "occupancy_rate", "waitlisted_children"]
-    sheet.append(head)
-    for r in rows:
-        sheet.append([r[k] for k in head])
-    out = io.BytesIO()
-    book.save(out)
-    return Response(out.getvalue(), headers={"Content-Disposition": "attachment; filename=coverage.xlsx"},
+    body = xlsx_bytes([head] + [[r[k] for k in head] for r in rows], "coverage")
+    return Response(body, headers={"Content-Disposition": "attachment; filename=coverage.xlsx"},
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -239,10 +232,11 @@ def inspection_follow_up(inspection_id):
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None or not filings_svc.in_jurisdiction(current_user, inspection.centre.filing):
         abort(404)
+    on_date = parse_day(request.form.get("on_date"))
     try:
-        follow_up(inspection_id, current_user, date.fromisoformat(request.form.get("on_date", "")))
-    except ValueError:
-        flash(_("请按 年-月-日 填写复查日期"), "error")
+        if on_date is None:
+            raise BookingError(_("请按 年-月-日 填写复查日期"))
+        follow_up(inspection_id, current_user, on_date)
     except BookingError as err:
         flash(err.message if not err.errors else next(iter(err.errors.values()))[0], "error")
     else:

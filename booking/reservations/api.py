@@ -12,7 +12,7 @@ from ..slots.models import Slot
 from . import queries, services
 from .models import Reservation
 from ..health.services import intake_readiness
-from .schemas import (ExtendIn, ExtendOut, ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut,
+from .schemas import (ExtendIn, ExtendOut, LeavingIn, LeavingOut, ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut,
                       WithdrawIn)
 
 
@@ -108,3 +108,12 @@ def withdraw_reservation(reservation_id: int, body: WithdrawIn):
 def extend_reservation(reservation_id: int, body: ExtendIn):
     r = services.extend_hold(reservation_id, g.api_user, body.expires_at)
     return {"id": r.id, "status": r.status, "expires_at": r.expires_at}
+
+
+@endpoint("/reservations/<int:reservation_id>/leaving", "POST",
+          summary="Correct a leaving date still ahead, or undo it (on_date null)",
+          tags=["reservations"], permission="reservation.leaving_change", body=LeavingIn, response=LeavingOut,
+          errors=(409, 422))
+def change_leaving(reservation_id: int, body: LeavingIn):
+    r = services.change_leaving(reservation_id, g.api_user, body.on_date, body.reason)
+    return {"id": r.id, "status": r.status, "leaves_on": r.leaves_on}

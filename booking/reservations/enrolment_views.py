@@ -3,12 +3,13 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.permissions import permission_required
+from ..auth.permissions import allowed, permission_required
 from ..auth.views import apply_errors
 from ..clock import today
 from ..errors import BookingError
 from ..health.forms import WithdrawForm
 from . import services
+from .forms import LeavingChangeForm
 
 bp = Blueprint("enrolment", __name__)
 
@@ -34,5 +35,40 @@ def withdraw(reservation_id: int):
             if current_user.role == "staff":
                 return redirect(url_for("health.attendance_page"))
             return redirect(url_for("public.home"))
-    return render_template("health/withdraw.html", form=form, reservation=r), \
-        422 if form.errors else 200
+    return _page(r, form=form)
+
+
+def _page(r, *, form=None, change=None):
+    """The leaving page: the withdrawal form, or (staff, a leaving date still ahead) the form
+    that corrects or undoes it."""
+    may_change = (allowed(current_user, "reservation.leaving_change") and r.status == "enrolled"
+                  and r.leaves_on is not None and r.leaves_on >= today())
+    if may_change and change is None:
+        change = LeavingChangeForm(formdata=None)
+        change.on_date.data = r.leaves_on
+    errors = (form is not None and form.errors) or (change is not None and change.errors)
+    return render_template("health/withdraw.html", form=form or WithdrawForm(formdata=None),
+                           reservation=r, change=change if may_change else None), \
+        422 if errors else 200
+
+
+@bp.post("/reservations/<int:reservation_id>/leaving")
+@permission_required("reservation.leaving_change")
+def change_leaving(reservation_id: int):
+    """Correct a leaving date still ahead, or undo it (the child stays)."""
+    r = services.visible_reservation(reservation_id, current_user)
+    change = LeavingChangeForm()
+    if change.validate_on_submit():
+        try:
+            r = services.change_leaving(r.id, current_user,
+                                        None if change.stays.data else change.on_date.data,
+                                        change.reason.data)
+        except BookingError as err:
+            if err.status == 404:
+                raise
+            apply_errors(change, err)
+        else:
+            flash(_("已撤销离园，孩子继续在园") if r.leaves_on is None else
+                  _("离园日期已改为 %(d)s", d=r.leaves_on.isoformat()), "success")
+            return redirect(url_for("enrolment.withdraw", reservation_id=r.id))
+    return _page(r, change=change)

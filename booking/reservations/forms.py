@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
-from wtforms.validators import InputRequired
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..inputs import DateField
 from ..children.forms import ChildSelectField, optional_id
 from .labels import STATUS_LABELS
 
@@ -28,3 +29,20 @@ class ExtendForm(FlaskForm):
     until = DateField(_l("保留至（含当天）"),
                       validators=[InputRequired(message=_l("请选择新的保留日期"))],
                       invalid_value_message=_l("请按 年-月-日 填写日期，例如 2026-11-30"))
+
+
+class LeavingChangeForm(FlaskForm):
+    """Staff correct a leaving date still ahead, or tick `stays` to undo it."""
+
+    on_date = DateField(_l("新的离园日期"), validators=[Optional()],
+                        invalid_value_message=_l("请按 年-月-日 填写日期，例如 2026-11-30"))
+    stays = BooleanField(_l("撤销离园（孩子继续在园）"))
+    reason = StringField(_l("更改原因"), validators=[
+        DataRequired(_l("请填写更改原因")), Length(max=200, message=_l("最多 200 个字"))])
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if ok and self.on_date.data is None and not self.stays.data:
+            self.on_date.errors.append(_l("请填写新的离园日期，或选择撤销离园"))
+            return False
+        return ok

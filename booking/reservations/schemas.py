@@ -1,9 +1,10 @@
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from ..api.schemas import Body, Id, Out, PageQuery
+from ..inputs import Day, Instant
 
 Status = Literal["held", "enrolled", "expired", "cancelled", "withdrawn"]
 
@@ -54,12 +55,24 @@ class StatusOut(Out):
 
 
 class WithdrawIn(Body):
-    on_date: date
+    on_date: Day
     reason: str = Field(min_length=1, max_length=200)
 
 
+class LeavingIn(Body):
+    """`on_date` null: the leaving is undone (the child stays)."""
+    on_date: Day | None
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class LeavingOut(Out):
+    id: int
+    status: Status
+    leaves_on: date | None
+
+
 class ExtendIn(Body):
-    expires_at: AwareDatetime
+    expires_at: Instant
 
 
 class ExtendOut(Out):

@@ -312,6 +312,48 @@ def withdraw(reservation_id: int, actor, on_date, reason: str, now=None) -> Rese
     return r
 
 
+def change_leaving(reservation_id: int, actor, on_date, reason: str, now=None) -> Reservation:
+    """Correct a leaving date still ahead (the child is in care until then), or undo it
+    (`on_date` None: the child stays). The centre's staff only, with a reason; audited, and
+    the family's charges follow the new date (fees.services.on_leaving_changed).
+
+    :raises NotFound: not theirs. :raises Forbidden: not staff. :raises Conflict: no leaving
+        date, or its day has passed, or the fees cannot follow. :raises ValidationFailed: no
+        reason, the same date, or a new date before today or the start of care.
+    """
+    now = now or clock_now()
+    r = visible_reservation(reservation_id, actor)
+    if actor.role != "staff" or not allowed(actor, "reservation.leaving_change"):
+        raise Forbidden()
+    slot = lock_slot(r.slot_id)
+    db.session.refresh(r)
+    today = now.astimezone(LOCAL).date()
+    if r.status != "enrolled" or r.leaves_on is None or r.leaves_on < today:
+        raise Conflict(_("只能更改尚未到来的离园日期"))
+    errors = {}
+    if not reason or not reason.strip():
+        errors["reason"] = [_("请填写更改原因")]
+    start = max(slot.starts_on, r.enrolled_at.astimezone(LOCAL).date()) if r.enrolled_at \
+        else slot.starts_on
+    if on_date is not None and (on_date < today or on_date < start):
+        errors["on_date"] = [_("新的离园日期不能早于今天或入托日期")]
+    elif on_date == r.leaves_on:
+        errors["on_date"] = [_("新的离园日期与原日期相同")]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    before = r.leaves_on
+    r.leaves_on = on_date
+    if on_date is None:
+        r.end_reason = None
+    from ..fees.services import on_leaving_changed  # as withdraw: fees build on reservations
+    on_leaving_changed(r, actor, now)
+    record("reservation.leaving_changed", r, actor=actor, centre_id=slot.centre_id,
+           reason=reason.strip()[:200], before={"status": "enrolled", "on_date": before},
+           after={"status": "enrolled", "on_date": on_date})
+    db.session.commit()
+    return r
+
+
 def release_leavers(now=None) -> int:
     """The leavers' sweep: enrolments whose last day in care has passed become `withdrawn`
     and their places are offered on. They stopped counting already (slots/queries.py); this

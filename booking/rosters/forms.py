@@ -4,9 +4,10 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TimeField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, SelectField, StringField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..inputs import DateField
 from ..clock import LOCAL
 from .labels import LEVEL_LABELS, ROLE_LABELS
 
@@ -41,7 +42,8 @@ class ShiftForm(FlaskForm):
     staff_member_id = SelectField(_l("员工"), choices=lambda: [], coerce=_int_or_none,
                                   validators=[DataRequired()])
     group_id = SelectField(_l("班级"), choices=lambda: [], coerce=_int_or_none, validators=[Optional()])
-    day = DateField(_l("日期"), validators=[DataRequired()])
+    day = DateField(_l("日期"), validators=[InputRequired(_l("请填写日期"))], earliest=date(2000, 1, 1),
+                    latest=date(2099, 12, 31), range_message=_l("日期应在 2000–2099 年之间"))
     starts = TimeField(_l("上班时间（北京时间）"), validators=[DataRequired()])
     ends = TimeField(_l("下班时间（北京时间）"), validators=[DataRequired()])
 

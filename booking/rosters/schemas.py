@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, Field
 
 from ..api.schemas import Body, Id, Out, Query
+from ..inputs import Day
 
 # Rosters are about this century; the bounds also keep time-zone arithmetic in range.
 RosterDay = Annotated[Date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
@@ -20,9 +21,9 @@ class StaffIn(Body):
     role: Role
     qualification_level: int | None = Field(None, ge=1, le=5)
     certificate_no: str | None = Field(None, max_length=60)
-    certificate_expires_on: date | None = None
-    health_cert_expires_on: date | None = None
-    background_checked_on: date | None = None
+    certificate_expires_on: Day | None = None
+    health_cert_expires_on: Day | None = None
+    background_checked_on: Day | None = None
 
 
 class StaffOut(Out):

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DecimalField, IntegerField, SelectField,
+from wtforms import (BooleanField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TimeField, widgets)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..centres.bands import AGE_BANDS
+from ..inputs import DateField, DecimalField
 from ..children.forms import ChildSelectField, optional_id
 from .labels import KIND_LABELS, WEEKDAY_LABELS
 from .services import MAX_CAPACITY, MAX_WEEKS

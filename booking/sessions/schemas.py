@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from ..api.schemas import Body, Id, Out, PageQuery
+from ..inputs import Day
 
 Kind = Literal["occasional", "parent_child"]
 Band = Literal["infant", "toddler", "preschool", "mixed"]
@@ -19,7 +20,7 @@ class SessionIn(Body):
 
     kind: Kind
     age_band: Band
-    on_date: date
+    on_date: Day
     start_time: time
     end_time: time
     capacity: int = Field(ge=1, le=100)
@@ -59,8 +60,8 @@ class SessionOut(Out):
 class SessionQuery(PageQuery):
     district_id: Id | None = None
     centre_id: Id | None = None
-    from_: date | None = Field(None, alias="from")
-    to: date | None = None
+    from_: Day | None = Field(None, alias="from")
+    to: Day | None = None
     age_band: Band | None = None
     kind: Kind | None = None
     has_places: bool = False

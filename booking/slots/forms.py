@@ -2,9 +2,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, SelectField
+from wtforms import IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
+from ..inputs import DateField, DecimalField
 from ..centres.bands import AGE_BANDS, CARE_TYPES, PLACE_CATEGORIES
 from ..children.forms import optional_id
 

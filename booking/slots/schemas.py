@@ -4,6 +4,7 @@ from pydantic import Field
 
 from ..api.schemas import Body, Id
 from ..centres.schemas import Band, CareType, Category
+from ..inputs import Day
 
 
 class SlotIn(Body):
@@ -12,7 +13,7 @@ class SlotIn(Body):
     category: Category
     capacity: int = Field(ge=0, le=1000)
     monthly_fee_fen: int = Field(ge=0, le=10_000_000)
-    starts_on: date
+    starts_on: Day
     group_id: Id | None = Field(None)
 
 

@@ -56,3 +56,11 @@ window.addEventListener("pageshow", function (e) {
   if (!nav || nav.scrollWidth <= nav.clientWidth) { return; }
   nav.scrollLeft = current.offsetLeft - nav.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
 })();
+
+// Filters that apply on change ([data-autosubmit]); a <noscript> button does it without
+// JavaScript. Here rather than in onchange="", which the Content-Security-Policy refuses.
+document.addEventListener("change", function (e) {
+  if (e.target.matches && e.target.matches("[data-autosubmit]") && e.target.form) {
+    e.target.form.submit();
+  }
+});
