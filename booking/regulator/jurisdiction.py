@@ -13,6 +13,7 @@ is what opens its health record to a regulator.
 from sqlalchemy import false, select, true, union
 
 from ..centres.models import Centre, District
+from ..children.models import Guardianship
 from ..extensions import db
 from ..reservations.models import Reservation
 from ..sessions.models import CareSession, SessionBooking
@@ -124,3 +125,23 @@ def holds_child(user, child_id: int) -> bool:
     if is_national(user):
         return True
     return child_centre(user, child_id) is not None
+
+
+def listed(stmt, user, *, centre_col, child_col, centre_id=None, district=None, city=None):
+    """`stmt` (joining `District` for the centre of `centre_col`) limited to the bookings
+    `user` may list: a parent their children's, staff their centre's, regulators and admins
+    their jurisdiction. The filters narrow the list; they never widen it."""
+    if user.role == "parent":
+        stmt = stmt.where(child_col.in_(select(Guardianship.child_id)
+                                        .where(Guardianship.user_id == user.id)))
+    elif user.role == "staff":
+        stmt = stmt.where(centre_col == user.centre_id)
+    else:
+        stmt = within(stmt, user)
+    if centre_id:
+        stmt = stmt.where(centre_col == centre_id)
+    if district:
+        stmt = stmt.where(District.code == district)
+    if city:
+        stmt = stmt.where(District.city == city)
+    return stmt

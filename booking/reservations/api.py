@@ -4,10 +4,9 @@ from sqlalchemy import func, select
 
 from ..api.framework import endpoint
 from ..centres.models import Centre, District
-from ..children.models import Guardianship
 from ..clock import now
 from ..extensions import db
-from ..regulator.jurisdiction import within
+from ..regulator.jurisdiction import listed
 from ..slots.models import Slot
 from . import queries, services
 from .models import Reservation
@@ -41,19 +40,8 @@ def list_reservations(query: ReservationQuery):
     stmt = (select(Reservation).join(Slot, Slot.id == Reservation.slot_id)
             .join(Centre, Centre.id == Slot.centre_id)
             .join(District, District.id == Centre.district_id))
-    if user.role == "parent":
-        stmt = stmt.join(Guardianship, Guardianship.child_id == Reservation.child_id).where(
-            Guardianship.user_id == user.id)
-    elif user.role == "staff":
-        stmt = stmt.where(Slot.centre_id == user.centre_id)
-    else:  # regulators and admins: their jurisdiction, never more
-        stmt = within(stmt, user)
-    if query.centre_id:
-        stmt = stmt.where(Slot.centre_id == query.centre_id)
-    if query.district:
-        stmt = stmt.where(District.code == query.district)
-    if query.city:
-        stmt = stmt.where(District.city == query.city)
+    stmt = listed(stmt, user, centre_col=Slot.centre_id, child_col=Reservation.child_id,
+                  centre_id=query.centre_id, district=query.district, city=query.city)
     if query.status:
         stmt = stmt.where(Reservation.status == query.status)
     if query.slot_id:

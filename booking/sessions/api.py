@@ -4,10 +4,9 @@ from sqlalchemy import func, select
 
 from ..api.framework import endpoint
 from ..centres.models import Centre, District
-from ..children.models import Guardianship
 from ..errors import NotFound
 from ..extensions import db
-from ..regulator.jurisdiction import within
+from ..regulator.jurisdiction import listed
 from . import exports, queries, services
 from .models import CareSession, SessionBooking
 from .schemas import (AttendanceIn, BookingIn, BookingOut, BookingPage, BookingQuery, SessionIn,
@@ -119,19 +118,8 @@ def list_bookings(query: BookingQuery):
     stmt = (select(SessionBooking).join(CareSession, CareSession.id == SessionBooking.session_id)
             .join(Centre, Centre.id == CareSession.centre_id)
             .join(District, District.id == Centre.district_id))
-    if user.role == "parent":
-        stmt = stmt.where(SessionBooking.child_id.in_(
-            select(Guardianship.child_id).where(Guardianship.user_id == user.id)))
-    elif user.role == "staff":
-        stmt = stmt.where(CareSession.centre_id == user.centre_id)
-    else:  # regulators and admins: their jurisdiction, never more
-        stmt = within(stmt, user)
-    if query.centre_id:
-        stmt = stmt.where(CareSession.centre_id == query.centre_id)
-    if query.district:
-        stmt = stmt.where(District.code == query.district)
-    if query.city:
-        stmt = stmt.where(District.city == query.city)
+    stmt = listed(stmt, user, centre_col=CareSession.centre_id, child_col=SessionBooking.child_id,
+                  centre_id=query.centre_id, district=query.district, city=query.city)
     if query.status:
         stmt = stmt.where(SessionBooking.status == query.status)
     if query.session_id:
