@@ -1,35 +1,25 @@
 """A centre's staff accounts, managed by its director (docs/permissions.md).
 
 The director invites an account (name, email, staff role); the invitee sets a password through
-a one-time link and signs in with that role's powers. The link is signed (SECRET_KEY) over the
-account and its current password hash, so it stops working once a password is set, when the
-account is deactivated, and after INVITE_MAX_AGE.
+a one-time link and signs in with that role's powers. The link is the same kind as an admin's
+password link (services.one_time_link: only its hash is stored), so it works once, stops
+working when the account is deactivated or a newer link is sent, and after INVITE_MAX_AGE.
 """
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from flask import current_app
 from sqlalchemy import func, select
 
 from ..audit.services import notify, record
 from ..centres.models import Centre
-from ..clock import now
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from .models import STAFF_ROLES, ApiToken, User
+from .models import STAFF_ROLES, User
 from .permissions import allowed, can
-from .services import _ensure_free, hash_password, normalise_email, password_problems
+from .services import (_ensure_free, normalise_email, one_time_link, reset_for,
+                       reset_password)
+from .services import deactivate as deactivate_account
 
 ACTION = "staff_accounts.manage"
 INVITE_MAX_AGE = 7 * 24 * 3600  # seconds a link is good for; the director can send another
-
-
-def _signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="staff-invite")
-
-
-def _fingerprint(user: User) -> str:
-    # The hash changes when a password is set, which spends the link.
-    return (user.password_hash or "-")[-16:]
 
 
 def _managed_centre(actor, centre_id: int) -> Centre:
@@ -58,10 +48,6 @@ def account_of(actor, centre_id: int, user_id: int) -> User:
             or user.deleted_at is not None:
         raise NotFound()
     return user
-
-
-def invitation_token(user: User) -> str:
-    return _signer().dumps({"u": user.id, "f": _fingerprint(user)})
 
 
 def invite(actor, centre_id: int, *, name: str, email: str, staff_role: str,
@@ -93,8 +79,9 @@ def invite(actor, centre_id: int, *, name: str, email: str, staff_role: str,
                 centre_id=centre.id, password_hash=None)
     db.session.add(user)
     db.session.flush()
-    token = invitation_token(user)
-    link = link_for(token) if link_for else token
+    # The same one-time links as admins' password links (services.one_time_link).
+    link, _reset = one_time_link(user, actor=actor, link_for=link_for or (lambda t: t),
+                                 ttl=INVITE_MAX_AGE)
     record("user.invited", user, actor=actor, centre_id=centre.id,
            after={"email": email, "staff_role": staff_role})
     notify(user.id, "staff_invited", centre=centre.name, link=link)
@@ -102,20 +89,19 @@ def invite(actor, centre_id: int, *, name: str, email: str, staff_role: str,
     return user, link
 
 
+def _spent():
+    return _("邀请链接无效或已过期，请联系机构负责人重新邀请")
+
+
 def invited_user(token: str) -> User:
     """The account a live invitation link names.
 
     :raises NotFound: a forged, spent, expired link, or a deactivated account.
     """
-    try:
-        data = _signer().loads(token or "", max_age=INVITE_MAX_AGE)
-    except (BadSignature, SignatureExpired):
-        raise NotFound(_("邀请链接无效或已过期，请联系机构负责人重新邀请"))
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
-    if user is None or not user.is_active or user.role != "staff" \
-            or data.get("f") != _fingerprint(user):
-        raise NotFound(_("邀请链接无效或已过期，请联系机构负责人重新邀请"))
-    return user
+    reset = reset_for(token)
+    if reset is None or reset.user.role != "staff":
+        raise NotFound(_spent())
+    return reset.user
 
 
 def accept(token: str, password: str) -> User:
@@ -123,13 +109,9 @@ def accept(token: str, password: str) -> User:
 
     :raises NotFound: see `invited_user`. :raises ValidationFailed: a weak password.
     """
-    user = invited_user(token)
-    if problems := password_problems(password):
-        raise ValidationFailed(errors={"password": problems})
-    user.password_hash = hash_password(password)
-    record("user.invitation_accepted", user, actor=user, centre_id=user.centre_id)
-    db.session.commit()
-    return user
+    invited_user(token)
+    return reset_password(token, password, field="password", action="user.invitation_accepted",
+                          spent=_spent())
 
 
 def _directors(centre_id: int) -> int:
@@ -162,21 +144,14 @@ def change_role(actor, centre_id: int, user_id: int, staff_role: str) -> User:
 
 
 def deactivate(actor, centre_id: int, user_id: int) -> User:
-    """The account can no longer sign in; its API tokens are revoked.
+    """The account can no longer sign in; its sessions, API tokens and links end at once
+    (services.deactivate, as when an admin does it).
 
-    :raises ValidationFailed: the centre's last director.
+    :raises ValidationFailed: the centre's last director, or the director's own account.
     """
     user = account_of(actor, centre_id, user_id)
     if not user.active:
         return user
     _keep_a_director(user)
-    user.active = False
-    revoked = 0
-    for token in db.session.scalars(select(ApiToken).where(
-            ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
-        token.revoked_at = now()
-        revoked += 1
-    record("user.deactivated", user, actor=actor, centre_id=centre_id,
-           before={"active": True}, after={"active": False, "tokens_revoked": revoked})
-    db.session.commit()
+    deactivate_account(user, actor=actor)
     return user
