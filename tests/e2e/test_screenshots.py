@@ -110,6 +110,7 @@ def test_signed_in_header_and_form_errors_fit(new_context, server, shot_dir, wid
     page.get_by_role("checkbox", name=re.compile("同意平台")).check()
     page.get_by_role("main").get_by_role("button", name="注册", exact=True).click()
     # Sign-up leads to the login page (it does not say whether the address was new).
+    expect(page).to_have_url(re.compile(r"/login"), timeout=30_000)
     page.get_by_label("邮箱或手机号").fill(email)
     page.get_by_label("密码", exact=True).fill("Baobao-2026-ok")
     page.get_by_role("main").get_by_role("button", name="登录", exact=True).click()
