@@ -88,6 +88,14 @@ def place_hold(*, slot_id: int, child_id: int, parent, now=None) -> Reservation:
     waiting = waitlists.waiting_count(slot.id)
     if waiting:
         waitlists.offer_next(slot, now)
+        # The child may itself have been first in the queue: the offer is then its place
+        # (a second hold would break one live reservation per child per slot).
+        offered = db.session.scalar(select(Reservation).where(
+            Reservation.slot_id == slot.id, Reservation.child_id == child.id,
+            Reservation.status == "held", Reservation.expires_at > now))
+        if offered is not None:
+            db.session.commit()
+            return offered
         waiting = waitlists.waiting_count(slot.id)
     if waiting > 0 or slot.capacity - taken_count(slot.id, now) <= 0:
         slot_id = slot.id  # read before the commit expires the slot (no reload to answer)

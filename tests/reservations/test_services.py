@@ -214,6 +214,23 @@ def test_a_lapse_no_job_processed_goes_to_the_queue_not_to_a_newcomer(db):
         Reservation.child_id == new_kid.id)) == 0
 
 
+def test_a_waiting_child_that_asks_again_gets_its_offer_not_a_second_hold(db):
+    """Two lapsed holds no job processed; the child first in the queue asks for a place: the
+    queue offers it one, and that offer is its answer (once a unique-index violation, a 500)."""
+    s = f.slot(capacity=2)
+    for _ in range(2):
+        p, k = family()
+        reservations.place_hold(slot_id=s.id, child_id=k.id, parent=p)
+    parent, kid = family()
+    [entry] = waitlists.join(slot_id=s.id, child_id=kid.id, parent=parent)
+    clock.advance(HOLD + timedelta(minutes=1))
+    hold = reservations.place_hold(slot_id=s.id, child_id=kid.id, parent=parent)
+    db.session.expire_all()
+    assert db.session.get(WaitlistEntry, entry.id).reservation_id == hold.id
+    assert db.session.scalar(select(func.count(Reservation.id)).where(
+        Reservation.child_id == kid.id)) == 1
+
+
 def test_release_lapsed_expires_offers_on_and_is_idempotent(db):
     s = f.slot(capacity=1)
     holder, kid = family()
