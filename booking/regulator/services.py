@@ -3,10 +3,12 @@ from sqlalchemy import and_, case, func, or_, select
 
 from ..audit.models import AuditEvent
 from ..centres.models import Centre, District
+from ..clock import now as clock_now
 from ..extensions import db
 from ..health.models import HealthCheck
 from ..reservations.models import Reservation
 from ..slots.models import Slot
+from ..slots.queries import in_care_condition
 from ..waitlists.models import WaitlistEntry
 from .jurisdiction import centre_clause, child_clause, is_national, within
 from .models import Filing
@@ -52,7 +54,7 @@ def coverage(user, city=None) -> list[dict]:
                 .join(Slot, Slot.centre_id == Centre.id)
                 .join(Reservation, Reservation.slot_id == Slot.id)
                 .join(Filing, Filing.centre_id == Centre.id)
-                .where(Filing.status == "approved", Reservation.status == "enrolled")
+                .where(Filing.status == "approved", in_care_condition(clock_now()))
                 .group_by(Centre.district_id).subquery())
     waiting = (select(Centre.district_id.label("district_id"),
                       func.count(func.distinct(WaitlistEntry.child_id)).label("waiting"))

@@ -13,12 +13,18 @@ from ..reservations.models import Reservation
 from .models import Slot
 
 
-def live_condition(now):
-    """Reservations that take a place at `now`: a hold until it lapses, an enrolment until the
-    last day in care of a leaving child (离园) has passed, whether or not any job has run."""
+def in_care_condition(now):
+    """Enrolments whose child is in care at `now`: until the last day in care of a leaving
+    child (离园) has passed, whether or not the leavers' job has run."""
     today = now.astimezone(LOCAL).date()
-    return or_(and_(Reservation.status == "enrolled",
-                    or_(Reservation.leaves_on.is_(None), Reservation.leaves_on >= today)),
+    return and_(Reservation.status == "enrolled",
+                or_(Reservation.leaves_on.is_(None), Reservation.leaves_on >= today))
+
+
+def live_condition(now):
+    """Reservations that take a place at `now`: a hold until it lapses, an enrolment while the
+    child is in care (in_care_condition), whether or not any job has run."""
+    return or_(in_care_condition(now),
                and_(Reservation.status == "held", Reservation.expires_at > now))
 
 

@@ -25,6 +25,24 @@ def test_coverage_places_per_1000_by_hand(client):
     assert row["target_per_1000"] == 4.5 and row["population"] == 100_000
 
 
+def test_a_child_past_its_last_day_is_not_counted_as_enrolled(client):
+    """Occupancy counts children in care: one whose leaving date has passed is not, whether
+    or not the leavers' job has run (its row still says enrolled)."""
+    from datetime import date
+
+    d = f.district(population=100_000)
+    s = f.slot(f.centre(d), capacity=4)
+    parent = f.user()
+    for leaves_on in (None, date(2026, 11, 23), date(2026, 11, 22)):  # today is 2026-11-23
+        db.session.add(Reservation(slot_id=s.id, child_id=f.child(parent).id,
+                                   parent_id=parent.id, status="enrolled", leaves_on=leaves_on))
+    db.session.commit()
+    rows = client.get("/api/v1/regulator/coverage",
+                      headers=f.bearer(client, f.user("admin"))).get_json()
+    row = next(r for r in rows if r["district"] == d.code)
+    assert row["occupancy_rate"] == round(2 / 4, 3)
+
+
 def test_district_regulator_sees_own_district_only(client):
     mine, _other = f.district(), f.district()
     reg = f.user("regulator", district_id=mine.id)
