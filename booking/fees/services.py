@@ -1,6 +1,6 @@
 """The prepaid ledger's commands: payments received, monthly charges, refunds due and paid.
 
-预收费 (DOMAIN.md, Fees): *default* no more than 3 months collected ahead (the city's
+预收费 (docs/fees.md, Payments and the prepaid limit): *default* no more than 3 months collected ahead (the city's
 `max_prepaid_months`); every payment and refund is a ledger entry; on withdrawal or closure
 the unused balance is owed back. Every command writes the family's account row first
 (`lock_account`), so concurrent commands on one family's money are serialised on both

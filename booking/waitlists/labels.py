@@ -1,4 +1,4 @@
-"""What priority tiers and waitlist statuses are called (DOMAIN.md, Waitlists and priority)."""
+"""What priority tiers and waitlist statuses are called (docs/waitlists.md)."""
 from flask_babel import lazy_gettext as _l
 
 TIER_LABELS = {

@@ -11,7 +11,7 @@
    by SHA-256 of "<seed>:<id>". The result and the lists are published; anyone can check the
    frozen list against the published hash and run `order(seed, ids)` (or the four lines on the
    public page) on it and get the same order.
-Tiers stay in force: the draw orders families only within their tier (DOMAIN.md).
+Tiers stay in force: the draw orders families only within their tier (docs/waitlists.md).
 """
 import hashlib
 import json

@@ -10,7 +10,7 @@ from ..types import UTCDateTime, enum_check
 
 STATUSES = ("waiting", "offered", "accepted", "expired", "withdrawn")
 
-# DOMAIN.md, Waitlists and priority: the default order of tiers, highest first.
+# docs/waitlists.md: the default order of tiers, highest first.
 DEFAULT_TIERS = (
     "closure_transfer",   # 应急转托
     "sibling",            # 长幼随学 / 多孩同园

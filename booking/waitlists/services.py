@@ -1,6 +1,6 @@
 """Waitlists: who is next for a freed place, and offering it to them.
 
-Order: the centre's priority tiers (DOMAIN.md, Waitlists and priority; 长幼随学, 二孩三孩,
+Order: the centre's priority tiers (docs/waitlists.md; 长幼随学, 二孩三孩,
 应急转托 ...), then joining time. Twins and other multiples are one unit, offered together
 or not at all (Dalian: 双（多）胞胎捆绑); a unit larger than the places free waits, and the
 places go to the next unit that fits, so no place stays empty while a family that fits waits.
@@ -114,7 +114,7 @@ def join(*, slot_id: int, child_id: int, parent, tier: str | None = None,
         raise ValidationFailed(errors={"evidence": [_("申报优先类别需要提供证明材料说明")]})
     if tier == "special_needs" and centre.kind != "special_needs":
         raise ValidationFailed(errors={"tier": [_("该机构不提供特殊儿童优先")]})
-    # A lapsed hold or offer never counts (DESIGN.md rule 4): tidy them first, so a child
+    # A lapsed hold or offer never counts (docs/waitlists.md, Offers): tidy them first, so a child
     # whose hold lapsed may join, and an offer made below never meets a stale `held` row.
     from ..reservations.services import expire_lapsed_in_slot
     expire_lapsed_in_slot(slot, now)
@@ -290,7 +290,7 @@ def withdraw(entry_id: int, parent, now=None) -> WaitlistEntry:
     if entry is None or not children.is_guardian(parent, entry.child_id):
         raise NotFound()
     slot = lock_slot(entry.slot_id)
-    # An offer whose hold lapsed has expired (API.md), whether or not the sweep has run.
+    # An offer whose hold lapsed has expired (docs/waitlists.md), whether or not the sweep has run.
     from ..reservations.services import expire_lapsed_in_slot
     expire_lapsed_in_slot(slot, now)
     db.session.refresh(entry)
