@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select
 from ..centres.models import Centre, District
 from ..errors import BookingError, ValidationFailed
 from ..extensions import db
-from . import services
+from . import links, services
 from .admin_forms import ConfirmForm, UserCreateForm, UserEditForm
 from .models import User
 from .permissions import permission_required
@@ -162,7 +162,7 @@ def reactivate_user(user_id):
 @permission_required("user.manage")
 def password_link(user_id):
     """Shown once on this page, never put in a redirect or a flash cookie."""
-    outcome = _act(user_id, lambda u: services.issue_password_reset(
+    outcome = _act(user_id, lambda u: links.issue_password_reset(
         u, actor=current_user,
         link_for=lambda raw: url_for("auth.reset_password", token=raw, _external=True)))
     if not isinstance(outcome, tuple):

@@ -2,7 +2,7 @@
 
 The director invites an account (name, email, staff role); the invitee sets a password through
 a one-time link and signs in with that role's powers. The link is the same kind as an admin's
-password link (services.one_time_link: only its hash is stored), so it works once, stops
+password link (links.one_time_link: only its hash is stored), so it works once, stops
 working when the account is deactivated or a newer link is sent, and after INVITE_MAX_AGE.
 """
 from flask_babel import gettext as _
@@ -14,8 +14,8 @@ from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from .models import STAFF_ROLES, User
 from .permissions import allowed, can
-from .services import (_ensure_free, normalise_email, one_time_link, reset_for,
-                       reset_password)
+from .links import one_time_link, reset_for, reset_password
+from .services import _ensure_free, normalise_email
 from .services import deactivate as deactivate_account
 
 ACTION = "staff_accounts.manage"
@@ -79,7 +79,7 @@ def invite(actor, centre_id: int, *, name: str, email: str, staff_role: str,
                 centre_id=centre.id, password_hash=None)
     db.session.add(user)
     db.session.flush()
-    # The same one-time links as admins' password links (services.one_time_link).
+    # The same one-time links as admins' password links (links.one_time_link).
     link, _reset = one_time_link(user, actor=actor, link_for=link_for or (lambda t: t),
                                  ttl=INVITE_MAX_AGE)
     record("user.invited", user, actor=actor, centre_id=centre.id,

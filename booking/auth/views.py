@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..errors import BookingError
 from ..extensions import limiter
 from ..inputs import safe_next
-from . import services
+from . import links, services
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from .permissions import allowed
 
@@ -128,14 +128,14 @@ def change_password():
 def reset_password(token):
     """The page behind an admin's one-time link (public: the person cannot sign in)."""
     form = ResetPasswordForm()
-    reset = services.reset_for(token)
+    reset = links.reset_for(token)
     if reset is None:
         resp = render_template("error.html", status=404,
                                message=_("链接无效或已过期，请联系管理员重新获取")), 404
     else:
         if form.validate_on_submit():
             try:
-                services.reset_password(token, form.new_password.data)
+                links.reset_password(token, form.new_password.data)
             except BookingError as err:
                 apply_errors(form, err)
             else:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from booking.reservations import sweeps
 from booking import clock, jobs
 from booking.audit.models import AuditEvent, Notification
 from booking.children import services as children
@@ -83,13 +84,13 @@ def test_two_sweeps_at_once_expire_and_offer_everything_exactly_once(app):
 
     def sweep(_i):
         with app.app_context():
-            return reservations.release_lapsed(batch=7)
+            return sweeps.release_lapsed(batch=7)
 
     results = race(2, sweep)
     assert not [r for r in results if isinstance(r, BaseException)], results
     assert sum(results) == 200
     assert_each_done_once(slot_ids, 200)
-    assert reservations.release_lapsed() == 0
+    assert sweeps.release_lapsed() == 0
     assert_no_locks_left(app)
 
 
@@ -133,7 +134,7 @@ def test_a_sweep_that_dies_midway_loses_nothing(app, monkeypatch):
 
     monkeypatch.setattr(waitlists, "offer_next_many", offer_then_die)
     with pytest.raises(Crash):
-        reservations.release_lapsed(batch=3)
+        sweeps.release_lapsed(batch=3)
     db.session.rollback()  # what the job runner does with a failed run
     # the first batch is committed, whole: three slots expired and offered on
     db.session.expire_all()
@@ -146,14 +147,14 @@ def test_a_sweep_that_dies_midway_loses_nothing(app, monkeypatch):
         WaitlistEntry.status == "offered")) == 3 * 4
     # on restart the sweep catches up with the rest, doing nothing twice
     monkeypatch.setattr(waitlists, "offer_next_many", real_offer_next)
-    assert reservations.release_lapsed(batch=3) == 6 * 4
+    assert sweeps.release_lapsed(batch=3) == 6 * 4
     assert_each_done_once(slot_ids, 9 * 4, capacity=4)
 
 
 def test_the_job_runner_survives_a_failed_run_and_the_next_run_catches_up(app, monkeypatch):
     slot_ids = lapsing_world(n_slots=3, per_slot=4)
     clock.advance(HOLD)
-    real_release = reservations.release_lapsed
+    real_release = sweeps.release_lapsed
 
     def broken(now=None, batch=200):
         raise Crash("database went away")
@@ -180,12 +181,12 @@ def test_reminders_go_once_per_hold_even_from_two_schedulers(app):
 
     def remind(_i):
         with app.app_context():
-            return reservations.remind_lapsing()
+            return sweeps.remind_lapsing()
 
     results = race(2, remind)
     assert not [r for r in results if isinstance(r, BaseException)], results
     assert sum(results) == holds
-    assert reservations.remind_lapsing() == 0
+    assert sweeps.remind_lapsing() == 0
     notes = db.session.scalars(select(Notification.user_id).where(
         Notification.kind == "hold_lapsing")).all()
     assert len(notes) == holds and len(set(notes)) == holds  # one parent per hold here

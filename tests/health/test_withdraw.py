@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from booking.reservations import sweeps
 from booking.audit.models import AuditEvent, Notification
 from booking.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from booking.health import services as health
@@ -149,8 +150,8 @@ def test_a_child_leaving_later_keeps_the_place_until_its_last_day(in_care, db, c
     assert client.get(f"/api/v1/reservations/{r.id}", headers=token).get_json()["status"] == \
         "withdrawn"
     # the sweep tidies up and offers the place to the family waiting, once
-    assert reservations.release_leavers() == 1
-    assert reservations.release_leavers() == 0
+    assert sweeps.release_leavers() == 1
+    assert sweeps.release_leavers() == 0
     db.session.expire_all()
     assert db.session.get(Reservation, r.id).status == "withdrawn"
     assert db.session.get(WaitlistEntry, w["entry"].id).status == "offered"

@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from booking.reservations import sweeps
 from booking import clock
 from booking.audit.models import AuditEvent
 from booking.errors import Conflict, Forbidden, ValidationFailed
@@ -70,7 +71,7 @@ def test_staff_undo_a_leaving(in_care, db):
     r = reservations.change_leaving(w["r"].id, w["staff"], None, "家长改变主意")
     assert (r.status, r.leaves_on, r.end_reason) == ("enrolled", None, None)
     clock.set(datetime(2026, 12, 5, 2, tzinfo=timezone.utc))
-    assert reservations.release_leavers() == 0
+    assert sweeps.release_leavers() == 0
     assert taken_count(w["slot"].id) == 1
     assert len(changes(db, r)) == 1
 

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from booking.reservations import sweeps
 from booking import clock
 from booking.audit.models import AuditEvent, Notification
 from booking.errors import (AgeOutOfBand, AlreadyReserved, Conflict, Forbidden,
@@ -237,10 +238,10 @@ def test_release_lapsed_expires_offers_on_and_is_idempotent(db):
     hold = reservations.place_hold(slot_id=s.id, child_id=kid.id, parent=holder)
     p2, k2 = family()
     [entry] = waitlists.join(slot_id=s.id, child_id=k2.id, parent=p2)
-    assert reservations.release_lapsed() == 0
+    assert sweeps.release_lapsed() == 0
     clock.advance(HOLD)
-    assert reservations.release_lapsed() == 1
-    assert reservations.release_lapsed() == 0
+    assert sweeps.release_lapsed() == 1
+    assert sweeps.release_lapsed() == 0
     db.session.expire_all()
     assert db.session.get(Reservation, hold.id).status == "expired"
     entry = db.session.get(WaitlistEntry, entry.id)
@@ -257,12 +258,12 @@ def test_reminders_go_once_per_hold_within_two_hours(db):
     clock.advance(timedelta(hours=1))
     later_parent, later_kid = family()
     reservations.place_hold(slot_id=s.id, child_id=later_kid.id, parent=later_parent)
-    assert reservations.remind_lapsing() == 0
+    assert sweeps.remind_lapsing() == 0
     clock.advance(HOLD - timedelta(hours=2))  # first hold lapses in 1 h, the second in 2 h
-    assert reservations.remind_lapsing() == 2
-    assert reservations.remind_lapsing() == 0
+    assert sweeps.remind_lapsing() == 2
+    assert sweeps.remind_lapsing() == 0
     clock.advance(timedelta(minutes=30))
-    assert reservations.remind_lapsing() == 0
+    assert sweeps.remind_lapsing() == 0
     assert len(notes(db, parent, "hold_lapsing")) == 1
     assert len(notes(db, later_parent, "hold_lapsing")) == 1
     assert db.session.get(Reservation, hold.id).reminded_at is not None
@@ -333,7 +334,7 @@ def test_confirm_with_a_valid_check_enrols(world, db):
     assert len(notes(db, parent, "enrolled")) == 1
     clock.advance(HOLD * 2)  # an enrolment never lapses
     assert availability(world["slot"]) == 1
-    assert reservations.release_lapsed() == 0
+    assert sweeps.release_lapsed() == 0
 
 
 @pytest.mark.parametrize("bad", [

@@ -22,6 +22,7 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, r
                                  run_state_machine_as_test)
 from sqlalchemy import select
 
+from booking.reservations import sweeps
 from booking import clock
 from booking.audit.models import AuditEvent
 from booking.children import services as children
@@ -166,7 +167,7 @@ class Booking(RuleBasedStateMachine):
     def time_passes(self, hours, run_sweep):
         clock.advance(timedelta(hours=hours))
         if run_sweep:
-            reservations.release_lapsed()
+            sweeps.release_lapsed()
 
     @rule(s=slot_index, c=pick, claim=st.booleans())
     def join(self, s, c, claim):

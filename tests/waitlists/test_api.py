@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from booking.reservations import sweeps
 from booking import clock
 from booking.audit.models import AuditEvent
 from booking.children import services as children
@@ -96,7 +97,7 @@ def test_an_offer_shows_its_hold_and_expiry(client, w):
     assert held["expires_at"] == body["offer_expires_at"]
     # unanswered, it lapses; the next read shows the hold expired
     clock.advance(timedelta(hours=24))
-    reservations.release_lapsed()
+    sweeps.release_lapsed()
     assert client.get(f"/api/v1/waitlist/{eid}", headers=w["hp"]).get_json()["status"] == "expired"
 
 

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from booking.reservations import sweeps
 from booking import clock
 from booking.audit.models import AuditEvent, Notification
 from booking.children import services as children
@@ -389,9 +390,9 @@ def test_an_unanswered_offer_expires_and_the_next_unit_is_offered(full, db):
     first = fresh(waiting[0])
     assert first.offer_expires_at == clock.now() + OFFER
     clock.advance(OFFER - timedelta(seconds=1))
-    assert reservations.release_lapsed() == 0
+    assert sweeps.release_lapsed() == 0
     clock.advance(timedelta(seconds=1))
-    assert reservations.release_lapsed() == 1
+    assert sweeps.release_lapsed() == 1
     assert statuses(waiting) == ["expired", "offered", "waiting"]
     db.session.expire_all()
     assert db.session.get(Reservation, first.reservation_id).status == "expired"
