@@ -12,7 +12,7 @@ from ..errors import BookingError
 from ..extensions import db
 from ..slots.forms import to_fen
 from ..web import attempt
-from . import services
+from . import balances, services
 from .forms import PaymentForm
 from .models import LedgerEntry
 from .rules import month_key, parse_month
@@ -68,8 +68,8 @@ def staff():
     entries = db.session.scalars(select(LedgerEntry).where(LedgerEntry.centre_id == centre.id)
                                  .order_by(LedgerEntry.id.desc()).limit(50)).all()
     return render_template("fees/staff.html", centre=centre, form=form,
-                           families=services.family_balances(centre),
-                           refunds=services.refunds_at(centre.id), entries=entries,
+                           families=balances.family_balances(centre),
+                           refunds=balances.refunds_at(centre.id), entries=entries,
                            month=month_key(today().replace(day=1))), 422 if form.errors else 200
 
 

@@ -95,7 +95,7 @@ def filing(filing_id):
             flash(_("已处理"), "success")
             return redirect(url_for("regulator.filing", filing_id=filing_id))
     cases = closure.refresh_states(f.centre_id)
-    from ..fees.services import refund_summary
+    from ..fees.balances import refund_summary
     return render_template("regulator/filing.html", f=f, form=form, cases=cases,
                            refunds=refund_summary(f.centre_id),
                            missing=filings_svc.missing_items(f),

@@ -1,6 +1,7 @@
 """/api/v1: statements, fees, the centre ledger, payments and refunds paid."""
 from datetime import date
 
+from booking.fees import balances
 from booking.fees import services as fees
 from booking.reservations import services as reservations
 from tests import factories as f
@@ -122,7 +123,7 @@ def test_refund_paid_once(client, world):
     r = enrol(world.slot, p, sibling(p, date(2025, 3, 1)))
     fees.record_payment(world.centre.id, p.id, 100000, world.staff)
     reservations.withdraw(r.id, p, date(2026, 11, 3), "搬家")   # 3/30 × 1,800 = 180
-    due = fees.refunds_at(world.centre.id)[0]["due"]
+    due = balances.refunds_at(world.centre.id)[0]["due"]
     assert due.amount_fen == 82000
     h = f.bearer(client, world.staff)
     first = client.post(f"/api/v1/ledger/{due.id}/refund-paid", json={"method": "现金"}, headers=h)

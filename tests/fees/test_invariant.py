@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 from sqlalchemy import select
 
+from booking.fees import balances
 from booking import clock
 from booking.errors import PrepaidLimit
 from booking.extensions import db
@@ -80,7 +81,7 @@ class Ledger(RuleBasedStateMachine):
 
     @rule(pick=st.integers(0, 100))
     def refund_paid(self, pick):
-        open_ = [r["due"] for r in fees.refunds_at(self.centre.id) if r["paid"] is None]
+        open_ = [r["due"] for r in balances.refunds_at(self.centre.id) if r["paid"] is None]
         if open_:
             fees.mark_refund_paid(open_[pick % len(open_)].id, self.staff)
 

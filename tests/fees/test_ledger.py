@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from booking.fees import balances
 from booking import clock
 from booking.audit.models import AuditEvent
 from booking.errors import NotFound, PrepaidLimit, ValidationFailed
@@ -106,7 +107,7 @@ def test_withdrawal_mid_month_credits_and_owes_back(world):
                               ("credit", 60000, "2026-11"), ("refund_due", 420000, None)]
     assert fees.balance_fen(world.centre.id, p.id) == 0
     assert fees.refund_owed_fen(world.centre.id, p.id) == 420000
-    due = fees.refunds_at(world.centre.id)[0]["due"]
+    due = balances.refunds_at(world.centre.id)[0]["due"]
     paid = fees.mark_refund_paid(due.id, world.staff, method="银行转账")
     assert (paid.kind, paid.amount_fen, paid.settles_id) == ("refund_paid", 420000, due.id)
     assert fees.refund_owed_fen(world.centre.id, p.id) == 0

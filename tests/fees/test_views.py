@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from booking.fees import balances
 from booking.fees import services as fees
 from booking.fees.models import LedgerEntry
 from booking.regulator import filing
@@ -97,12 +98,12 @@ def test_closure_turns_every_balance_into_a_refund_in_the_report(client, world, 
     # closed on 23 November at 10:00: care to the 22nd = 22/30 × 1,800 = 1,320; credit 480
     # a: 5,400 − 1,800 + 480 = 4,080 owed back; b: 1,000 − 1,320 = −320, nothing owed;
     # c: in arrears, nothing owed.
-    refunds = {r["due"].parent_id: r["due"].amount_fen for r in fees.refunds_at(world.centre.id)}
+    refunds = {r["due"].parent_id: r["due"].amount_fen for r in balances.refunds_at(world.centre.id)}
     assert refunds == {a.id: 408000}
     assert [fees.balance_fen(world.centre.id, x.id) for x in (a, b, c)] == [0, -32000, -132000]
     login(client, regulator)
     page = client.get(f"/regulator/filings/{world.centre.filing.id}").get_data(as_text=True)
     assert "预收费退款" in page and a.name in page and "¥4,080" in page and "未退" in page
-    fees.mark_refund_paid(fees.refunds_at(world.centre.id)[0]["due"].id, world.staff)
+    fees.mark_refund_paid(balances.refunds_at(world.centre.id)[0]["due"].id, world.staff)
     page = client.get(f"/regulator/filings/{world.centre.filing.id}").get_data(as_text=True)
     assert "未退" not in page and "已退" in page
