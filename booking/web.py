@@ -12,6 +12,40 @@ from openpyxl import Workbook
 from .errors import BookingError
 
 
+def apply_errors(form, err: BookingError):
+    """Put a service's errors onto the form: on their field where it has one, otherwise on
+    the form itself, so the page re-renders (422) with every message in its summary."""
+    placed = False
+    for name, messages in (err.errors or {}).items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + [str(m) for m in messages]
+            placed = True
+        else:
+            form.form_errors.extend(str(m) for m in messages)
+            placed = placed or bool(messages)
+    if not placed:
+        form.form_errors.append(err.message)
+
+
+def submit(form, call, success=None):
+    """The service command behind a validated form: run `call()` and flash `success` (text,
+    or a function of the result), returning the result; or, when the service refuses, put
+    its errors on the form and return None, so the page re-renders them (422). The service
+    has already undone its work (transactions.command); an unknown or foreign record stays
+    a 404."""
+    try:
+        result = call()
+    except BookingError as err:
+        if err.status == 404:
+            raise
+        apply_errors(form, err)
+        return None
+    if success is not None:
+        flash(success(result) if callable(success) else success, "success")
+    return result
+
+
 def flash_errors(form) -> None:
     """A small inline form (one field beside a list row) has no page of its own to re-render
     with its messages: they are flashed above the list instead."""

@@ -11,7 +11,7 @@ from . import links, services
 from .admin_forms import ConfirmForm, UserCreateForm, UserEditForm
 from .models import User
 from .permissions import permission_required
-from .views import apply_errors
+from ..web import apply_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -8,7 +8,7 @@ from ..errors import BookingError
 from . import staff_accounts
 from .forms import AcceptInviteForm, StaffInviteForm, StaffRoleForm, staff_role_choices
 from .permissions import permission_required
-from .views import apply_errors
+from ..web import apply_errors
 
 bp = Blueprint("staff_accounts", __name__)
 

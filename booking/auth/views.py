@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..errors import BookingError
 from ..extensions import limiter
 from ..inputs import safe_next
+from ..web import apply_errors
 from . import links, services
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from .permissions import allowed
@@ -37,22 +38,6 @@ def _home_of(user) -> str:
     """Where a person signing in starts: staff, regulators and admins at their work; a
     parent on the home page with its search."""
     return url_for(_ROLE_HOMES.get(user.role, "public.home"))
-
-
-def apply_errors(form, err: BookingError):
-    """Put a service's errors onto the form: on their field where it has one, otherwise on
-    the form itself, so the page re-renders (422) with every message in its summary."""
-    placed = False
-    for name, messages in (err.errors or {}).items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [str(m) for m in messages]
-            placed = True
-        else:
-            form.form_errors.extend(str(m) for m in messages)
-            placed = placed or bool(messages)
-    if not placed:
-        form.form_errors.append(err.message)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..auth.permissions import permission_required
-from ..auth.views import apply_errors
+from ..web import apply_errors
 from ..errors import BookingError
 from . import privacy
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..auth.permissions import permission_required
-from ..auth.views import apply_errors
+from ..web import apply_errors
 from ..clock import today
 from ..errors import BookingError
 from ..extensions import db

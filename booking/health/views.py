@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import permission_required
-from ..auth.views import apply_errors
+from ..web import apply_errors
 from ..children.models import Child
 from ..clock import today
 from ..errors import BadRequest, BookingError, NotFound

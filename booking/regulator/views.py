@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..auth.permissions import permission_required
-from ..auth.views import apply_errors, login_limit
+from ..auth.views import login_limit
+from ..web import apply_errors
 from ..audit.models import AuditEvent
 from ..centres.bands import CENTRE_KINDS
 from ..centres.models import Centre

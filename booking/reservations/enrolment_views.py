@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import allowed, permission_required
-from ..auth.views import apply_errors
+from ..web import apply_errors
 from ..clock import today
 from ..errors import BookingError
 from ..health.forms import WithdrawForm

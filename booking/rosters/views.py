@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import permission_required
-from ..auth.views import apply_errors
+from ..web import apply_errors
 from ..centres.bands import AGE_BANDS
 from ..clock import LOCAL, today
 from ..errors import BookingError

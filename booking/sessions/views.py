@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.permissions import permission_required
-from ..auth.views import apply_errors
+from ..web import apply_errors
 from ..centres.bands import AGE_BANDS, age_in_months, band_fits
 from ..centres.models import District
 from ..children.services import children_of

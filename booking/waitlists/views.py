@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import permission_required
-from ..auth.views import apply_errors
+from ..web import apply_errors
 from ..children.services import children_of
 from ..errors import AgeOutOfBand, AlreadyReserved, BookingError
 from ..web import attempt
