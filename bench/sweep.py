@@ -57,7 +57,7 @@ def _one(kind, lapsed, waiting, sec, check):
         app = make_app(db.url)
         from booking.extensions import db as sdb
         from booking.reservations.models import Reservation
-        from booking.reservations.sweeps import release_lapsed
+        from booking.places.sweeps import release_lapsed
         from booking.waitlists.models import WaitlistEntry
         with app.app_context():
             count = {"stmts": 0, "commits": 0}

@@ -77,7 +77,7 @@ def scheduler():
 @click.command("release-lapsed")
 def release_lapsed():
     """Run the lapse sweep once: expire lapsed holds and offers, offer places on."""
-    from .reservations.sweeps import release_lapsed as sweep, remind_lapsing
+    from .places.sweeps import release_lapsed as sweep, remind_lapsing
 
     click.echo(f"released {sweep()} lapsed holds; reminded {remind_lapsing()}")
 

@@ -22,6 +22,11 @@ def today() -> date:
     return now().astimezone(LOCAL).date()
 
 
+def local_date(moment: datetime | None) -> date | None:
+    """The date `moment` (aware) falls on in Beijing; None stays None."""
+    return moment.astimezone(LOCAL).date() if moment is not None else None
+
+
 def start_of_day(day: date) -> datetime:
     """Midnight in Beijing that begins `day`, as an aware UTC instant."""
     return datetime.combine(day, time(), LOCAL).astimezone(timezone.utc)

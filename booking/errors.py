@@ -127,7 +127,7 @@ def problem_from(err: BookingError):
     return problem(err.status, err.slug, err.title, err.message, errors, **err.extra)
 
 
-_HTTP_SLUGS = {400: "validation", 401: "unauthorized", 403: "forbidden", 404: "not-found",
+HTTP_SLUGS = {400: "validation", 401: "unauthorized", 403: "forbidden", 404: "not-found",
                405: "method-not-allowed", 409: "conflict", 413: "too-large",
                415: "unsupported-media-type", 422: "validation", 429: "rate-limited"}
 
@@ -162,7 +162,7 @@ def register_error_handlers(app):
         status = err.code or 500
         title = _http_title(status, err)
         if _is_api():
-            resp = problem(status, _HTTP_SLUGS.get(status, "error"), title, title)
+            resp = problem(status, HTTP_SLUGS.get(status, "error"), title, title)
             if status == 405 and err.valid_methods:
                 resp.headers["Allow"] = ", ".join(err.valid_methods)
             return resp

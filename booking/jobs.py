@@ -24,7 +24,7 @@ def _in_context(app, func):
 
 def job_table():
     from .audit.delivery import deliver_emails
-    from .reservations.sweeps import release_lapsed, release_leavers, remind_lapsing
+    from .places.sweeps import release_lapsed, release_leavers, remind_lapsing
     from .fees.services import post_monthly_charges
     from .regulator.snapshots import take_snapshot
     return [(release_lapsed, "TUOWEI_SWEEP_SECONDS"), (remind_lapsing, "TUOWEI_SWEEP_SECONDS"),

@@ -229,7 +229,7 @@ def load_sessions(echo, days=14):
 
     from .audit.services import record
     from .sessions.models import CareSession
-    from .sessions.services import SessionSpec, _validate
+    from .sessions.services import SessionSpec, validate_spec
 
     data = _load("sessions.yaml")
     start_day = clock.today() + timedelta(days=1)
@@ -246,7 +246,7 @@ def load_sessions(echo, days=14):
                            subsidised=bool(item.get("subsidised")),
                            group_id=group.id if group else None,
                            weekdays=tuple(item["weekdays"]), repeat_weeks=days // 7)
-        _group, dates = _validate(centre, spec, clock.now())
+        _group, dates = validate_spec(centre, spec, clock.now())
         for d in dates:
             starts = datetime.combine(d, spec.start, tzinfo=clock.LOCAL)
             if db.session.scalar(select(CareSession.id).where(

@@ -5,7 +5,7 @@ from flask import current_app
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from ..errors import _HTTP_SLUGS
+from ..errors import HTTP_SLUGS
 from . import bp
 from .framework import MAX_ID, OPERATIONS, endpoint
 from .schemas import Out, Problem
@@ -79,7 +79,7 @@ def build_document():
         if op.idempotent:  # a key still in progress (409), a key reused with another body (422)
             codes |= {409, 422}
         for code in sorted(codes):
-            responses[str(code)] = _problem(_STATUS_TEXT.get(code, _HTTP_SLUGS.get(code, "Error")))
+            responses[str(code)] = _problem(_STATUS_TEXT.get(code, HTTP_SLUGS.get(code, "Error")))
         entry = {"operationId": op.func_name, "summary": op.summary, "tags": op.tags,
                  "responses": responses}
         if params:

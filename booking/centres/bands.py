@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from ..errors import AgeOutOfBand
+
 
 @dataclass(frozen=True)
 class AgeBand:
@@ -62,3 +64,19 @@ def age_in_months(birth_date, on_date) -> int:
 def band_fits(band_code: str, months: int) -> bool:
     band = AGE_BANDS[band_code]
     return band.min_months <= months < band.max_months
+
+
+PLACE_BAND_REFUSAL = _l("%(name)s 在 %(date)s 时 %(m)s 个月，该托位收 %(lo)s–%(hi)s 个月的孩子")
+
+
+def check_band(band_code: str, on, child, refusal=PLACE_BAND_REFUSAL) -> None:
+    """设置标准 art. 19: the child's age in months on `on` (a place's start, a session's day)
+    fits the band (docs/domain.md, "Age bands"). `refusal` says what the band belongs to.
+
+    :raises AgeOutOfBand: it does not.
+    """
+    months = age_in_months(child.birth_date, on)
+    if not band_fits(band_code, months):
+        band = AGE_BANDS[band_code]
+        raise AgeOutOfBand(str(refusal) % {"name": child.name, "date": on.isoformat(), "m": months,
+                                          "lo": band.min_months, "hi": band.max_months})

@@ -20,7 +20,7 @@ from ..errors import Conflict, Forbidden, ValidationFailed
 from ..extensions import db
 from ..fees.models import LedgerEntry
 from ..health.models import Attendance, HealthCheck
-from ..reservations.models import Reservation
+from ..reservations.models import Reservation, live_at
 from ..sessions.models import SessionBooking
 from ..waitlists.models import WaitlistEntry
 from . import services as children
@@ -172,9 +172,7 @@ def delete_account(user, password: str, now=None) -> None:
     ids = _child_ids(user)
     sole = [cid for cid in ids if children.guardian_count(cid) == 1]
     live = db.session.scalar(select(Reservation.id).where(
-        Reservation.child_id.in_(sole),
-        (Reservation.status == "enrolled")
-        | ((Reservation.status == "held") & (Reservation.expires_at > now))).limit(1))
+        Reservation.child_id.in_(sole), live_at(now)).limit(1))
     if live is not None:
         raise Conflict(_("孩子仍有保留中的托位或在读，请先取消预约或办理离园，再注销账号"))
     # Waiting entries of children who will be anonymised leave the queue.

@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from ..centres.models import Centre
 from ..extensions import db
-from ..reservations.models import Reservation
+from ..clock import now as clock_now
+from ..reservations.models import Reservation, in_care_at
 from ..slots.models import Slot
 from .models import LedgerAccount, LedgerEntry
 from .services import balance_fen, monthly_fees_fen, prepaid_limit_fen, refund_owed_fen
@@ -39,7 +40,7 @@ def family_balances(centre: Centre) -> list[dict]:
     ids = set(db.session.scalars(select(LedgerAccount.parent_id).where(
         LedgerAccount.centre_id == centre.id)))
     ids |= set(db.session.scalars(select(Reservation.parent_id).join(Slot).where(
-        Slot.centre_id == centre.id, Reservation.status == "enrolled")))
+        Slot.centre_id == centre.id, in_care_at(clock_now()))))
     rows = []
     for user in db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.name, User.id)):
         rows.append({"parent": user, "balance_fen": balance_fen(centre.id, user.id),

@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, or_, select
 
 from ..centres.services import policy_for
 from ..clock import LOCAL
+from ..reservations.models import Status
 from ..extensions import db
 
 
@@ -150,7 +151,7 @@ def care_last_day(reservation) -> date | None:
     (a closure), the day before it ended; None while enrolled with no leaving date."""
     if reservation.leaves_on is not None:
         return reservation.leaves_on
-    if reservation.status == "enrolled":
+    if reservation.status == Status.ENROLLED:
         return None
     if reservation.ended_at is not None:
         return reservation.ended_at.astimezone(LOCAL).date() - timedelta(days=1)

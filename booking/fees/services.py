@@ -19,7 +19,7 @@ from ..clock import LOCAL, start_of_day
 from ..clock import now as clock_now
 from ..errors import Forbidden, NotFound, PrepaidLimit, ValidationFailed
 from ..extensions import db
-from ..reservations.models import Reservation
+from ..reservations.models import Reservation, Status
 from ..slots.models import Slot
 from .models import LedgerAccount, LedgerEntry, owed_amount, signed_amount
 from .rules import due_for_month, fee_of, month_end, month_key, next_month, parse_month
@@ -39,7 +39,7 @@ def lock_account(centre_id: int, parent_id: int) -> LedgerAccount:
     """Make the family's account row if missing, then write it, taking its lock.
 
     Why write and not SELECT ... FOR UPDATE: the latter renders nothing on SQLite, where only
-    a write takes the database's write lock (the same reason as reservations/locking.py). On
+    a write takes the database's write lock (the same reason as places/locking.py). On
     PostgreSQL two first payments insert the same key: the second waits for the first's
     commit, inserts nothing, then waits on the row lock and reads the first's entries.
     """
@@ -80,7 +80,7 @@ def enrolments_at(centre_id: int, parent_id: int) -> list[Reservation]:
     is the guardian who made the reservation): what may still be paid ahead for."""
     return db.session.scalars(select(Reservation).join(Slot).where(
         Slot.centre_id == centre_id, Reservation.parent_id == parent_id,
-        Reservation.status == "enrolled", Reservation.leaves_on.is_(None))
+        Reservation.status == Status.ENROLLED, Reservation.leaves_on.is_(None))
         .order_by(Reservation.id)).all()
 
 
@@ -203,7 +203,7 @@ def post_monthly_charges(month: str | None = None, *, centre_id: int | None = No
     # Only enrolments not yet charged this month are locked and looked at, so an hourly run
     # that has nothing to do writes nothing.
     stmt = select(Reservation.id).join(Slot).where(
-        Reservation.status == "enrolled", Slot.starts_on <= month_end(first), ~charged.exists())
+        Reservation.status == Status.ENROLLED, Slot.starts_on <= month_end(first), ~charged.exists())
     if centre_id is not None:
         stmt = stmt.where(Slot.centre_id == centre_id)
     posted = 0
@@ -211,7 +211,7 @@ def post_monthly_charges(month: str | None = None, *, centre_id: int | None = No
         r = db.session.get(Reservation, rid)
         lock_account(r.slot.centre_id, r.parent_id)
         db.session.refresh(r)
-        if r.status != "enrolled":  # withdrawn meanwhile: its settlement charged it
+        if r.status != Status.ENROLLED:  # withdrawn meanwhile: its settlement charged it
             continue
         due, _days, _dim = due_for_month(r, first)
         if due > 0 and _post(r, "charge", first, due, actor, now) is not None:

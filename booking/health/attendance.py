@@ -14,7 +14,7 @@ from ..clock import now as clock_now
 from ..clock import today
 from ..errors import Conflict, HealthCheckRequired, NotFound, ValidationFailed
 from ..extensions import db
-from ..reservations.models import Reservation
+from ..reservations.models import Reservation, Status, in_care_on, is_live
 from ..slots.models import Slot
 from .models import Attendance, HealthCheck
 
@@ -32,7 +32,7 @@ def _enrolled_of_centre(staff, reservation_id: int) -> Reservation:
     if r is None or staff.role != "staff" \
             or not can(staff, "attendance.record", r.slot.centre_id):
         raise NotFound()
-    if r.status != "enrolled":
+    if not (r.status == Status.ENROLLED and is_live(r, clock_now())):
         raise Conflict(_("只有在读的孩子可以登记考勤"))
     return r
 
@@ -48,7 +48,7 @@ def needs_new_check(reservation: Reservation, on_date: date | None = None) -> bo
     before that), unless a verified, passing intake check was made since the last arrival
     and is valid on `on_date`."""
     on_date = on_date or today()
-    if reservation.status != "enrolled" or reservation.enrolled_at is None:
+    if reservation.status != Status.ENROLLED or reservation.enrolled_at is None:
         return False
     from ..clock import LOCAL
     enrolled_on = reservation.enrolled_at.astimezone(LOCAL).date()
@@ -70,8 +70,7 @@ def roster(centre_id: int, group_id: int | None, on_date: date | None = None) ->
     """Enrolled children of a class (slots of that group) with their day's attendance and
     whether they need a new intake check before returning."""
     on_date = on_date or today()
-    stmt = select(Reservation).join(Slot).where(Slot.centre_id == centre_id,
-                                                Reservation.status == "enrolled")
+    stmt = select(Reservation).join(Slot).where(Slot.centre_id == centre_id, in_care_on(on_date))
     if group_id is not None:
         stmt = stmt.where(Slot.group_id == group_id)
     rows = []

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..audit.services import notify, record, record_many
 from ..auth.permissions import allowed
@@ -16,7 +16,7 @@ from ..clock import today
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..regulator.jurisdiction import child_centre, holds_child, is_national
-from ..reservations.models import Reservation
+from ..reservations.models import Reservation, held_at, live_at
 from ..slots.models import Slot
 from .models import HealthCheck
 
@@ -24,12 +24,10 @@ DEFAULT_VALID_DAYS = 90  # DOMAIN.md, Health: *default* validity from examinatio
 
 
 def centres_caring_for(child_id: int, now=None) -> list[int]:
-    """Centres with a live reservation (unexpired hold) or an enrolment for the child."""
+    """Centres with a live reservation for the child (a hold not lapsed, or care not ended)."""
     now = now or clock_now()
     return list(db.session.scalars(select(Slot.centre_id).join(Reservation).where(
-        Reservation.child_id == child_id,
-        or_(Reservation.status == "enrolled",
-            (Reservation.status == "held") & (Reservation.expires_at > now))).distinct()))
+        Reservation.child_id == child_id, live_at(now)).distinct()))
 
 
 def staff_may_act(user, child_id: int, now=None, action="health_record.read") -> bool:
@@ -176,9 +174,7 @@ def checks_for_centre(centre_id: int, now=None) -> list[HealthCheck]:
     """Checks of the children a centre holds a live place for, unverified first."""
     now = now or clock_now()
     child_ids = select(Reservation.child_id).join(Slot).where(
-        Slot.centre_id == centre_id,
-        or_(Reservation.status == "enrolled",
-            (Reservation.status == "held") & (Reservation.expires_at > now)))
+        Slot.centre_id == centre_id, live_at(now))
     return db.session.scalars(select(HealthCheck).where(HealthCheck.child_id.in_(child_ids))
                               .order_by((HealthCheck.status != "submitted"),
                                         HealthCheck.submitted_at.desc())).all()
@@ -203,8 +199,6 @@ def valid_days_for(slot: Slot) -> int:
 def intake_readiness(child_id: int, slot: Slot) -> Readiness:
     """Tell the family (and the centre) precisely what is missing, so that nobody learns it
     only when the confirmation is refused."""
-    from ..reservations.services import has_valid_health_check
-
     starts_on = slot.starts_on
     earliest = starts_on - timedelta(days=valid_days_for(slot))
     latest = db.session.scalars(select(HealthCheck).where(
@@ -232,6 +226,15 @@ def places_starting_after(check: HealthCheck, now=None) -> list[Slot]:
     hears it when entering the check, not when the confirmation is refused."""
     now = now or clock_now()
     return list(db.session.scalars(select(Slot).join(Reservation).where(
-        Reservation.child_id == check.child_id, Reservation.status == "held",
-        Reservation.expires_at > now, Slot.starts_on > check.valid_until)
+        Reservation.child_id == check.child_id, held_at(now),
+        Slot.starts_on > check.valid_until)
         .order_by(Slot.starts_on)))
+
+
+def has_valid_health_check(child_id: int, on_date) -> bool:
+    """入托体检 (76号令 art. 15; docs/domain.md, "Intake health check"): verified, passed,
+    vaccination record checked, and still valid on the start date."""
+    return db.session.scalar(select(HealthCheck.id).where(
+        HealthCheck.child_id == child_id, HealthCheck.status == "verified",
+        HealthCheck.result == "pass", HealthCheck.vaccination_verified.is_(True),
+        HealthCheck.examined_on <= on_date, HealthCheck.valid_until >= on_date).limit(1)) is not None

@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..auth.permissions import permission_required
 from ..web import apply_errors
 from ..children.models import Child
+from ..clock import now as clock_now
 from ..clock import today
 from ..errors import BadRequest, BookingError, NotFound
 from ..inputs import MAX_DATE, MIN_DATE, parse_day, safe_next
@@ -39,9 +40,9 @@ def mine():
     from ..children import services as children
     from sqlalchemy import select
 
-    from ..reservations.models import Reservation
+    from ..reservations.models import Reservation, in_care_at
     rows = [(c, services.checks_of_child(c.id), db.session.scalars(select(Reservation).where(
-        Reservation.child_id == c.id, Reservation.status == "enrolled")).all())
+        Reservation.child_id == c.id, in_care_at(clock_now()))).all())
         for c in children.children_of(current_user)]
     return render_template("health/mine.html", rows=rows, today=today())
 

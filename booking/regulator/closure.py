@@ -7,8 +7,10 @@ from sqlalchemy import select
 from ..audit.services import notify, record
 from ..clock import now as clock_now
 from ..extensions import db
-from ..reservations.locking import lock_slot
-from ..reservations.models import Reservation
+from ..fees.services import on_closure
+from ..places.locking import lock_slots
+from ..places.offers import end_offers
+from ..reservations.models import Reservation, Status, in_care_at
 from ..slots.models import Slot
 from .models import ClosureCase
 
@@ -17,16 +19,17 @@ def end_places(centre, regulator, reason: str, now=None) -> list[ClosureCase]:
     """End the centre's live places, open a case per child. Only flushes (decide() commits)."""
     now = now or clock_now()
     cases, ended = [], []
-    slot_ids = db.session.scalars(select(Slot.id).where(Slot.centre_id == centre.id)
-                                  .order_by(Slot.id)).all()
-    for slot_id in slot_ids:
-        lock_slot(slot_id)
+    slots = lock_slots(db.session.scalars(select(Slot.id).where(Slot.centre_id == centre.id)))
+    for slot in slots:
+        # Every row still open ends, a lapsed hold or a leaver not yet tidied included:
+        # nothing at a closed centre is left for a sweep to offer on.
         live = db.session.scalars(select(Reservation).where(
-            Reservation.slot_id == slot_id, Reservation.status.in_(("held", "enrolled")))).all()
+            Reservation.slot_id == slot.id,
+            Reservation.status.in_((Status.HELD, Status.ENROLLED))).order_by(Reservation.id)).all()
         ended.extend(live)
         for r in live:
             before = r.status
-            r.status = "withdrawn" if r.status == "enrolled" else "cancelled"
+            r.status = Status.WITHDRAWN if r.status == Status.ENROLLED else Status.CANCELLED
             r.ended_at, r.end_reason = now, f"centre {centre.id} closed: {reason}"[:200]
             record("reservation.ended_by_closure", r, actor=regulator, centre_id=centre.id,
                    before={"status": before}, after={"status": r.status}, reason=reason)
@@ -37,10 +40,8 @@ def end_places(centre, regulator, reason: str, now=None) -> list[ClosureCase]:
             cases.append(case)
             notify(r.parent_id, "centre_closed", centre=centre.name, reason=reason,
                    reservation_id=r.id)
-        from ..waitlists.services import end_offer_for
-        end_offer_for(live, "withdrawn", now)
+        end_offers(live, "withdrawn", now)
     # 预收费: every family's unused prepaid balance at the centre becomes a refund due.
-    from ..fees.services import on_closure
     on_closure(centre, ended, regulator, now)
     return cases
 
@@ -61,7 +62,7 @@ def refresh_states(centre_id: int, now=None) -> list[ClosureCase]:
             continue
         placed = db.session.scalar(select(Reservation.id).join(Slot).where(
             Reservation.child_id == case.child_id, Slot.centre_id != centre_id,
-            Reservation.status == "enrolled").limit(1))
+            in_care_at(now)).limit(1))
         if placed:
             case.state, case.resolved_at = "placed", now
             record("closure_case.placed", case, centre_id=centre_id)

@@ -6,9 +6,8 @@ from ..centres.models import Centre, District
 from ..clock import now as clock_now
 from ..extensions import db
 from ..health.models import HealthCheck
-from ..reservations.models import Reservation
+from ..reservations.models import Reservation, in_care_at
 from ..slots.models import Slot
-from ..slots.queries import in_care_condition
 from ..waitlists.models import WaitlistEntry
 from .jurisdiction import centre_clause, child_clause, is_national, within
 from .models import Filing
@@ -54,7 +53,7 @@ def coverage(user, city=None) -> list[dict]:
                 .join(Slot, Slot.centre_id == Centre.id)
                 .join(Reservation, Reservation.slot_id == Slot.id)
                 .join(Filing, Filing.centre_id == Centre.id)
-                .where(Filing.status == "approved", in_care_condition(clock_now()))
+                .where(Filing.status == "approved", in_care_at(clock_now()))
                 .group_by(Centre.district_id).subquery())
     waiting = (select(Centre.district_id.label("district_id"),
                       func.count(func.distinct(WaitlistEntry.child_id)).label("waiting"))

@@ -11,7 +11,7 @@ from ..slots.models import Slot
 from . import queries, services
 from .models import Reservation
 from ..health.services import intake_readiness
-from .schemas import (ExtendIn, ExtendOut, LeavingIn, LeavingOut, ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut,
+from .schemas import (ConfirmOut, ExtendIn, ExtendOut, LeavingIn, LeavingOut, ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut,
                       WithdrawIn)
 
 
@@ -74,10 +74,13 @@ def cancel_reservation(reservation_id: int):
 
 @endpoint("/reservations/<int:reservation_id>/confirm", "POST",
           summary="Enrol: needs a verified passing intake health check", tags=["reservations"],
-          permission="reservation.confirm", response=StatusOut, errors=(409,))
+          permission="reservation.confirm", response=ConfirmOut, errors=(409,))
 def confirm_reservation(reservation_id: int):
     r = services.confirm(reservation_id, g.api_user)
-    return {"id": r.id, "status": r.status}
+    out = {"id": r.id, "status": r.status}
+    if r.ratio_warning:  # only when the roster falls short, so the usual answer stays as it was
+        out["ratio_warning"] = r.ratio_warning
+    return out
 
 
 @endpoint("/reservations/<int:reservation_id>/withdraw", "POST",

@@ -1,15 +1,26 @@
 """Reservations: a hold on a place that becomes an enrolment (预约入托 → 入托)."""
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, and_, or_, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..clock import now
+from ..clock import local_date, now
 from ..extensions import db
 from ..types import UTCDateTime, enum_check
 
-STATUSES = ("held", "enrolled", "expired", "cancelled", "withdrawn")
-LIVE = ("held", "enrolled")
+
+class Status:
+    """A reservation's states (docs/domain.md, "Places"): a hold (保留中) lapses (expired),
+    is cancelled, or becomes an enrolment (在读), which ends when the child leaves care
+    (withdrawn, 离园). The words people read are in labels.py."""
+    HELD = "held"
+    ENROLLED = "enrolled"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    WITHDRAWN = "withdrawn"
+
+
+STATUSES = (Status.HELD, Status.ENROLLED, Status.EXPIRED, Status.CANCELLED, Status.WITHDRAWN)
 
 
 class Reservation(db.Model):
@@ -44,3 +55,43 @@ class Reservation(db.Model):
     slot = relationship("Slot")
     child = relationship("Child")
     parent = relationship("User")
+
+
+# The one meaning of "live" (docs/design.md, "One definition of live"). A row's status alone
+# never says whether it takes a place: a hold stops counting the moment it lapses and an
+# enrolment the day after the child's last day in care, whether or not a job has run.
+
+def in_care_on(day):
+    """Enrolments whose child is in care on `day`: until the leaving day (离园) has passed."""
+    return and_(Reservation.status == Status.ENROLLED,
+                or_(Reservation.leaves_on.is_(None), Reservation.leaves_on >= day))
+
+
+def in_care_at(moment):
+    """in_care_on the day `moment` falls on."""
+    return in_care_on(local_date(moment))
+
+
+def past_leaving_at(moment):
+    """Enrolments whose last day in care has passed at `moment` but whose row the leavers'
+    sweep has not yet ended: not live, waiting to be tidied."""
+    return and_(Reservation.status == Status.ENROLLED, Reservation.leaves_on < local_date(moment))
+
+
+def held_at(moment):
+    """Holds not yet lapsed at `moment`."""
+    return and_(Reservation.status == Status.HELD, Reservation.expires_at > moment)
+
+
+def live_at(moment):
+    """Reservations that take a place at `moment`: a hold until it lapses, an enrolment while
+    the child is in care. Every count, filter, report and check reads this."""
+    return or_(in_care_at(moment), held_at(moment))
+
+
+def is_live(r: Reservation, moment) -> bool:
+    """live_at for one loaded row, in Python (the same rule)."""
+    if r.status == Status.HELD:
+        return r.expires_at > moment
+    return r.status == Status.ENROLLED and (r.leaves_on is None
+                                            or r.leaves_on >= local_date(moment))

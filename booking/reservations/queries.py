@@ -4,25 +4,22 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..children.models import Guardianship
-from ..clock import LOCAL
 from ..clock import now as clock_now
 from ..extensions import db
 from ..slots.models import Slot
-from .models import Reservation
+from .models import Reservation, Status, held_at, in_care_at, is_live, live_at, past_leaving_at
 
 # The staff list's status filter: "live" (held or enrolled) is what a centre works with.
-STATUS_FILTERS = ("live", "held", "enrolled", "expired", "cancelled", "withdrawn", "all")
+STATUS_FILTERS = ("live", Status.HELD, Status.ENROLLED, Status.EXPIRED, Status.CANCELLED,
+                  Status.WITHDRAWN, "all")
 
 
 def shown_status(r: Reservation, now=None) -> str:
     """A hold past its expiry is expired, and an enrolment past its last day in care is
-    withdrawn, whether or not the sweeps have run yet."""
+    withdrawn, whether or not the sweeps have run yet (models.live_at)."""
     now = now or clock_now()
-    if r.status == "held" and r.expires_at <= now:
-        return "expired"
-    if r.status == "enrolled" and r.leaves_on is not None \
-            and r.leaves_on < now.astimezone(LOCAL).date():
-        return "withdrawn"
+    if r.status in (Status.HELD, Status.ENROLLED) and not is_live(r, now):
+        return Status.EXPIRED if r.status == Status.HELD else Status.WITHDRAWN
     return r.status
 
 
@@ -40,16 +37,20 @@ def for_guardian(user) -> list[Reservation]:
 
 
 def _status_condition(status: str, now):
-    live_hold = and_(Reservation.status == "held", Reservation.expires_at > now)
+    """The rows whose shown_status is `status` (the filter and the label always agree)."""
     if status == "live":
-        return or_(live_hold, Reservation.status == "enrolled")
-    if status == "held":
-        return live_hold
-    if status == "expired":
-        return or_(Reservation.status == "expired",
-                   and_(Reservation.status == "held", Reservation.expires_at <= now))
-    if status in ("enrolled", "cancelled", "withdrawn"):
-        return Reservation.status == status
+        return live_at(now)
+    if status == Status.HELD:
+        return held_at(now)
+    if status == Status.ENROLLED:
+        return in_care_at(now)
+    if status == Status.EXPIRED:
+        return or_(Reservation.status == Status.EXPIRED,
+                   and_(Reservation.status == Status.HELD, Reservation.expires_at <= now))
+    if status == Status.WITHDRAWN:
+        return or_(Reservation.status == Status.WITHDRAWN, past_leaving_at(now))
+    if status == Status.CANCELLED:
+        return Reservation.status == Status.CANCELLED
     return None  # "all"
 
 
@@ -69,13 +70,12 @@ def for_centre(centre_id: int, *, slot_id: int | None = None, status: str = "liv
 
 
 def counts_by_slot(slot_ids, now=None) -> dict[int, dict[str, int]]:
-    """{slot_id: {"held": live holds, "enrolled": enrolments}} for many slots at once."""
+    """{slot_id: {"held": live holds, "enrolled": children in care}} for many slots at once."""
     if not slot_ids:
         return {}
     now = now or clock_now()
-    held = func.sum(case((and_(Reservation.status == "held", Reservation.expires_at > now), 1),
-                         else_=0))
-    enrolled = func.sum(case((Reservation.status == "enrolled", 1), else_=0))
+    held = func.sum(case((held_at(now), 1), else_=0))
+    enrolled = func.sum(case((in_care_at(now), 1), else_=0))
     rows = db.session.execute(select(Reservation.slot_id, held, enrolled)
                               .where(Reservation.slot_id.in_(list(slot_ids)))
                               .group_by(Reservation.slot_id)).all()

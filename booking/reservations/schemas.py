@@ -54,6 +54,19 @@ class StatusOut(Out):
     status: Status
 
 
+class RatioWarning(Out):
+    """设置标准 art. 20: with this child the class is short of carers on its start date."""
+    on_date: date
+    hours_short: int = Field(description="hours of that day short of carers")
+    most_missing: int = Field(description="the most carers missing in any of those hours")
+
+
+class ConfirmOut(StatusOut):
+    ratio_warning: RatioWarning | None = Field(
+        None, description="present when the roster no longer meets the ratio: the enrolment "
+                          "stands, the centre should adjust its roster")
+
+
 class WithdrawIn(Body):
     on_date: Day
     reason: str = Field(min_length=1, max_length=200)

@@ -1,8 +1,9 @@
 """Holding, cancelling, confirming and releasing places (预约入托 → 入托).
 
-Every command here locks the slot row first (locking.py), so no place is sold twice, and
-writes its audit event in the same transaction. A hold past `expires_at` never counts
-(slots/queries.py); the sweeps (sweeps.py) only tidy up, notify and offer places on.
+Every command here locks the slot row first (places/locking.py), so no place is sold twice,
+writes its audit event in the same transaction, and is one unit of work (transactions.py).
+A hold past `expires_at` never counts (models.live_at); the sweeps (places/sweeps.py) only
+tidy up, notify and offer places on. docs/design.md follows a request through this file.
 """
 from datetime import timedelta
 
@@ -10,53 +11,34 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
-from ..audit.services import notify, notify_many, record, record_many
+from ..audit.services import notify, record
 from ..auth.permissions import allowed
-from ..centres.bands import age_in_months, band_fits
+from ..centres.bands import age_in_months, band_fits, check_band
 from ..children import services as children
-from ..clock import LOCAL, end_of_day
+from ..clock import end_of_day, local_date
 from ..clock import now as clock_now
 from ..errors import (AlreadyReserved, Conflict, Forbidden, HealthCheckRequired, NotFound, SlotFull,
                       ValidationFailed)
 from ..extensions import db
-from ..health.models import HealthCheck
+from ..fees.services import on_leaving_changed, on_withdrawal
+from ..health.services import has_valid_health_check
+from ..places.lapses import tidy
+from ..places.locking import lock_slot
+from ..places.offers import end_offers, offer_next, waiting_count
 from ..regulator.models import Filing
+from ..rosters.checks import gap_if_enrolled
 from ..slots.models import Slot
-from ..slots.queries import live_condition, taken_count
-from ..waitlists import services as waitlists
+from ..slots.queries import taken_count
+from ..transactions import command, kept
 from .labels import STATUS_LABELS
-from .locking import lock_slot
-from .models import Reservation
+from .models import Reservation, Status, held_at, live_at, past_leaving_at
 
 
 def hold_ttl() -> timedelta:
     return timedelta(seconds=current_app.config["TUOWEI_HOLD_TTL_SECONDS"])
 
 
-def expire_lapsed_in_slot(slot: Slot, now) -> list[Reservation]:
-    """Mark the slot's lapsed holds expired and close their offers. Only flushes; the caller
-    holds the slot lock."""
-    lapsed = db.session.scalars(select(Reservation).where(
-        Reservation.slot_id == slot.id, Reservation.status == "held",
-        Reservation.expires_at <= now)).all()
-    for r in lapsed:
-        r.status, r.ended_at = "expired", now
-    if lapsed:
-        entry_ids = waitlists.end_offer_for(lapsed, "expired", now)
-        record_many([{"action": "reservation.expired", "entity_type": "reservation",
-                      "entity_id": r.id, "centre_id": slot.centre_id,
-                      "before": {"status": "held", "expires_at": r.expires_at},
-                      "after": {"status": "expired"}} for r in lapsed]
-                    + [{"action": "waitlist.offer_expired", "entity_type": "waitlist_entry",
-                        "entity_id": i, "centre_id": slot.centre_id,
-                        "before": {"status": "offered"}, "after": {"status": "expired"}}
-                       for i in entry_ids], at=now)
-        notify_many([{"user_id": r.parent_id, "kind": "hold_lapsed",
-                      "params": {"reservation_id": r.id, "centre": slot.centre.name}}
-                     for r in lapsed], at=now)
-    return lapsed
-
-
+@command
 def place_hold(*, slot_id: int, child_id: int, parent, now=None) -> Reservation:
     """Hold a place for a child for TUOWEI_HOLD_TTL_SECONDS.
 
@@ -74,39 +56,38 @@ def place_hold(*, slot_id: int, child_id: int, parent, now=None) -> Reservation:
     slot = lock_slot(slot_id)
     if slot.centre.filing is None or slot.centre.filing.status != "approved":
         raise Conflict(_("该机构目前不接受预约"))
-    waitlists._check_band(slot, child)
+    check_band(slot.age_band, slot.starts_on, child)
     if db.session.scalar(select(Reservation.id).where(
             Reservation.slot_id == slot.id, Reservation.child_id == child.id,
-            or_(Reservation.status == "enrolled",
-                and_(Reservation.status == "held", Reservation.expires_at > now))).limit(1)):
+            live_at(now)).limit(1)):
         raise AlreadyReserved()
-    # Tidy this slot's lapsed holds now (offering them to the queue) instead of waiting for
-    # the sweep; the work is kept even when this request is then refused.
-    expire_lapsed_in_slot(slot, now)
+    # Tidy this slot's lapsed holds and leavers now (offering the places to the queue below)
+    # instead of waiting for the sweeps.
+    tidy(slot, now)
     # offer_next does nothing while nobody waits: the rush (no queue yet) skips its count.
-    waiting = waitlists.waiting_count(slot.id)
+    waiting = waiting_count(slot.id)
     if waiting:
-        waitlists.offer_next(slot, now)
+        offer_next(slot, now)
         # The child may itself have been first in the queue: the offer is then its place
         # (a second hold would break one live reservation per child per slot).
         offered = db.session.scalar(select(Reservation).where(
-            Reservation.slot_id == slot.id, Reservation.child_id == child.id,
-            Reservation.status == "held", Reservation.expires_at > now))
+            Reservation.slot_id == slot.id, Reservation.child_id == child.id, held_at(now)))
         if offered is not None:
             db.session.commit()
             return offered
-        waiting = waitlists.waiting_count(slot.id)
+        waiting = waiting_count(slot.id)
     if waiting > 0 or slot.capacity - taken_count(slot.id, now) <= 0:
         slot_id = slot.id  # read before the commit expires the slot (no reload to answer)
-        db.session.commit()
-        raise SlotFull(extra={"waitlist_url": f"/api/v1/waitlist?slot_id={slot_id}",
-                              "slot_id": slot_id})
-    hold = Reservation(slot_id=slot.id, child_id=child.id, parent_id=parent.id, status="held",
-                       created_at=now, expires_at=now + hold_ttl())
+        # The tidying and the offers made above stand although this request is refused:
+        # the families offered a place were told so.
+        raise kept(SlotFull(extra={"waitlist_url": f"/api/v1/waitlist?slot_id={slot_id}",
+                                   "slot_id": slot_id}))
+    hold = Reservation(slot_id=slot.id, child_id=child.id, parent_id=parent.id,
+                       status=Status.HELD, created_at=now, expires_at=now + hold_ttl())
     db.session.add(hold)
     db.session.flush()
     record("reservation.held", hold, actor=parent, centre_id=slot.centre_id,
-           after={"status": "held", "expires_at": hold.expires_at, "child_id": child.id})
+           after={"status": Status.HELD, "expires_at": hold.expires_at, "child_id": child.id})
     db.session.commit()
     return hold
 
@@ -116,7 +97,7 @@ def _visibly_full(slot_id: int, child, now) -> bool:
 
     Only a refusal is decided here, and only when the locked path below would give the same
     one with nothing to do first: the filing is approved, the child fits the band, holds no
-    place in the slot, and the slot has no lapsed hold to tidy while its live holds and
+    place in the slot, and the slot has no lapsed hold or leaver to tidy while its live holds and
     enrolments fill it. The read is one statement, so one consistent snapshot: the slot was
     full at that instant, and the refusal is ordered before any place freed later. Anything
     else (and every hold) takes the locked path (DESIGN.md rule 3), which can never oversell.
@@ -124,14 +105,13 @@ def _visibly_full(slot_id: int, child, now) -> bool:
     of_slot = Reservation.slot_id == Slot.id
     row = db.session.execute(
         select(Slot.capacity, Slot.age_band, Slot.starts_on, Filing.status,
-               select(func.count(Reservation.id)).where(of_slot, live_condition(now))
+               select(func.count(Reservation.id)).where(of_slot, live_at(now))
                .scalar_subquery(),
-               select(Reservation.id).where(of_slot, Reservation.status == "held",
-                                            Reservation.expires_at <= now).exists(),
+               select(Reservation.id).where(of_slot, or_(
+                   and_(Reservation.status == Status.HELD, Reservation.expires_at <= now),
+                   past_leaving_at(now))).exists(),
                select(Reservation.id).where(
-                   of_slot, Reservation.child_id == child.id,
-                   or_(Reservation.status == "enrolled",
-                       and_(Reservation.status == "held", Reservation.expires_at > now))).exists())
+                   of_slot, Reservation.child_id == child.id, live_at(now)).exists())
         .join(Filing, Filing.centre_id == Slot.centre_id).where(Slot.id == slot_id)).first()
     if row is None:
         return False
@@ -149,6 +129,7 @@ def visible_reservation(reservation_id: int, user) -> Reservation:
     return r
 
 
+@command
 def cancel(reservation_id: int, actor, now=None) -> Reservation:
     """Cancel a held place (its parent or its centre's staff). The place frees at once and is
     offered to the waitlist in the same transaction.
@@ -161,38 +142,28 @@ def cancel(reservation_id: int, actor, now=None) -> Reservation:
         raise Forbidden()
     slot = lock_slot(r.slot_id)
     db.session.refresh(r)
-    if r.status != "held" or r.expires_at <= now:
-        raise Conflict(_("只有保留中的预约可以取消（当前状态：%(s)s）",
-                         s=STATUS_LABELS["expired" if r.status == "held" else r.status]))
-    r.status, r.ended_at = "cancelled", now
+    if not is_live_hold(r, now):
+        raise Conflict(_("只有保留中的预约可以取消（当前状态：%(s)s）", s=_shown(r)))
+    r.status, r.ended_at = Status.CANCELLED, now
     r.end_reason = "cancelled by parent" if actor.role == "parent" else "cancelled by centre"
-    entry_ids = waitlists.end_offer_for([r], "withdrawn", now)
+    entry_ids = end_offers([r], "withdrawn", now, actor=actor, centre_id=slot.centre_id)
     record("reservation.cancelled", r, actor=actor, centre_id=slot.centre_id,
-           before={"status": "held"}, after={"status": "cancelled", "waitlist_entries": entry_ids})
-    _record_offers_ended(entry_ids, "withdrawn", actor, slot, now)
+           before={"status": Status.HELD},
+           after={"status": Status.CANCELLED, "waitlist_entries": entry_ids})
     if actor.role != "parent":
         notify(r.parent_id, "reservation_cancelled", reservation_id=r.id, centre=slot.centre.name)
-    waitlists.offer_next(slot, now)
+    offer_next(slot, now)
     db.session.commit()
     return r
 
 
-def _record_offers_ended(entry_ids: list[int], status: str, actor, slot: Slot, now) -> None:
-    """Each waitlist entry whose offer ended with its hold gets its own audit event, so the
-    entry's history is complete without reading the reservation's."""
-    record_many([{"action": f"waitlist.{status}", "entity_type": "waitlist_entry",
-                  "entity_id": i, "centre_id": slot.centre_id, "actor_id": actor.id,
-                  "before": {"status": "offered"}, "after": {"status": status}}
-                 for i in entry_ids], at=now)
+def is_live_hold(r: Reservation, now) -> bool:
+    return r.status == Status.HELD and r.expires_at > now
 
 
-def has_valid_health_check(child_id: int, on_date) -> bool:
-    """入托体检 (76号令 art. 15): verified, passed, vaccination record checked, and still
-    valid on the start date."""
-    return db.session.scalar(select(HealthCheck.id).where(
-        HealthCheck.child_id == child_id, HealthCheck.status == "verified",
-        HealthCheck.result == "pass", HealthCheck.vaccination_verified.is_(True),
-        HealthCheck.examined_on <= on_date, HealthCheck.valid_until >= on_date).limit(1)) is not None
+def _shown(r: Reservation) -> str:
+    """The status a person reads: a lapsed hold the sweep has not reached reads as expired."""
+    return STATUS_LABELS[Status.EXPIRED if r.status == Status.HELD else r.status]
 
 
 def _staff_live_hold(reservation_id: int, staff, now, refusal: str,
@@ -204,8 +175,8 @@ def _staff_live_hold(reservation_id: int, staff, now, refusal: str,
         raise Forbidden()
     slot = lock_slot(r.slot_id)
     db.session.refresh(r)
-    if r.status != "held" or r.expires_at <= now:
-        raise Conflict(refusal % {"s": STATUS_LABELS["expired" if r.status == "held" else r.status]})
+    if not is_live_hold(r, now):
+        raise Conflict(refusal % {"s": _shown(r)})
     return r, slot
 
 
@@ -214,6 +185,7 @@ def extend_hold_to_day(reservation_id: int, staff, last_day, now=None) -> Reserv
     return extend_hold(reservation_id, staff, end_of_day(last_day), now)
 
 
+@command
 def extend_hold(reservation_id: int, staff, expires_at, now=None) -> Reservation:
     """Staff give a family more time: a place starting further ahead than an intake check
     stays valid (90 days by default) cannot be confirmed within the usual hold, so the
@@ -242,6 +214,7 @@ def extend_hold(reservation_id: int, staff, expires_at, now=None) -> Reservation
     return r
 
 
+@command
 def confirm(reservation_id: int, staff, now=None) -> Reservation:
     """Staff turn a live hold into an enrolment once the child passed the intake check.
 
@@ -254,17 +227,33 @@ def confirm(reservation_id: int, staff, now=None) -> Reservation:
                                "reservation.confirm")
     if not has_valid_health_check(r.child_id, slot.starts_on):
         raise HealthCheckRequired()
-    r.status, r.enrolled_at = "enrolled", now
-    entry_ids = waitlists.end_offer_for([r], "accepted", now)
+    r.status, r.enrolled_at = Status.ENROLLED, now
+    end_offers([r], "accepted", now, actor=staff, centre_id=slot.centre_id)
     record("reservation.enrolled", r, actor=staff, centre_id=slot.centre_id,
-           before={"status": "held"}, after={"status": "enrolled"})
-    _record_offers_ended(entry_ids, "accepted", staff, slot, now)
+           before={"status": Status.HELD}, after={"status": Status.ENROLLED})
     notify(r.parent_id, "enrolled", reservation_id=r.id, centre=slot.centre.name,
            starts_on=slot.starts_on.isoformat())
+    db.session.flush()
+    warning = ratio_warning(slot, r.child)
     db.session.commit()
+    r.ratio_warning = warning  # not a column: the caller shows it (page and API alike)
     return r
 
 
+def ratio_warning(slot: Slot, child) -> dict | None:
+    """设置标准 art. 20: whether the class would be short of carers on the start date with
+    this child in it (the enrolment stands; staff are told to adjust the roster). None when
+    the slot has no class or the roster is enough."""
+    if slot.group_id is None:
+        return None
+    gaps = gap_if_enrolled(slot.group_id, child, slot.starts_on)
+    if not gaps:
+        return None
+    return {"on_date": slot.starts_on, "hours_short": len(gaps),
+            "most_missing": max(g.missing for g in gaps)}
+
+
+@command
 def withdraw(reservation_id: int, actor, on_date, reason: str, now=None) -> Reservation:
     """End an enrolment (离园): its parent or its centre's staff, with the leaving date (the
     last day in care) and a reason. The family's unused prepaid balance becomes a refund due
@@ -283,42 +272,44 @@ def withdraw(reservation_id: int, actor, on_date, reason: str, now=None) -> Rese
         raise Forbidden()
     slot = lock_slot(r.slot_id)
     db.session.refresh(r)
-    if r.status != "enrolled":
-        raise Conflict(_("只有在读的孩子可以办理离园（当前状态：%(s)s）", s=r.status))
+    if r.status != Status.ENROLLED:
+        raise Conflict(_("只有在读的孩子可以办理离园（当前状态：%(s)s）", s=_shown(r)))
     if r.leaves_on is not None:
         raise Conflict(_("已办理离园，离园日期为 %(d)s", d=r.leaves_on.isoformat()))
     errors = {}
     if not reason or not reason.strip():
         errors["reason"] = [_("请填写离园原因")]
-    if on_date is None or (r.enrolled_at and on_date < r.enrolled_at.astimezone(LOCAL).date()):
+    if on_date is None or (r.enrolled_at and on_date < local_date(r.enrolled_at)):
         errors["on_date"] = [_("离园日期不能早于入托日期")]
     if errors:
         raise ValidationFailed(errors=errors)
     reason = reason.strip()[:200]
-    today = now.astimezone(LOCAL).date()
+    today = local_date(now)
     stays = on_date >= today and on_date >= slot.starts_on  # still in care on a later day
     r.end_reason, r.leaves_on = reason, on_date
     if stays:
         record("reservation.leaving", r, actor=actor, centre_id=slot.centre_id, reason=reason,
-               before={"status": "enrolled"}, after={"status": "enrolled", "on_date": on_date})
+               before={"status": Status.ENROLLED},
+               after={"status": Status.ENROLLED, "on_date": on_date})
     else:
-        r.status, r.ended_at = "withdrawn", now
+        r.status, r.ended_at = Status.WITHDRAWN, now
         record("reservation.withdrawn", r, actor=actor, centre_id=slot.centre_id, reason=reason,
-               before={"status": "enrolled"}, after={"status": "withdrawn", "on_date": on_date})
+               before={"status": Status.ENROLLED},
+               after={"status": Status.WITHDRAWN, "on_date": on_date})
     # 预收费: charges are settled to the leaving date and the unused balance is owed back,
     # in this same transaction (fees/services.py).
-    from ..fees.services import on_withdrawal
     on_withdrawal(r, actor, now)
     for guardian_id in children.guardians_of(r.child_id):
         if guardian_id != actor.id:
             notify(guardian_id, "withdrawn", reservation_id=r.id, centre=slot.centre.name,
                    on_date=on_date.isoformat())
     if not stays:
-        waitlists.offer_next(slot, now)
+        offer_next(slot, now)
     db.session.commit()
     return r
 
 
+@command
 def change_leaving(reservation_id: int, actor, on_date, reason: str, now=None) -> Reservation:
     """Correct a leaving date still ahead (the child is in care until then), or undo it
     (`on_date` None: the child stays). The centre's staff only, with a reason; audited, and
@@ -334,13 +325,13 @@ def change_leaving(reservation_id: int, actor, on_date, reason: str, now=None) -
         raise Forbidden()
     slot = lock_slot(r.slot_id)
     db.session.refresh(r)
-    today = now.astimezone(LOCAL).date()
-    if r.status != "enrolled" or r.leaves_on is None or r.leaves_on < today:
+    today = local_date(now)
+    if r.status != Status.ENROLLED or r.leaves_on is None or r.leaves_on < today:
         raise Conflict(_("只能更改尚未到来的离园日期"))
     errors = {}
     if not reason or not reason.strip():
         errors["reason"] = [_("请填写更改原因")]
-    start = max(slot.starts_on, r.enrolled_at.astimezone(LOCAL).date()) if r.enrolled_at \
+    start = max(slot.starts_on, local_date(r.enrolled_at)) if r.enrolled_at \
         else slot.starts_on
     if on_date is not None and (on_date < today or on_date < start):
         errors["on_date"] = [_("新的离园日期不能早于今天或入托日期")]
@@ -352,10 +343,9 @@ def change_leaving(reservation_id: int, actor, on_date, reason: str, now=None) -
     r.leaves_on = on_date
     if on_date is None:
         r.end_reason = None
-    from ..fees.services import on_leaving_changed  # as withdraw: fees build on reservations
     on_leaving_changed(r, actor, now)
     record("reservation.leaving_changed", r, actor=actor, centre_id=slot.centre_id,
-           reason=reason.strip()[:200], before={"status": "enrolled", "on_date": before},
-           after={"status": "enrolled", "on_date": on_date})
+           reason=reason.strip()[:200], before={"status": Status.ENROLLED, "on_date": before},
+           after={"status": Status.ENROLLED, "on_date": on_date})
     db.session.commit()
     return r

@@ -158,21 +158,12 @@ def confirm(reservation_id):
         flash(err.message, "error")
     else:
         flash(_("已确认 %(child)s 入托。", child=r.child.name), "success")
-        _warn_ratio_gap(r)
+        if r.ratio_warning:  # 设置标准 art. 20: the class is short of carers with the new child
+            w = r.ratio_warning
+            flash(_("注意：按当前排班，%(date)s 该班有 %(n)s 个时段保育人员不足，最多缺 %(m)s 人，请调整排班。",
+                    date=w["on_date"].isoformat(), n=w["hours_short"], m=w["most_missing"]),
+                  "error")
     return _back()
-
-
-def _warn_ratio_gap(r):
-    """设置标准 art. 20: say so when the new child leaves the class short of carers."""
-    from ..rosters.checks import gap_if_enrolled
-
-    if r.slot.group_id is None:
-        return
-    gaps = gap_if_enrolled(r.slot.group_id, r.child, r.slot.starts_on)
-    if gaps:
-        flash(_("注意：按当前排班，%(date)s 该班有 %(n)s 个时段保育人员不足，最多缺 %(m)s 人，请调整排班。",
-                date=r.slot.starts_on.isoformat(), n=len(gaps), m=max(g.missing for g in gaps)),
-              "error")
 
 
 @bp.post("/staff/reservations/<int:reservation_id>/extend")

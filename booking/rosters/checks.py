@@ -17,7 +17,7 @@ from ..children.models import Child
 from ..clock import LOCAL, today
 from ..extensions import db
 from ..health.models import Attendance
-from ..reservations.models import Reservation
+from ..reservations.models import Reservation, in_care_on
 from ..slots.models import Slot
 from . import ratios
 from .models import CARER_ROLES, Shift
@@ -109,7 +109,8 @@ Presence = tuple[date, datetime | None, datetime | None]
 
 
 def expected_children(group_id: int, day: date, *, except_child: int | None = None) -> list[Presence]:
-    """Children expected in a class on `day`: enrolled in its slots starting by then.
+    """Children expected in a class on `day`: in care in its slots starting by then (a child
+    leaving counts until its last day, reservations.models.in_care_on).
 
     For today, a child's recorded attendance decides: absent → not there; arrived /
     departed → there between those times. Children with nothing recorded are expected.
@@ -117,8 +118,7 @@ def expected_children(group_id: int, day: date, *, except_child: int | None = No
     rows = db.session.execute(
         select(Reservation.id, Child.birth_date)
         .join(Slot, Slot.id == Reservation.slot_id).join(Child, Child.id == Reservation.child_id)
-        .where(Slot.group_id == group_id, Reservation.status == "enrolled",
-               Slot.starts_on <= day,
+        .where(Slot.group_id == group_id, in_care_on(day), Slot.starts_on <= day,
                Reservation.child_id != (except_child or 0))).all()
     attendance = {}
     if rows and day == today():

@@ -1,4 +1,4 @@
-"""Serialising bookings of one session, the way places are (reservations/locking.py).
+"""Serialising bookings of one session, the way places are (places/locking.py).
 
 Every transaction that changes who has a session's places FIRST writes the session row:
 on PostgreSQL the UPDATE takes the row lock, so a second booking waits for the first to

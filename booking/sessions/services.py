@@ -19,16 +19,17 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit.services import notify_many, record, record_many
 from ..auth.permissions import allowed, can
-from ..centres.bands import AGE_BANDS, age_in_months, band_fits
+from ..centres.bands import AGE_BANDS, check_band
 from ..centres.models import Centre, Group
 from ..children import services as children
 from ..clock import LOCAL
 from ..clock import now as clock_now
-from ..errors import (AgeOutOfBand, AlreadyReserved, Conflict, Forbidden, NoShowLimit, NotFound,
+from ..errors import (AlreadyReserved, Conflict, Forbidden, NoShowLimit, NotFound,
                       SessionCancelCutoff, SessionFull, SessionQuotaExceeded, ValidationFailed)
 from ..extensions import db
 from . import queries
@@ -36,6 +37,7 @@ from .locking import lock_family, lock_session
 from .models import KINDS, LIVE, CareSession, SessionBooking
 
 MAX_WEEKS = 26
+SESSION_BAND_REFUSAL = _l("%(name)s 在 %(date)s 时 %(m)s 个月，该场次收 %(lo)s–%(hi)s 个月的孩子")
 MAX_CAPACITY = 100
 MAX_PRICE_PER_HOUR_FEN = 100_000  # 1,000 yuan an hour
 
@@ -82,7 +84,7 @@ def pattern_dates(on_date: date, weekdays, weeks: int) -> list[date]:
             if d.isoweekday() in days]
 
 
-def _validate(centre: Centre, spec: SessionSpec, now) -> tuple[Group | None, list[date]]:
+def validate_spec(centre: Centre, spec: SessionSpec, now) -> tuple[Group | None, list[date]]:
     errors: dict[str, list] = {}
     if spec.kind not in KINDS:
         errors["kind"] = [_("请选择场次类型")]
@@ -126,7 +128,7 @@ def publish(centre: Centre, spec: SessionSpec, *, actor, now=None) -> list[CareS
     """
     now = now or clock_now()
     _staff_of(actor, centre.id)
-    group, dates = _validate(centre, spec, now)
+    group, dates = validate_spec(centre, spec, now)
     made = []
     for d in dates:
         s = CareSession(centre_id=centre.id, group_id=group.id if group else None,
@@ -231,13 +233,7 @@ def cancel_session(session_id: int, *, actor, reason: str | None = None,
 
 def _check_band(s: CareSession, child) -> None:
     """设置标准 art. 19: the child's age in months on the session's date fits its band."""
-    on = queries.local_date(s.starts_at)
-    months = age_in_months(child.birth_date, on)
-    if not band_fits(s.age_band, months):
-        band = AGE_BANDS[s.age_band]
-        raise AgeOutOfBand(_("%(name)s 在 %(date)s 时 %(m)s 个月，该场次收 %(lo)s–%(hi)s 个月的孩子",
-                             name=child.name, date=on.isoformat(), m=months,
-                             lo=band.min_months, hi=band.max_months))
+    check_band(s.age_band, queries.local_date(s.starts_at), child, SESSION_BAND_REFUSAL)
 
 
 def book(*, session_id: int, child_id: int, parent, now=None) -> SessionBooking:

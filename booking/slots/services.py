@@ -73,7 +73,7 @@ def change_slot(slot_id: int, *, capacity=None, monthly_fee_fen=None, actor=None
     The slot row is written first so no booking can slip in between the count and the change.
     :raises Conflict: capacity below the places taken. :raises ValidationFailed: fee over cap.
     """
-    from ..reservations.locking import lock_slot
+    from ..places.locking import lock_slot
     from ..waitlists.services import offer_next
 
     now = now or clock_now()

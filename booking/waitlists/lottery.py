@@ -25,7 +25,7 @@ from ..auth.permissions import can
 from ..clock import now as clock_now
 from ..errors import Conflict, NotFound
 from ..extensions import db
-from ..reservations.locking import lock_slot
+from ..places.locking import lock_slot
 from .models import LotteryDraw, LotteryParticipant, WaitlistEntry
 
 

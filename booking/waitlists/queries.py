@@ -35,7 +35,7 @@ def waiting_counts(slot_ids) -> dict[int, int]:
 
 def queues(slot_ids) -> dict[int, list[tuple[WaitlistEntry, int | None]]]:
     """{slot_id: [(entry, position)]}: open offers first, then who waits, in the order
-    places are offered (services.queue_order). Twins share a unit and so a position, as in
+    places are offered (places.offers.queue_order). Twins share a unit and so a position, as in
     services.position."""
     if not slot_ids:
         return {}

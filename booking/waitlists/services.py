@@ -1,38 +1,34 @@
-"""Waitlists: who is next for a freed place, and offering it to them.
+"""Waitlists: joining, leaving, priority tiers and their evidence.
 
-Order: the centre's priority tiers (docs/waitlists.md; 长幼随学, 二孩三孩,
-应急转托 ...), then joining time. Twins and other multiples are one unit, offered together
-or not at all (Dalian: 双（多）胞胎捆绑); a unit larger than the places free waits, and the
-places go to the next unit that fits, so no place stays empty while a family that fits waits.
+Who is next for a freed place, and the offer itself, belong to the places
+(places/offers.py): the centre's priority tiers (docs/waitlists.md; 长幼随学, 二孩三孩,
+应急转托 ...), then the lottery's draw, then joining time; multiples as one unit.
 """
-from datetime import timedelta
 from uuid import uuid4
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 
-from ..audit.services import notify, notify_many, record, record_many
+from ..audit.services import notify, record
 from ..auth.permissions import can
-from ..centres.bands import AGE_BANDS, age_in_months, band_fits
+from ..centres.bands import check_band
 from ..centres.models import Centre
 from ..children import services as children
 from ..children.models import Child, Guardianship
 from ..clock import now as clock_now
-from ..errors import AgeOutOfBand, AlreadyReserved, Conflict, NotFound, ValidationFailed
+from ..errors import AlreadyReserved, Conflict, NotFound, ValidationFailed
 from ..extensions import db
-from ..reservations.locking import lock_slot
-from ..reservations.models import Reservation
+from ..places.lapses import tidy
+from ..places.locking import lock_slot
+from ..places.offers import offer_next, queue_order
+from ..regulator.closure import open_case_for
+from ..reservations.models import Reservation, Status, in_care_at, live_at
 from ..slots.models import Slot
-from ..slots.queries import live_condition, taken_count
+from ..transactions import command, kept
 from .models import DEFAULT_TIERS, PriorityTier, WaitlistEntry
 
 # Tiers a family claims with evidence the staff can check; the others the system derives.
 CLAIMED_TIERS = ("special_needs", "employer_staff", "district_resident")
-
-
-def offer_ttl() -> timedelta:
-    return timedelta(seconds=current_app.config["TUOWEI_OFFER_TTL_SECONDS"])
 
 
 def policy_of(centre_id: int) -> list[str]:
@@ -42,6 +38,7 @@ def policy_of(centre_id: int) -> list[str]:
     return list(codes) or list(DEFAULT_TIERS)
 
 
+@command
 def set_policy(centre_id: int, codes: list[str], actor=None) -> None:
     """Replace a centre's priority policy. `everyone` is always last.
 
@@ -75,11 +72,10 @@ def derived_tiers(centre: Centre, child: Child, parent_id: int) -> set[str]:
     if sibling_ids and db.session.scalar(
             select(Reservation.id).join(Slot).where(
                 Slot.centre_id == centre.id, Reservation.child_id.in_(sibling_ids),
-                Reservation.status == "enrolled").limit(1)):
+                in_care_at(clock_now())).limit(1)):
         tiers.add("sibling")  # 长幼随学 / 多孩同园
     if any(s.birth_date < child.birth_date for s in siblings):
         tiers.add("second_third_child")  # 二孩、三孩家庭
-    from ..regulator.closure import open_case_for
     if open_case_for(child.id) is not None:
         tiers.add("closure_transfer")  # 应急转托: the child's centre closed
     return tiers
@@ -93,6 +89,7 @@ def _rank(centre_id: int, tiers: set[str]) -> tuple[int, str]:
     return len(order), "everyone"
 
 
+@command
 def join(*, slot_id: int, child_id: int, parent, tier: str | None = None,
          evidence: str | None = None, now=None) -> list[WaitlistEntry]:
     """Put a child (and its twins/multiples, as one unit) on a slot's waitlist.
@@ -116,18 +113,17 @@ def join(*, slot_id: int, child_id: int, parent, tier: str | None = None,
         raise ValidationFailed(errors={"tier": [_("该机构不提供特殊儿童优先")]})
     # A lapsed hold or offer never counts (docs/waitlists.md, Offers): tidy them first, so a child
     # whose hold lapsed may join, and an offer made below never meets a stale `held` row.
-    from ..reservations.services import expire_lapsed_in_slot
-    expire_lapsed_in_slot(slot, now)
+    tidy(slot, now)
     unit = children.multiples_of(child, parent.id)
     for member in unit:
-        _check_band(slot, member)
+        check_band(slot.age_band, slot.starts_on, member)
         if db.session.scalar(select(WaitlistEntry.id).where(
                 WaitlistEntry.slot_id == slot.id, WaitlistEntry.child_id == member.id,
                 WaitlistEntry.status.in_(("waiting", "offered")))):
             raise AlreadyReserved(_("孩子已在该托位的候补名单上"))
         if db.session.scalar(select(Reservation.id).where(
                 Reservation.slot_id == slot.id, Reservation.child_id == member.id,
-                Reservation.status.in_(("held", "enrolled")))):
+                live_at(now))):
             raise AlreadyReserved()
     tiers = derived_tiers(centre, child, parent.id)
     if tier:
@@ -151,27 +147,6 @@ def join(*, slot_id: int, child_id: int, parent, tier: str | None = None,
     return entries
 
 
-def _check_band(slot: Slot, child: Child):
-    months = age_in_months(child.birth_date, slot.starts_on)
-    if not band_fits(slot.age_band, months):
-        band = AGE_BANDS[slot.age_band]
-        raise AgeOutOfBand(_("%(name)s 在 %(date)s 时 %(m)s 个月，该托位收 %(lo)s–%(hi)s 个月的孩子",
-                             name=child.name, date=slot.starts_on.isoformat(), m=months,
-                             lo=band.min_months, hi=band.max_months))
-
-
-def waiting_count(slot_id: int) -> int:
-    return db.session.scalar(select(func.count(WaitlistEntry.id)).where(
-        WaitlistEntry.slot_id == slot_id, WaitlistEntry.status == "waiting")) or 0
-
-
-def queue_order():
-    """Tier first; within a tier the lottery's order where a draw was held (entries that
-    joined after it come after), then joining time."""
-    return (WaitlistEntry.priority, WaitlistEntry.draw_position.is_(None),
-            WaitlistEntry.draw_position, WaitlistEntry.joined_at, WaitlistEntry.id)
-
-
 def position(entry: WaitlistEntry) -> int | None:
     """1 for the next unit to be offered; None when the entry no longer waits."""
     if entry.status != "waiting":
@@ -183,93 +158,6 @@ def position(entry: WaitlistEntry) -> int | None:
     return units.index(entry.unit_key) + 1
 
 
-def offer_next(slot: Slot, now) -> list[WaitlistEntry]:
-    """Offer the slot's free places to the best waiting units. Only flushes.
-
-    The caller holds the slot lock (lock_slot) so the count below cannot go stale.
-    """
-    return offer_next_many([slot], now)
-
-
-def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
-    """offer_next for many slots with a constant number of statements (the sweep's batches):
-    one count of places taken, one read of the queues, one batched insert of the holds.
-    Only flushes; the caller holds the slots' locks."""
-    if not slots:
-        return []
-    ids = [s.id for s in slots]
-    taken = dict(db.session.execute(
-        select(Reservation.slot_id, func.count(Reservation.id))
-        .where(Reservation.slot_id.in_(ids), live_condition(now))
-        .group_by(Reservation.slot_id)).all())
-    free = {s.id: s.capacity - taken.get(s.id, 0) for s in slots}
-    open_ids = [sid for sid in ids if free[sid] > 0]
-    if not open_ids:
-        return []
-    waiting = db.session.scalars(select(WaitlistEntry).where(
-        WaitlistEntry.slot_id.in_(open_ids), WaitlistEntry.status == "waiting")
-        .order_by(WaitlistEntry.slot_id, *queue_order())).all()
-    units: dict[int, dict[str, list[WaitlistEntry]]] = {}
-    for e in waiting:
-        units.setdefault(e.slot_id, {}).setdefault(e.unit_key, []).append(e)
-    expires = now + offer_ttl()
-    offered: list[WaitlistEntry] = []
-    for sid in open_ids:
-        left = free[sid]
-        for unit in units.get(sid, {}).values():
-            if left <= 0:
-                break
-            if len(unit) > left:
-                continue  # offered together or not at all
-            offered += unit
-            left -= len(unit)
-    if not offered:
-        return []
-    # One executemany for all the holds (an ORM flush with RETURNING goes row by row on
-    # SQLite), then one read of their ids through the live (slot, child) unique index.
-    db.session.execute(insert(Reservation), [
-        {"slot_id": e.slot_id, "child_id": e.child_id, "parent_id": e.parent_id,
-         "status": "held", "created_at": now, "expires_at": expires} for e in offered])
-    hold_ids = {(sid, cid): rid for rid, sid, cid in db.session.execute(
-        select(Reservation.id, Reservation.slot_id, Reservation.child_id).where(
-            Reservation.slot_id.in_({e.slot_id for e in offered}),
-            Reservation.status == "held", Reservation.created_at == now))}
-    for e in offered:
-        e.status, e.offered_at, e.offer_expires_at, e.reservation_id = \
-            "offered", now, expires, hold_ids[(e.slot_id, e.child_id)]
-    db.session.flush()
-    by_id = {s.id: s for s in slots}
-    names = _centre_names(by_id, {e.slot_id for e in offered})
-    # Both records get their history: the entry is offered, and its hold is made.
-    record_many([{"action": "waitlist.offered", "entity_type": "waitlist_entry",
-                  "entity_id": e.id, "centre_id": by_id[e.slot_id].centre_id,
-                  "before": {"status": "waiting"},
-                  "after": {"status": "offered", "reservation_id": e.reservation_id,
-                            "offer_expires_at": expires}} for e in offered]
-                + [{"action": "reservation.held", "entity_type": "reservation",
-                    "entity_id": e.reservation_id, "centre_id": by_id[e.slot_id].centre_id,
-                    "after": {"status": "held", "expires_at": expires,
-                              "child_id": e.child_id, "waitlist_entry": e.id}}
-                   for e in offered], at=now)
-    notify_many([{"user_id": e.parent_id, "kind": "offer_made",
-                  "params": {"entry_id": e.id, "slot_id": e.slot_id,
-                             "reservation_id": e.reservation_id,
-                             "centre": names[e.slot_id],
-                             "expires_at": expires.isoformat()}} for e in offered], at=now)
-    return offered
-
-
-def _centre_names(slots_by_id: dict[int, Slot], slot_ids) -> dict[int, str]:
-    """{slot_id: its centre's name}: from the loaded centres, else in one query."""
-    names = {sid: slots_by_id[sid].centre.name for sid in slot_ids
-             if "centre" in slots_by_id[sid].__dict__}
-    missing = [sid for sid in slot_ids if sid not in names]
-    if missing:
-        names.update(db.session.execute(select(Slot.id, Centre.name).join(Centre, Centre.id == Slot.centre_id)
-                                        .where(Slot.id.in_(missing))).all())
-    return names
-
-
 def entry_for(entry_id: int, user) -> WaitlistEntry:
     """An entry its parent, its centre's staff, the regulators whose jurisdiction holds its
     centre, and admins may see (404 for anyone else)."""
@@ -279,6 +167,7 @@ def entry_for(entry_id: int, user) -> WaitlistEntry:
     return entry
 
 
+@command
 def withdraw(entry_id: int, parent, now=None) -> WaitlistEntry:
     """The parent leaves the waitlist. An open offer is declined: its hold ends and the place
     is offered on at once.
@@ -291,20 +180,19 @@ def withdraw(entry_id: int, parent, now=None) -> WaitlistEntry:
         raise NotFound()
     slot = lock_slot(entry.slot_id)
     # An offer whose hold lapsed has expired (docs/waitlists.md), whether or not the sweep has run.
-    from ..reservations.services import expire_lapsed_in_slot
-    expire_lapsed_in_slot(slot, now)
+    tidy(slot, now)
     db.session.refresh(entry)
     if entry.status not in ("waiting", "offered"):
-        db.session.commit()  # keep the tidying (as place_hold does), then refuse
-        raise Conflict(_("该候补已结束"))
+        # The tidying stands although the request is refused (as place_hold's).
+        raise kept(Conflict(_("该候补已结束")))
     before = entry.status
     if entry.status == "offered" and entry.reservation is not None \
-            and entry.reservation.status == "held":
-        entry.reservation.status = "cancelled"
+            and entry.reservation.status == Status.HELD:
+        entry.reservation.status = Status.CANCELLED
         entry.reservation.ended_at = now
         entry.reservation.end_reason = "offer declined"
         record("reservation.cancelled", entry.reservation, actor=parent, centre_id=slot.centre_id,
-               before={"status": "held"}, after={"status": "cancelled"})
+               before={"status": Status.HELD}, after={"status": Status.CANCELLED})
     entry.status, entry.ended_at = "withdrawn", now
     record("waitlist.withdrawn", entry, actor=parent, centre_id=slot.centre_id,
            before={"status": before}, after={"status": "withdrawn"})
@@ -313,6 +201,7 @@ def withdraw(entry_id: int, parent, now=None) -> WaitlistEntry:
     return entry
 
 
+@command
 def check_evidence(entry_id: int, staff, accepted: bool, now=None) -> WaitlistEntry:
     """Staff check a claimed tier's evidence; a rejected claim drops to the tier the records
     prove. :raises NotFound: not this staff member's centre."""
@@ -338,18 +227,3 @@ def check_evidence(entry_id: int, staff, accepted: bool, now=None) -> WaitlistEn
                                      "accepted": accepted})
     db.session.commit()
     return entry
-
-
-# Used by the reservation services when a hold ends.
-def end_offer_for(reservations: list[Reservation], status: str, now) -> list[int]:
-    """Mark the waitlist entries whose offered hold ended (expired / accepted / withdrawn)."""
-    ids = [r.id for r in reservations]
-    if not ids:
-        return []
-    ended = db.session.scalars(select(WaitlistEntry).where(
-        WaitlistEntry.reservation_id.in_(ids), WaitlistEntry.status == "offered")).all()
-    for e in ended:
-        e.status = status
-        if status != "accepted":
-            e.ended_at = now
-    return [e.id for e in ended]

@@ -4,6 +4,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
+from booking.places import offers
 from booking.auth.models import User
 from booking.errors import BookingError
 from booking.extensions import db
@@ -102,7 +103,7 @@ def test_sixty_families_join_a_waitlist_at_once(app):
     assert len(offered) == 10 and all(e.reservation.status == "held" for e in offered)
     # the offers went to the first ten in the queue
     queue = db.session.scalars(select(WaitlistEntry.id).where(WaitlistEntry.slot_id == slot_id)
-                               .order_by(*waitlists.queue_order())).all()
+                               .order_by(*offers.queue_order())).all()
     assert {e.id for e in offered} == set(queue[:10])
     assert_no_locks_left(app)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from booking.reservations import sweeps
+from booking.places import sweeps
 from booking import clock, jobs
 from booking.audit.models import AuditEvent, Notification
 from booking.children import services as children
@@ -123,7 +123,7 @@ def test_a_sweep_that_dies_midway_loses_nothing(app, monkeypatch):
     clock.advance(HOLD + timedelta(minutes=5))
     # The sweep offers each batch's slots in one call (offer_next_many): it dies in the
     # second batch of three slots, after that batch's holds were expired.
-    real_offer_next = waitlists.offer_next_many
+    real_offer_next = sweeps.offer_next_many
     calls = []
 
     def offer_then_die(slots, now):
@@ -132,7 +132,7 @@ def test_a_sweep_that_dies_midway_loses_nothing(app, monkeypatch):
             raise Crash("scheduler killed")
         return real_offer_next(slots, now)
 
-    monkeypatch.setattr(waitlists, "offer_next_many", offer_then_die)
+    monkeypatch.setattr(sweeps, "offer_next_many", offer_then_die)
     with pytest.raises(Crash):
         sweeps.release_lapsed(batch=3)
     db.session.rollback()  # what the job runner does with a failed run
@@ -146,7 +146,7 @@ def test_a_sweep_that_dies_midway_loses_nothing(app, monkeypatch):
     assert db.session.scalar(select(func.count(WaitlistEntry.id)).where(
         WaitlistEntry.status == "offered")) == 3 * 4
     # on restart the sweep catches up with the rest, doing nothing twice
-    monkeypatch.setattr(waitlists, "offer_next_many", real_offer_next)
+    monkeypatch.setattr(sweeps, "offer_next_many", real_offer_next)
     assert sweeps.release_lapsed(batch=3) == 6 * 4
     assert_each_done_once(slot_ids, 9 * 4, capacity=4)
 

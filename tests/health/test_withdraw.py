@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from booking.reservations import sweeps
+from booking.places import sweeps
 from booking.audit.models import AuditEvent, Notification
 from booking.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from booking.health import services as health

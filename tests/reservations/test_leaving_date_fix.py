@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from booking.reservations import sweeps
+from booking.places import sweeps
 from booking import clock
 from booking.audit.models import AuditEvent
 from booking.errors import Conflict, Forbidden, ValidationFailed

@@ -22,7 +22,7 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, r
                                  run_state_machine_as_test)
 from sqlalchemy import select
 
-from booking.reservations import sweeps
+from booking.places import sweeps
 from booking import clock
 from booking.audit.models import AuditEvent
 from booking.children import services as children

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from booking.reservations import sweeps
+from booking.places import sweeps
 from booking import clock
 from booking.audit.models import AuditEvent, Notification
 from booking.children import services as children

@@ -1,0 +1,145 @@
+"""Offering freed places to the waitlist, best unit first (docs/waitlists.md, docs/design.md
+"Places").
+
+Order: the centre's priority tiers, then the lottery's draw where one was held, then joining
+time. Twins and other multiples are one unit, offered together or not at all (Dalian:
+双（多）胞胎捆绑); a unit larger than the places free waits, and the places go to the next unit
+that fits, so no place stays empty while a family that fits waits. An offer is a hold of
+TUOWEI_OFFER_TTL_SECONDS; the caller holds the slots' locks (locking.py).
+"""
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, insert, select
+
+from ..audit.services import notify_many, record_many
+from ..centres.models import Centre
+from ..extensions import db
+from ..reservations.models import Reservation, Status, live_at
+from ..slots.models import Slot
+from ..waitlists.models import WaitlistEntry
+
+
+def offer_ttl() -> timedelta:
+    return timedelta(seconds=current_app.config["TUOWEI_OFFER_TTL_SECONDS"])
+
+
+def waiting_count(slot_id: int) -> int:
+    return db.session.scalar(select(func.count(WaitlistEntry.id)).where(
+        WaitlistEntry.slot_id == slot_id, WaitlistEntry.status == "waiting")) or 0
+
+
+def queue_order():
+    """Tier first; within a tier the lottery's order where a draw was held (entries that
+    joined after it come after), then joining time."""
+    return (WaitlistEntry.priority, WaitlistEntry.draw_position.is_(None),
+            WaitlistEntry.draw_position, WaitlistEntry.joined_at, WaitlistEntry.id)
+
+
+def offer_next(slot: Slot, now) -> list[WaitlistEntry]:
+    """Offer the slot's free places to the best waiting units. Only flushes; the caller holds
+    the slot lock, so the count below cannot go stale."""
+    return offer_next_many([slot], now)
+
+
+def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
+    """offer_next for many slots with a constant number of statements (the sweep's batches):
+    one count of places taken, one read of the queues, one batched insert of the holds.
+    Only flushes; the caller holds the slots' locks."""
+    if not slots:
+        return []
+    ids = [s.id for s in slots]
+    taken = dict(db.session.execute(
+        select(Reservation.slot_id, func.count(Reservation.id))
+        .where(Reservation.slot_id.in_(ids), live_at(now))
+        .group_by(Reservation.slot_id)).all())
+    free = {s.id: s.capacity - taken.get(s.id, 0) for s in slots}
+    open_ids = [sid for sid in ids if free[sid] > 0]
+    if not open_ids:
+        return []
+    waiting = db.session.scalars(select(WaitlistEntry).where(
+        WaitlistEntry.slot_id.in_(open_ids), WaitlistEntry.status == "waiting")
+        .order_by(WaitlistEntry.slot_id, *queue_order())).all()
+    units: dict[int, dict[str, list[WaitlistEntry]]] = {}
+    for e in waiting:
+        units.setdefault(e.slot_id, {}).setdefault(e.unit_key, []).append(e)
+    expires = now + offer_ttl()
+    offered: list[WaitlistEntry] = []
+    for sid in open_ids:
+        left = free[sid]
+        for unit in units.get(sid, {}).values():
+            if left <= 0:
+                break
+            if len(unit) > left:
+                continue  # offered together or not at all
+            offered += unit
+            left -= len(unit)
+    if not offered:
+        return []
+    # One executemany for all the holds (an ORM flush with RETURNING goes row by row on
+    # SQLite), then one read of their ids through the live (slot, child) unique index.
+    db.session.execute(insert(Reservation), [
+        {"slot_id": e.slot_id, "child_id": e.child_id, "parent_id": e.parent_id,
+         "status": Status.HELD, "created_at": now, "expires_at": expires} for e in offered])
+    hold_ids = {(sid, cid): rid for rid, sid, cid in db.session.execute(
+        select(Reservation.id, Reservation.slot_id, Reservation.child_id).where(
+            Reservation.slot_id.in_({e.slot_id for e in offered}),
+            Reservation.status == Status.HELD, Reservation.created_at == now))}
+    for e in offered:
+        e.status, e.offered_at, e.offer_expires_at, e.reservation_id = \
+            "offered", now, expires, hold_ids[(e.slot_id, e.child_id)]
+    db.session.flush()
+    by_id = {s.id: s for s in slots}
+    names = centre_names(by_id, {e.slot_id for e in offered})
+    # Both records get their history: the entry is offered, and its hold is made.
+    record_many([{"action": "waitlist.offered", "entity_type": "waitlist_entry",
+                  "entity_id": e.id, "centre_id": by_id[e.slot_id].centre_id,
+                  "before": {"status": "waiting"},
+                  "after": {"status": "offered", "reservation_id": e.reservation_id,
+                            "offer_expires_at": expires}} for e in offered]
+                + [{"action": "reservation.held", "entity_type": "reservation",
+                    "entity_id": e.reservation_id, "centre_id": by_id[e.slot_id].centre_id,
+                    "after": {"status": Status.HELD, "expires_at": expires,
+                              "child_id": e.child_id, "waitlist_entry": e.id}}
+                   for e in offered], at=now)
+    notify_many([{"user_id": e.parent_id, "kind": "offer_made",
+                  "params": {"entry_id": e.id, "slot_id": e.slot_id,
+                             "reservation_id": e.reservation_id,
+                             "centre": names[e.slot_id],
+                             "expires_at": expires.isoformat()}} for e in offered], at=now)
+    return offered
+
+
+def centre_names(slots_by_id: dict[int, Slot], slot_ids) -> dict[int, str]:
+    """{slot_id: its centre's name}: from the loaded centres, else in one query."""
+    names = {sid: slots_by_id[sid].centre.name for sid in slot_ids
+             if "centre" in slots_by_id[sid].__dict__}
+    missing = [sid for sid in slot_ids if sid not in names]
+    if missing:
+        names.update(db.session.execute(
+            select(Slot.id, Centre.name).join(Centre, Centre.id == Slot.centre_id)
+            .where(Slot.id.in_(missing))).all())
+    return names
+
+
+def end_offers(reservations: list[Reservation], status: str, now, *, actor=None,
+               centre_id: int | None = None) -> list[int]:
+    """The waitlist entries whose offered hold ended with these reservations become `status`
+    (accepted / withdrawn / expired); returns their ids. With `centre_id`, each entry also
+    gets its own audit event, so its history is complete without reading the reservation's."""
+    ids = [r.id for r in reservations]
+    if not ids:
+        return []
+    ended = db.session.scalars(select(WaitlistEntry).where(
+        WaitlistEntry.reservation_id.in_(ids), WaitlistEntry.status == "offered")).all()
+    for e in ended:
+        e.status = status
+        if status != "accepted":
+            e.ended_at = now
+    if centre_id is not None and ended:
+        record_many([{"action": f"waitlist.{status}", "entity_type": "waitlist_entry",
+                      "entity_id": e.id, "centre_id": centre_id,
+                      "actor_id": actor.id if actor is not None else None,
+                      "before": {"status": "offered"}, "after": {"status": status}}
+                     for e in ended], at=now)
+    return [e.id for e in ended]
