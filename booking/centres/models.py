@@ -35,6 +35,8 @@ class CityPolicy(db.Model):
     max_prepaid_months: Mapped[int] = mapped_column(Integer, default=3)
     session_quota_per_year: Mapped[int] = mapped_column(Integer, default=12)
     session_cancel_cutoff_hours: Mapped[int] = mapped_column(Integer, default=2)
+    # 志愿数: how many slots one child may wait for at once (docs/domain.md, one child, one place).
+    max_waits: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
     def affordable_cap_fen(self, age_band: str) -> int | None:
         return getattr(self, f"cap_{age_band}_fen")

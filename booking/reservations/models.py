@@ -51,10 +51,16 @@ class Reservation(db.Model):
     end_reason: Mapped[str | None] = mapped_column(String(200))
     # 离园日期: the last day in care, as given at withdrawal (fees are prorated to it).
     leaves_on: Mapped[date | None] = mapped_column(Date)
+    # One child, one place (docs/domain.md): a hold that would replace the child's other live
+    # place once it takes effect. Replacing an enrolment it is a transfer (转托): confirming it
+    # ends the old care the day before the new start. Replacing a hold it is an offer the
+    # family may take instead (the other hold then ends) or decline.
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("reservation.id"), index=True)
 
     slot = relationship("Slot")
     child = relationship("Child")
     parent = relationship("User")
+    replaces = relationship("Reservation", remote_side=[id])
 
 
 # The one meaning of "live" (docs/design.md, "One definition of live"). A row's status alone

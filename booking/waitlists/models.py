@@ -71,6 +71,11 @@ class WaitlistEntry(db.Model):
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservation.id"), index=True)
+    # The family's ranking of this wait among the child's waits (志愿顺序, 1 = most wanted).
+    choice_rank: Mapped[int | None] = mapped_column(Integer)
+    # An offer the family declined to keep the place it holds: the entry waits on, but is not
+    # offered again while that place is live.
+    declined_for_id: Mapped[int | None] = mapped_column(ForeignKey("reservation.id"))
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     slot = relationship("Slot")
