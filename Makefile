@@ -9,7 +9,7 @@ export FLASK_APP := wsgi
 # for SECRET_KEY. Production sets SECRET_KEY and never TUOWEI_DEV (docs/operations.md).
 export TUOWEI_DEV ?= 1
 
-.PHONY: demo test serve install migrate seed translations extract-messages e2e bench clean
+.PHONY: demo test serve install migrate seed translations extract-messages api-docs e2e bench clean
 
 demo: install migrate seed serve          ## venv, install, migrate, seed, serve on :5000
 
@@ -32,6 +32,9 @@ booking/translations/%/LC_MESSAGES/messages.mo: booking/translations/%/LC_MESSAG
 extract-messages: $(STAMP)                 ## refresh the catalogs from the code and templates
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o booking/translations/messages.pot .
 	$(BIN)/pybabel update -i booking/translations/messages.pot -d booking/translations
+
+api-docs: install                          ## docs/api.md's endpoint reference, from the OpenAPI document
+	$(BIN)/python -m booking.api.docgen
 
 migrate: install
 	$(BIN)/flask db upgrade

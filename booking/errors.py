@@ -2,7 +2,7 @@
 
 Services raise these with a message a person can act on; the API turns them into RFC 9457
 problem documents, the web into flashed messages or form errors. One slug per kind of
-failure, fixed by API.md.
+failure, listed in docs/api.md, Errors.
 """
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
@@ -122,7 +122,7 @@ def problem(status: int, slug: str, title, detail=None, errors=None, **extra):
 
 
 def problem_from(err: BookingError):
-    # API.md: `errors` belongs to 422 answers only; other statuses carry their detail.
+    # docs/api.md, Errors: `errors` belongs to 422 answers only; other statuses carry their detail.
     errors = err.errors if err.status == 422 else None
     return problem(err.status, err.slug, err.title, err.message, errors, **err.extra)
 

@@ -75,7 +75,7 @@ def init_app(app):
 
 
 class JSONProvider(DefaultJSONProvider):
-    """Instants as ISO 8601 in Beijing time with their offset (API.md), dates as YYYY-MM-DD."""
+    """Instants as ISO 8601 in Beijing time with their offset (docs/api.md), dates as YYYY-MM-DD."""
 
     ensure_ascii = False
 

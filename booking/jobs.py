@@ -1,5 +1,5 @@
 """APScheduler wiring only: which service runs how often. The scheduler runs in its own
-process (`flask --app wsgi scheduler`), never inside web workers (DESIGN.md rule 6)."""
+process (`flask --app wsgi scheduler`), never inside web workers (docs/design.md, Jobs)."""
 import logging
 
 from apscheduler.schedulers.blocking import BlockingScheduler

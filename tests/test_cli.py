@@ -1,4 +1,4 @@
-"""`flask users create`: how staff, regulator and admin accounts are made (API.md)."""
+"""`flask users create`: how staff, regulator and admin accounts are made (docs/operations.md)."""
 from sqlalchemy import func, select
 
 from booking.auth import services

@@ -1,4 +1,4 @@
-"""The database itself refuses bad rows (DESIGN.md rule 3): CHECKs, FKs, NOT NULL, uniques,
+"""The database itself refuses bad rows (docs/design.md): CHECKs, FKs, NOT NULL, uniques,
 partial unique indexes and the append-only audit log, on SQLite and PostgreSQL alike.
 
 Rows are inserted straight through the session, bypassing the services, so what is tested

@@ -1,4 +1,4 @@
-"""Start-up refuses to run on a missing secret (API.md "Start-up", issue #12 item 1)."""
+"""Start-up refuses to run on a missing secret (docs/operations.md; issue #12 item 1)."""
 import os
 import subprocess
 import sys

@@ -1,7 +1,7 @@
 """How an API route is declared: one decorator parses, authenticates and documents it.
 
 The OpenAPI document is generated from the same pydantic schemas that validate requests
-(DESIGN.md rule 9), so it cannot drift from the code.
+(docs/design.md, "The API"), so it cannot drift from the code.
 """
 import json
 from dataclasses import dataclass, field
@@ -131,7 +131,7 @@ def parse_query(schema: type[BaseModel]):
 
 
 def current_api_user(optional=False):
-    """The user behind the bearer token. The API never takes cookie auth (API.md)."""
+    """The user behind the bearer token. The API never takes cookie auth (docs/api.md)."""
     from ..auth.services import user_for_token
 
     if "api_user" in g:

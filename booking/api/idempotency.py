@@ -1,8 +1,8 @@
 """Idempotency-Key: the same key from the same user within 24 h replays the first answer.
 
-Claim before work (DESIGN.md): the key's row is inserted and committed before the handler
+Claim before work (docs/design.md): the key's row is inserted and committed before the handler
 runs, so of concurrent requests with one key exactly one does the work; the others get its
-answer once it is stored, or 409 `conflict` while it is still running (API.md, Idempotency).
+answer once it is stored, or 409 `conflict` while it is still running (docs/api.md, Idempotency).
 Only successes are stored and replayed: a refusal or a failure releases the claim, so a retry
 is evaluated afresh. A claim left behind by a worker that died mid-request is taken over after
 CLAIM_TIMEOUT, so it never blocks the key for the rest of the window.

@@ -1,4 +1,4 @@
-"""Idempotency-Key claims and the first responses they replay (API.md, Idempotency)."""
+"""Idempotency-Key claims and the first responses they replay (docs/api.md, Idempotency)."""
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text
@@ -13,7 +13,7 @@ class IdempotencyRecord(db.Model):
     """One key of one user: claimed (status NULL) before the work runs, then its answer.
 
     The unique (user_id, key) row is inserted and committed first, so concurrent requests
-    with one key are settled by the database (DESIGN.md, claim before work).
+    with one key are settled by the database (docs/design.md, "Claim before work").
     """
 
     __tablename__ = "idempotency_record"

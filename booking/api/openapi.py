@@ -102,7 +102,7 @@ def build_document():
     return {
         "openapi": "3.1.0",
         "info": {"title": "Tuowei (托位) API", "version": "1.0.0",
-                 "description": "Childcare place booking: the contract of shared/API.md."},
+                 "description": "Childcare place booking: the contract is docs/api.md."},
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {"schemas": schemas,

@@ -1,4 +1,4 @@
-"""API.md, Accounts."""
+"""The JSON API's accounts and tokens (docs/api.md, Authentication)."""
 from flask import g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -20,7 +20,7 @@ def _limit():
 @endpoint("/auth/register", "POST", limit=_limit, summary="Sign up as a parent", tags=["accounts"],
           body=RegisterIn, response=UserOut, status=201, errors=(409,))
 def register(body: RegisterIn):
-    # API.md answers a new account with its id, so a taken address cannot look the same:
+    # docs/api.md answers a new account with its id, so a taken address cannot look the same:
     # it stays 409 (rate limited), and the address's owner is notified of the attempt.
     if not body.consent:
         raise ValidationFailed(errors={"consent": [_("需要监护人同意处理孩子的个人信息")]})

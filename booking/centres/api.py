@@ -1,4 +1,4 @@
-"""API.md, Districts, centres and slots (public read; admin/regulator writes)."""
+"""docs/api.md: districts, centres and slots (public read; admin/regulator writes)."""
 from flask import g
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload

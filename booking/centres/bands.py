@@ -2,7 +2,7 @@
 
 Sizes and ratios: 《托育机构设置标准（试行）》 (国卫人口发〔2019〕58号) art. 19 (class size) and
 art. 20 (carer-to-child ratios, "not lower than"). Centre kinds and place categories: the
-five city plans (see DOMAIN.md).
+five city plans (docs/domain.md, Sources).
 """
 from dataclasses import dataclass
 
@@ -25,7 +25,7 @@ AGE_BANDS = {
     "infant": AgeBand("infant", _l("乳儿班 (6–12 个月)"), 6, 12, 10, 3),
     "toddler": AgeBand("toddler", _l("托小班 (12–24 个月)"), 12, 24, 15, 5),
     "preschool": AgeBand("preschool", _l("托大班 (24–36 个月)"), 24, 36, 20, 7),
-    # 混合编班: 18 months and over; ratio not set nationally (DOMAIN.md).
+    # 混合编班: 18 months and over; ratio not set nationally (docs/domain.md, Age bands and classes).
     "mixed": AgeBand("mixed", _l("混合编班 (18–36 个月)"), 18, 36, 18, None),
 }
 

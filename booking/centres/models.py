@@ -11,7 +11,7 @@ from .bands import AGE_BANDS, CENTRE_KINDS
 
 
 class CityPolicy(db.Model):
-    """Per-city settings that DOMAIN.md marks *default*: an admin changes them per city."""
+    """Per-city settings that docs/domain.md marks *default*: an admin changes them per city."""
 
     __tablename__ = "city_policy"
     __table_args__ = (

@@ -216,7 +216,7 @@ def next_filing_number(district: District) -> str:
 
 def create_centre(*, district_code: str, actor=None, approved=True, filing_number=None,
                   seed_key=None, **fields) -> Centre:
-    """A centre entered by the authority itself starts with its filing approved (API.md),
+    """A centre entered by the authority itself starts with its filing approved (docs/domain.md),
     so it is bookable at once; a centre signing up on its own starts as a draft filing.
 
     :raises ValidationFailed: unknown district, bad values. :raises Forbidden: a regulator

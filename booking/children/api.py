@@ -1,4 +1,4 @@
-"""API.md, Children."""
+"""The JSON API's children (docs/api.md)."""
 from flask import g
 
 from ..api.framework import endpoint

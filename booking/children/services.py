@@ -62,7 +62,7 @@ def _check_older_siblings(n, errors: dict) -> None:
 def add_child(parent, *, name: str, birth_date: date, twin_of: int | None = None,
               older_siblings: int = 0) -> Child:
     """Register a child under a parent. Children are born; they are not yet 3 years old
-    when a family first books (centres take 6–36 months, DOMAIN.md).
+    when a family first books (centres take 6–36 months, docs/domain.md).
 
     :raises ValidationFailed: a birth date in the future or over 3 years ago, an unknown twin.
     """

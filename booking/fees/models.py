@@ -23,7 +23,7 @@ SIGN = {"payment": 1, "credit": 1, "charge": -1, "refund_due": -1, "refund_paid"
 class LedgerAccount(db.Model):
     """One family's account at one centre. It holds no money figure (balances are sums of
     entries); its row is written first by every command that moves the balance, so two
-    payments of one family are serialised on both databases (DESIGN.md rule 3)."""
+    payments of one family are serialised on both databases (docs/design.md, Locking)."""
 
     __tablename__ = "ledger_account"
     __table_args__ = (db.UniqueConstraint("centre_id", "parent_id", name="uq_ledger_account_family"),)

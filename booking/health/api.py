@@ -1,4 +1,4 @@
-"""API.md, Children and intake health checks."""
+"""The JSON API's intake health checks (docs/api.md)."""
 from flask import g
 
 from ..api.framework import endpoint

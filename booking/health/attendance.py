@@ -19,7 +19,7 @@ from ..slots.models import Slot
 from .models import Attendance, HealthCheck
 
 FEVER_C = 37.5  # a morning temperature from here sends the child home
-AWAY_DAYS = 90  # "3 months or more" away (DOMAIN.md, Health)
+AWAY_DAYS = 90  # "3 months or more" away (docs/domain.md, Health)
 
 
 def groups_of(centre_id: int) -> list[Group]:

@@ -20,7 +20,7 @@ from ..reservations.models import Reservation, held_at, live_at
 from ..slots.models import Slot
 from .models import HealthCheck
 
-DEFAULT_VALID_DAYS = 90  # DOMAIN.md, Health: *default* validity from examination
+DEFAULT_VALID_DAYS = 90  # docs/domain.md, Health: *default* validity from examination
 
 
 def centres_caring_for(child_id: int, now=None) -> list[int]:

@@ -1,4 +1,4 @@
-"""API.md, Regulator."""
+"""The JSON API's regulator reads (docs/api.md)."""
 from flask import g
 
 from ..api.framework import endpoint

@@ -37,7 +37,7 @@ def coverage(user, city=None) -> list[dict]:
     """Per district: places that approved centres offer, per 1,000 residents, against the
     target; affordable and public places; occupancy (enrolled ÷ places); children waiting.
 
-    places_per_1000 = places / population × 1000 (DOMAIN.md, Places per 1,000).
+    places_per_1000 = places / population × 1000 (docs/domain.md, Places per 1,000 residents).
     """
     places = (select(Centre.district_id.label("district_id"),
                      func.sum(Slot.capacity).label("places"),

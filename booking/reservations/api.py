@@ -1,4 +1,4 @@
-"""API.md, Reservations (holds) and enrolment."""
+"""The JSON API's reservations: holds and enrolments (docs/api.md)."""
 from flask import g
 from sqlalchemy import func, select
 

@@ -1,4 +1,4 @@
-"""API.md: a centre's staff, shifts and hourly ratio check. Staff of the centre read and
+"""docs/api.md: a centre's staff, shifts and hourly ratio check. Staff of the centre read and
 write; regulators read the centres in their district or city; anyone else gets 404 (a
 centre's staff list is nobody else's business) and parents 403."""
 from flask import g

@@ -137,7 +137,7 @@ def expected_children(group_id: int, day: date, *, except_child: int | None = No
 
 def session_children(group_id: int, day: date, *, except_child: int | None = None) -> list[Presence]:
     """Children booked on the class's sessions that day (临时托育 / 亲子活动), present for the
-    session's hours (DOMAIN.md: session children count toward the class ratio at that hour).
+    session's hours (docs/domain.md: session children count toward the class ratio at that hour).
     Cancelled bookings and recorded no-shows do not count."""
     from ..sessions.models import CareSession, SessionBooking
     start, end = local_day_bounds(day)

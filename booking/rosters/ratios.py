@@ -3,7 +3,7 @@
 《托育机构设置标准（试行）》 (国卫人口发〔2019〕58号) art. 20: the ratio of carers to children
 shall be "not lower than" 1:3 for 乳儿班 (6–12 months), 1:5 for 托小班 (12–24 months) and
 1:7 for 托大班 (24–36 months). A mixed class (混合编班, art. 19) has no national ratio; the
-system uses the strictest ratio of the ages present (DOMAIN.md, a *default*).
+system uses the strictest ratio of the ages present (docs/domain.md, a *default*).
 """
 from collections.abc import Iterable
 from datetime import date
@@ -56,7 +56,7 @@ def strictest_ratio(bands: Iterable[str]) -> int | None:
 def carers_needed_mixed(ages_in_months: Iterable[int]) -> int:
     """Carers for a mixed class (混合编班): all the children at the strictest ratio present.
 
-    设置标准 art. 20 sets no mixed ratio; DOMAIN.md takes the strictest ratio of the ages
+    设置标准 art. 20 sets no mixed ratio; docs/domain.md takes the strictest ratio of the ages
     present, so one 20-month-old among 24–36-month-olds puts the whole class at 1:5.
     """
     ages = list(ages_in_months)

@@ -1,6 +1,6 @@
 """Staff records and the roster (排班): the rules and the transactions.
 
-Every command commits once, with its audit event (DESIGN.md rule 1). Shifts are refused
+Every command commits once, with its audit event (docs/design.md, Unit of work). Shifts are refused
 when they would put a carer in two places at once, when the staff member's health
 certificate (健康合格证) has lapsed on the shift's date (《托儿所幼儿园卫生保健管理办法》
 76号令 art. 14; 管理规范 art. 28), or when the day's rostered hours would pass

@@ -48,7 +48,7 @@ class CareSession(db.Model):
     # Sessions made from one weekly pattern share the id of the pattern's first session.
     pattern_id: Mapped[int | None] = mapped_column(ForeignKey("care_session.id"), index=True)
     # Bumped by every booking transaction: writing this row first serialises bookings of one
-    # session on both databases (DESIGN.md rule 3), as `slot.version` does for places.
+    # session on both databases (docs/design.md, Locking), as `slot.version` does for places.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -33,7 +33,7 @@ def local_date(instant: datetime) -> date:
 
 
 def policy_of(city: str | None) -> tuple[int, int]:
-    """(yearly quota of subsidised sessions, cancel cut-off in hours) for a city; DOMAIN.md's
+    """(yearly quota of subsidised sessions, cancel cut-off in hours) for a city; docs/domain.md's
     defaults (12 and 2) when the city has no policy row."""
     p = db.session.scalar(select(CityPolicy).where(CityPolicy.city == city)) if city else None
     if p is None:

@@ -1,4 +1,4 @@
-"""Publishing sessions and booking them (临时托育 / 亲子活动, DOMAIN.md "Hourly and occasional care").
+"""Publishing sessions and booking them (临时托育 / 亲子活动, docs/domain.md "Hourly and occasional care").
 
 Beijing asks centres for hourly billing (按时间计费) and occasional care; community baby
 rooms give families a yearly number of free sessions. The rules, each written once here:

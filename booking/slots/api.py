@@ -1,4 +1,4 @@
-"""API.md: staff publish and change their centre's slots."""
+"""docs/api.md: staff publish and change their centre's slots."""
 from flask import g
 
 from ..api.framework import endpoint

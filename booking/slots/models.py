@@ -30,7 +30,7 @@ class Slot(db.Model):
     monthly_fee_fen: Mapped[int] = mapped_column(Integer)
     starts_on: Mapped[date] = mapped_column(Date)
     # Bumped by every reserving transaction: writing this row first is what serialises
-    # concurrent bookings of one slot on both databases (DESIGN.md rule 3).
+    # concurrent bookings of one slot on both databases (docs/design.md, Locking).
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 

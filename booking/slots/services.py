@@ -16,7 +16,7 @@ from .queries import taken_count
 
 
 def _check_fee_cap(centre: Centre, age_band: str, category: str, fee_fen: int):
-    """政府指导价: an affordable place's fee may not exceed the city's cap (DOMAIN.md, Fees)."""
+    """政府指导价: an affordable place's fee may not exceed the city's cap (docs/domain.md, Fees)."""
     if category != "affordable":
         return
     policy = policy_for(centre.district.city)

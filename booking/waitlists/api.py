@@ -1,4 +1,4 @@
-"""API.md, Waitlists."""
+"""The JSON API's waitlists (docs/api.md)."""
 import json
 from datetime import datetime
 

@@ -1,5 +1,5 @@
 """Bad input on the API writes: 400 for a body that is not a JSON object, 422 naming the field
-for wrong values, never a 500, and nothing written (API.md conventions)."""
+for wrong values, never a 500, and nothing written (docs/api.md, Errors)."""
 import hashlib
 import json
 import secrets

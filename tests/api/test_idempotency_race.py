@@ -1,4 +1,4 @@
-"""Idempotency-Key (API.md, Idempotency): the key is claimed in the database before the work,
+"""Idempotency-Key (docs/api.md, Idempotency): the key is claimed in the database before the work,
 so concurrent requests with one key create one thing; each answer is the first response or
 409 `conflict`; the same key with another body is 422; refusals and failures release it."""
 import json

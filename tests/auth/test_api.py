@@ -1,4 +1,4 @@
-"""API.md, Accounts: register, token, me; tokens that lapse or are revoked stop working."""
+"""docs/api.md, Accounts: register, token, me; tokens that lapse or are revoked stop working."""
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -63,7 +63,7 @@ def test_token(app, client, db):
     assert body["user"] == {"id": user.id, "role": "parent", "name": "张爸爸", "centre_id": None,
                             "staff_role": None}
     expires = datetime.fromisoformat(body["expires_at"])
-    assert expires.utcoffset() is not None  # an instant with its offset (API.md)
+    assert expires.utcoffset() is not None  # an instant with its offset (docs/api.md, Conventions)
     assert expires == NOW + timedelta(seconds=app.config["TUOWEI_TOKEN_TTL_SECONDS"])
     # Only a digest is stored: the token itself is nowhere in the table.
     rows = db.session.execute(select(ApiToken)).scalars().all()

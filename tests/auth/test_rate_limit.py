@@ -1,5 +1,5 @@
 """Login, sign-up and token requests are rate limited (TUOWEI_LOGIN_LIMIT), in memory for one
-worker and in Redis when several share the count (DESIGN.md pitfalls)."""
+worker and in Redis when several share the count (docs/design.md, Pitfalls)."""
 import pytest
 
 from booking import config, create_app

@@ -1,6 +1,6 @@
 """Sign-up does not tell whether an email or phone is registered: the web form answers the same
 for new and taken addresses and notifies the owner instead (issue #12, item 10). The API keeps
-API.md's contract: 201 with the new account's id, so a taken address stays 409 there (rate
+docs/api.md's contract: 201 with the new account's id, so a taken address stays 409 there (rate
 limited), and its owner is notified too."""
 import pytest
 

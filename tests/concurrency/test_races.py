@@ -1,4 +1,4 @@
-"""Races for the last places, settled by the database (DESIGN.md rule 3), on whichever
+"""Races for the last places, settled by the database (docs/design.md, Locking), on whichever
 database the suite runs against: 50+ real threads, each with its own app context."""
 from collections import Counter
 

@@ -1,5 +1,5 @@
 """The scheduled jobs: two sweeps at once never release or offer anything twice, a sweep that
-dies midway loses nothing, reminders go once, and the job table is safe (DESIGN.md rule 6)."""
+dies midway loses nothing, reminders go once, and the job table is safe (docs/design.md, Jobs)."""
 import os
 import subprocess
 import sys

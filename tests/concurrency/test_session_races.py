@@ -1,5 +1,5 @@
-"""Races for the last places of a session, settled by the database as for slots (DESIGN.md
-rule 3): 50+ real threads, each with its own app context, on SQLite or PostgreSQL."""
+"""Races for the last places of a session, settled by the database as for slots (docs/design.md,
+Locking): 50+ real threads, each with its own app context, on SQLite or PostgreSQL."""
 from collections import Counter
 from datetime import date, time
 

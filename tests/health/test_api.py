@@ -1,4 +1,4 @@
-"""API.md: intake health checks, verification, and enrolment after them."""
+"""docs/api.md: intake health checks, verification, and enrolment after them."""
 from datetime import date
 
 import pytest

@@ -1,4 +1,4 @@
-"""API.md, Regulator: coverage arithmetic and the filings list."""
+"""docs/api.md, Regulator: coverage arithmetic and the filings list."""
 from booking.reservations.models import Reservation
 from booking.extensions import db
 from tests import factories as f

@@ -1,4 +1,4 @@
-"""Regulators are held to their jurisdiction (API.md, Jurisdiction): a district regulator sees
+"""Regulators are held to their jurisdiction (docs/permissions.md): a district regulator sees
 its district, a city regulator its city, a national regulator and an admin everything.
 Outside the scope a record is missing (404 not-found) and lists hold only what is inside."""
 from datetime import date, time

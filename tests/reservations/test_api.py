@@ -1,4 +1,4 @@
-"""API.md, Reservations: shapes, statuses, who sees what, idempotency, bad input."""
+"""docs/api.md, Reservations: shapes, statuses, who sees what, idempotency, bad input."""
 from datetime import date, datetime, timedelta
 
 import pytest

@@ -38,7 +38,7 @@ from booking.waitlists.models import WaitlistEntry
 from tests import factories as f
 from tests.conftest import NOW
 
-# The events each status implies, from creation on (API.md, statuses).
+# The events each status implies, from creation on (docs/domain.md, Holds and enrolment).
 RESERVATION_PATHS = {
     "held": ["reservation.held"],
     "expired": ["reservation.held", "reservation.expired"],

@@ -1,4 +1,4 @@
-"""API.md: /centres/{id}/staff, /shifts and /ratio-check, and who may call them."""
+"""docs/api.md: /centres/{id}/staff, /shifts and /ratio-check, and who may call them."""
 from tests import factories as f
 
 from .conftest import MONDAY, at, enrol, staff

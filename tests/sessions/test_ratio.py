@@ -1,5 +1,5 @@
 """Session children count in the class's hourly ratio check for the hours they are booked
-(DOMAIN.md, Hourly and occasional care; 设置标准 art. 20)."""
+(docs/domain.md, Hourly and occasional care; 设置标准 art. 20)."""
 from datetime import time, timedelta
 
 from booking import clock

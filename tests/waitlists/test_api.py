@@ -1,4 +1,4 @@
-"""API.md, Waitlists: joining, reading an entry, withdrawing, offers, bad input."""
+"""docs/api.md, Waitlists: joining, reading an entry, withdrawing, offers, bad input."""
 from datetime import date, datetime, timedelta
 
 import pytest
