@@ -3,7 +3,7 @@ today, and its table of errors names every slug the API can answer with."""
 import re
 
 from booking.api import docgen
-from booking.errors import _HTTP_SLUGS, BookingError
+from booking.errors import HTTP_SLUGS, BookingError
 
 
 def test_the_endpoint_reference_is_current(app):
@@ -29,7 +29,7 @@ def _subclasses(cls):
 def test_the_error_table_names_every_slug():
     hand_written = docgen.DOC.read_text(encoding="utf-8").split(docgen.BEGIN)[0]
     documented = set(re.findall(r"^\| `([a-z-]+)` \| \d{3} \|", hand_written, re.M))
-    slugs = {c.slug for c in _subclasses(BookingError)} | set(_HTTP_SLUGS.values())
+    slugs = {c.slug for c in _subclasses(BookingError)} | set(HTTP_SLUGS.values())
     assert slugs <= documented, slugs - documented
 
 

@@ -1,4 +1,4 @@
-"""The import graph of booking/ has no cycles (docs/design.md, "Areas and their imports"),
+"""The import graph of booking/ has no cycles (docs/design.md, "The shape"),
 counting imports inside functions: a local import that hides a cycle is still one."""
 import ast
 from pathlib import Path

@@ -71,7 +71,7 @@ PLACE_BAND_REFUSAL = _l("%(name)s 在 %(date)s 时 %(m)s 个月，该托位收 %
 
 def check_band(band_code: str, on, child, refusal=PLACE_BAND_REFUSAL) -> None:
     """设置标准 art. 19: the child's age in months on `on` (a place's start, a session's day)
-    fits the band (docs/domain.md, "Age bands"). `refusal` says what the band belongs to.
+    fits the band (docs/domain.md, "Age bands and classes"). `refusal` says what the band belongs to.
 
     :raises AgeOutOfBand: it does not.
     """

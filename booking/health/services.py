@@ -232,7 +232,7 @@ def places_starting_after(check: HealthCheck, now=None) -> list[Slot]:
 
 
 def has_valid_health_check(child_id: int, on_date) -> bool:
-    """入托体检 (76号令 art. 15; docs/domain.md, "Intake health check"): verified, passed,
+    """入托体检 (76号令 art. 15; docs/domain.md, "Health"): verified, passed,
     vaccination record checked, and still valid on the start date."""
     return db.session.scalar(select(HealthCheck.id).where(
         HealthCheck.child_id == child_id, HealthCheck.status == "verified",

@@ -1,5 +1,5 @@
 """Offering freed places to the waitlist, best unit first (docs/waitlists.md, docs/design.md
-"Places").
+"Locking").
 
 Order: the centre's priority tiers, then the lottery's draw where one was held, then joining
 time. Twins and other multiples are one unit, offered together or not at all (Dalian:

@@ -10,7 +10,7 @@ from ..types import UTCDateTime, enum_check
 
 
 class Status:
-    """A reservation's states (docs/domain.md, "Places"): a hold (保留中) lapses (expired),
+    """A reservation's states (docs/domain.md, "Holds and enrolment"): a hold (保留中) lapses (expired),
     is cancelled, or becomes an enrolment (在读), which ends when the child leaves care
     (withdrawn, 离园). The words people read are in labels.py."""
     HELD = "held"
@@ -63,7 +63,7 @@ class Reservation(db.Model):
     replaces = relationship("Reservation", remote_side=[id])
 
 
-# The one meaning of "live" (docs/design.md, "One definition of live"). A row's status alone
+# The one meaning of "live" (docs/design.md, "Live places"). A row's status alone
 # never says whether it takes a place: a hold stops counting the moment it lapses and an
 # enrolment the day after the child's last day in care, whether or not a job has run.
 

@@ -2,7 +2,7 @@
 
 available = capacity − live reservations, "live" as reservations.models.live_at defines it:
 a lapsed hold stops counting the moment it lapses and an enrolment the day after the child's
-last day in care, whether or not a job has run (docs/design.md, "One definition of live";
+last day in care, whether or not a job has run (docs/design.md, "Live places";
 pretix counts only unexpired carts the same way).
 """
 from sqlalchemy import func, select

@@ -1,4 +1,4 @@
-"""One meaning of "live" (docs/design.md, "One definition of live"): a child past its last day
+"""One meaning of "live" (docs/design.md, "Live places"): a child past its last day
 in care stops counting in every count, filter, report and check the day after, whether or
 not the leavers' sweep has run. Each test reads one report with no sweep run."""
 from datetime import date, datetime, timezone
