@@ -65,6 +65,11 @@ class AlreadyReserved(BookingError):
     status, slug, title = 409, "already-reserved", _l("孩子已预约或已在读该托位")
 
 
+class AlreadyPlaced(BookingError):
+    """One child, one place (docs/domain.md): the child has a live place at another slot."""
+    status, slug, title = 409, "already-placed", _l("孩子已有一个托位")
+
+
 class HealthCheckRequired(BookingError):
     status, slug, title = 409, "health-check-required", _l("孩子需要一份已核验且合格、在入托日期仍有效的入托体检")
 

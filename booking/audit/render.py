@@ -8,7 +8,7 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
          "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled",
          "signup_attempt", "password_reset",
-         "staff_invited")
+         "staff_invited", "offer_to_switch", "waits_ended")
 
 
 def _local(value):
@@ -49,6 +49,8 @@ def _title(kind, p):
         "signup_attempt": _("有人尝试用您的邮箱或手机号注册托位账号"),
         "password_reset": _("设置新密码的链接"),
         "staff_invited": _("%(centre)s 邀请您使用托位平台", centre=p.get("centre", "")),
+        "offer_to_switch": _("候补到位：%(centre)s 可以换给您", centre=p.get("centre", "")),
+        "waits_ended": _("孩子已入托，排在后面的候补已结束"),
     }.get(kind, kind)
 
 
@@ -88,4 +90,8 @@ def _body(kind, p):
                             t=p.get("expires_at", ""), url=p.get("url", "")),
         "staff_invited": _("请打开此链接设置密码（7 天内有效，仅可使用一次）：%(link)s",
                            link=p.get("link", "")),
+        "offer_to_switch": _("孩子已有一个托位。请在 %(t)s 前决定：接受这个托位（原来保留的托位随之释放；在读的孩子则在机构确认后转托），或者放弃它。",
+                             t=p.get("expires_at", "")),
+        "waits_ended": _("孩子在您排得更靠前的志愿入托了，排在它之后的 %(n)s 个候补已结束；排在前面的候补仍然有效，到位时会以转托的方式通知您。",
+                         n=p.get("count", "")),
     }.get(kind, "")

@@ -272,7 +272,7 @@ def refund_unused(centre: Centre, parent_id: int, actor, now, *, reservation_id=
 
 
 def on_withdrawal(r: Reservation, actor, now) -> LedgerEntry | None:
-    """reservations.services.withdraw: settle the enrolment's charges, then owe back what the
+    """reservations.leaving.end_care: settle the enrolment's charges, then owe back what the
     family's balance holds beyond its remaining enrolments' limit. Only flushes."""
     centre = r.slot.centre
     lock_account(centre.id, r.parent_id)

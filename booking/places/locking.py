@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from ..centres.models import Centre
+from ..children.models import Child
 from ..errors import NotFound
 from ..extensions import db
 from ..slots.models import Slot
@@ -35,6 +36,28 @@ def lock_slot(slot_id: int) -> Slot:
         select(Slot).where(Slot.id == slot_id)
         .options(joinedload(Slot.centre).joinedload(Centre.filing))
         .execution_options(populate_existing=True)).one()
+
+
+def lock_children(child_ids) -> None:
+    """Write the children's rows, in ascending id order, before any slot row (the lock order,
+    docs/design.md "Lock order"): one child's commands (a hold, a confirmation, a transfer)
+    wait for each other, so the one-place check that follows is never stale."""
+    for child_id in sorted(set(child_ids)):
+        db.session.execute(update(Child).where(Child.id == child_id)
+                           .values(older_siblings=Child.older_siblings)
+                           .execution_options(synchronize_session=False))
+
+
+def claim_children(child_ids) -> set[int]:
+    """The children among `child_ids` no other transaction holds, locked, for an offer made
+    while a slot is already locked. It must not wait (that would invert the lock order and
+    could deadlock), so on PostgreSQL it skips what is busy (`FOR UPDATE SKIP LOCKED`); on
+    SQLite this transaction already holds the database's write lock."""
+    ids = sorted(set(child_ids))
+    if not ids or db.engine.dialect.name != "postgresql":
+        return set(ids)
+    return set(db.session.scalars(select(Child.id).where(Child.id.in_(ids)).order_by(Child.id)
+                                  .with_for_update(skip_locked=True)))
 
 
 def lock_slots(slot_ids) -> list[Slot]:

@@ -18,6 +18,8 @@ from ..extensions import db
 from ..reservations.models import Reservation, Status, live_at
 from ..slots.models import Slot
 from ..waitlists.models import WaitlistEntry
+from .locking import claim_children
+from .placement import live_places
 
 
 def offer_ttl() -> timedelta:
@@ -63,15 +65,31 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
     units: dict[int, dict[str, list[WaitlistEntry]]] = {}
     for e in waiting:
         units.setdefault(e.slot_id, {}).setdefault(e.unit_key, []).append(e)
+    # The units that may be offered, in queue order, with a few spare behind them for units
+    # passed over below: their children are claimed without waiting (locking.claim_children)
+    # and their live places read once, so an offer keeps one child, one place.
+    candidates = {sid: list(units.get(sid, {}).values())[:free[sid] + _SPARE] for sid in open_ids}
+    child_ids = [e.child_id for us in candidates.values() for u in us for e in u]
+    claimed = claim_children(child_ids)
+    places = live_places(child_ids, now)
     expires = now + offer_ttl()
     offered: list[WaitlistEntry] = []
+    replaces: dict[int, int | None] = {}  # entry id -> the live place its hold would replace
     for sid in open_ids:
         left = free[sid]
-        for unit in units.get(sid, {}).values():
+        for unit in candidates[sid]:
             if left <= 0:
                 break
+            if any(e.child_id not in claimed for e in unit):
+                break  # busy in another transaction: it keeps its turn, the place waits
             if len(unit) > left:
                 continue  # offered together or not at all
+            plan = _replacements(unit, sid, places)
+            if plan is None:
+                continue  # already choosing between two places: passed over this time
+            for e in unit:
+                replaces[e.id] = plan[e.id]
+                places[e.child_id].append(_Offered(sid, plan[e.id]))
             offered += unit
             left -= len(unit)
     if not offered:
@@ -80,7 +98,8 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
     # SQLite), then one read of their ids through the live (slot, child) unique index.
     db.session.execute(insert(Reservation), [
         {"slot_id": e.slot_id, "child_id": e.child_id, "parent_id": e.parent_id,
-         "status": Status.HELD, "created_at": now, "expires_at": expires} for e in offered])
+         "status": Status.HELD, "created_at": now, "expires_at": expires,
+         "replaces_id": replaces[e.id]} for e in offered])
     hold_ids = {(sid, cid): rid for rid, sid, cid in db.session.execute(
         select(Reservation.id, Reservation.slot_id, Reservation.child_id).where(
             Reservation.slot_id.in_({e.slot_id for e in offered}),
@@ -100,14 +119,67 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
                 + [{"action": "reservation.held", "entity_type": "reservation",
                     "entity_id": e.reservation_id, "centre_id": by_id[e.slot_id].centre_id,
                     "after": {"status": Status.HELD, "expires_at": expires,
-                              "child_id": e.child_id, "waitlist_entry": e.id}}
+                              "child_id": e.child_id, "waitlist_entry": e.id,
+                              "replaces": replaces[e.id]}}
                    for e in offered], at=now)
-    notify_many([{"user_id": e.parent_id, "kind": "offer_made",
+    notify_many([{"user_id": e.parent_id,
+                  "kind": "offer_made" if replaces[e.id] is None else "offer_to_switch",
                   "params": {"entry_id": e.id, "slot_id": e.slot_id,
                              "reservation_id": e.reservation_id,
-                             "centre": names[e.slot_id],
+                             "centre": names[e.slot_id], "replaces": replaces[e.id],
                              "expires_at": expires.isoformat()}} for e in offered], at=now)
     return offered
+
+
+_SPARE = 3  # units read beyond the places free, for those passed over
+
+
+class _Offered:
+    """A hold made earlier in this same batch, standing in for a live place."""
+    def __init__(self, slot_id, replaces_id):
+        self.id, self.slot_id, self.replaces_id, self.status = None, slot_id, replaces_id, \
+            Status.HELD
+
+
+def _replacements(unit, slot_id: int, places) -> dict[int, int | None] | None:
+    """For each member, the live place elsewhere its offer would replace (None: it has none),
+    or None for the unit when a member already has two live reservations (a place and one
+    waiting to replace it), or declined an offer to keep the place it still holds."""
+    plan = {}
+    for e in unit:
+        elsewhere = [r for r in places[e.child_id] if r.slot_id != slot_id]
+        if len(elsewhere) > 1:
+            return None
+        if elsewhere and e.declined_for_id is not None and elsewhere[0].id == e.declined_for_id:
+            return None
+        plan[e.id] = elsewhere[0].id if elsewhere else None
+    return plan
+
+
+def end_waits_below(enrolment: Reservation, actor, now) -> list[int]:
+    """A place taken ends the child's waits the family ranked below it and keeps those ranked
+    above (志愿顺序, docs/domain.md "One child, one place"): those come later as transfer
+    offers. The family is told. A place not taken from a ranked wait ends none."""
+    taken = db.session.scalar(select(WaitlistEntry.choice_rank).where(
+        WaitlistEntry.reservation_id == enrolment.id))
+    if taken is None:
+        return []
+    below = db.session.scalars(select(WaitlistEntry).where(
+        WaitlistEntry.child_id == enrolment.child_id, WaitlistEntry.status == "waiting",
+        WaitlistEntry.choice_rank > taken).order_by(WaitlistEntry.choice_rank)).all()
+    for e in below:
+        e.status, e.ended_at = "withdrawn", now
+    record_many([{"action": "waitlist.ended_by_placement", "entity_type": "waitlist_entry",
+                  "entity_id": e.id, "actor_id": actor.id if actor is not None else None,
+                  "reason": "placed at a choice ranked higher",
+                  "before": {"status": "waiting", "choice_rank": e.choice_rank},
+                  "after": {"status": "withdrawn", "reservation_id": enrolment.id}}
+                 for e in below], at=now)
+    if below:
+        notify_many([{"user_id": below[0].parent_id, "kind": "waits_ended",
+                      "params": {"reservation_id": enrolment.id, "count": len(below)}}],
+                    at=now)
+    return [e.id for e in below]
 
 
 def centre_names(slots_by_id: dict[int, Slot], slot_ids) -> dict[int, str]:

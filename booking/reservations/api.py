@@ -8,7 +8,7 @@ from ..clock import now
 from ..extensions import db
 from ..regulator.jurisdiction import listed
 from ..slots.models import Slot
-from . import queries, services
+from . import enrolment, leaving, queries, services
 from .models import Reservation
 from ..health.services import intake_readiness
 from .schemas import (ConfirmOut, ExtendIn, ExtendOut, LeavingIn, LeavingOut, ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut,
@@ -20,14 +20,19 @@ def reservation_out(r: Reservation) -> dict:
     status = queries.shown_status(r, now())
     return {"id": r.id, "status": status, "expires_at": r.expires_at, "slot_id": r.slot_id,
             "child_id": r.child_id, "centre_id": r.slot.centre_id, "created_at": r.created_at,
-            "enrolled_at": r.enrolled_at, "ended_at": r.ended_at}
+            "enrolled_at": r.enrolled_at, "ended_at": r.ended_at,
+            "replaces_reservation_id": r.replaces_id,
+            "transfer": r.replaces_id is not None and r.replaces is not None
+            and r.replaces.status == "enrolled",
+            "together": [t.id for t in getattr(r, "together", [])]}
 
 
 @endpoint("/reservations", "POST", summary="Hold a place for a child", tags=["reservations"],
           permission="reservation.create", body=ReservationIn, response=ReservationOut, status=201,
-          errors=(404, 409), idempotent=True)
+          errors=(404, 409, 422), idempotent=True)
 def create_reservation(body: ReservationIn):
-    r = services.place_hold(slot_id=body.slot_id, child_id=body.child_id, parent=g.api_user)
+    r = services.place_hold(slot_id=body.slot_id, child_id=body.child_id, parent=g.api_user,
+                            transfer=body.transfer, with_multiples=body.with_multiples)
     return reservation_out(r)
 
 
@@ -76,7 +81,7 @@ def cancel_reservation(reservation_id: int):
           summary="Enrol: needs a verified passing intake health check", tags=["reservations"],
           permission="reservation.confirm", response=ConfirmOut, errors=(409,))
 def confirm_reservation(reservation_id: int):
-    r = services.confirm(reservation_id, g.api_user)
+    r = enrolment.confirm(reservation_id, g.api_user)
     out = {"id": r.id, "status": r.status}
     if r.ratio_warning:  # only when the roster falls short, so the usual answer stays as it was
         out["ratio_warning"] = r.ratio_warning
@@ -88,7 +93,7 @@ def confirm_reservation(reservation_id: int):
           tags=["reservations"], permission="reservation.withdraw", body=WithdrawIn, response=StatusOut,
           errors=(409,))
 def withdraw_reservation(reservation_id: int, body: WithdrawIn):
-    r = services.withdraw(reservation_id, g.api_user, body.on_date, body.reason)
+    r = leaving.end_care(reservation_id, g.api_user, body.on_date, body.reason)
     return {"id": r.id, "status": r.status}
 
 
@@ -106,5 +111,5 @@ def extend_reservation(reservation_id: int, body: ExtendIn):
           tags=["reservations"], permission="reservation.leaving_change", body=LeavingIn, response=LeavingOut,
           errors=(409, 422))
 def change_leaving(reservation_id: int, body: LeavingIn):
-    r = services.change_leaving(reservation_id, g.api_user, body.on_date, body.reason)
+    r = leaving.change_leaving(reservation_id, g.api_user, body.on_date, body.reason)
     return {"id": r.id, "status": r.status, "leaves_on": r.leaves_on}

@@ -8,7 +8,7 @@ from ..web import apply_errors
 from ..clock import today
 from ..errors import BookingError
 from ..health.forms import WithdrawForm
-from . import services
+from . import leaving, services
 from .forms import LeavingChangeForm
 
 bp = Blueprint("enrolment", __name__)
@@ -23,7 +23,7 @@ def withdraw(reservation_id: int):
         form.on_date.data = today()
     if form.validate_on_submit():
         try:
-            r = services.withdraw(r.id, current_user, form.on_date.data, form.reason.data)
+            r = leaving.end_care(r.id, current_user, form.on_date.data, form.reason.data)
         except BookingError as err:
             apply_errors(form, err)
         else:
@@ -60,7 +60,7 @@ def change_leaving(reservation_id: int):
     change = LeavingChangeForm()
     if change.validate_on_submit():
         try:
-            r = services.change_leaving(r.id, current_user,
+            r = leaving.change_leaving(r.id, current_user,
                                         None if change.stays.data else change.on_date.data,
                                         change.reason.data)
         except BookingError as err:

@@ -12,6 +12,12 @@ Status = Literal["held", "enrolled", "expired", "cancelled", "withdrawn"]
 class ReservationIn(Body):
     slot_id: Id
     child_id: Id
+    transfer: bool = Field(False, description=(
+        "转托: hold a place for a child enrolled elsewhere; confirming it ends the old "
+        "enrolment the day before the new start"))
+    with_multiples: bool = Field(True, description=(
+        "Twins and other multiples hold together, all or none; false holds for this child "
+        "alone"))
 
 
 class IntakeOut(Out):
@@ -32,6 +38,13 @@ class ReservationOut(Out):
     enrolled_at: datetime | None = None
     ended_at: datetime | None = None
     intake_check: IntakeOut | None = None
+    replaces_reservation_id: int | None = Field(None, description=(
+        "the child's other live place this hold replaces once it takes effect: an "
+        "enrolment (a transfer, completed by confirming) or a hold (an offer the family may "
+        "take instead)"))
+    transfer: bool = Field(False, description="this hold replaces an enrolment (转托)")
+    together: list[int] = Field(default_factory=list, description=(
+        "the holds made in the same request for this child's twins or other multiples"))
 
 
 class ReservationQuery(PageQuery):

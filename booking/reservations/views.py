@@ -21,7 +21,7 @@ from ..slots.models import Slot
 from ..waitlists.forms import join_form
 from ..waitlists.queries import queues
 from ..waitlists.services import CLAIMED_TIERS
-from . import queries, services
+from . import enrolment, queries, services
 from .forms import ExtendForm, ReserveForm, StaffFilterForm
 from .labels import STATUS_LABELS, STATUS_SYMBOLS
 
@@ -149,7 +149,7 @@ def _back():
 @permission_required("reservation.confirm", own_centre=True)
 def confirm(reservation_id):
     try:
-        r = services.confirm(reservation_id, current_user)
+        r = enrolment.confirm(reservation_id, current_user)
     except HealthCheckRequired as err:
         flash(_("无法确认入托：%(msg)s。", msg=err.message), "error")
     except BookingError as err:

@@ -43,7 +43,7 @@ def get_waitlist_entry(entry_id: int):
 @endpoint("/waitlist/<int:entry_id>/withdraw", "POST", summary="Leave the waitlist",
           tags=["waitlists"], permission="waitlist.join", response=WaitlistOut, errors=(409,))
 def withdraw_waitlist_entry(entry_id: int):
-    return entry_out(services.withdraw(entry_id, g.api_user))
+    return entry_out(services.leave(entry_id, g.api_user))
 
 
 class LotteryOut(Out):

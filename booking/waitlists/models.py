@@ -80,7 +80,7 @@ class WaitlistEntry(db.Model):
 
     slot = relationship("Slot")
     child = relationship("Child")
-    reservation = relationship("Reservation")
+    reservation = relationship("Reservation", foreign_keys=[reservation_id])
 
 
 class LotteryDraw(db.Model):

@@ -168,7 +168,7 @@ def entry_for(entry_id: int, user) -> WaitlistEntry:
 
 
 @command
-def withdraw(entry_id: int, parent, now=None) -> WaitlistEntry:
+def leave(entry_id: int, parent, now=None) -> WaitlistEntry:
     """The parent leaves the waitlist. An open offer is declined: its hold ends and the place
     is offered on at once.
 

@@ -82,7 +82,7 @@ def mine():
 @bp.post("/waitlist/<int:entry_id>/withdraw")
 @permission_required("waitlist.join")
 def withdraw(entry_id):
-    attempt(lambda: services.withdraw(entry_id, current_user),
+    attempt(lambda: services.leave(entry_id, current_user),
             lambda entry: _("%(child)s 已退出候补。", child=entry.child.name))
     return redirect(url_for("waitlists.mine"), 303)
 

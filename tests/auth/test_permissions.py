@@ -15,6 +15,7 @@ from booking.auth.models import ApiToken, User
 from booking.errors import ValidationFailed
 from booking.health import services as health
 from booking.reservations import services as reservations
+from booking.reservations import enrolment
 from booking.reservations.models import Reservation
 from tests import factories as f
 
@@ -178,7 +179,7 @@ def test_a_carer_cannot_confirm_a_reservation_or_see_fees_or_health_records(clie
 
 def test_a_service_refuses_a_role_without_the_action(world):
     with pytest.raises(Exception) as err:
-        reservations.confirm(world["hold"].id, world["carer"])
+        enrolment.confirm(world["hold"].id, world["carer"])
     assert err.value.status == 403
     with pytest.raises(Exception) as err:
         health.verify(world["check"].id, world["finance"])

@@ -3,7 +3,7 @@ from datetime import date
 
 from booking.fees import balances
 from booking.fees import services as fees
-from booking.reservations import services as reservations
+from booking.reservations import leaving
 from tests import factories as f
 from tests.fees.conftest import enrol, sibling
 
@@ -122,7 +122,7 @@ def test_refund_paid_once(client, world):
     p = world.parent
     r = enrol(world.slot, p, sibling(p, date(2025, 3, 1)))
     fees.record_payment(world.centre.id, p.id, 100000, world.staff)
-    reservations.withdraw(r.id, p, date(2026, 11, 3), "搬家")   # 3/30 × 1,800 = 180
+    leaving.end_care(r.id, p, date(2026, 11, 3), "搬家")   # 3/30 × 1,800 = 180
     due = balances.refunds_at(world.centre.id)[0]["due"]
     assert due.amount_fen == 82000
     h = f.bearer(client, world.staff)

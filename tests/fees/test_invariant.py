@@ -18,7 +18,7 @@ from booking.errors import PrepaidLimit
 from booking.extensions import db
 from booking.fees import services as fees
 from booking.fees.models import SIGN, LedgerEntry
-from booking.reservations import services as reservations
+from booking.reservations import leaving
 from booking.reservations.models import Reservation
 from tests import factories as f
 from tests.conftest import NOW
@@ -77,7 +77,7 @@ class Ledger(RuleBasedStateMachine):
             Reservation.leaves_on.is_(None)).order_by(Reservation.id)).all()
         if live:  # (a child already leaving on a later day has nothing left to withdraw)
             today = clock.today()
-            reservations.withdraw(live[pick % len(live)].id, p, today + timedelta(days=day), "搬家")
+            leaving.end_care(live[pick % len(live)].id, p, today + timedelta(days=day), "搬家")
 
     @rule(pick=st.integers(0, 100))
     def refund_paid(self, pick):

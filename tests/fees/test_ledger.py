@@ -12,7 +12,7 @@ from booking.audit.models import AuditEvent
 from booking.errors import NotFound, PrepaidLimit, ValidationFailed
 from booking.fees import services as fees
 from booking.fees.models import LedgerEntry
-from booking.reservations import services as reservations
+from booking.reservations import leaving
 from tests import factories as f
 from tests.fees.conftest import at, enrol, sibling
 
@@ -101,7 +101,7 @@ def test_withdrawal_mid_month_credits_and_owes_back(world):
     r = enrol(world.slot, p, sibling(p, date(2025, 3, 1)))
     fees.record_payment(world.centre.id, p.id, 540000, world.staff)
     fees.post_monthly_charges()                              # November: −1,800
-    reservations.withdraw(r.id, p, date(2026, 11, 20), "搬家")
+    leaving.end_care(r.id, p, date(2026, 11, 20), "搬家")
     # care 1–20 November: 20/30 × 1,800 = 1,200 yuan; credit 600; refund 5,400 − 1,200 = 4,200
     assert entries(world) == [("payment", 540000, None), ("charge", 180000, "2026-11"),
                               ("credit", 60000, "2026-11"), ("refund_due", 420000, None)]
@@ -121,7 +121,7 @@ def test_withdrawal_before_the_job_ran_charges_the_month(world):
     p = world.parent
     r = enrol(world.slot, p, sibling(p, date(2025, 3, 1)))
     fees.record_payment(world.centre.id, p.id, 300000, world.staff)
-    reservations.withdraw(r.id, p, date(2026, 11, 10), "搬家")
+    leaving.end_care(r.id, p, date(2026, 11, 10), "搬家")
     # 10/30 × 1,800 = 600 yuan charged; 3,000 − 600 = 2,400 owed back
     assert entries(world) == [("payment", 300000, None), ("charge", 60000, "2026-11"),
                               ("refund_due", 240000, None)]
@@ -133,7 +133,7 @@ def test_withdrawal_with_a_sibling_still_enrolled_keeps_its_limit(world):
     enrol(world.slot, p, sibling(p, date(2025, 6, 1)))
     fees.record_payment(world.centre.id, p.id, 1026000, world.staff)   # 3 × 3,420
     fees.post_monthly_charges()                                          # −3,420
-    reservations.withdraw(r1.id, p, date(2026, 11, 30), "转园")
+    leaving.end_care(r1.id, p, date(2026, 11, 30), "转园")
     # The eldest left at month end: no credit. Balance 10,260 − 3,420 = 6,840. The younger
     # stays the family's second child (1,620 a month: birth order, not enrolment), so the
     # family may keep 3 × 1,620 = 4,860 ahead and 6,840 − 4,860 = 1,980 is owed back.
@@ -145,7 +145,7 @@ def test_withdrawal_in_arrears_owes_nothing_back(world):
     p = world.parent
     r = enrol(world.slot, p, sibling(p, date(2025, 3, 1)))
     fees.post_monthly_charges()
-    reservations.withdraw(r.id, p, date(2026, 11, 30), "搬家")
+    leaving.end_care(r.id, p, date(2026, 11, 30), "搬家")
     assert entries(world) == [("charge", 180000, "2026-11")]
     assert fees.balance_fen(world.centre.id, p.id) == -180000
 
@@ -206,7 +206,7 @@ def test_leaving_in_a_later_month_charges_up_to_the_leaving_date(world):
     r = enrol(world.slot, p, sibling(p, date(2025, 3, 1)))
     fees.record_payment(world.centre.id, p.id, 540000, world.staff)
     fees.post_monthly_charges()
-    reservations.withdraw(r.id, p, date(2027, 1, 15), "搬家")
+    leaving.end_care(r.id, p, date(2027, 1, 15), "搬家")
     # November 1,800 (posted), December 1,800, 1–15 January 15/31 × 1,800 = 870.97;
     # 5,400 − 4,470.97 = 929.03 owed back
     assert entries(world) == [("payment", 540000, None), ("charge", 180000, "2026-11"),
@@ -222,6 +222,6 @@ def test_leaving_date_in_an_earlier_month_credits_the_months_after_it(world, db)
     fees.post_monthly_charges()                       # October 1,800
     clock.set(at(date(2026, 11, 2)))
     fees.post_monthly_charges()                       # November 1,800
-    reservations.withdraw(r.id, world.staff, date(2026, 10, 31), "已于十月底离园")
+    leaving.end_care(r.id, world.staff, date(2026, 10, 31), "已于十月底离园")
     # October stays (in care all month); November credited in full; 3,600 − 1,800 owed back
     assert entries(world)[-2:] == [("credit", 180000, "2026-11"), ("refund_due", 180000, None)]

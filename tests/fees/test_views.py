@@ -55,7 +55,7 @@ def test_staff_records_payment_and_is_refused_over_the_limit(client, world):
 
 
 def test_staff_posts_charges_and_marks_a_refund_paid(client, world):
-    from booking.reservations import services as reservations
+    from booking.reservations import leaving
     p = world.parent
     r = enrol(world.slot, p, sibling(p, date(2025, 3, 1)))
     fees.record_payment(world.centre.id, p.id, 540000, world.staff)
@@ -63,7 +63,7 @@ def test_staff_posts_charges_and_marks_a_refund_paid(client, world):
     client.post("/staff/fees/charges")
     client.post("/staff/fees/charges")
     assert fees.balance_fen(world.centre.id, p.id) == 360000
-    reservations.withdraw(r.id, world.staff, date(2026, 11, 30), "搬家")
+    leaving.end_care(r.id, world.staff, date(2026, 11, 30), "搬家")
     due = f.db.session.scalar(select(LedgerEntry).where(LedgerEntry.kind == "refund_due"))
     assert due.amount_fen == 360000
     assert "标记已退" in client.get("/staff/fees").get_data(as_text=True)

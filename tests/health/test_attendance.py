@@ -9,6 +9,7 @@ from booking.errors import Conflict, HealthCheckRequired, NotFound
 from booking.health import attendance
 from booking.health import services as health
 from booking.reservations import services as reservations
+from booking.reservations import enrolment
 from tests import factories as f
 
 
@@ -22,7 +23,7 @@ def enrol(parent, kid, slot, staff):
     check = health.submit(kid.id, parent, examined_on=clock.today(), institution="x",
                           result="pass", vaccination_verified=True)
     health.verify(check.id, staff)
-    return reservations.confirm(hold.id, staff)
+    return enrolment.confirm(hold.id, staff)
 
 
 @pytest.fixture

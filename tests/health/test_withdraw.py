@@ -8,6 +8,8 @@ from booking.audit.models import AuditEvent, Notification
 from booking.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from booking.health import services as health
 from booking.reservations import services as reservations
+from booking.reservations import enrolment
+from booking.reservations import leaving
 from booking.reservations.models import Reservation
 from booking.waitlists import services as waitlists
 from booking.waitlists.models import WaitlistEntry
@@ -19,7 +21,7 @@ def enrol(parent, kid, slot, staff):
     check = health.submit(kid.id, parent, examined_on=date(2026, 11, 23), institution="x",
                           result="pass", vaccination_verified=True)
     health.verify(check.id, staff)
-    return reservations.confirm(hold.id, staff)
+    return enrolment.confirm(hold.id, staff)
 
 
 @pytest.fixture
@@ -41,7 +43,7 @@ def world(app, db):
 
 def test_withdraw_offers_the_place_on(world, db):
     assert world["r"].status == "enrolled"
-    r = reservations.withdraw(world["r"].id, world["parent"], date(2026, 11, 30), "搬家")
+    r = leaving.end_care(world["r"].id, world["parent"], date(2026, 11, 30), "搬家")
     assert r.status == "withdrawn" and r.end_reason == "搬家" and r.ended_at is not None
     entry = db.session.scalar(db.select(WaitlistEntry).where(
         WaitlistEntry.child_id == world["waiting_kid"].id))
@@ -55,7 +57,7 @@ def test_withdraw_offers_the_place_on(world, db):
 
 
 def test_staff_withdraw_notifies_the_parent(world, db):
-    reservations.withdraw(world["r"].id, world["staff"], date(2026, 11, 30), "家长申请")
+    leaving.end_care(world["r"].id, world["staff"], date(2026, 11, 30), "家长申请")
     kinds = db.session.scalars(db.select(Notification.kind).where(
         Notification.user_id == world["parent"].id)).all()
     assert "withdrawn" in kinds
@@ -63,19 +65,19 @@ def test_staff_withdraw_notifies_the_parent(world, db):
 
 def test_withdraw_rules(world, db):
     with pytest.raises(NotFound):
-        reservations.withdraw(world["r"].id, f.user(), date(2026, 11, 30), "x")
+        leaving.end_care(world["r"].id, f.user(), date(2026, 11, 30), "x")
     with pytest.raises(NotFound):
-        reservations.withdraw(world["r"].id, f.user("staff", centre_id=f.centre().id),
+        leaving.end_care(world["r"].id, f.user("staff", centre_id=f.centre().id),
                               date(2026, 11, 30), "x")
     with pytest.raises(Forbidden):
-        reservations.withdraw(world["r"].id, f.user("regulator"), date(2026, 11, 30), "x")
+        leaving.end_care(world["r"].id, f.user("regulator"), date(2026, 11, 30), "x")
     with pytest.raises(ValidationFailed):
-        reservations.withdraw(world["r"].id, world["parent"], date(2026, 11, 30), "  ")
+        leaving.end_care(world["r"].id, world["parent"], date(2026, 11, 30), "  ")
     with pytest.raises(ValidationFailed):
-        reservations.withdraw(world["r"].id, world["parent"], date(2026, 1, 1), "x")
-    reservations.withdraw(world["r"].id, world["parent"], date(2026, 11, 30), "x")
+        leaving.end_care(world["r"].id, world["parent"], date(2026, 1, 1), "x")
+    leaving.end_care(world["r"].id, world["parent"], date(2026, 11, 30), "x")
     with pytest.raises(Conflict):
-        reservations.withdraw(world["r"].id, world["parent"], date(2026, 11, 30), "x")
+        leaving.end_care(world["r"].id, world["parent"], date(2026, 11, 30), "x")
 
 
 def test_withdraw_api(client, world):
@@ -132,12 +134,12 @@ def test_a_child_leaving_later_keeps_the_place_until_its_last_day(in_care, db, c
     from booking.slots.queries import taken_count
 
     w = in_care
-    r = reservations.withdraw(w["r"].id, w["staff"], date(2026, 12, 10), "转园")
+    r = leaving.end_care(w["r"].id, w["staff"], date(2026, 12, 10), "转园")
     assert (r.status, r.leaves_on) == ("enrolled", date(2026, 12, 10))
     assert db.session.get(WaitlistEntry, w["entry"].id).status == "waiting"
     assert taken_count(w["slot"].id) == 1
     with pytest.raises(Conflict):
-        reservations.withdraw(r.id, w["parent"], date(2026, 12, 1), "again")
+        leaving.end_care(r.id, w["parent"], date(2026, 12, 1), "again")
     assert db.session.scalar(db.select(AuditEvent.action).where(
         AuditEvent.entity_id == r.id, AuditEvent.action.like("reservation.%"))
         ) == "reservation.leaving"
@@ -164,7 +166,7 @@ def test_a_place_freed_by_a_leaver_goes_to_the_queue_before_any_job(in_care, db)
     from booking.errors import SlotFull
 
     w = in_care
-    reservations.withdraw(w["r"].id, w["staff"], date(2026, 12, 10), "转园")
+    leaving.end_care(w["r"].id, w["staff"], date(2026, 12, 10), "转园")
     clock.set(datetime(2026, 12, 11, 2, tzinfo=timezone.utc))
     newcomer = f.user()
     with pytest.raises(SlotFull):
@@ -174,7 +176,7 @@ def test_a_place_freed_by_a_leaver_goes_to_the_queue_before_any_job(in_care, db)
 
 
 def test_leaving_before_the_start_frees_the_place_at_once(world, db):
-    r = reservations.withdraw(world["r"].id, world["parent"], date(2026, 12, 20), "不来了")
+    r = leaving.end_care(world["r"].id, world["parent"], date(2026, 12, 20), "不来了")
     assert r.status == "withdrawn"  # the slot starts 2027-03-01: never in care
     assert db.session.scalar(db.select(WaitlistEntry.status).where(
         WaitlistEntry.child_id == world["waiting_kid"].id)) == "offered"

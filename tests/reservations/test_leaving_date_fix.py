@@ -12,7 +12,7 @@ from booking.audit.models import AuditEvent
 from booking.errors import Conflict, Forbidden, ValidationFailed
 from booking.fees import services as fees
 from booking.fees.models import LedgerEntry
-from booking.reservations import services as reservations
+from booking.reservations import leaving
 from booking.reservations.models import Reservation
 from booking.slots.queries import taken_count
 from tests import factories as f
@@ -47,8 +47,8 @@ def changes(db, r):
 
 def test_staff_correct_a_leaving_date_still_ahead(in_care, db):
     w = in_care
-    reservations.withdraw(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
-    r = reservations.change_leaving(w["r"].id, w["staff"], date(2026, 11, 27), "日期填错了")
+    leaving.end_care(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
+    r = leaving.change_leaving(w["r"].id, w["staff"], date(2026, 11, 27), "日期填错了")
     assert (r.status, r.leaves_on) == ("enrolled", date(2026, 11, 27))
     # November: 1,800 charged; in care 27 of 30 days = 1,620, so 180 credited back
     assert ledger(db, r) == [("charge", 180000, "2026-11"), ("credit", 18000, "2026-11")]
@@ -59,16 +59,16 @@ def test_staff_correct_a_leaving_date_still_ahead(in_care, db):
 
 def test_a_later_date_charges_the_new_days(in_care, db):
     w = in_care
-    reservations.withdraw(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
-    r = reservations.change_leaving(w["r"].id, w["staff"], date(2026, 12, 3), "日期填错了")
+    leaving.end_care(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
+    r = leaving.change_leaving(w["r"].id, w["staff"], date(2026, 12, 3), "日期填错了")
     assert r.leaves_on == date(2026, 12, 3)
     assert ("charge", 17419, "2026-12") in ledger(db, r)  # 3/31 × 1,800
 
 
 def test_staff_undo_a_leaving(in_care, db):
     w = in_care
-    reservations.withdraw(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
-    r = reservations.change_leaving(w["r"].id, w["staff"], None, "家长改变主意")
+    leaving.end_care(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
+    r = leaving.change_leaving(w["r"].id, w["staff"], None, "家长改变主意")
     assert (r.status, r.leaves_on, r.end_reason) == ("enrolled", None, None)
     clock.set(datetime(2026, 12, 5, 2, tzinfo=timezone.utc))
     assert sweeps.release_leavers() == 0
@@ -79,26 +79,26 @@ def test_staff_undo_a_leaving(in_care, db):
 def test_the_rules(in_care, db):
     w = in_care
     with pytest.raises(Conflict):  # no leaving date yet
-        reservations.change_leaving(w["r"].id, w["staff"], date(2026, 11, 28), "x")
-    reservations.withdraw(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
+        leaving.change_leaving(w["r"].id, w["staff"], date(2026, 11, 28), "x")
+    leaving.end_care(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
     with pytest.raises(Forbidden):  # staff only
-        reservations.change_leaving(w["r"].id, w["parent"], None, "x")
+        leaving.change_leaving(w["r"].id, w["parent"], None, "x")
     for day, reason in ((date(2026, 11, 22), "x"), (date(2026, 11, 30), "x"),
                         (date(2026, 11, 28), " ")):
         with pytest.raises(ValidationFailed):
-            reservations.change_leaving(w["r"].id, w["staff"], day, reason)
+            leaving.change_leaving(w["r"].id, w["staff"], day, reason)
     clock.set(datetime(2026, 12, 1, 2, tzinfo=timezone.utc))  # the leaving day has passed
     with pytest.raises(Conflict):
-        reservations.change_leaving(w["r"].id, w["staff"], date(2026, 12, 5), "x")
+        leaving.change_leaving(w["r"].id, w["staff"], date(2026, 12, 5), "x")
     assert changes(db, w["r"]) == []
 
 
 def test_a_month_the_ledger_cannot_restate_is_refused_and_nothing_changes(in_care, db):
     w = in_care
-    reservations.withdraw(w["r"].id, w["staff"], date(2026, 12, 10), "搬家")  # December charged ahead
+    leaving.end_care(w["r"].id, w["staff"], date(2026, 12, 10), "搬家")  # December charged ahead
     before = ledger(db, w["r"])
     with pytest.raises(Conflict) as err:
-        reservations.change_leaving(w["r"].id, w["staff"], date(2026, 12, 20), "日期填错了")
+        leaving.change_leaving(w["r"].id, w["staff"], date(2026, 12, 20), "日期填错了")
     assert "2026-12" in err.value.message
     db.session.rollback()
     assert db.session.get(Reservation, w["r"].id).leaves_on == date(2026, 12, 10)
@@ -107,7 +107,7 @@ def test_a_month_the_ledger_cannot_restate_is_refused_and_nothing_changes(in_car
 
 def test_the_page(in_care, db, client):
     w = in_care
-    reservations.withdraw(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
+    leaving.end_care(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
     assert client.post("/login", data={"login": w["staff"].email,
                                        "password": f.PASSWORD}).status_code == 302
     url = f"/reservations/{w['r'].id}/withdraw"
@@ -124,7 +124,7 @@ def test_the_page(in_care, db, client):
 
 def test_the_api(in_care, db, client):
     w = in_care
-    reservations.withdraw(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
+    leaving.end_care(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
     url = f"/api/v1/reservations/{w['r'].id}/leaving"
     staff = f.bearer(client, w["staff"])
     resp = client.post(url, json={"on_date": "9999-12-31", "reason": "填错"}, headers=staff)
@@ -139,7 +139,7 @@ def test_the_api(in_care, db, client):
 
 def test_the_api_undoes(in_care, client):
     w = in_care
-    reservations.withdraw(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
+    leaving.end_care(w["r"].id, w["staff"], date(2026, 11, 30), "搬家")
     resp = client.post(f"/api/v1/reservations/{w['r'].id}/leaving",
                        json={"on_date": None, "reason": "留下"}, headers=f.bearer(client, w["staff"]))
     assert resp.status_code == 200 and resp.get_json()["leaves_on"] is None, resp.get_json()

@@ -8,7 +8,7 @@ import pytest
 from booking import clock
 from booking.health import attendance, services as health
 from booking.regulator import services as regulator
-from booking.reservations import queries, services as reservations
+from booking.reservations import leaving, queries, services as reservations
 from booking.reservations.models import Reservation
 from booking.rosters.checks import expected_children
 from booking.slots.queries import availability_map, taken_count
@@ -33,7 +33,7 @@ def leaver(app, db):
                     enrolled_at=datetime(2026, 10, 20, 2, tzinfo=timezone.utc))
     db.session.add(r)
     db.session.commit()
-    reservations.withdraw(r.id, staff, date(2026, 11, 30), "搬家")
+    leaving.end_care(r.id, staff, date(2026, 11, 30), "搬家")
     return {"centre": c, "group": g, "slot": s, "staff": staff, "parent": parent, "kid": kid,
             "r": r}
 

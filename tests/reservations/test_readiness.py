@@ -13,6 +13,7 @@ from booking.extensions import db as _db
 from booking.health import services as health
 from booking.health.models import HealthCheck
 from booking.reservations import services as reservations
+from booking.reservations import enrolment
 from tests import factories as f
 from tests.reservations.test_api import assert_problem
 
@@ -77,7 +78,7 @@ def test_staff_extend_a_hold_up_to_the_end_of_the_start_date(w):
     # the hold now lasts until a check can cover the start, and then it can be confirmed
     clock.set(datetime(2026, 12, 10, 2, tzinfo=clock.now().tzinfo))
     add_check(w, date(2026, 12, 9))
-    assert reservations.confirm(r.id, staff).status == "enrolled"
+    assert enrolment.confirm(r.id, staff).status == "enrolled"
 
 
 def test_extension_refusals_change_nothing(w):

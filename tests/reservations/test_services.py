@@ -11,6 +11,7 @@ from booking.errors import (AgeOutOfBand, AlreadyReserved, Conflict, Forbidden,
                             HealthCheckRequired, NotFound, SlotFull)
 from booking.health.models import HealthCheck
 from booking.reservations import services as reservations
+from booking.reservations import enrolment
 from booking.reservations.models import Reservation
 from booking.slots import services as slots
 from booking.slots.queries import availability
@@ -111,7 +112,7 @@ def test_one_live_reservation_per_child_per_slot(world, db):
     with pytest.raises(AlreadyReserved):
         reservations.place_hold(slot_id=world["slot"].id, child_id=kid.id, parent=parent)
     health_check(kid, parent)
-    reservations.confirm(hold.id, world["staff"])
+    enrolment.confirm(hold.id, world["staff"])
     with pytest.raises(AlreadyReserved):
         reservations.place_hold(slot_id=world["slot"].id, child_id=kid.id, parent=parent)
     assert db.session.scalar(select(func.count(Reservation.id))) == 1
@@ -328,7 +329,7 @@ def test_confirm_with_a_valid_check_enrols(world, db):
     parent, kid = family()
     hold = reservations.place_hold(slot_id=world["slot"].id, child_id=kid.id, parent=parent)
     health_check(kid, parent, valid_until=STARTS)  # valid on the start date itself
-    r = reservations.confirm(hold.id, world["staff"])
+    r = enrolment.confirm(hold.id, world["staff"])
     assert r.status == "enrolled" and r.enrolled_at == NOW
     assert [e.actor_id for e in events(db, "reservation.enrolled", hold.id)] == [world["staff"].id]
     assert len(notes(db, parent, "enrolled")) == 1
@@ -354,7 +355,7 @@ def test_confirm_needs_a_verified_passing_check_valid_on_the_start_date(world, d
         health_check(kid, parent, **bad)
     health_check(f.child(parent), parent)  # a sibling's check does not count
     with pytest.raises(HealthCheckRequired):
-        reservations.confirm(hold.id, world["staff"])
+        enrolment.confirm(hold.id, world["staff"])
     db.session.rollback()
     assert db.session.get(Reservation, hold.id).status == "held"
     assert events(db, "reservation.enrolled") == []
@@ -365,13 +366,13 @@ def test_confirm_refusals(world, db):
     hold = reservations.place_hold(slot_id=world["slot"].id, child_id=kid.id, parent=parent)
     health_check(kid, parent)
     with pytest.raises(Forbidden):
-        reservations.confirm(hold.id, parent)  # parents do not enrol themselves
+        enrolment.confirm(hold.id, parent)  # parents do not enrol themselves
     with pytest.raises(NotFound):
-        reservations.confirm(hold.id, f.user("staff", centre_id=f.centre().id))
+        enrolment.confirm(hold.id, f.user("staff", centre_id=f.centre().id))
     db.session.rollback()
     clock.advance(HOLD)
     with pytest.raises(Conflict):  # a lapsed hold cannot be enrolled, even before the sweep
-        reservations.confirm(hold.id, world["staff"])
+        enrolment.confirm(hold.id, world["staff"])
     db.session.rollback()
     assert db.session.get(Reservation, hold.id).status == "held"
 
@@ -382,7 +383,7 @@ def test_confirm_of_a_cancelled_hold_is_refused(world, db):
     health_check(kid, parent)
     reservations.cancel(hold.id, parent)
     with pytest.raises(Conflict):
-        reservations.confirm(hold.id, world["staff"])
+        enrolment.confirm(hold.id, world["staff"])
 
 
 # -- capacity ----------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from booking.children import services as children
 from booking.errors import BookingError, SlotFull
 from booking.extensions import db
 from booking.health.models import HealthCheck as IntakeCheck
+from booking.reservations import enrolment, leaving
 from booking.reservations import services as reservations
 from booking.reservations.models import Reservation
 from booking.slots import services as slots
@@ -152,7 +153,7 @@ class Booking(RuleBasedStateMachine):
     def confirm(self, i):
         rs = self.live_holds()
         if rs:
-            self.attempt(reservations.confirm, rs[i % len(rs)].id, self.staff)
+            self.attempt(enrolment.confirm, rs[i % len(rs)].id, self.staff)
 
     @rule(i=pick)
     def leave(self, i):
@@ -160,7 +161,7 @@ class Booking(RuleBasedStateMachine):
         rs = [r for r in self.rs if r.status == "enrolled"]
         if rs:
             r = rs[i % len(rs)]
-            self.attempt(reservations.withdraw, r.id, self.parent_of[r.child_id],
+            self.attempt(leaving.end_care, r.id, self.parent_of[r.child_id],
                          clock.today(), "搬家")
 
     @rule(hours=st.sampled_from([1, 2, 6, 12, 24, 48]), run_sweep=st.booleans())
@@ -187,7 +188,7 @@ class Booking(RuleBasedStateMachine):
         es = [e for e in self.es if e.status in ("waiting", "offered")] or self.es
         if es:
             e = es[i % len(es)]
-            self.attempt(waitlists.withdraw, e.id, self.parent_of[e.child_id])
+            self.attempt(waitlists.leave, e.id, self.parent_of[e.child_id])
 
     @rule(s=slot_index, capacity=st.integers(0, 3))
     def change_capacity(self, s, capacity):

@@ -37,7 +37,7 @@ def rejoin_until_first(slot_id, parent, child, entry, seed, rivals, tries=42):
     """The attack: withdraw and re-join until the new entry id sorts before every rival's."""
     best = min(sha(f"{seed}:{i}") for i in rivals)
     for _ in range(tries):
-        waitlists.withdraw(entry.id, parent)
+        waitlists.leave(entry.id, parent)
         [entry] = waitlists.join(slot_id=slot_id, child_id=child.id, parent=parent)
         if sha(f"{seed}:{entry.id}") < best:
             break
@@ -95,7 +95,7 @@ def test_the_draw_is_reproducible_from_the_published_seed_and_list(round_, clien
     published = client.get(f"/api/v1/lottery/{draw.id}").get_json()
     # one family leaves before the draw; another re-joins (a new entry, not in this draw)
     p, kid, e = families[2]
-    waitlists.withdraw(e.id, p)
+    waitlists.leave(e.id, p)
     waitlists.join(slot_id=s.id, child_id=kid.id, parent=p)
     clock.advance(timedelta(minutes=5))
     lottery.run(draw.id, staff)
@@ -126,7 +126,7 @@ def test_withdrawing_one_twin_keeps_the_units_number(round_):
     low, high = sorted(e.id for e in unit)
     draw = lottery.publish(s.id, staff)
     # the family sees both numbers and keeps the twin whose id draws better
-    waitlists.withdraw(low, parent)
+    waitlists.leave(low, parent)
     clock.advance(timedelta(minutes=5))
     lottery.run(draw.id, staff)
     result = json.loads(draw.result)

@@ -12,6 +12,7 @@ from booking.errors import AgeOutOfBand, AlreadyReserved, Conflict, NotFound, Sl
 from booking.extensions import db as _db
 from booking.health.models import HealthCheck
 from booking.reservations import services as reservations
+from booking.reservations import enrolment
 from booking.reservations.models import Reservation
 from booking.slots import services as slots
 from booking.slots.queries import availability
@@ -48,13 +49,14 @@ def fill(slot, n=None):
 
 
 def enrol(slot, parent, child, staff):
-    hold = reservations.place_hold(slot_id=slot.id, child_id=child.id, parent=parent)
+    hold = reservations.place_hold(slot_id=slot.id, child_id=child.id, parent=parent,
+                                   with_multiples=False)
     _db.session.add(HealthCheck(child_id=child.id, examined_on=date(2026, 11, 20),
                                 institution="妇幼保健院", result="pass", vaccination_verified=True,
                                 status="verified", valid_until=date(2027, 9, 1),
                                 submitted_by=parent.id))
     _db.session.commit()
-    return reservations.confirm(hold.id, staff)
+    return enrolment.confirm(hold.id, staff)
 
 
 def fresh(entry):
@@ -104,7 +106,7 @@ def test_join_a_full_slot_waits_in_joining_order(full, db):
     assert [waitlists.position(e) for e in entries] == [1, 2, 3]
     assert {(e.priority, e.tier) for e in entries} == {(7, "everyone")}
     assert all(len(audit("waitlist.joined", e.id)) == 1 for e in entries)
-    waitlists.withdraw(entries[0].id, _parent_of(entries[0]))
+    waitlists.leave(entries[0].id, _parent_of(entries[0]))
     assert [waitlists.position(fresh(e)) for e in entries] == [None, 1, 2]
 
 
@@ -292,7 +294,7 @@ def test_twins_join_as_one_unit_and_are_offered_together_or_not_at_all(centre, d
     with pytest.raises(SlotFull):
         reservations.place_hold(slot_id=s.id, child_id=nk.id, parent=np)
     # the single child declines: two places, the twins are offered both at once
-    waitlists.withdraw(one.id, single_parent)
+    waitlists.leave(one.id, single_parent)
     unit = [fresh(e) for e in unit]
     assert [e.status for e in unit] == ["offered", "offered"]
     assert {e.offer_expires_at for e in unit} == {clock.now() + OFFER}
@@ -317,13 +319,13 @@ def test_withdraw_a_waiting_entry(full, db):
     p, k = family()
     [e] = waitlists.join(slot_id=full.id, child_id=k.id, parent=p)
     with pytest.raises(NotFound):
-        waitlists.withdraw(e.id, f.user())
+        waitlists.leave(e.id, f.user())
     db.session.rollback()
-    done = waitlists.withdraw(e.id, p)
+    done = waitlists.leave(e.id, p)
     assert done.status == "withdrawn" and done.ended_at == NOW
     assert len(audit("waitlist.withdrawn", e.id)) == 1
     with pytest.raises(Conflict):
-        waitlists.withdraw(e.id, p)
+        waitlists.leave(e.id, p)
 
 
 def test_withdrawing_an_offer_cancels_its_hold_and_offers_on(full, db):
@@ -337,7 +339,7 @@ def test_withdrawing_an_offer_cancels_its_hold_and_offers_on(full, db):
     first, second = (fresh(e) for e in waiting)
     assert (first.status, second.status) == ("offered", "waiting")
     hold_id = first.reservation_id
-    waitlists.withdraw(first.id, _parent_of(first))
+    waitlists.leave(first.id, _parent_of(first))
     db.session.expire_all()
     hold = db.session.get(Reservation, hold_id)
     assert (hold.status, hold.end_reason) == ("cancelled", "offer declined")
@@ -371,7 +373,7 @@ def test_confirming_an_offered_hold_accepts_the_offer(full, staff, db):
                                 result="pass", vaccination_verified=True, status="verified",
                                 valid_until=date(2027, 3, 1), submitted_by=p.id))
     _db.session.commit()
-    reservations.confirm(fresh(e).reservation_id, staff)
+    enrolment.confirm(fresh(e).reservation_id, staff)
     e = fresh(e)
     assert e.status == "accepted" and e.reservation.status == "enrolled"
     assert len(audit("waitlist.accepted", e.id)) == 1
@@ -418,7 +420,7 @@ def test_withdrawing_an_offer_that_lapsed_is_refused_and_the_offer_recorded_expi
     hold_id = fresh(e).reservation_id
     clock.advance(OFFER)  # lapsed; no job has run
     with pytest.raises(Conflict):
-        waitlists.withdraw(e.id, p)
+        waitlists.leave(e.id, p)
     db.session.rollback()
     assert fresh(e).status == "expired"
     assert db.session.get(Reservation, hold_id).status == "expired"
