@@ -10,8 +10,8 @@ from ..audit.services import notify, record
 from ..auth.permissions import can
 from ..centres.models import Group
 from ..children import services as children
+from ..clock import local_date, today
 from ..clock import now as clock_now
-from ..clock import today
 from ..errors import Conflict, HealthCheckRequired, NotFound, ValidationFailed
 from ..extensions import db
 from ..reservations.models import Reservation
@@ -50,8 +50,7 @@ def needs_new_check(reservation: Reservation, on_date: date | None = None) -> bo
     on_date = on_date or today()
     if reservation.status != "enrolled" or reservation.enrolled_at is None:
         return False
-    from ..clock import LOCAL
-    enrolled_on = reservation.enrolled_at.astimezone(LOCAL).date()
+    enrolled_on = local_date(reservation.enrolled_at)
     cutoff = on_date - timedelta(days=AWAY_DAYS)
     if enrolled_on > cutoff:
         return False

@@ -4,7 +4,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..children.models import Guardianship
-from ..clock import LOCAL
+from ..clock import local_date
 from ..clock import now as clock_now
 from ..extensions import db
 from ..slots.models import Slot
@@ -21,7 +21,7 @@ def shown_status(r: Reservation, now=None) -> str:
     if r.status == "held" and r.expires_at <= now:
         return "expired"
     if r.status == "enrolled" and r.leaves_on is not None \
-            and r.leaves_on < now.astimezone(LOCAL).date():
+            and r.leaves_on < local_date(now):
         return "withdrawn"
     return r.status
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..auth.permissions import permission_required
 from ..web import apply_errors
 from ..children.services import children_of
-from ..clock import LOCAL
+from ..clock import local_date
 from ..clock import now as clock_now
 from ..errors import AgeOutOfBand, AlreadyReserved, BookingError, HealthCheckRequired, SlotFull
 from ..web import attempt, csv_bytes, csv_download, flash_errors
@@ -210,5 +210,5 @@ def staff_csv():
         r.child.name, slot_label(r.slot), STATUS_LABELS[queries.shown_status(r, now)],
         local_dt(r.created_at), local_dt(r.expires_at) if r.expires_at else "",
         local_dt(r.enrolled_at) if r.enrolled_at else ""] for r in rows])
-    stamp = now.astimezone(LOCAL).strftime("%Y%m%d")
+    stamp = local_date(now).strftime("%Y%m%d")
     return csv_download(body, f"reservations-{stamp}.csv", private=True)
