@@ -106,7 +106,7 @@ def record_arrival(reservation_id: int, staff, *, temperature_c: float, observat
     if temperature_c is None or not 30 <= float(temperature_c) <= 45:
         raise ValidationFailed(errors={"temperature_c": [_("体温应在 30–45 ℃ 之间")]})
     if needs_new_check(r, on_date):
-        raise HealthCheckRequired(_("孩子离园 3 个月以上，返园前需重新进行入托体检"))
+        raise HealthCheckRequired(_("孩子 3 个月以上未入园，返园前需重新进行入托体检"))
     day = _day(r, on_date)
     if day.arrived_at is not None:
         raise Conflict(_("今天已登记入园"))
@@ -141,7 +141,7 @@ def record_departure(reservation_id: int, staff, *, collected_by: str, now=None)
     if day is None or day.arrived_at is None:
         raise Conflict(_("孩子今天还没有入园"))
     if day.departed_at is not None and day.morning_check_passed is not False:
-        raise Conflict(_("今天已登记离园"))
+        raise Conflict(_("今天已登记接走"))
     day.departed_at, day.collected_by = now, collected_by.strip()[:80]
     record("attendance.departed", day, actor=staff, centre_id=staff.centre_id,
            after={"collected_by": day.collected_by})
