@@ -19,12 +19,13 @@ def now() -> datetime:
 
 def today() -> date:
     """Today's date where the centres are (China has one time zone)."""
-    return now().astimezone(LOCAL).date()
+    return local_date(now())
 
 
 def local_date(moment: datetime | None) -> date | None:
-    """The date `moment` (aware) falls on in Beijing; None stays None."""
-    return moment.astimezone(LOCAL).date() if moment is not None else None
+    """The calendar day in Beijing of an aware instant (None stays None, for optional
+    columns such as `enrolled_at`)."""
+    return None if moment is None else moment.astimezone(LOCAL).date()
 
 
 def start_of_day(day: date) -> datetime:

@@ -8,6 +8,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from .clock import LOCAL
+
 INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 
 
@@ -88,7 +90,6 @@ class Config:
         # Key for the encrypted ID numbers (PIPL). Unset, it is derived from SECRET_KEY and a
         # warning is logged at start-up: rotating SECRET_KEY would then lose the ID numbers.
         self.TUOWEI_FIELD_KEY = os.environ.get("TUOWEI_FIELD_KEY") or None
-        self.TUOWEI_TIMEZONE = os.environ.get("TUOWEI_TIMEZONE", "Asia/Shanghai")
         # Longest a staff member may be rostered in one day, in hours (shifts summed). Not a
         # national figure: 劳动法 art. 36 sets 8 hours a day on average; centres open 10-11.
         self.TUOWEI_MAX_SHIFT_HOURS = _int("TUOWEI_MAX_SHIFT_HOURS", 10)
@@ -99,7 +100,8 @@ class Config:
         self.SMTP_PORT = _int("SMTP_PORT", 25)
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@tuowei.example")
         self.BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
-        self.BABEL_DEFAULT_TIMEZONE = self.TUOWEI_TIMEZONE
+        # Pages show the time where the centres are; China has one time zone (clock.LOCAL).
+        self.BABEL_DEFAULT_TIMEZONE = LOCAL.key
         self.LANGUAGES = ["zh_Hans_CN", "en"]
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,6 +6,8 @@ from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
+from . import clock
+
 SUPPORTED = ("zh_Hans_CN", "en")
 
 
@@ -46,13 +48,6 @@ def local_dt(value, fmt="yyyy-MM-dd HH:mm") -> str:
     return format_datetime(value, fmt)
 
 
-def local_date(value):
-    """The calendar day in Beijing of an instant."""
-    from .clock import LOCAL
-
-    return value.astimezone(LOCAL).date()
-
-
 def name_of(obj) -> str:
     """The English name where one exists and the reader reads English."""
     if is_english() and getattr(obj, "name_en", None):
@@ -70,7 +65,7 @@ def init_app(app):
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["local_dt"] = local_dt
     app.jinja_env.filters["name_of"] = name_of
-    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["local_date"] = clock.local_date
     app.jinja_env.globals["is_english"] = is_english
 
 
@@ -82,8 +77,7 @@ class JSONProvider(DefaultJSONProvider):
     @staticmethod
     def default(o):
         if isinstance(o, datetime):
-            from .clock import LOCAL
-            return o.astimezone(LOCAL).isoformat() if o.tzinfo else o.isoformat()
+            return o.astimezone(clock.LOCAL).isoformat() if o.tzinfo else o.isoformat()
         if isinstance(o, date):
             return o.isoformat()
         return DefaultJSONProvider.default(o)

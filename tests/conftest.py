@@ -24,13 +24,26 @@ IS_PG = bool(_PG_URL)
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
 
 # Argon2 at production cost makes every test sign-up take ~100 ms; tests use the cheapest
-# parameters (the algorithm and the code path stay the same).
+# parameters (the algorithm and the code path stay the same). Verification reads the cost
+# from the stored hash, so logins keep working.
 from argon2 import PasswordHasher  # noqa: E402
 
 import booking.auth.services as _auth  # noqa: E402
 
-_auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-_auth._DUMMY_HASH = _auth._hasher.hash("not-a-real-password")
+_QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_QUICK_DUMMY_HASH = _QUICK_HASHER.hash("not-a-real-password")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashing():
+    """Every test, and every module-scoped world (the route matrix), hashes passwords
+    cheaply; the only copy of this fixture."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_auth, "_hasher", _QUICK_HASHER)
+        patch.setattr(_auth, "_DUMMY_HASH", _QUICK_DUMMY_HASH)
+        yield
+
+
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
 
 

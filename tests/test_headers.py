@@ -3,18 +3,7 @@ the pages keep to (no inline script or style without the nonce), nosniff, a refe
 and nothing a signed-in person receives is cached."""
 import re
 
-import pytest
-
 from tests import factories as f
-
-
-@pytest.fixture(autouse=True)
-def _quick_password_hashing(monkeypatch):
-    from argon2 import PasswordHasher
-
-    from booking.auth import services as auth
-    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
-                                                        parallelism=1))
 
 
 def login(client, user):

@@ -33,8 +33,8 @@ def render_notification(note, locale=None) -> tuple[str, str]:
 def _title(kind, p):
     return {
         "offer_made": _("候补到位：%(centre)s 为您保留了托位", centre=p.get("centre", "")),
-        "hold_lapsing": _("您保留的托位将在 2 小时内失效"),
-        "hold_lapsed": _("您保留的托位已失效"),
+        "hold_lapsing": _("您保留的托位将在 2 小时内过期"),
+        "hold_lapsed": _("您保留的托位已过期"),
         "enrolled": _("已确认入托：%(centre)s", centre=p.get("centre", "")),
         "reservation_cancelled": _("您的预约已被机构取消"),
         "priority_rejected": _("您申报的优先类别未通过核验"),
@@ -58,7 +58,7 @@ def _body(kind, p):
     return {
         "offer_made": _("请在 %(t)s 前完成入托体检并等待机构确认，逾期托位将顺延给下一位候补家庭。",
                         t=p.get("expires_at", "")),
-        "hold_lapsing": _("预约 #%(id)s 将于 %(t)s 失效，请尽快完成入托体检。",
+        "hold_lapsing": _("预约 #%(id)s 将于 %(t)s 过期，请尽快完成入托体检。",
                           id=p.get("reservation_id", ""), t=p.get("expires_at", "")),
         "hold_lapsed": _("预约 #%(id)s 已过保留期限，托位已释放。如仍需要，可重新预约或加入候补。",
                          id=p.get("reservation_id", "")),
@@ -71,8 +71,8 @@ def _body(kind, p):
         "centre_closed": _("您在该机构的预约或入托已结束（%(reason)s）。孩子在您选择的其他机构候补时享有最高优先级（应急转托），请尽快选择机构加入候补。",
                            reason=p.get("reason", "")),
         "health_check_verified": _("机构已核验孩子的入托体检记录。"),
-        "withdrawn": _("孩子将于 %(d)s 离园，预约 #%(id)s 已结束。", d=p.get("on_date", ""),
-                       id=p.get("reservation_id", "")),
+        "withdrawn": _("离园日期：%(d)s（最后一天在园），预约 #%(id)s 随之结束。",
+                       d=p.get("on_date", ""), id=p.get("reservation_id", "")),
         "sent_home": _("%(centre)s 晨检：体温 %(t)s ℃。%(obs)s 请尽快接孩子回家，必要时就医。",
                        centre=p.get("centre", ""), t=p.get("temperature_c", ""),
                        obs=p.get("observations", "")),

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, or_, select
 
 from ..centres.services import policy_for
-from ..clock import LOCAL
+from ..clock import local_date
 from ..reservations.models import Status
 from ..extensions import db
 
@@ -142,7 +142,7 @@ def care_start(reservation) -> date:
     """First day in care: the slot's start, or the enrolment day if later."""
     start = reservation.slot.starts_on
     if reservation.enrolled_at is not None:
-        start = max(start, reservation.enrolled_at.astimezone(LOCAL).date())
+        start = max(start, local_date(reservation.enrolled_at))
     return start
 
 
@@ -154,7 +154,7 @@ def care_last_day(reservation) -> date | None:
     if reservation.status == Status.ENROLLED:
         return None
     if reservation.ended_at is not None:
-        return reservation.ended_at.astimezone(LOCAL).date() - timedelta(days=1)
+        return local_date(reservation.ended_at) - timedelta(days=1)
     return None
 
 

@@ -15,7 +15,7 @@ from ..audit.services import record
 from ..auth.permissions import allowed, can
 from ..centres.models import Centre
 from ..centres.services import policy_for
-from ..clock import LOCAL, start_of_day
+from ..clock import local_date, start_of_day
 from ..clock import now as clock_now
 from ..errors import Forbidden, NotFound, PrepaidLimit, ValidationFailed
 from ..extensions import db
@@ -133,7 +133,7 @@ def record_payment(centre_id: int, parent_id: int, amount_fen: int, actor, *, me
     """
     now = now or clock_now()
     centre = _staff_centre(actor, centre_id)
-    today = now.astimezone(LOCAL).date()
+    today = local_date(now)
     errors = {}
     if not isinstance(amount_fen, int) or amount_fen <= 0:
         errors["amount_fen"] = [_("金额必须大于 0")]
@@ -194,7 +194,7 @@ def post_monthly_charges(month: str | None = None, *, centre_id: int | None = No
     processes at once, posts nothing twice. Returns how many charges were posted.
     """
     now = now or clock_now()
-    first = parse_month(month) if month else now.astimezone(LOCAL).date().replace(day=1)
+    first = parse_month(month) if month else local_date(now).replace(day=1)
     if first is None:
         raise ValidationFailed(errors={"month": [_("月份格式应为 YYYY-MM")]})
     charged = select(LedgerEntry.id).where(LedgerEntry.reservation_id == Reservation.id,
@@ -226,7 +226,7 @@ def settle_reservation(r: Reservation, actor, now) -> None:
     later leaving date) is charged if the job has not yet. Months before the current one
     that were never charged stay so (they predate the ledger). Only flushes; the caller
     holds the family's account lock."""
-    current = now.astimezone(LOCAL).date().replace(day=1)
+    current = local_date(now).replace(day=1)
     rows = db.session.execute(select(LedgerEntry.kind, LedgerEntry.month, LedgerEntry.amount_fen)
                               .where(LedgerEntry.reservation_id == r.id,
                                      LedgerEntry.kind.in_(("charge", "credit")))).all()
@@ -295,7 +295,7 @@ def on_leaving_changed(r: Reservation, actor, now) -> LedgerEntry | None:
     from .rules import care_last_day
     centre = r.slot.centre
     lock_account(centre.id, r.parent_id)
-    current = now.astimezone(LOCAL).date().replace(day=1)
+    current = local_date(now).replace(day=1)
     rows = db.session.execute(select(LedgerEntry.kind, LedgerEntry.month, LedgerEntry.amount_fen)
                               .where(LedgerEntry.reservation_id == r.id,
                                      LedgerEntry.kind.in_(("charge", "credit")))).all()
@@ -361,7 +361,7 @@ def mark_refund_paid(entry_id: int, actor, *, paid_on: date | None = None, metho
     if due is None or due.kind != "refund_due":
         raise NotFound()
     centre = _staff_centre(actor, due.centre_id)
-    today = now.astimezone(LOCAL).date()
+    today = local_date(now)
     if paid_on is not None and paid_on > today:
         raise ValidationFailed(errors={"paid_on": [_("退款日期不能晚于今天")]})
     lock_account(centre.id, due.parent_id)

@@ -10,8 +10,8 @@ from ..audit.services import notify, record
 from ..auth.permissions import can
 from ..centres.models import Group
 from ..children import services as children
+from ..clock import local_date, today
 from ..clock import now as clock_now
-from ..clock import today
 from ..errors import Conflict, HealthCheckRequired, NotFound, ValidationFailed
 from ..extensions import db
 from ..reservations.models import Reservation, Status, in_care_on, is_live
@@ -50,8 +50,7 @@ def needs_new_check(reservation: Reservation, on_date: date | None = None) -> bo
     on_date = on_date or today()
     if reservation.status != Status.ENROLLED or reservation.enrolled_at is None:
         return False
-    from ..clock import LOCAL
-    enrolled_on = reservation.enrolled_at.astimezone(LOCAL).date()
+    enrolled_on = local_date(reservation.enrolled_at)
     cutoff = on_date - timedelta(days=AWAY_DAYS)
     if enrolled_on > cutoff:
         return False
@@ -106,7 +105,7 @@ def record_arrival(reservation_id: int, staff, *, temperature_c: float, observat
     if temperature_c is None or not 30 <= float(temperature_c) <= 45:
         raise ValidationFailed(errors={"temperature_c": [_("体温应在 30–45 ℃ 之间")]})
     if needs_new_check(r, on_date):
-        raise HealthCheckRequired(_("孩子离园 3 个月以上，返园前需重新进行入托体检"))
+        raise HealthCheckRequired(_("孩子 3 个月以上未入园，返园前需重新进行入托体检"))
     day = _day(r, on_date)
     if day.arrived_at is not None:
         raise Conflict(_("今天已登记入园"))
@@ -141,7 +140,7 @@ def record_departure(reservation_id: int, staff, *, collected_by: str, now=None)
     if day is None or day.arrived_at is None:
         raise Conflict(_("孩子今天还没有入园"))
     if day.departed_at is not None and day.morning_check_passed is not False:
-        raise Conflict(_("今天已登记离园"))
+        raise Conflict(_("今天已登记接走"))
     day.departed_at, day.collected_by = now, collected_by.strip()[:80]
     record("attendance.departed", day, actor=staff, centre_id=staff.centre_id,
            after={"collected_by": day.collected_by})

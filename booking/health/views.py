@@ -216,7 +216,7 @@ def depart(reservation_id: int):
             raise
         flash(err.message, "error")
     else:
-        flash(_("已登记离园"), "success")
+        flash(_("已登记接走"), "success")
     return _back()
 
 

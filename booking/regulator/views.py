@@ -29,8 +29,8 @@ bp = Blueprint("regulator", __name__)
 
 @bp.app_context_processor
 def _labels():
-    from .labels import FILING_STATUS_LABELS, RESERVATION_STATUS_LABELS
-    return {"filing_labels": FILING_STATUS_LABELS, "reservation_labels": RESERVATION_STATUS_LABELS}
+    from .labels import FILING_STATUS_LABELS
+    return {"filing_labels": FILING_STATUS_LABELS}
 
 
 @bp.get("/regulator")

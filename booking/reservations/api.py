@@ -89,7 +89,7 @@ def confirm_reservation(reservation_id: int):
 
 
 @endpoint("/reservations/<int:reservation_id>/withdraw", "POST",
-          summary="End an enrolment (the place is offered to the waitlist)",
+          summary="Leave care: end an enrolment on its leaving date (the place goes to the waitlist)",
           tags=["reservations"], permission="reservation.withdraw", body=WithdrawIn, response=StatusOut,
           errors=(409,))
 def withdraw_reservation(reservation_id: int, body: WithdrawIn):

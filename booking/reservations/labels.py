@@ -1,13 +1,25 @@
-"""What each reservation status is called, with a symbol so status is never colour alone."""
+"""What each reservation status is called, with a symbol so status is never colour alone.
+The one place for these words: pages, exports, refusals and the regulator's closure report
+all read them here (the codes stay in the data and the API)."""
 from flask_babel import lazy_gettext as _l
 
 STATUS_LABELS = {
     "held": _l("保留中"),
     "enrolled": _l("已入托"),
-    "expired": _l("已过期"),
-    "cancelled": _l("已取消"),
-    "withdrawn": _l("已退托"),
+    "expired": _l("已过期"),     # a hold that lapsed
+    "cancelled": _l("已取消"),   # a hold cancelled by the family or the centre
+    "withdrawn": _l("已离园"),   # an enrolment ended: the child left care
 }
 
 STATUS_SYMBOLS = {"held": "◷", "enrolled": "✔", "expired": "⌛", "cancelled": "✕",
                   "withdrawn": "↩"}
+
+
+def status_label(status: str):
+    """The label of a status code; an unknown code is shown as itself."""
+    return STATUS_LABELS.get(status, status)
+
+
+def status_pair(status: str) -> tuple:
+    """(symbol, label) of a status code, for the status tag on pages."""
+    return STATUS_SYMBOLS.get(status, "•"), status_label(status)

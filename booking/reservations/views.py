@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..auth.permissions import permission_required
 from ..web import apply_errors
 from ..children.services import children_of
-from ..clock import LOCAL
+from ..clock import local_date
 from ..clock import now as clock_now
 from ..errors import AgeOutOfBand, AlreadyReserved, BookingError, HealthCheckRequired, SlotFull
 from ..web import attempt, csv_bytes, csv_download, flash_errors
@@ -23,7 +23,7 @@ from ..waitlists.queries import queues
 from ..waitlists.services import CLAIMED_TIERS
 from . import enrolment, queries, services
 from .forms import ExtendForm, ReserveForm, StaffFilterForm
-from .labels import STATUS_LABELS, STATUS_SYMBOLS
+from .labels import status_label, status_pair
 
 bp = Blueprint("reservations", __name__)
 
@@ -31,7 +31,7 @@ bp = Blueprint("reservations", __name__)
 @bp.app_template_global()
 def reservation_status(status):
     """(symbol, label) of a reservation status."""
-    return STATUS_SYMBOLS.get(status, "•"), STATUS_LABELS.get(status, status)
+    return status_pair(status)
 
 
 @bp.app_template_global("server_now")
@@ -198,8 +198,8 @@ def staff_csv():
                               now=now)
     header = [_("孩子姓名"), _("托位"), _("状态"), _("预约时间"), _("保留至"), _("入托确认时间")]
     body = csv_bytes([header] + [[
-        r.child.name, slot_label(r.slot), STATUS_LABELS[queries.shown_status(r, now)],
+        r.child.name, slot_label(r.slot), status_label(queries.shown_status(r, now)),
         local_dt(r.created_at), local_dt(r.expires_at) if r.expires_at else "",
         local_dt(r.enrolled_at) if r.enrolled_at else ""] for r in rows])
-    stamp = now.astimezone(LOCAL).strftime("%Y%m%d")
+    stamp = local_date(now).strftime("%Y%m%d")
     return csv_download(body, f"reservations-{stamp}.csv", private=True)

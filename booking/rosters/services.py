@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
 from ..centres.models import Group
-from ..clock import LOCAL, today
+from ..clock import LOCAL, local_date, today
 from ..errors import (HealthCertificateLapsed, NotFound, ShiftOverlap, ShiftTooLong,
                       ValidationFailed)
 from ..extensions import db
@@ -147,7 +147,7 @@ def check_shift(staff: StaffMember, group_id: int | None, starts_at: datetime,
     if ends_at <= starts_at:
         msg = _("下班时间须晚于上班时间")
         raise ValidationFailed(msg, errors={"ends_at": [msg]})
-    day = starts_at.astimezone(LOCAL).date()
+    day = local_date(starts_at)
     if ends_at.astimezone(LOCAL) > local_day_bounds(day)[1]:
         raise ValidationFailed(_("班次须在同一天内开始和结束"),
                                errors={"ends_at": [_("班次须在同一天内开始和结束")]})

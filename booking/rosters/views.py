@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..auth.permissions import permission_required
 from ..web import apply_errors
 from ..centres.bands import AGE_BANDS
-from ..clock import LOCAL, today
+from ..clock import LOCAL, local_date, today
 from ..errors import BookingError
 from ..extensions import db
 from ..web import csv_download
@@ -148,7 +148,7 @@ def _grid(centre, monday: date):
     keys = [g.id for g in centre.groups] + [None]
     cells = {(k, d): [] for k in keys for d in days}
     for s in shifts:
-        d = s.starts_at.astimezone(LOCAL).date()
+        d = local_date(s.starts_at)
         if (s.group_id, d) in cells:
             cells[(s.group_id, d)].append(s)
     gaps = {}
@@ -220,7 +220,7 @@ def move_shift(shift_id):
     if not form.is_submitted():
         form.staff_member_id.data = shift.staff_member_id
         form.group_id.data = shift.group_id
-        form.day.data = shift.starts_at.astimezone(LOCAL).date()
+        form.day.data = local_date(shift.starts_at)
         form.starts.data = shift.starts_at.astimezone(LOCAL).time()
         form.ends.data = shift.ends_at.astimezone(LOCAL).time()
     if form.validate_on_submit():
@@ -250,7 +250,7 @@ def delete_shift(shift_id):
         shift = services.get_shift(centre.id, shift_id)
     except BookingError:
         abort(404)
-    day = shift.starts_at.astimezone(LOCAL).date()
+    day = local_date(shift.starts_at)
     services.delete_shift(centre.id, shift.id, actor=current_user)
     flash(_("已删除班次"), "success")
     return redirect(url_for("rosters.roster", week=day.isoformat()))

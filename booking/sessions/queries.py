@@ -28,10 +28,6 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
     return local_day_start(date(year, 1, 1)), local_day_start(date(year + 1, 1, 1))
 
 
-def local_date(instant: datetime) -> date:
-    return instant.astimezone(LOCAL).date()
-
-
 def policy_of(city: str | None) -> tuple[int, int]:
     """(yearly quota of subsidised sessions, cancel cut-off in hours) for a city; docs/domain.md's
     defaults (12 and 2) when the city has no policy row."""

@@ -27,7 +27,7 @@ from ..auth.permissions import allowed, can
 from ..centres.bands import AGE_BANDS, check_band
 from ..centres.models import Centre, Group
 from ..children import services as children
-from ..clock import LOCAL
+from ..clock import LOCAL, local_date
 from ..clock import now as clock_now
 from ..errors import (AlreadyReserved, Conflict, Forbidden, NoShowLimit, NotFound,
                       SessionCancelCutoff, SessionFull, SessionQuotaExceeded, ValidationFailed)
@@ -233,7 +233,7 @@ def cancel_session(session_id: int, *, actor, reason: str | None = None,
 
 def _check_band(s: CareSession, child) -> None:
     """设置标准 art. 19: the child's age in months on the session's date fits its band."""
-    check_band(s.age_band, queries.local_date(s.starts_at), child, SESSION_BAND_REFUSAL)
+    check_band(s.age_band, local_date(s.starts_at), child, SESSION_BAND_REFUSAL)
 
 
 def book(*, session_id: int, child_id: int, parent, now=None) -> SessionBooking:
@@ -274,7 +274,7 @@ def book(*, session_id: int, child_id: int, parent, now=None) -> SessionBooking:
                             limit=limit), extra={"no_shows": missed, "limit": limit})
     if s.subsidised:
         quota, _cutoff = queries.session_policy(s)
-        year = queries.local_date(s.starts_at).year
+        year = local_date(s.starts_at).year
         used = queries.quota_used(parent, year)
         if used >= quota:
             raise SessionQuotaExceeded(

@@ -12,7 +12,7 @@ from ..web import apply_errors
 from ..centres.bands import AGE_BANDS, age_in_months, band_fits
 from ..centres.models import District
 from ..children.services import children_of
-from ..clock import LOCAL, today
+from ..clock import LOCAL, local_date, today
 from ..clock import now as clock_now
 from ..errors import AgeOutOfBand, AlreadyReserved, BookingError
 from ..extensions import db
@@ -71,11 +71,11 @@ def calendar():
     child = next((c for c in kids if c.id == form.child.data), None)
     if child is not None:
         rows = [(s, n) for s, n in rows if band_fits(
-            s.age_band, age_in_months(child.birth_date, queries.local_date(s.starts_at)))]
+            s.age_band, age_in_months(child.birth_date, local_date(s.starts_at)))]
     days = [{"day": first + timedelta(days=i), "label": WEEKDAY_LABELS[i + 1], "rows": []}
             for i in range(7)]
     for s, n in rows:
-        days[queries.local_date(s.starts_at).weekday()]["rows"].append(
+        days[local_date(s.starts_at).weekday()]["rows"].append(
             {"s": s, "booked": n, "left": max(s.capacity - n, 0)})
     args = {k: v for k, v in request.args.items() if k != "week"}
     return render_template("sessions/calendar.html", form=form, days=days, first=first,

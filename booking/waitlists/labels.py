@@ -1,4 +1,6 @@
-"""What priority tiers and waitlist statuses are called (docs/waitlists.md)."""
+"""What priority tiers and waitlist statuses are called (docs/waitlists.md). The one place
+for these words; an offer is a held place, so its lapse is named as a hold's is
+(reservations/labels.py)."""
 from flask_babel import lazy_gettext as _l
 
 TIER_LABELS = {
@@ -15,9 +17,14 @@ STATUS_LABELS = {
     "waiting": _l("候补中"),
     "offered": _l("已到位，托位保留中"),
     "accepted": _l("已入托"),
-    "expired": _l("到位未确认，已失效"),
-    "withdrawn": _l("已退出候补"),
+    "expired": _l("到位未确认，已过期"),
+    "withdrawn": _l("已退出候补"),  # left the waitlist (an offer's hold cancelled, too)
 }
 
 STATUS_SYMBOLS = {"waiting": "…", "offered": "★", "accepted": "✔", "expired": "⌛",
                   "withdrawn": "↩"}
+
+
+def status_pair(status: str) -> tuple:
+    """(symbol, label) of a waitlist entry's status; an unknown code is shown as itself."""
+    return STATUS_SYMBOLS.get(status, "•"), STATUS_LABELS.get(status, status)

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..slots.models import Slot
 from . import queries, services
 from .forms import join_form
-from .labels import STATUS_LABELS, STATUS_SYMBOLS, TIER_LABELS
+from .labels import TIER_LABELS, status_pair
 from .models import DEFAULT_TIERS
 
 bp = Blueprint("waitlists", __name__)
@@ -27,7 +27,7 @@ def tier_label(code):
 @bp.app_template_global()
 def waitlist_status(status):
     """(symbol, label) of a waitlist entry's status."""
-    return STATUS_SYMBOLS.get(status, "•"), STATUS_LABELS.get(status, status)
+    return status_pair(status)
 
 
 # --- parents ---------------------------------------------------------------------------

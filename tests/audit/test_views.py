@@ -32,7 +32,7 @@ def test_inbox_newest_first_and_marks_read(client, db):
     assert 'aria-label="2 条未读通知"' in home
 
     html = client.get("/inbox").get_data(as_text=True)
-    assert html.index("已确认入托：阳光托育") < html.index("您保留的托位已失效")
+    assert html.index("已确认入托：阳光托育") < html.index("您保留的托位已过期")
     assert "入托日期：2027-03-01" in html and "预约 #7 已过保留期限" in html
     assert html.count(">新</span>") == 2  # shown as new this once, in words
     assert "条未读通知" not in html  # the header counts after reading

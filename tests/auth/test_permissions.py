@@ -332,8 +332,9 @@ def test_deactivating_revokes_the_tokens_and_is_audited(client, world, db):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.deactivated",
                                                        AuditEvent.entity_id == finance.id))
     assert event is not None and event.actor_id == world["director"].id
-    assert client.post("/login", data={"login": finance.email,
-                                       "password": f.PASSWORD}).status_code != 302
+    # A deactivated account signs in no more, answered as a wrong password (nothing told).
+    refused = client.post("/login", data={"login": finance.email, "password": f.PASSWORD})
+    assert refused.status_code == 422 and "账号或密码不正确" in refused.get_data(as_text=True)
 
 
 def test_the_api_invites_and_lists(client, world, db):

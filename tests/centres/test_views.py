@@ -7,7 +7,7 @@ from sqlalchemy import update
 from booking.regulator.models import Filing
 from booking.reservations.models import Reservation
 from tests import factories as f
-from tests.conftest import NOW
+from tests.conftest import IS_PG, NOW
 
 
 def page(client, url, status=200, **kw):
@@ -95,8 +95,10 @@ def test_odd_page_numbers_fall_back_to_the_first_page(client, world):
 
 
 def test_nul_character_is_no_500(client, world):
+    # PostgreSQL refuses NUL even in a query parameter (a DataError, answered 400 by
+    # errors.py); SQLite searches for it and finds nothing.
     resp = client.get("/centres", query_string={"q": "a\x00b"})
-    assert resp.status_code in (200, 400, 422)
+    assert resp.status_code == (400 if IS_PG else 200)
 
 
 def test_pagination(client, db):

@@ -8,15 +8,6 @@ from booking.children.models import Child
 from tests import factories as f
 
 
-@pytest.fixture(autouse=True)
-def _quick_password_hashing(monkeypatch):
-    from argon2 import PasswordHasher
-
-    from booking.auth import services as auth
-    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
-                                                        parallelism=1))
-
-
 def login(client, u):
     resp = client.post("/login", data={"login": u.email, "password": f.PASSWORD})
     assert resp.status_code == 302, resp.get_data(as_text=True)

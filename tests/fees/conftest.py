@@ -28,15 +28,6 @@ def sibling(parent, birth_date, name=None):
     return f.child(parent, birth_date=birth_date, name=name)
 
 
-@pytest.fixture(autouse=True)
-def _quick_password_hashing(monkeypatch):
-    from argon2 import PasswordHasher
-
-    from booking.auth import services as auth
-    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
-                                                        parallelism=1))
-
-
 class World:
     pass
 

@@ -1,12 +1,15 @@
-"""Random sequences of reserve / cancel / confirm / leave / lapse / join / withdraw / capacity
-changes, checking after every step that:
+"""Random sequences of reserve / cancel / confirm / leave (today or on a later day) / lapse /
+join / leave the waitlist / capacity changes, with the clock moving and the sweeps sometimes
+run, checking after every step that:
 
-- no slot is over capacity (live = held and unexpired, or enrolled);
+- no slot is over capacity (live = held and unexpired, or enrolled and not past the leaving
+  date), and the slot's own count agrees: a child leaving on a later day counts until that
+  day is over and not the day after, whether or not the leavers' job has run;
 - no child holds twice on one slot, or waits twice;
 - freed places went to the queue: a place freed by a transaction is never left free while a
-  unit that fits waits (only a lapse that nothing has processed yet may leave one), a
-  newcomer never gets a place while anyone waited, and a unit offered a place was the best
-  waiting unit that fitted;
+  unit that fits waits (only a lapse or a leaving day that nothing has processed yet may leave
+  one), a newcomer never gets a place while anyone waited, and a unit offered a place was the
+  best waiting unit that fitted;
 - the audit log accounts for every change: each reservation and waitlist entry has exactly
   the events of the path its status implies, no more, no fewer.
 
@@ -34,6 +37,7 @@ from booking.reservations import services as reservations
 from booking.reservations.models import Reservation
 from booking.slots import services as slots
 from booking.slots.models import Slot
+from booking.slots.queries import taken_count
 from booking.waitlists import services as waitlists
 from booking.waitlists.models import WaitlistEntry
 from tests import factories as f
@@ -47,6 +51,12 @@ RESERVATION_PATHS = {
     "enrolled": ["reservation.held", "reservation.enrolled"],
     "withdrawn": ["reservation.held", "reservation.enrolled", "reservation.withdrawn"],
 }
+# A child leaving on a later day: the leaving is recorded first, the enrolment ends after.
+LEAVING_PATHS = {
+    "enrolled": ["reservation.held", "reservation.enrolled", "reservation.leaving"],
+    "withdrawn": ["reservation.held", "reservation.enrolled", "reservation.leaving",
+                  "reservation.withdrawn"],
+}
 ENTRY_PATHS = {
     ("waiting", False): ["waitlist.joined"],
     ("offered", True): ["waitlist.joined", "waitlist.offered"],
@@ -56,6 +66,7 @@ ENTRY_PATHS = {
     ("withdrawn", True): ["waitlist.joined", "waitlist.offered", "waitlist.withdrawn"],
 }
 TRANSITIONS = {a for path in RESERVATION_PATHS.values() for a in path} | \
+    {a for path in LEAVING_PATHS.values() for a in path} | \
     {a for path in ENTRY_PATHS.values() for a in path}
 
 pick = st.integers(min_value=0, max_value=10_000)
@@ -67,13 +78,19 @@ slot_index = st.sampled_from([0, 0, 0, 1])
 class Booking(RuleBasedStateMachine):
     """The booking engine against its invariants."""
 
-    @initialize(capacities=st.tuples(st.integers(1, 2), st.integers(0, 2)))
-    def world(self, capacities):
+    @initialize(capacities=st.tuples(st.integers(1, 2), st.integers(0, 2)), started=st.booleans())
+    def world(self, capacities, started):
+        """Two slots; the first may already have started (1 November), so a child leaving it
+        on a later day stays in care until then. The second starts in March: leaving it
+        before the start ends the enrolment at once."""
         db.session.rollback()
         clock.set(NOW)
         self.centre = f.centre()
         self.staff = f.user("staff", centre_id=self.centre.id)
-        self.slot_ids = [f.slot(self.centre, capacity=c).id for c in capacities]
+        starts = [date(2026, 11, 1) if started else date(2027, 3, 1), date(2027, 3, 1)]
+        self.slot_ids = [f.slot(self.centre, capacity=c, starts_on=day).id
+                         for c, day in zip(capacities, starts)]
+        self.leaving = set()  # reservations whose leaving was recorded ahead of its day
         self.kids = []  # (parent, child)
         for _ in range(5):
             parent = f.user()
@@ -115,6 +132,15 @@ class Booking(RuleBasedStateMachine):
         now = clock.now()
         return [r for r in self.rs if r.status == "held" and r.expires_at > now]
 
+    @staticmethod
+    def is_live(r, now):
+        """Takes a place at `now`: held and unexpired, or enrolled and in care (the leaving
+        date, the last day in care, not yet over in Beijing)."""
+        if r.status == "held":
+            return r.expires_at > now
+        return r.status == "enrolled" and (r.leaves_on is None
+                                           or r.leaves_on >= clock.local_date(now))
+
     def attempt(self, command, *args, **kwargs):
         """Run a command; a refusal (a BookingError) is an answer, returned, not a failure."""
         try:
@@ -155,20 +181,36 @@ class Booking(RuleBasedStateMachine):
         if rs:
             self.attempt(enrolment.confirm, rs[i % len(rs)].id, self.staff)
 
-    @rule(i=pick)
-    def leave(self, i):
-        """An enrolled child leaves (离园); the place is offered on."""
+    def leave_on(self, i, day):
         rs = [r for r in self.rs if r.status == "enrolled"]
         if rs:
             r = rs[i % len(rs)]
-            self.attempt(leaving.end_care, r.id, self.parent_of[r.child_id],
-                         clock.today(), "搬家")
+            left = self.attempt(leaving.end_care, r.id, self.parent_of[r.child_id], day,
+                                "搬家")
+            if isinstance(left, Reservation) and left.status == "enrolled":
+                self.leaving.add(left.id)  # in care until `day`, then no longer counted
 
-    @rule(hours=st.sampled_from([1, 2, 6, 12, 24, 48]), run_sweep=st.booleans())
-    def time_passes(self, hours, run_sweep):
+    @rule(i=pick)
+    def leave(self, i):
+        """An enrolled child leaves (离园) today: its last day in care if the slot has
+        started, else the enrolment ends at once and the place is offered on."""
+        self.leave_on(i, clock.today())
+
+    @rule(i=pick, days=st.integers(1, 3))
+    def leave_later(self, i, days):
+        """An enrolled child leaves on a later day: it stays enrolled and counts until that
+        day is over; the day after it stops counting without any job, and the leavers'
+        sweep (or the next command on the slot) offers the place on."""
+        self.leave_on(i, clock.today() + timedelta(days=days))
+
+    @rule(hours=st.sampled_from([1, 2, 6, 12, 24, 48]), run_sweep=st.booleans(),
+          run_leavers=st.booleans())
+    def time_passes(self, hours, run_sweep, run_leavers):
         clock.advance(timedelta(hours=hours))
         if run_sweep:
             sweeps.release_lapsed()
+        if run_leavers:
+            sweeps.release_leavers()
 
     @rule(s=slot_index, c=pick, claim=st.booleans())
     def join(self, s, c, claim):
@@ -204,13 +246,16 @@ class Booking(RuleBasedStateMachine):
         self.nothing_over_capacity_and_nobody_twice(now)
         self.freed_places_went_to_the_best_waiting_unit(now)
         self.the_audit_log_accounts_for_every_change()
+        self.a_leaving_day_is_kept()
         self.before = self.statuses()
 
     def nothing_over_capacity_and_nobody_twice(self, now):
         for sid, slot in self.slots.items():
-            live = [r for r in self.rs if r.slot_id == sid and (
-                r.status == "enrolled" or (r.status == "held" and r.expires_at > now))]
+            live = [r for r in self.rs if r.slot_id == sid and self.is_live(r, now)]
             assert len(live) <= slot.capacity, (sid, len(live), slot.capacity)
+            # the slot's own count: a leaver counts through its last day and not after,
+            # whatever the jobs have done
+            assert taken_count(sid, now) == len(live), (sid, taken_count(sid, now), len(live))
             assert max(Counter(r.child_id for r in live).values(), default=0) <= 1
             queued = [e.child_id for e in self.es
                       if e.slot_id == sid and e.status in ("waiting", "offered")]
@@ -220,9 +265,10 @@ class Booking(RuleBasedStateMachine):
         rank = {e.id: (e.priority, e.joined_at, e.id) for e in self.es}  # queue_order
         for sid, slot in self.slots.items():
             rs = [r for r in self.rs if r.slot_id == sid]
-            live = sum(r.status == "enrolled" or (r.status == "held" and r.expires_at > now)
-                       for r in rs)
-            lapsed_unprocessed = sum(r.status == "held" and r.expires_at <= now for r in rs)
+            live = sum(self.is_live(r, now) for r in rs)
+            # lapsed holds and past leaving days that no job or command has processed yet
+            unprocessed = sum(r.status in ("held", "enrolled") and not self.is_live(r, now)
+                                     for r in rs)
             units = defaultdict(list)
             for e in self.es:
                 if e.slot_id == sid and e.status == "waiting":
@@ -231,8 +277,8 @@ class Booking(RuleBasedStateMachine):
                 # only places freed by a lapse nothing has processed yet may sit free while a
                 # unit that fits waits
                 smallest = min(len(u) for u in units.values())
-                assert slot.capacity - live - lapsed_unprocessed < smallest, \
-                    (sid, slot.capacity, live, lapsed_unprocessed, smallest)
+                assert slot.capacity - live - unprocessed < smallest, \
+                    (sid, slot.capacity, live, unprocessed, smallest)
             # units offered in this step: every unit still waiting ahead of one of them was
             # larger than it (twins wait for two places; the places go to the next that fits)
             newly = defaultdict(list)
@@ -246,6 +292,18 @@ class Booking(RuleBasedStateMachine):
                     if min(rank[e.id] for e in waiting) < best_offered:
                         assert len(waiting) > len(offered), (waiting, offered)
 
+    def a_leaving_day_is_kept(self):
+        """A leaving recorded ahead keeps the child enrolled until its day has passed; only
+        the leavers' sweep ends it, after that day. No other enrolment has a leaving date."""
+        for r in self.rs:
+            if r.id in self.leaving:
+                assert r.leaves_on is not None and r.status in ("enrolled", "withdrawn"), r.id
+                if r.status == "withdrawn":
+                    assert clock.local_date(r.ended_at) > r.leaves_on, \
+                        (r.id, r.ended_at, r.leaves_on)
+            elif r.status == "enrolled":
+                assert r.leaves_on is None, (r.id, r.leaves_on)
+
     def the_audit_log_accounts_for_every_change(self):
         if not self.rs and not self.es:
             return
@@ -256,8 +314,8 @@ class Booking(RuleBasedStateMachine):
                     AuditEvent.centre_id == self.centre.id).order_by(AuditEvent.id)):
             events[(etype, eid)].append(action)
         for r in self.rs:
-            assert events.pop(("reservation", r.id), None) == RESERVATION_PATHS[r.status], \
-                (r.id, r.status)
+            paths = LEAVING_PATHS if r.id in self.leaving else RESERVATION_PATHS
+            assert events.pop(("reservation", r.id), None) == paths[r.status], (r.id, r.status)
         for e in self.es:
             path = ENTRY_PATHS[(e.status, e.offered_at is not None)]
             assert events.pop(("waitlist_entry", e.id), None) == path, (e.id, e.status)

@@ -6,15 +6,6 @@ from booking.sessions import services as sessions
 from tests import factories as f
 
 
-@pytest.fixture(autouse=True)
-def _quick_password_hashing(monkeypatch):
-    from argon2 import PasswordHasher
-
-    from booking.auth import services as auth
-    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
-                                                        parallelism=1))
-
-
 def spec(**kw):
     """A session on Wednesday 2026-11-25, 09:00–11:00 Beijing time, toddlers, 5 places."""
     base = dict(kind="occasional", age_band="toddler", on_date=date(2026, 11, 25),

@@ -116,7 +116,7 @@ def test_free_place_is_offered_at_once_with_a_countdown(client, db):
     [e] = entries(db)
     assert e.status == "offered"
     html = client.get("/waitlist").get_data(as_text=True)
-    assert "已到位，托位保留中" in html and "放弃托位" in html
+    assert "已到位，托位保留中" in html and "取消预约" in html
     assert f'data-expires-at="{e.offer_expires_at.isoformat()}"' in html
     assert "2026-11-24 10:00" in html  # 24 hours, Beijing time
 
