@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..auth.permissions import permission_required
-from ..auth.views import login_limit
 from ..web import apply_errors
 from ..audit.models import AuditEvent
 from ..centres.bands import CENTRE_KINDS
@@ -16,7 +15,7 @@ from ..centres.models import Centre
 from ..centres.services import disclosure
 from ..clock import end_of_day, start_of_day
 from ..errors import BookingError
-from ..extensions import db, limiter
+from ..extensions import db
 from ..inputs import MAX_DATE, MIN_DATE, parse_day
 from ..web import csv_bytes, csv_download, xlsx_bytes
 from . import closure, services
@@ -244,30 +243,3 @@ def inspection_follow_up(inspection_id):
         flash(_("已记录复查"), "success")
     return redirect(url_for("regulator.inspections", centre_id=inspection.centre_id))
 
-
-@bp.route("/centres/register", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
-def register_centre():
-    """A centre signs up and then fills its filing (登记备案)."""
-    from flask_login import login_user
-
-    from ..centres.services import list_districts
-    from .forms import CentreSignupForm
-
-    form = CentreSignupForm()
-    districts = list_districts()
-    form.district.choices = lambda: [("", "—")] + [(d.code, f"{d.city} · {d.name}") for d in districts]
-    if form.validate_on_submit():
-        try:
-            user = filings_svc.register_centre(
-                name=form.name.data, kind=form.kind.data, district_code=form.district.data,
-                subdistrict=form.subdistrict.data, address=form.address.data,
-                operator=form.operator.data, contact_name=form.contact_name.data,
-                email=form.email.data, password=form.password.data)
-        except BookingError as err:
-            apply_errors(form, err)
-        else:
-            login_user(user)
-            flash(_("机构已登记，请填写并提交备案"), "success")
-            return redirect(url_for("regulator.own_filing"))
-    return render_template("regulator/register_centre.html", form=form), 422 if form.errors else 200
