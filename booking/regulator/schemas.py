@@ -25,6 +25,21 @@ class CoverageOut(Out):
     waitlisted_children: int
 
 
+class CityCoverageOut(Out):
+    """A city's districts (within the caller's jurisdiction) summed."""
+
+    city: str
+    population: int
+    places: int
+    places_per_1000: float
+    target_per_1000: float
+    affordable_places: int
+    public_places: int
+    enrolled: int
+    occupancy_rate: float
+    waitlisted_children: int
+
+
 class FilingQuery(Query):
     status: FilingStatus | None = None
 

@@ -37,23 +37,11 @@ def _labels():
 def dashboard():
     city = request.args.get("city") or None
     rows = services.coverage(current_user, city=city)
-    cities = {}
-    for r in rows:
-        c = cities.setdefault(r["city"], {"city": r["city"], "population": 0, "places": 0,
-                                          "affordable_places": 0, "public_places": 0,
-                                          "enrolled": 0, "waitlisted_children": 0,
-                                          "targets": []})
-        for k in ("population", "places", "affordable_places", "public_places", "enrolled",
-                  "waitlisted_children"):
-            c[k] += r[k]
-        c["targets"].append(r["target_per_1000"])
-    for c in cities.values():
-        c["places_per_1000"] = round(c["places"] / c["population"] * 1000, 2) if c["population"] else 0
-        c["target_per_1000"] = max(c["targets"]) if c["targets"] else 0
+    cities = services.city_rollup(rows)
     scale = max([r["places_per_1000"] for r in rows] + [r["target_per_1000"] for r in rows] + [1])
     from .inspections import overdue
     from .snapshots import trend
-    return render_template("regulator/dashboard.html", rows=rows, cities=cities.values(),
+    return render_template("regulator/dashboard.html", rows=rows, cities=cities,
                            scale=scale, city=city, overdue=overdue(current_user),
                            trend=trend(current_user),
                            subdistricts=services.subdistricts_without_public(current_user))
