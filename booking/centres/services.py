@@ -2,10 +2,11 @@
 signing up on its own."""
 from dataclasses import dataclass
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
+from ..api.pagination import paginate
 from ..audit.services import record
 from ..auth.models import User
 from ..auth.services import ensure_free, hash_password, normalise_email, password_problems
@@ -79,14 +80,10 @@ def search_centres(f: SearchFilters, page=1, per_page=20, now=None):
                               District.name.ilike(like, escape="\\")))
     if f.has_places:
         stmt = stmt.where(places > 0)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(stmt.order_by(Centre.star_rating.desc(), Centre.id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, total
+    return paginate(stmt.order_by(Centre.star_rating.desc(), Centre.id), page, per_page)
 
 
 def _nonneg(expr):
-    from sqlalchemy import case
     return case((expr > 0, expr), else_=0)
 
 
