@@ -15,6 +15,7 @@ from ..clock import today
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..rosters.models import StaffMember
+from .closure import end_places
 from .jurisdiction import holds_centre
 from .models import Filing
 
@@ -112,7 +113,6 @@ def decide(filing_id: int, regulator, action: str, reasons: str | None = None,
     if action == "return":
         filing.return_reasons = reasons.strip()
     if action in ("suspend", "close"):
-        from .closure import end_places
         end_places(filing.centre, regulator, reasons.strip(), now)
     for staff_id in db.session.scalars(db.select(User.id).where(
             User.centre_id == filing.centre_id)):

@@ -16,19 +16,22 @@ from ..centres.services import disclosure
 from ..clock import end_of_day, start_of_day
 from ..errors import BookingError
 from ..extensions import db
+from ..fees.balances import refund_summary
 from ..inputs import MAX_DATE, MIN_DATE, parse_day
 from ..web import csv_bytes, csv_download, xlsx_bytes
 from . import closure, services
 from . import filing as filings_svc
-from .forms import DecisionForm, FilingForm
-from .models import FILING_STATUSES, Filing
+from .forms import DecisionForm, FilingForm, InspectionForm
+from .inspections import DIMENSIONS, follow_up, overdue, record_inspection
+from .labels import FILING_STATUS_LABELS, RESERVATION_STATUS_LABELS
+from .models import FILING_STATUSES, Filing, Inspection
+from .snapshots import trend
 
 bp = Blueprint("regulator", __name__)
 
 
 @bp.app_context_processor
 def _labels():
-    from .labels import FILING_STATUS_LABELS, RESERVATION_STATUS_LABELS
     return {"filing_labels": FILING_STATUS_LABELS, "reservation_labels": RESERVATION_STATUS_LABELS}
 
 
@@ -39,8 +42,6 @@ def dashboard():
     rows = services.coverage(current_user, city=city)
     cities = services.city_rollup(rows)
     scale = max([r["places_per_1000"] for r in rows] + [r["target_per_1000"] for r in rows] + [1])
-    from .inspections import overdue
-    from .snapshots import trend
     return render_template("regulator/dashboard.html", rows=rows, cities=cities,
                            scale=scale, city=city, overdue=overdue(current_user),
                            trend=trend(current_user),
@@ -83,7 +84,6 @@ def filing(filing_id):
             flash(_("已处理"), "success")
             return redirect(url_for("regulator.filing", filing_id=filing_id))
     cases = closure.refresh_states(f.centre_id)
-    from ..fees.balances import refund_summary
     return render_template("regulator/filing.html", f=f, form=form, cases=cases,
                            refunds=refund_summary(f.centre_id),
                            missing=filings_svc.missing_items(f),
@@ -186,10 +186,6 @@ def coverage_xlsx():
 @bp.route("/regulator/centres/<int:centre_id>/inspections", methods=["GET", "POST"])
 @permission_required("supervision.act")
 def inspections(centre_id):
-    from .forms import InspectionForm
-    from .inspections import DIMENSIONS, record_inspection
-    from .models import Inspection
-
     centre = db.session.get(Centre, centre_id)
     if centre is None or centre.filing is None or not filings_svc.in_jurisdiction(current_user, centre.filing):
         abort(404)
@@ -214,9 +210,6 @@ def inspections(centre_id):
 @bp.post("/regulator/inspections/<int:inspection_id>/follow-up")
 @permission_required("supervision.act")
 def inspection_follow_up(inspection_id):
-    from .inspections import follow_up
-    from .models import Inspection
-
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None or not filings_svc.in_jurisdiction(current_user, inspection.centre.filing):
         abort(404)
