@@ -120,4 +120,3 @@ def decide(filing_id: int, regulator, action: str, reasons: str | None = None,
                reasons=reasons or "")
     db.session.commit()
     return filing
-

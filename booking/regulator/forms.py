@@ -44,4 +44,3 @@ class InspectionForm(FlaskForm):
     basic_failed = BooleanField(_l("有基本指标不达标（直接评为 D）"))
     findings = TextAreaField(_l("发现的问题"), validators=[Optional(), Length(max=4000)])
     fix_deadline = DateField(_l("整改期限"), validators=[Optional()])
-

@@ -249,4 +249,3 @@ def copy_last_week(centre_id: int, monday: date, *, actor=None) -> tuple[int, li
            after={"week": monday, "copied": copied, "skipped": len(skipped)})
     db.session.commit()
     return copied, skipped
-

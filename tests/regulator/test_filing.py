@@ -105,4 +105,3 @@ def test_closure_leaves_every_family_with_notice_and_state(db):
     db.session.commit()
     states = {x.child_id: x.state for x in refresh_states(c.id)}
     assert states[kids[1].id] == "placed" and states[kids[0].id] == "affected"
-
