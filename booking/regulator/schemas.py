@@ -10,34 +10,27 @@ class CoverageQuery(Query):
     city: str | None = None
 
 
-class CoverageOut(Out):
+class CityCoverageOut(Out):
+    """A city's districts (within the caller's jurisdiction) summed: the dashboard's city
+    table."""
+
+    city: str
+    population: int
+    places: int
+    places_per_1000: float
+    target_per_1000: float
+    affordable_places: int
+    public_places: int
+    enrolled: int
+    occupancy_rate: float
+    waitlisted_children: int
+
+
+class CoverageOut(CityCoverageOut):
+    """One district's figures."""
+
     district: str
     name: str
-    city: str
-    population: int
-    places: int
-    places_per_1000: float
-    target_per_1000: float
-    affordable_places: int
-    public_places: int
-    enrolled: int
-    occupancy_rate: float
-    waitlisted_children: int
-
-
-class CityCoverageOut(Out):
-    """A city's districts (within the caller's jurisdiction) summed."""
-
-    city: str
-    population: int
-    places: int
-    places_per_1000: float
-    target_per_1000: float
-    affordable_places: int
-    public_places: int
-    enrolled: int
-    occupancy_rate: float
-    waitlisted_children: int
 
 
 class FilingQuery(Query):
