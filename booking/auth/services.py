@@ -76,7 +76,7 @@ def register_parent(*, name: str, password: str, email=None, phone=None, consent
     """
     email, phone = _check_sign_up(password=password, email=email, phone=phone, consent=consent)
     if _warn_owners(email, phone):
-        _ensure_free(email, phone)
+        ensure_free(email, phone)
     return _new_parent(name, password, email, phone, locale)
 
 
@@ -171,7 +171,7 @@ def create_user(*, role: str, name: str, password: str, email=None, phone=None,
         from ..centres.models import Centre
         if db.session.get(Centre, centre_id) is None:
             raise ValidationFailed(errors={"centre": [_("托育机构不存在")]})
-    _ensure_free(email, phone)
+    ensure_free(email, phone)
     user = User(name=name.strip(), email=email, phone=phone, role=role, centre_id=centre_id,
                 staff_role=staff_role if role == "staff" else None,
                 district_id=district_id, city=city, national=bool(national),
@@ -195,7 +195,11 @@ def _scope_problems(role, district_id, city, national, errors) -> str | None:
     return city
 
 
-def _ensure_free(email, phone, but=None):
+def ensure_free(email, phone, but=None):
+    """No other account (but `but`) signs in with this email or phone: a new or changed
+    account's address is its own. Emails are compared normalised (normalise_email).
+
+    :raises Conflict: on the field that is taken."""
     others = (User.id != but) if but else true()
     if email and db.session.scalar(select(User.id).where(func.lower(User.email) == email,
                                                          others)):
@@ -336,7 +340,7 @@ def update_user(user: User, *, name: str, email=None, phone=None, district_id=No
     city = _scope_problems(user.role, district_id, city, national, errors)
     if errors:
         raise ValidationFailed(errors=errors)
-    _ensure_free(email, phone, but=user.id)
+    ensure_free(email, phone, but=user.id)
     fields = ("name", "email", "phone", "district_id", "city", "national")
     before = {f: getattr(user, f) for f in fields}
     user.name, user.email, user.phone = name.strip(), email, phone

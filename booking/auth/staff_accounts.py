@@ -15,7 +15,7 @@ from ..extensions import db
 from .models import STAFF_ROLES, User
 from .permissions import allowed, can
 from .links import one_time_link, reset_for, reset_password
-from .services import _ensure_free, normalise_email
+from .services import ensure_free, normalise_email
 from .services import deactivate as deactivate_account
 
 ACTION = "staff_accounts.manage"
@@ -74,7 +74,7 @@ def invite(actor, centre_id: int, *, name: str, email: str, staff_role: str,
         errors["staff_role"] = [_("未知岗位")]
     if errors:
         raise ValidationFailed(errors=errors)
-    _ensure_free(email, None)
+    ensure_free(email, None)
     user = User(name=name, email=email, role="staff", staff_role=staff_role,
                 centre_id=centre.id, password_hash=None)
     db.session.add(user)

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..api.framework import endpoint
+from ..api.pagination import page_of
 from ..errors import NotFound
 from ..extensions import db
 from ..slots.models import Slot
@@ -41,8 +42,7 @@ def centre_out(centre, filing_status, places) -> dict:
 def list_centres(query: CentreQuery):
     filters = services.SearchFilters(**query.model_dump(exclude={"page", "per_page"}))
     rows, total = services.search_centres(filters, query.page, query.per_page)
-    return {"items": [centre_out(*row) for row in rows], "total": total,
-            "page": query.page, "per_page": query.per_page}
+    return page_of([centre_out(*row) for row in rows], total, query)
 
 
 def _centre_or_404(centre_id) -> Centre:

@@ -1,8 +1,8 @@
-"""The public search form (GET, so no CSRF token)."""
+"""The public search form (GET, so no CSRF token); a centre's own sign-up."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from .bands import AGE_BANDS, CARE_TYPES, CENTRE_KINDS, PLACE_CATEGORIES
 
@@ -30,3 +30,26 @@ class SearchForm(FlaskForm):
     kind = SelectField(_l("机构类型"), choices=_choices(CENTRE_KINDS, _l("全部类型")),
                        validators=[Optional()])
     has_places = BooleanField(_l("只看有空位的"))
+
+
+class CentreSignupForm(FlaskForm):
+    """A centre signing up on its own: the centre, and its director's account."""
+
+    name = StringField(_l("机构名称"), validators=[
+        DataRequired(_l("请填写机构名称")), Length(max=120)])
+    kind = SelectField(_l("机构类型"), choices=lambda: list(CENTRE_KINDS.items()),
+                       validators=[DataRequired()])
+    district = SelectField(_l("所在区县"), choices=[], validators=[DataRequired(_l("请选择区县"))])
+    subdistrict = StringField(_l("街道（乡镇）"), validators=[
+        DataRequired(_l("请填写街道")), Length(max=60)])
+    address = StringField(_l("地址"), validators=[
+        DataRequired(_l("请填写地址")), Length(max=200)])
+    operator = StringField(_l("举办者（法人单位）"), validators=[
+        DataRequired(_l("请填写举办者")), Length(max=160)])
+    contact_name = StringField(_l("联系人姓名"), validators=[
+        DataRequired(_l("请填写姓名")), Length(max=80)])
+    email = EmailField(_l("联系人邮箱（用于登录）"), validators=[
+        DataRequired(_l("请填写邮箱")), Email(_l("邮箱格式不正确")), Length(max=254)])
+    password = PasswordField(_l("密码"), validators=[
+        DataRequired(_l("请填写密码")),
+        Length(min=8, max=128, message=_l("密码长度为 8 到 128 个字符"))])

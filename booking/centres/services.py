@@ -1,11 +1,15 @@
-"""Districts and centres: search, the disclosure block (信息公示), creating them."""
+"""Districts and centres: search, the disclosure block (信息公示), creating them, a centre
+signing up on its own."""
 from dataclasses import dataclass
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
+from ..api.pagination import paginate
 from ..audit.services import record
+from ..auth.models import User
+from ..auth.services import ensure_free, hash_password, normalise_email, password_problems
 from ..clock import now as clock_now
 from ..clock import today
 from ..errors import Conflict, Forbidden, ValidationFailed
@@ -15,7 +19,7 @@ from ..regulator.models import Filing, Inspection
 from ..rosters.models import CARER_ROLES, StaffMember
 from ..slots.models import Slot
 from ..slots.queries import taken_for_slot
-from .bands import AGE_BANDS
+from .bands import AGE_BANDS, CENTRE_KINDS
 from .models import Centre, CityPolicy, District
 
 PUBLIC_STATUSES = ("approved",)
@@ -76,14 +80,10 @@ def search_centres(f: SearchFilters, page=1, per_page=20, now=None):
                               District.name.ilike(like, escape="\\")))
     if f.has_places:
         stmt = stmt.where(places > 0)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(stmt.order_by(Centre.star_rating.desc(), Centre.id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, total
+    return paginate(stmt.order_by(Centre.star_rating.desc(), Centre.id), page, per_page)
 
 
 def _nonneg(expr):
-    from sqlalchemy import case
     return case((expr > 0, expr), else_=0)
 
 
@@ -245,3 +245,39 @@ def create_centre(*, district_code: str, actor=None, approved=True, filing_numbe
                   "filing_status": status})
     db.session.commit()
     return centre
+
+
+def register_centre(*, name: str, kind: str, district_code: str, subdistrict: str, address: str,
+                    operator: str, contact_name: str, email: str, password: str) -> User:
+    """A centre signs up on its own: the centre with a draft filing and its first staff
+    account, in one transaction. It is not listed or bookable until its filing is approved.
+
+    :raises ValidationFailed, Conflict.
+    """
+    email = normalise_email(email)
+    errors = {}
+    district = db.session.scalar(db.select(District).where(District.code == district_code))
+    if district is None:
+        errors["district"] = [_("区县不存在")]
+    if kind not in CENTRE_KINDS:
+        errors["kind"] = [_("机构类型无效")]
+    if problems := password_problems(password):
+        errors["password"] = problems
+    if errors:
+        raise ValidationFailed(errors=errors)
+    ensure_free(email, None)
+    centre = Centre(name=name.strip(), kind=kind, district=district,
+                    subdistrict=subdistrict.strip(), address=address.strip(),
+                    operator=operator.strip())
+    db.session.add(centre)
+    db.session.flush()
+    db.session.add(Filing(centre_id=centre.id, status="draft"))
+    # Whoever registers the centre directs it, and invites its other staff.
+    user = User(role="staff", staff_role="director", centre_id=centre.id,
+                name=contact_name.strip(), email=email, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    record("centre.registered", centre, actor=user, centre_id=centre.id,
+           after={"name": centre.name, "kind": kind, "district": district_code})
+    db.session.commit()
+    return user

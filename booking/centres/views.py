@@ -1,15 +1,18 @@
-"""Public pages: centre search, a centre's page with its disclosure, the districts list."""
-from flask import Blueprint, abort, render_template, request
+"""Public pages: centre search, a centre's page with its disclosure, the districts list; a
+centre signing up on its own."""
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
+from ..auth.views import login_limit
 from ..children.services import children_of
-from ..extensions import db
+from ..extensions import db, limiter
 from ..slots.models import Slot
 from ..slots.queries import availability_map
+from ..web import submit
 from . import services
 from .bands import AGE_BANDS, CARE_TYPES, CENTRE_KINDS, PLACE_CATEGORIES
-from .forms import SearchForm
+from .forms import CentreSignupForm, SearchForm
 from .models import Centre
 
 bp = Blueprint("centres", __name__)
@@ -61,3 +64,25 @@ def centre(centre_id):
 @bp.get("/districts")
 def districts():
     return render_template("centres/districts.html", districts=services.list_districts())
+
+
+@bp.route("/centres/register", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def register_centre():
+    """A centre signs up and then fills its filing (登记备案)."""
+    form = CentreSignupForm()
+    districts = services.list_districts()
+    form.district.choices = lambda: [("", "—")] + [(d.code, f"{d.city} · {d.name}")
+                                                  for d in districts]
+    if form.validate_on_submit():
+        user = submit(form, lambda: services.register_centre(
+            name=form.name.data, kind=form.kind.data, district_code=form.district.data,
+            subdistrict=form.subdistrict.data, address=form.address.data,
+            operator=form.operator.data, contact_name=form.contact_name.data,
+            email=form.email.data, password=form.password.data),
+            _("机构已登记，请填写并提交备案"))
+        if user is not None:
+            login_user(user)
+            return redirect(url_for("regulator.own_filing"))
+    return render_template("centres/register_centre.html", form=form), \
+        422 if form.errors else 200

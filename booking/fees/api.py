@@ -1,13 +1,13 @@
 """Fees and the prepaid ledger on /api/v1 (docs/fees.md)."""
 from flask import g
-from sqlalchemy import func, select
+from flask_babel import gettext as _
 
 from ..api.framework import endpoint
+from ..api.pagination import page_of
 from ..clock import today
 from ..errors import ValidationFailed
-from ..extensions import db
 from ..reservations.services import visible_reservation
-from . import services
+from . import queries, services
 from .models import LedgerEntry
 from .rules import fee_of, month_key, parse_month
 from .schemas import (ChargesIn, ChargesOut, EntryOut, FeeOut, LedgerPage, LedgerQuery,
@@ -26,7 +26,6 @@ def entry_out(e: LedgerEntry) -> dict:
 def _month(text: str):
     first = parse_month(text)
     if first is None:
-        from flask_babel import gettext as _
         raise ValidationFailed(errors={"month": [_("月份格式应为 YYYY-MM")]})
     return first
 
@@ -57,18 +56,12 @@ def _own_centre(centre_id: int):
           tags=["fees"], permission="fees.read", query=LedgerQuery, response=LedgerPage)
 def get_ledger(centre_id: int, query: LedgerQuery):
     centre = _own_centre(centre_id)
-    stmt = select(LedgerEntry).where(LedgerEntry.centre_id == centre.id)
-    if query.parent_id:
-        stmt = stmt.where(LedgerEntry.parent_id == query.parent_id)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.order_by(LedgerEntry.id.desc()).limit(query.per_page)
-                              .offset((query.page - 1) * query.per_page)).all()
-    out = {"items": [entry_out(e) for e in rows], "total": total, "page": query.page,
-           "per_page": query.per_page, "balance_fen": None, "refund_owed_fen": None}
-    if query.parent_id:
-        out["balance_fen"] = services.balance_fen(centre.id, query.parent_id)
-        out["refund_owed_fen"] = services.refund_owed_fen(centre.id, query.parent_id)
-    return out
+    rows, total = queries.ledger_entries(centre.id, parent_id=query.parent_id, page=query.page,
+                                         per_page=query.per_page)
+    family = query.parent_id
+    return dict(page_of([entry_out(e) for e in rows], total, query),
+                balance_fen=services.balance_fen(centre.id, family) if family else None,
+                refund_owed_fen=services.refund_owed_fen(centre.id, family) if family else None)
 
 
 @endpoint("/centres/<int:centre_id>/payments", "POST",

@@ -44,13 +44,6 @@ class ReasonForm(FlaskForm):
         Length(max=400, message=_l("最多 400 个字"))])
 
 
-class WithdrawForm(FlaskForm):
-    on_date = DateField(_l("离园日期"), validators=[InputRequired(_l("请填写离园日期"))],
-                        invalid_value_message=_l("请按 年-月-日 填写日期，例如 2026-11-30"))
-    reason = StringField(_l("离园原因"), validators=[
-        DataRequired(_l("请填写离园原因")), Length(max=200, message=_l("最多 200 个字"))])
-
-
 class ArrivalForm(FlaskForm):
     temperature_c = DecimalField(_l("体温（℃）"), places=1, validators=[
         InputRequired(_l("请填写体温")),

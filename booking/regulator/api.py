@@ -3,7 +3,7 @@ from flask import g
 
 from ..api.framework import endpoint
 from . import services
-from .schemas import CoverageOut, CoverageQuery, FilingOut, FilingQuery
+from .schemas import CityCoverageOut, CoverageOut, CoverageQuery, FilingOut, FilingQuery
 
 
 @endpoint("/regulator/coverage", summary="Places per 1,000 residents by district",
@@ -11,6 +11,14 @@ from .schemas import CoverageOut, CoverageQuery, FilingOut, FilingQuery
           response=list[CoverageOut])
 def coverage(query: CoverageQuery):
     return services.coverage(g.api_user, city=query.city)
+
+
+@endpoint("/regulator/coverage/cities", summary="Places per 1,000 residents by city",
+          tags=["regulator"], permission="supervision.read", query=CoverageQuery,
+          response=list[CityCoverageOut])
+def coverage_by_city(query: CoverageQuery):
+    """The dashboard's city table: the districts of /regulator/coverage summed per city."""
+    return services.city_rollup(services.coverage(g.api_user, city=query.city))
 
 
 @endpoint("/regulator/filings", summary="Filing (备案) records", tags=["regulator"],

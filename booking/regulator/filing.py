@@ -15,6 +15,7 @@ from ..clock import today
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..rosters.models import StaffMember
+from .closure import end_places
 from .jurisdiction import holds_centre
 from .models import Filing
 
@@ -112,7 +113,6 @@ def decide(filing_id: int, regulator, action: str, reasons: str | None = None,
     if action == "return":
         filing.return_reasons = reasons.strip()
     if action in ("suspend", "close"):
-        from .closure import end_places
         end_places(filing.centre, regulator, reasons.strip(), now)
     for staff_id in db.session.scalars(db.select(User.id).where(
             User.centre_id == filing.centre_id)):
@@ -120,42 +120,3 @@ def decide(filing_id: int, regulator, action: str, reasons: str | None = None,
                reasons=reasons or "")
     db.session.commit()
     return filing
-
-
-def register_centre(*, name: str, kind: str, district_code: str, subdistrict: str, address: str,
-                    operator: str, contact_name: str, email: str, password: str) -> User:
-    """A centre signs up on its own: the centre with a draft filing and its first staff
-    account, in one transaction. It is not listed or bookable until its filing is approved.
-
-    :raises ValidationFailed, Conflict.
-    """
-    from ..auth.services import _ensure_free, hash_password, normalise_email, password_problems
-    from ..centres.bands import CENTRE_KINDS
-    from ..centres.models import Centre, District
-
-    email = normalise_email(email)
-    errors = {}
-    district = db.session.scalar(db.select(District).where(District.code == district_code))
-    if district is None:
-        errors["district"] = [_("区县不存在")]
-    if kind not in CENTRE_KINDS:
-        errors["kind"] = [_("机构类型无效")]
-    if problems := password_problems(password):
-        errors["password"] = problems
-    if errors:
-        raise ValidationFailed(errors=errors)
-    _ensure_free(email, None)
-    centre = Centre(name=name.strip(), kind=kind, district=district, subdistrict=subdistrict.strip(),
-                    address=address.strip(), operator=operator.strip())
-    db.session.add(centre)
-    db.session.flush()
-    db.session.add(Filing(centre_id=centre.id, status="draft"))
-    # Whoever registers the centre directs it, and invites its other staff.
-    user = User(role="staff", staff_role="director", centre_id=centre.id,
-                name=contact_name.strip(), email=email, password_hash=hash_password(password))
-    db.session.add(user)
-    db.session.flush()
-    record("centre.registered", centre, actor=user, centre_id=centre.id,
-           after={"name": centre.name, "kind": kind, "district": district_code})
-    db.session.commit()
-    return user

@@ -10,9 +10,10 @@ class CoverageQuery(Query):
     city: str | None = None
 
 
-class CoverageOut(Out):
-    district: str
-    name: str
+class CityCoverageOut(Out):
+    """A city's districts (within the caller's jurisdiction) summed: the dashboard's city
+    table."""
+
     city: str
     population: int
     places: int
@@ -23,6 +24,13 @@ class CoverageOut(Out):
     enrolled: int
     occupancy_rate: float
     waitlisted_children: int
+
+
+class CoverageOut(CityCoverageOut):
+    """One district's figures."""
+
+    district: str
+    name: str
 
 
 class FilingQuery(Query):

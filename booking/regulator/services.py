@@ -85,6 +85,30 @@ def coverage(user, city=None) -> list[dict]:
     return out
 
 
+_SUMMED = ("population", "places", "affordable_places", "public_places", "enrolled",
+           "waitlisted_children")
+
+
+def city_rollup(rows: list[dict]) -> list[dict]:
+    """Per city, the districts of `rows` (coverage's, so already within the jurisdiction)
+    summed: a district regulator's city row holds its own district only. Places per 1,000
+    and occupancy are recomputed from the sums, not averaged; the target shown is the
+    highest of the city's districts' targets."""
+    cities: dict[str, dict] = {}
+    targets: dict[str, list[float]] = {}
+    for r in rows:
+        c = cities.setdefault(r["city"], {"city": r["city"], **{k: 0 for k in _SUMMED}})
+        for k in _SUMMED:
+            c[k] += r[k]
+        targets.setdefault(r["city"], []).append(r["target_per_1000"])
+    for name, c in cities.items():
+        c["places_per_1000"] = round(c["places"] / c["population"] * 1000, 2) \
+            if c["population"] else 0
+        c["target_per_1000"] = max(targets[name])
+        c["occupancy_rate"] = round(c["enrolled"] / c["places"], 3) if c["places"] else 0.0
+    return list(cities.values())
+
+
 def filings(user, status=None) -> list[Filing]:
     stmt = (select(Filing).join(Centre).join(District, District.id == Centre.district_id)
             .order_by(Filing.id))

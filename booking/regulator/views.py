@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..auth.permissions import permission_required
-from ..auth.views import login_limit
 from ..web import apply_errors
 from ..audit.models import AuditEvent
 from ..centres.bands import CENTRE_KINDS
@@ -16,20 +15,23 @@ from ..centres.models import Centre
 from ..centres.services import disclosure
 from ..clock import end_of_day, start_of_day
 from ..errors import BookingError
-from ..extensions import db, limiter
+from ..extensions import db
+from ..fees.balances import refund_summary
 from ..inputs import MAX_DATE, MIN_DATE, parse_day
 from ..web import csv_bytes, csv_download, xlsx_bytes
 from . import closure, services
 from . import filing as filings_svc
-from .forms import DecisionForm, FilingForm
-from .models import FILING_STATUSES, Filing
+from .forms import DecisionForm, FilingForm, InspectionForm
+from .inspections import DIMENSIONS, follow_up, overdue, record_inspection
+from .labels import FILING_STATUS_LABELS
+from .models import FILING_STATUSES, Filing, Inspection
+from .snapshots import trend
 
 bp = Blueprint("regulator", __name__)
 
 
 @bp.app_context_processor
 def _labels():
-    from .labels import FILING_STATUS_LABELS
     return {"filing_labels": FILING_STATUS_LABELS}
 
 
@@ -38,23 +40,9 @@ def _labels():
 def dashboard():
     city = request.args.get("city") or None
     rows = services.coverage(current_user, city=city)
-    cities = {}
-    for r in rows:
-        c = cities.setdefault(r["city"], {"city": r["city"], "population": 0, "places": 0,
-                                          "affordable_places": 0, "public_places": 0,
-                                          "enrolled": 0, "waitlisted_children": 0,
-                                          "targets": []})
-        for k in ("population", "places", "affordable_places", "public_places", "enrolled",
-                  "waitlisted_children"):
-            c[k] += r[k]
-        c["targets"].append(r["target_per_1000"])
-    for c in cities.values():
-        c["places_per_1000"] = round(c["places"] / c["population"] * 1000, 2) if c["population"] else 0
-        c["target_per_1000"] = max(c["targets"]) if c["targets"] else 0
+    cities = services.city_rollup(rows)
     scale = max([r["places_per_1000"] for r in rows] + [r["target_per_1000"] for r in rows] + [1])
-    from .inspections import overdue
-    from .snapshots import trend
-    return render_template("regulator/dashboard.html", rows=rows, cities=cities.values(),
+    return render_template("regulator/dashboard.html", rows=rows, cities=cities,
                            scale=scale, city=city, overdue=overdue(current_user),
                            trend=trend(current_user),
                            subdistricts=services.subdistricts_without_public(current_user))
@@ -96,7 +84,6 @@ def filing(filing_id):
             flash(_("已处理"), "success")
             return redirect(url_for("regulator.filing", filing_id=filing_id))
     cases = closure.refresh_states(f.centre_id)
-    from ..fees.balances import refund_summary
     return render_template("regulator/filing.html", f=f, form=form, cases=cases,
                            refunds=refund_summary(f.centre_id),
                            missing=filings_svc.missing_items(f),
@@ -199,10 +186,6 @@ def coverage_xlsx():
 @bp.route("/regulator/centres/<int:centre_id>/inspections", methods=["GET", "POST"])
 @permission_required("supervision.act")
 def inspections(centre_id):
-    from .forms import InspectionForm
-    from .inspections import DIMENSIONS, record_inspection
-    from .models import Inspection
-
     centre = db.session.get(Centre, centre_id)
     if centre is None or centre.filing is None or not filings_svc.in_jurisdiction(current_user, centre.filing):
         abort(404)
@@ -227,9 +210,6 @@ def inspections(centre_id):
 @bp.post("/regulator/inspections/<int:inspection_id>/follow-up")
 @permission_required("supervision.act")
 def inspection_follow_up(inspection_id):
-    from .inspections import follow_up
-    from .models import Inspection
-
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None or not filings_svc.in_jurisdiction(current_user, inspection.centre.filing):
         abort(404)
@@ -244,30 +224,3 @@ def inspection_follow_up(inspection_id):
         flash(_("已记录复查"), "success")
     return redirect(url_for("regulator.inspections", centre_id=inspection.centre_id))
 
-
-@bp.route("/centres/register", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
-def register_centre():
-    """A centre signs up and then fills its filing (登记备案)."""
-    from flask_login import login_user
-
-    from ..centres.services import list_districts
-    from .forms import CentreSignupForm
-
-    form = CentreSignupForm()
-    districts = list_districts()
-    form.district.choices = lambda: [("", "—")] + [(d.code, f"{d.city} · {d.name}") for d in districts]
-    if form.validate_on_submit():
-        try:
-            user = filings_svc.register_centre(
-                name=form.name.data, kind=form.kind.data, district_code=form.district.data,
-                subdistrict=form.subdistrict.data, address=form.address.data,
-                operator=form.operator.data, contact_name=form.contact_name.data,
-                email=form.email.data, password=form.password.data)
-        except BookingError as err:
-            apply_errors(form, err)
-        else:
-            login_user(user)
-            flash(_("机构已登记，请填写并提交备案"), "success")
-            return redirect(url_for("regulator.own_filing"))
-    return render_template("regulator/register_centre.html", form=form), 422 if form.errors else 200

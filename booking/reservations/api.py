@@ -1,13 +1,9 @@
 """The JSON API's reservations: holds and enrolments (docs/api.md)."""
 from flask import g
-from sqlalchemy import func, select
 
 from ..api.framework import endpoint
-from ..centres.models import Centre, District
+from ..api.pagination import page_of
 from ..clock import now
-from ..extensions import db
-from ..regulator.jurisdiction import listed
-from ..slots.models import Slot
 from . import enrolment, leaving, queries, services
 from .models import Reservation
 from ..health.services import intake_readiness
@@ -41,22 +37,10 @@ def create_reservation(body: ReservationIn):
                                    "district, city, status)"),
           tags=["reservations"], auth="any", query=ReservationQuery, response=ReservationPage)
 def list_reservations(query: ReservationQuery):
-    user = g.api_user
-    stmt = (select(Reservation).join(Slot, Slot.id == Reservation.slot_id)
-            .join(Centre, Centre.id == Slot.centre_id)
-            .join(District, District.id == Centre.district_id))
-    stmt = listed(stmt, user, centre_col=Slot.centre_id, child_col=Reservation.child_id,
-                  centre_id=query.centre_id, district=query.district, city=query.city)
-    if query.status:
-        stmt = stmt.where(Reservation.status == query.status)
-    if query.slot_id:
-        stmt = stmt.where(Reservation.slot_id == query.slot_id)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.order_by(Reservation.id.desc()).limit(query.per_page)
-                              .offset((query.page - 1) * query.per_page)).all()
-    return {"items": [reservation_out(r) for r in rows], "total": total, "page": query.page,
-            "per_page": query.per_page}
-
+    rows, total = queries.listed_reservations(
+        g.api_user, centre_id=query.centre_id, district=query.district, city=query.city,
+        status=query.status, slot_id=query.slot_id, page=query.page, per_page=query.per_page)
+    return page_of([reservation_out(r) for r in rows], total, query)
 
 @endpoint("/reservations/<int:reservation_id>", summary="One reservation",
           tags=["reservations"], permission="reservation.read", response=ReservationOut)

@@ -1,15 +1,13 @@
 """Ending an enrolment (离园) in the browser: its parent or its centre's staff."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import allowed, permission_required
-from ..web import apply_errors
 from ..clock import today
-from ..errors import BookingError
-from ..health.forms import WithdrawForm
+from ..web import submit
 from . import leaving, services
-from .forms import LeavingChangeForm
+from .forms import LeavingChangeForm, WithdrawForm
 
 bp = Blueprint("enrolment", __name__)
 
@@ -22,20 +20,20 @@ def withdraw(reservation_id: int):
     if not form.is_submitted():
         form.on_date.data = today()
     if form.validate_on_submit():
-        try:
-            r = leaving.end_care(r.id, current_user, form.on_date.data, form.reason.data)
-        except BookingError as err:
-            apply_errors(form, err)
-        else:
-            if r.status == "enrolled":  # in care until the leaving day, the place kept till then
-                flash(_("已办理离园：%(d)s 为最后一天在园，之后托位将提供给候补家庭",
-                        d=r.leaves_on.isoformat()), "success")
-            else:
-                flash(_("已办理离园，托位将提供给候补家庭"), "success")
+        done = submit(form, lambda: leaving.end_care(r.id, current_user, form.on_date.data,
+                                                      form.reason.data), _withdrawn)
+        if done is not None:
             if current_user.role == "staff":
                 return redirect(url_for("health.attendance_page"))
             return redirect(url_for("public.home"))
     return _page(r, form=form)
+
+
+def _withdrawn(r) -> str:
+    if r.status == "enrolled":  # in care until the leaving day, the place kept till then
+        return _("已办理离园：%(d)s 为最后一天在园，之后托位将提供给候补家庭",
+                 d=r.leaves_on.isoformat())
+    return _("已办理离园，托位将提供给候补家庭")
 
 
 def _page(r, *, form=None, change=None):
@@ -47,9 +45,9 @@ def _page(r, *, form=None, change=None):
         change = LeavingChangeForm(formdata=None)
         change.on_date.data = r.leaves_on
     errors = (form is not None and form.errors) or (change is not None and change.errors)
-    return render_template("health/withdraw.html", form=form or WithdrawForm(formdata=None),
-                           reservation=r, change=change if may_change else None), \
-        422 if errors else 200
+    return render_template("reservations/withdraw.html",
+                           form=form or WithdrawForm(formdata=None), reservation=r,
+                           change=change if may_change else None), 422 if errors else 200
 
 
 @bp.post("/reservations/<int:reservation_id>/leaving")
@@ -59,16 +57,14 @@ def change_leaving(reservation_id: int):
     r = services.visible_reservation(reservation_id, current_user)
     change = LeavingChangeForm()
     if change.validate_on_submit():
-        try:
-            r = leaving.change_leaving(r.id, current_user,
-                                        None if change.stays.data else change.on_date.data,
-                                        change.reason.data)
-        except BookingError as err:
-            if err.status == 404:
-                raise
-            apply_errors(change, err)
-        else:
-            flash(_("已撤销离园，孩子继续在园") if r.leaves_on is None else
-                  _("离园日期已改为 %(d)s", d=r.leaves_on.isoformat()), "success")
+        done = submit(change, lambda: leaving.change_leaving(
+            r.id, current_user, None if change.stays.data else change.on_date.data,
+            change.reason.data), _leaving_changed)
+        if done is not None:
             return redirect(url_for("enrolment.withdraw", reservation_id=r.id))
     return _page(r, change=change)
+
+
+def _leaving_changed(r) -> str:
+    return (_("已撤销离园，孩子继续在园") if r.leaves_on is None else
+            _("离园日期已改为 %(d)s", d=r.leaves_on.isoformat()))

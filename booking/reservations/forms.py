@@ -31,6 +31,15 @@ class ExtendForm(FlaskForm):
                       invalid_value_message=_l("请按 年-月-日 填写日期，例如 2026-11-30"))
 
 
+class WithdrawForm(FlaskForm):
+    """An enrolment ends (离园): the last day in care and why."""
+
+    on_date = DateField(_l("离园日期"), validators=[InputRequired(_l("请填写离园日期"))],
+                        invalid_value_message=_l("请按 年-月-日 填写日期，例如 2026-11-30"))
+    reason = StringField(_l("离园原因"), validators=[
+        DataRequired(_l("请填写离园原因")), Length(max=200, message=_l("最多 200 个字"))])
+
+
 class LeavingChangeForm(FlaskForm):
     """Staff correct a leaving date still ahead, or tick `stays` to undo it."""
 

@@ -3,9 +3,12 @@ services.py; nothing here changes a row."""
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..api.pagination import paginate
+from ..centres.models import Centre, District
 from ..children.models import Guardianship
 from ..clock import now as clock_now
 from ..extensions import db
+from ..regulator.jurisdiction import listed
 from ..slots.models import Slot
 from .models import Reservation, Status, held_at, in_care_at, is_live, live_at, past_leaving_at
 
@@ -83,3 +86,20 @@ def counts_by_slot(slot_ids, now=None) -> dict[int, dict[str, int]]:
     for sid, h, e in rows:
         counts[sid] = {"held": int(h or 0), "enrolled": int(e or 0)}
     return counts
+
+
+def listed_reservations(user, *, centre_id=None, district=None, city=None, status=None,
+                        slot_id=None, page=1, per_page=20) -> tuple[list[Reservation], int]:
+    """The API's list: what `user` may see (a parent their family's, staff their centre's,
+    a regulator its jurisdiction's, an admin all; regulator.jurisdiction.listed), filtered,
+    newest first. Returns (one page of reservations, how many in all)."""
+    stmt = (select(Reservation).join(Slot, Slot.id == Reservation.slot_id)
+            .join(Centre, Centre.id == Slot.centre_id)
+            .join(District, District.id == Centre.district_id))
+    stmt = listed(stmt, user, centre_col=Slot.centre_id, child_col=Reservation.child_id,
+                  centre_id=centre_id, district=district, city=city)
+    if status:  # as shown: a lapsed hold is expired, a past leaver withdrawn (models.live_at)
+        stmt = stmt.where(_status_condition(status, clock_now()))
+    if slot_id:
+        stmt = stmt.where(Reservation.slot_id == slot_id)
+    return paginate(stmt.order_by(Reservation.id.desc()), page, per_page)

@@ -119,7 +119,7 @@ def _visibly_full(slot_id: int, child, now) -> bool:
     place in the slot, and the slot has no lapsed hold or leaver to tidy while its live holds and
     enrolments fill it. The read is one statement, so one consistent snapshot: the slot was
     full at that instant, and the refusal is ordered before any place freed later. Anything
-    else (and every hold) takes the locked path (DESIGN.md rule 3), which can never oversell.
+    else (and every hold) takes the locked path (docs/design.md, "Locking"), which can never oversell.
     """
     of_slot = Reservation.slot_id == Slot.id
     row = db.session.execute(

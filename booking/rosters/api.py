@@ -9,7 +9,7 @@ from ..centres.models import Centre
 from ..clock import today
 from ..errors import NotFound
 from ..extensions import db
-from . import services
+from . import services, weeks
 from .checks import check_day
 from .schemas import (ClassCheckOut, DateQuery, HourOut, RatioCheckOut, ShiftIn, ShiftOut,
                       StaffIn, StaffOut, WeekQuery)
@@ -44,8 +44,8 @@ def create_staff(centre_id: int, body: StaffIn):
           tags=["rosters"], permission="roster.read", query=WeekQuery, response=list[ShiftOut], errors=(404,))
 def list_shifts(centre_id: int, query: WeekQuery):
     centre = _centre(centre_id)
-    monday = services.week_start(query.week or today())
-    return [ShiftOut.model_validate(s) for s in services.week_shifts(centre.id, monday)]
+    monday = weeks.week_start(query.week or today())
+    return [ShiftOut.model_validate(s) for s in weeks.week_shifts(centre.id, monday)]
 
 
 @endpoint("/centres/<int:centre_id>/shifts", "POST", summary="Roster a shift",

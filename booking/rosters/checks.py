@@ -18,10 +18,11 @@ from ..clock import LOCAL, today
 from ..extensions import db
 from ..health.models import Attendance
 from ..reservations.models import Reservation, in_care_on
+from ..sessions.models import CareSession, SessionBooking
 from ..slots.models import Slot
 from . import ratios
 from .models import CARER_ROLES, Shift
-from .services import local_day_bounds, shifts_between, week_start
+from .weeks import local_day_bounds, shifts_between, week_start
 
 DEFAULT_HOURS = (time(7, 30), time(18, 0))
 _HOURS = re.compile(r"\s*(\d{1,2}):(\d{2})\s*[-–~至]\s*(\d{1,2}):(\d{2})\s*")
@@ -139,7 +140,6 @@ def session_children(group_id: int, day: date, *, except_child: int | None = Non
     """Children booked on the class's sessions that day (临时托育 / 亲子活动), present for the
     session's hours (docs/domain.md: session children count toward the class ratio at that hour).
     Cancelled bookings and recorded no-shows do not count."""
-    from ..sessions.models import CareSession, SessionBooking
     start, end = local_day_bounds(day)
     rows = db.session.execute(
         select(Child.birth_date, CareSession.starts_at, CareSession.ends_at)
@@ -209,7 +209,6 @@ def gap_if_enrolled(group_id: int, child, on_date: date) -> list[HourCheck]:
                          extra=[(child.birth_date, None, None)],
                          except_child=getattr(child, "id", None))
     return result.gaps
-
 
 
 def gap_runs(hours: list[HourCheck]) -> list[tuple[datetime, datetime, int]]:

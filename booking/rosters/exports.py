@@ -11,10 +11,12 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from icalendar import Calendar, Event
 
 from ..clock import LOCAL, now
+from ..extensions import db
 from ..web import csv_bytes
 from .checks import check_week
 from .labels import role_label
-from .services import week_shifts
+from .models import StaffMember
+from .weeks import week_shifts
 
 
 def roster_csv(centre, monday: date) -> bytes:
@@ -85,9 +87,6 @@ def feed_token(staff) -> str:
 
 def staff_from_feed_token(token: str):
     """The staff member a feed key was made for, or None if it is forged or they left."""
-    from ..extensions import db
-    from .models import StaffMember
-
     try:
         staff_id, centre_id = _feed_signer().loads(token)
     except (BadSignature, ValueError, TypeError):

@@ -6,12 +6,11 @@ certificate (健康合格证) has lapsed on the shift's date (《托儿所幼儿
 76号令 art. 14; 管理规范 art. 28), or when the day's rostered hours would pass
 TUOWEI_MAX_SHIFT_HOURS.
 """
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
 from ..centres.models import Group
@@ -20,6 +19,7 @@ from ..errors import (HealthCertificateLapsed, NotFound, ShiftOverlap, ShiftTooL
                       ValidationFailed)
 from ..extensions import db
 from .models import STAFF_ROLES, Shift, StaffMember
+from .weeks import local_day_bounds, week_shifts, week_start
 
 STAFF_FIELDS = ("name", "role", "qualification_level", "certificate_no",
                 "certificate_expires_on", "health_cert_expires_on", "background_checked_on",
@@ -102,30 +102,6 @@ def health_cert_alerts(centre_id: int, on_date: date | None = None,
 
 
 # -- shifts -------------------------------------------------------------------------------
-
-def local_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """A Beijing-time day as aware instants [start, next start)."""
-    start = datetime.combine(day, time(0), tzinfo=LOCAL)
-    return start, start + timedelta(days=1)
-
-
-def week_start(day: date) -> date:
-    """The Monday of `day`'s week."""
-    return day - timedelta(days=day.weekday())
-
-
-def shifts_between(centre_id: int, start: datetime, end: datetime) -> list[Shift]:
-    return db.session.scalars(
-        select(Shift).join(StaffMember, StaffMember.id == Shift.staff_member_id)
-        .where(StaffMember.centre_id == centre_id, Shift.starts_at < end, Shift.ends_at > start)
-        .options(selectinload(Shift.staff_member), selectinload(Shift.group))
-        .order_by(Shift.starts_at, Shift.id)).all()
-
-
-def week_shifts(centre_id: int, monday: date) -> list[Shift]:
-    start, _end = local_day_bounds(monday)
-    return shifts_between(centre_id, start, start + timedelta(days=7))
-
 
 def _hm(dt: datetime) -> str:
     return dt.astimezone(LOCAL).strftime("%H:%M")
@@ -273,9 +249,3 @@ def copy_last_week(centre_id: int, monday: date, *, actor=None) -> tuple[int, li
            after={"week": monday, "copied": copied, "skipped": len(skipped)})
     db.session.commit()
     return copied, skipped
-
-
-def gap_if_enrolled(group_id: int, child, on_date: date) -> list[dict]:
-    """See `booking.rosters.checks.gap_if_enrolled` (re-exported for enrolment code)."""
-    from .checks import gap_if_enrolled as _gap
-    return _gap(group_id, child, on_date)

@@ -12,7 +12,7 @@ from ..clock import LOCAL, local_date, today
 from ..errors import BookingError
 from ..extensions import db
 from ..web import csv_download
-from . import exports, services
+from . import exports, services, weeks
 from .checks import check_week, gap_runs
 from .forms import CopyWeekForm, DeleteForm, ShiftForm, StaffForm
 from .labels import CERT_STATES, LEVEL_LABELS, ROLE_LABELS, WEEKDAYS
@@ -34,7 +34,7 @@ def _week_arg() -> date:
         abort(404)
     if not 2000 <= day.year <= 2099:  # also keeps the time-zone arithmetic in range
         abort(404)
-    return services.week_start(day)
+    return weeks.week_start(day)
 
 
 def _own_staff(staff_id: int) -> StaffMember:
@@ -103,9 +103,9 @@ def edit_staff(staff_id):
 
 def _ical_response(staff) -> Response:
     first, last = exports.ical_range(today())
-    start = services.local_day_bounds(first)[0]
-    end = services.local_day_bounds(last)[1]
-    shifts = [s for s in services.shifts_between(staff.centre_id, start, end)
+    start = weeks.local_day_bounds(first)[0]
+    end = weeks.local_day_bounds(last)[1]
+    shifts = [s for s in weeks.shifts_between(staff.centre_id, start, end)
               if s.staff_member_id == staff.id]
     return Response(exports.staff_ical(staff, shifts), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="shifts-{staff.id}.ics"',
@@ -144,7 +144,7 @@ def _grid(centre, monday: date):
     """Rows per class (and one for shifts without a class) × seven days."""
     days = [monday + timedelta(days=i) for i in range(7)]
     checks = check_week(centre, monday)
-    shifts = services.week_shifts(centre.id, monday)
+    shifts = weeks.week_shifts(centre.id, monday)
     keys = [g.id for g in centre.groups] + [None]
     cells = {(k, d): [] for k in keys for d in days}
     for s in shifts:
@@ -196,7 +196,7 @@ def add_shift():
             flash(_("已排班"), "success")
             return redirect(url_for("rosters.roster", week=form.day.data.isoformat()))
     shown = form.day.data if form.day.data and not form.day.errors else today()
-    return _render_roster(centre, services.week_start(shown), form, 422)
+    return _render_roster(centre, weeks.week_start(shown), form, 422)
 
 
 def _place_errors(form, err: BookingError):

@@ -1,12 +1,11 @@
 """The JSON API for sessions (临时托育 / 亲子活动) and their bookings; see docs/sessions.md."""
 from flask import Response, g
-from sqlalchemy import func, select
 
 from ..api.framework import endpoint
-from ..centres.models import Centre, District
+from ..api.pagination import page_of
+from ..centres.models import Centre
 from ..errors import NotFound
 from ..extensions import db
-from ..regulator.jurisdiction import listed
 from . import exports, queries, services
 from .models import CareSession, SessionBooking
 from .schemas import (AttendanceIn, BookingIn, BookingOut, BookingPage, BookingQuery, SessionIn,
@@ -56,8 +55,7 @@ def list_sessions(query: SessionQuery):
                                 age_band=query.age_band, kind=query.kind,
                                 has_places=query.has_places)
     rows, total = queries.public_sessions(f, query.page, query.per_page)
-    return {"items": [session_out(s, n) for s, n in rows], "total": total, "page": query.page,
-            "per_page": query.per_page}
+    return page_of([session_out(s, n) for s, n in rows], total, query)
 
 
 @endpoint("/sessions/<int:session_id>", summary="One session with its places left",
@@ -114,23 +112,11 @@ def create_booking(session_id: int, body: BookingIn):
                                        "by centre, district, city, status)"),
           tags=["sessions"], auth="any", query=BookingQuery, response=BookingPage)
 def list_bookings(query: BookingQuery):
-    user = g.api_user
-    stmt = (select(SessionBooking).join(CareSession, CareSession.id == SessionBooking.session_id)
-            .join(Centre, Centre.id == CareSession.centre_id)
-            .join(District, District.id == Centre.district_id))
-    stmt = listed(stmt, user, centre_col=CareSession.centre_id, child_col=SessionBooking.child_id,
-                  centre_id=query.centre_id, district=query.district, city=query.city)
-    if query.status:
-        stmt = stmt.where(SessionBooking.status == query.status)
-    if query.session_id:
-        stmt = stmt.where(SessionBooking.session_id == query.session_id)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.order_by(CareSession.starts_at.desc(), SessionBooking.id.desc())
-                              .limit(query.per_page)
-                              .offset((query.page - 1) * query.per_page)).all()
-    return {"items": [booking_out(b) for b in rows], "total": total, "page": query.page,
-            "per_page": query.per_page}
-
+    rows, total = queries.listed_bookings(
+        g.api_user, centre_id=query.centre_id, district=query.district, city=query.city,
+        status=query.status, session_id=query.session_id, page=query.page,
+        per_page=query.per_page)
+    return page_of([booking_out(b) for b in rows], total, query)
 
 @endpoint("/session-bookings.ics", summary="The family's session bookings as iCalendar",
           tags=["sessions"], permission="family.read")

@@ -7,11 +7,13 @@ from flask import current_app
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
+from ..api.pagination import paginate
 from ..centres.models import Centre, CityPolicy, District
 from ..children.models import Guardianship
 from ..clock import LOCAL
 from ..clock import now as clock_now
 from ..extensions import db
+from ..regulator.jurisdiction import listed
 from ..regulator.models import Filing
 from .models import LIVE, CareSession, SessionBooking
 
@@ -134,12 +136,28 @@ def public_sessions(f: CalendarFilters, page=1, per_page=20, now=None):
         stmt = stmt.where(CareSession.kind == f.kind)
     if f.has_places:
         stmt = stmt.where(n < CareSession.capacity)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(
+    rows, total = paginate(
         stmt.options(selectinload(CareSession.centre).selectinload(Centre.district))
-        .order_by(CareSession.starts_at, CareSession.id)
-        .limit(per_page).offset((page - 1) * per_page)).all()
+        .order_by(CareSession.starts_at, CareSession.id), page, per_page)
     return [(s, int(b)) for s, b in rows], total
+
+
+def listed_bookings(user, *, centre_id=None, district=None, city=None, status=None,
+                    session_id=None, page=1, per_page=20) -> tuple[list[SessionBooking], int]:
+    """The API's list: what `user` may see (a parent their family's, staff their centre's,
+    a regulator its jurisdiction's, an admin all; regulator.jurisdiction.listed), filtered,
+    latest session first. Returns (one page of bookings, how many in all)."""
+    stmt = (select(SessionBooking).join(CareSession, CareSession.id == SessionBooking.session_id)
+            .join(Centre, Centre.id == CareSession.centre_id)
+            .join(District, District.id == Centre.district_id))
+    stmt = listed(stmt, user, centre_col=CareSession.centre_id, child_col=SessionBooking.child_id,
+                  centre_id=centre_id, district=district, city=city)
+    if status:
+        stmt = stmt.where(SessionBooking.status == status)
+    if session_id:
+        stmt = stmt.where(SessionBooking.session_id == session_id)
+    return paginate(stmt.order_by(CareSession.starts_at.desc(), SessionBooking.id.desc()),
+                    page, per_page)
 
 
 def centre_sessions(centre_id: int, *, upcoming_from=None, limit=200):

@@ -1,4 +1,4 @@
-"""docs/api.md, Regulator: coverage arithmetic and the filings list."""
+"""docs/api.md, Regulator: coverage arithmetic (by district and by city) and the filings list."""
 from booking.reservations.models import Reservation
 from booking.extensions import db
 from tests import factories as f
@@ -62,3 +62,62 @@ def test_filings_filter_and_guards(client):
     assert client.get("/api/v1/regulator/filings",
                       headers=f.bearer(client, f.user())).status_code == 403
     assert client.get("/api/v1/regulator/coverage").status_code == 401
+
+
+def _two_cities(db):
+    """西安: two districts (15 places for 100,000, 35 for 400,000, one child in care, one
+    waiting); 北京: one district of 10 places for 200,000."""
+    from booking.waitlists import services as waitlists
+
+    d1 = f.district(city="西安", population=100_000, target=4.5)
+    d2 = f.district(city="西安", population=400_000, target=5.0)
+    d3 = f.district(city="北京", population=200_000, target=6.0)
+    c1 = f.centre(d1)
+    f.slot(c1, capacity=10, category="public")
+    s1 = f.slot(c1, capacity=5, category="affordable")
+    c2 = f.centre(d2)
+    f.slot(c2, capacity=35, category="public")
+    full = f.slot(c2, capacity=0)
+    f.slot(f.centre(d3), capacity=10, category="affordable")
+    parent = f.user()
+    db.session.add(Reservation(slot_id=s1.id, child_id=f.child(parent).id, parent_id=parent.id,
+                               status="enrolled"))
+    db.session.commit()
+    waitlists.join(slot_id=full.id, child_id=f.child(parent).id, parent=parent)
+    return d1, d2, d3
+
+
+def test_coverage_by_city_sums_the_districts(client, db):
+    _two_cities(db)
+    rows = client.get("/api/v1/regulator/coverage/cities",
+                      headers=f.bearer(client, f.user("admin"))).get_json()
+    assert {r["city"]: r for r in rows} == {
+        "北京": {"city": "北京", "population": 200_000, "places": 10, "places_per_1000": 0.05,
+         "target_per_1000": 6.0, "affordable_places": 10, "public_places": 0, "enrolled": 0,
+         "occupancy_rate": 0.0, "waitlisted_children": 0},
+        # 50 places / 500,000 residents × 1,000 = 0.1; the highest of the districts' targets
+        "西安": {"city": "西安", "population": 500_000, "places": 50, "places_per_1000": 0.1,
+         "target_per_1000": 5.0, "affordable_places": 5, "public_places": 45, "enrolled": 1,
+         "occupancy_rate": 0.02, "waitlisted_children": 1},
+    }
+    one = client.get("/api/v1/regulator/coverage/cities?city=北京",
+                     headers=f.bearer(client, f.user("admin"))).get_json()
+    assert [r["city"] for r in one] == ["北京"]
+
+
+def test_coverage_by_city_keeps_to_the_jurisdiction(client, db):
+    d1, _d2, d3 = _two_cities(db)
+    district = f.bearer(client, f.user("regulator", district_id=d1.id))
+    rows = client.get("/api/v1/regulator/coverage/cities", headers=district).get_json()
+    # its own district only, even though its city has another
+    assert [(r["city"], r["population"], r["places"]) for r in rows] == [("西安", 100_000, 15)]
+    city = f.bearer(client, f.user("regulator", city="北京"))
+    rows = client.get("/api/v1/regulator/coverage/cities", headers=city).get_json()
+    assert [(r["city"], r["places"]) for r in rows] == [("北京", 10)]
+    assert client.get("/api/v1/regulator/coverage/cities?city=西安", headers=city).get_json() \
+        == []
+    assert client.get("/api/v1/regulator/coverage/cities").status_code == 401
+    parent = f.bearer(client, f.user())
+    assert client.get("/api/v1/regulator/coverage/cities", headers=parent).status_code == 403
+    staff = f.bearer(client, f.user("staff", centre_id=f.centre(d3).id))
+    assert client.get("/api/v1/regulator/coverage/cities", headers=staff).status_code == 403

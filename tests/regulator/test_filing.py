@@ -105,23 +105,3 @@ def test_closure_leaves_every_family_with_notice_and_state(db):
     db.session.commit()
     states = {x.child_id: x.state for x in refresh_states(c.id)}
     assert states[kids[1].id] == "placed" and states[kids[0].id] == "affected"
-
-
-def test_centre_signs_up_then_files(client, db):
-    d = f.district()
-    data = {"name": "阳光托育园", "kind": "private", "district": d.code, "subdistrict": "测试街道",
-            "address": "测试路 1 号", "operator": "阳光教育有限公司", "contact_name": "周园长",
-            "email": "zhou@sun.cn", "password": "Secret-123"}
-    bad = client.post("/centres/register", data=dict(data, district=""))
-    assert bad.status_code == 422
-    resp = client.post("/centres/register", data=data)
-    assert resp.status_code == 302 and resp.headers["Location"].endswith("/staff/filing")
-    from booking.centres.models import Centre
-    c = db.session.scalar(db.select(Centre).where(Centre.name == "阳光托育园"))
-    assert c.filing.status == "draft"
-    assert client.get(f"/centres/{c.id}").status_code == 404  # not listed before approval
-    page = client.post("/staff/filing", data=dict(COMPLETE, commitment_signed="y",
-                                                  food_licence_ref="", submit_filing="1"))
-    # no staff records yet: refused with the reason, still a draft
-    assert page.status_code == 422 and "工作人员" in page.get_data(as_text=True)
-    assert c.filing.status == "draft"

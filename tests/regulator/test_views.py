@@ -57,3 +57,19 @@ def test_audit_search_by_centre_and_action(client):
     page = client.get(f"/regulator/audit?centre={c.id}&action=slot.").get_data(as_text=True)
     assert "slot.created" in page and "centre.created" not in page
     assert client.get("/regulator/audit?from=2026-02-30").status_code == 200
+
+
+def test_dashboard_city_table_matches_api(client, db):
+    a = f.district(city="西安", population=100_000, target=4.5)
+    b = f.district(city="西安", population=400_000, target=5.0)
+    f.slot(f.centre(a), capacity=15)
+    f.slot(f.centre(b), capacity=35)
+    reg = f.user("regulator", city="西安")
+    api = client.get("/api/v1/regulator/coverage/cities",
+                     headers=f.bearer(client, reg)).get_json()
+    assert [(r["city"], r["population"], r["places"], r["places_per_1000"],
+             r["target_per_1000"]) for r in api] == [("西安", 500_000, 50, 0.1, 5.0)]
+    login(client, reg)
+    page = client.get("/regulator").get_data(as_text=True)
+    assert ('<td>西安</td><td class="num">500,000</td><td class="num">50</td>'
+            '<td class="num">0.1</td><td class="num">5.0</td><td class="num">0</td>') in page

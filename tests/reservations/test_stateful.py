@@ -179,7 +179,14 @@ class Booking(RuleBasedStateMachine):
     def confirm(self, i):
         rs = self.live_holds()
         if rs:
-            self.attempt(enrolment.confirm, rs[i % len(rs)].id, self.staff)
+            hold = rs[i % len(rs)]
+            replaced = hold.replaces_id if hold.replaces is not None \
+                and hold.replaces.status == "enrolled" else None
+            if isinstance(self.attempt(enrolment.confirm, hold.id, self.staff), Reservation) \
+                    and replaced:
+                # A transfer (转托): the old care ends the day before the new start, recorded
+                # as a leaving like any other.
+                self.leaving.add(replaced)
 
     def leave_on(self, i, day):
         rs = [r for r in self.rs if r.status == "enrolled"]

@@ -6,9 +6,8 @@ import pytest
 from booking.errors import HealthCertificateLapsed, ShiftOverlap, ShiftTooLong, ValidationFailed
 from booking.health.models import Attendance
 from booking.extensions import db
-from booking.rosters import services
-from booking.rosters.checks import check_day, gap_runs
-from booking.rosters.services import gap_if_enrolled
+from booking.rosters import services, weeks
+from booking.rosters.checks import check_day, gap_if_enrolled, gap_runs
 from tests import factories
 
 from .conftest import MONDAY, at, enrol, staff
@@ -88,7 +87,7 @@ def test_move_checks_against_the_other_shifts_only(world):
         services.move_shift(c.id, first.id, staff_member_id=s.id, group_id=g.id,
                             starts_at=at(MONDAY, 12), ends_at=at(MONDAY, 15))
     services.delete_shift(c.id, first.id)
-    assert len(services.week_shifts(c.id, MONDAY)) == 1
+    assert len(weeks.week_shifts(c.id, MONDAY)) == 1
 
 
 def _support(c, day=MONDAY):
@@ -188,7 +187,7 @@ def test_copy_last_week_skips_what_breaks_the_rules(world):
                            starts_at=at(MONDAY, 8), ends_at=at(MONDAY, 16))
     copied, skipped = services.copy_last_week(c.id, MONDAY + timedelta(days=9))
     assert copied == 1 and len(skipped) == 1 and "乙" in skipped[0]
-    nxt = services.week_shifts(c.id, MONDAY + timedelta(days=7))
+    nxt = weeks.week_shifts(c.id, MONDAY + timedelta(days=7))
     assert [(s.staff_member.name, s.starts_at) for s in nxt] == [("甲", at(MONDAY + timedelta(7), 8))]
     # Copying again overlaps the copies: all skipped.
     copied, skipped = services.copy_last_week(c.id, MONDAY + timedelta(days=7))

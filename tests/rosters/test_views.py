@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from icalendar import Calendar
 
 from booking.extensions import db as _db
-from booking.rosters import services
+from booking.rosters import services, weeks
 from booking.web import csv_cell
 from tests import factories as f
 
@@ -61,7 +61,7 @@ def test_roster_grid_add_refuse_move_delete(client, world):
         "staff_member_id": s.id, "group_id": g.id, "day": "2026-11-24",
         "starts": "07:30", "ends": "17:30"})
     assert resp.status_code == 302
-    shift = services.week_shifts(c.id, MONDAY)[0]
+    shift = weeks.week_shifts(c.id, MONDAY)[0]
     assert shift.starts_at == at(MONDAY + timedelta(1), 7, 30)  # Beijing time in, UTC stored
     stored = shift.starts_at  # read back from the database: UTC
     assert (stored.hour, stored.minute, stored.utcoffset()) == (23, 30, timedelta(0))
@@ -78,7 +78,7 @@ def test_roster_grid_add_refuse_move_delete(client, world):
         "starts": "08:00", "ends": "12:00"})
     assert moved.status_code == 302 and shift.starts_at == at(MONDAY + timedelta(2), 8)
     assert client.post(f"/staff/roster/shifts/{shift.id}/delete").status_code == 302
-    assert services.week_shifts(c.id, MONDAY) == []
+    assert weeks.week_shifts(c.id, MONDAY) == []
 
 
 def test_lapsed_certificate_refused_in_the_page(client, world):
@@ -100,7 +100,7 @@ def test_copy_last_week_and_gaps_page(client, world):
                        starts_at=at(MONDAY, 8), ends_at=at(MONDAY, 12))
     resp = client.post("/staff/roster/copy?week=2026-11-30")
     assert resp.status_code == 302
-    assert len(services.week_shifts(c.id, date(2026, 11, 30))) == 1
+    assert len(weeks.week_shifts(c.id, date(2026, 11, 30))) == 1
     page = client.get("/staff/roster/gaps?week=2026-11-30").get_data(as_text=True)
     assert "当天没有安保人员在岗" in page and "休息" in page
 
@@ -189,7 +189,7 @@ def test_pages_render_in_english(client, world):
     client.post("/lang/en", data={"next": "/"})
     for path in ("/staff/roster", "/staff/roster/gaps", "/staff/team", "/staff/team/new",
                  f"/staff/team/{s.id}", "/staff/roster/print",
-                 f"/staff/roster/shifts/{services.week_shifts(c.id, MONDAY)[0].id}"):
+                 f"/staff/roster/shifts/{weeks.week_shifts(c.id, MONDAY)[0].id}"):
         resp = client.get(path)
         assert resp.status_code == 200, path
         # (The print page is checked for rendering only: tests share one app context, so
