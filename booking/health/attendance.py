@@ -14,6 +14,7 @@ from ..clock import now as clock_now
 from ..clock import today
 from ..errors import Conflict, HealthCheckRequired, NotFound, ValidationFailed
 from ..extensions import db
+from ..transactions import command
 from ..reservations.models import Reservation
 from ..slots.models import Slot
 from .models import Attendance, HealthCheck
@@ -92,6 +93,7 @@ def _day(r: Reservation, on_date: date) -> Attendance:
     return day
 
 
+@command
 def record_arrival(reservation_id: int, staff, *, temperature_c: float, observations=None,
                    passed: bool = True, now=None) -> Attendance:
     """Arrival with the morning check. A failed check (or a fever) sends the child home:
@@ -131,6 +133,7 @@ def record_arrival(reservation_id: int, staff, *, temperature_c: float, observat
     return day
 
 
+@command
 def record_departure(reservation_id: int, staff, *, collected_by: str, now=None) -> Attendance:
     """:raises Conflict: not arrived today, or already gone home."""
     now = now or clock_now()
@@ -150,6 +153,7 @@ def record_departure(reservation_id: int, staff, *, collected_by: str, now=None)
     return day
 
 
+@command
 def mark_absent(reservation_id: int, staff, now=None) -> Attendance:
     """:raises Conflict: the child has already arrived today."""
     r = _enrolled_of_centre(staff, reservation_id)
