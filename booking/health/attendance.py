@@ -75,13 +75,15 @@ def roster(centre_id: int, group_id: int | None, on_date: date | None = None) ->
                                                 Reservation.status == "enrolled")
     if group_id is not None:
         stmt = stmt.where(Slot.group_id == group_id)
-    rows = []
-    for r in db.session.scalars(stmt.order_by(Reservation.id)).all():
-        day = db.session.scalar(select(Attendance).where(Attendance.reservation_id == r.id,
-                                                         Attendance.on_date == on_date))
-        rows.append({"reservation": r, "child": r.child, "attendance": day,
-                     "needs_check": needs_new_check(r, on_date)})
-    return rows
+    return [row_for(r, on_date) for r in db.session.scalars(stmt.order_by(Reservation.id)).all()]
+
+
+def row_for(r: Reservation, on_date: date) -> dict:
+    """One child's row of the roster: the day's attendance and the 3-month rule."""
+    day = db.session.scalar(select(Attendance).where(Attendance.reservation_id == r.id,
+                                                     Attendance.on_date == on_date))
+    return {"reservation": r, "child": r.child, "attendance": day,
+            "needs_check": needs_new_check(r, on_date)}
 
 
 def _day(r: Reservation, on_date: date) -> Attendance:
