@@ -5,13 +5,11 @@ CSRF token is still required; htmx loads only on these pages."""
 import re
 from datetime import date
 
-import pytest
-
 from booking.health import services as health
 from booking.health.models import HealthCheck
 from booking.reservations import services as reservations
 from tests import factories as f
-from tests.health.test_attendance import enrol
+from tests.health.test_attendance import enrol, world  # noqa: F401 (world: the fixture)
 
 HX = {"HX-Request": "true"}
 
@@ -19,19 +17,6 @@ HX = {"HX-Request": "true"}
 def login(client, user):
     assert client.post("/login", data={"login": user.email,
                                        "password": f.PASSWORD}).status_code == 302
-
-
-@pytest.fixture
-def world(app, db):
-    f.policy(city="西安")
-    c = f.centre()
-    g = f.group(c)
-    s = f.slot(c, capacity=3, group_id=g.id, starts_on=date(2026, 11, 23))
-    staff = f.user("staff", centre_id=c.id)
-    parent = f.user()
-    kid = f.child(parent)
-    return {"centre": c, "group": g, "staff": staff, "parent": parent, "kid": kid,
-            "r": enrol(parent, kid, s, staff)}
 
 
 def text(resp) -> str:
