@@ -12,12 +12,21 @@ from openpyxl import Workbook
 from .errors import BookingError
 
 
-def apply_errors(form, err: BookingError):
+def apply_errors(form, err: BookingError, fields=None):
     """Put a service's errors onto the form: on their field where it has one, otherwise on
-    the form itself, so the page re-renders (422) with every message in its summary."""
+    the form itself, so the page re-renders (422) with every message in its summary.
+
+    `fields` maps the service's words to the form's: a stored field's name to the field that
+    asks for it (`monthly_fee_fen` → `monthly_fee`, the form asks in yuan), or a refusal's
+    slug to the field it concerns (`already-reserved` → `child_id`): its message goes there."""
+    fields = fields or {}
+    if err.slug in fields and getattr(form, fields[err.slug], None) is not None:
+        field = getattr(form, fields[err.slug])
+        field.errors = list(field.errors) + [err.message]
+        return
     placed = False
     for name, messages in (err.errors or {}).items():
-        field = getattr(form, name, None)
+        field = getattr(form, fields.get(name, name), None)
         if field is not None and hasattr(field, "errors"):
             field.errors = list(field.errors) + [str(m) for m in messages]
             placed = True
@@ -28,21 +37,49 @@ def apply_errors(form, err: BookingError):
         form.form_errors.append(err.message)
 
 
-def submit(form, call, success=None):
+def _refused(err: BookingError) -> None:
+    request.environ["tuowei.refusal"] = err
+
+
+def refusal() -> BookingError | None:
+    """The service's refusal in this request (through submit or attempt), or None."""
+    return request.environ.get("tuowei.refusal")
+
+
+def page_status(form=None) -> int:
+    """The status of a page re-rendered after a submission: the refusal's own (409 for a
+    state that forbids it, 422 for input the service found wrong), 422 when the form itself
+    refused the input, 200 otherwise."""
+    err = refusal()
+    if err is not None:
+        return err.status
+    return 422 if form is not None and form.errors else 200
+
+
+def _say(success, result) -> None:
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, "success")
+
+
+def submit(form, call, success=None, *, fields=None, reraise=()):
     """The service command behind a validated form: run `call()` and flash `success` (text,
     or a function of the result), returning the result; or, when the service refuses, put
-    its errors on the form and return None, so the page re-renders them (422). The service
-    has already undone its work (transactions.command); an unknown or foreign record stays
-    a 404."""
+    its errors on the form (`fields`: see apply_errors) and return None, so the page
+    re-renders them (422, or page_status for the refusal's own). The service has already
+    undone its work (transactions.command); an unknown or foreign record stays a 404.
+    Refusals in `reraise` are the page's own to answer: they are raised on."""
     try:
         result = call()
+    except reraise:
+        raise
     except BookingError as err:
         if err.status == 404:
             raise
-        apply_errors(form, err)
+        _refused(err)
+        apply_errors(form, err, fields)
         return None
-    if success is not None:
-        flash(success(result) if callable(success) else success, "success")
+    _say(success, result)
     return result
 
 
@@ -54,18 +91,36 @@ def flash_errors(form) -> None:
             flash(message, "error")
 
 
-def attempt(call, success):
-    """Run `call()`; flash the service's refusal, or `success` (text, or a function of the
-    result). An unknown or foreign record stays a 404. Returns the result, or None if refused."""
+def attempt(call, success=None, *, refused=None):
+    """A one-button action: run `call()`; flash the service's refusal (in the page's words
+    when `refused(err)` gives some), or `success` (text, or a function of the result; nothing
+    when it gives none). An unknown or foreign record stays a 404. Returns the result, or
+    None if refused (refusal() then says why)."""
     try:
         result = call()
     except BookingError as err:
         if err.status == 404:
             raise
-        flash(err.message, "error")
+        _refused(err)
+        flash((refused(err) if refused else None) or err.message, "error")
         return None
-    flash(success(result) if callable(success) else success, "success")
+    _say(success, result)
     return result
+
+
+def is_htmx() -> bool:
+    """Sent by htmx (templates/_htmx.html): the page wants a fragment, not a redirect."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def htmx_redirects(response: Response) -> Response:
+    """(after_request of blueprints with inline actions) An htmx request answered with a
+    redirect, such as to the login page when the session has ended, takes the whole page
+    there: the browser would otherwise follow it inside the request and put that page where
+    a row was."""
+    if is_htmx() and 300 <= response.status_code < 400 and response.location:
+        return Response(status=204, headers={"HX-Redirect": response.location})
+    return response
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

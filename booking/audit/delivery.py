@@ -9,6 +9,7 @@ from sqlalchemy import and_, or_, select, update
 from ..auth.models import User
 from ..clock import now as clock_now
 from ..extensions import db
+from ..transactions import command
 from .models import Notification
 from .render import render_notification
 
@@ -32,6 +33,7 @@ def _set(note_id, **values):
     db.session.commit()
 
 
+@command
 def deliver_emails(now=None, batch=100) -> int:
     """Send unsent notifications to users with an email address, when SMTP is configured.
 

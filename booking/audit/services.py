@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..clock import now
 from ..extensions import db
+from ..transactions import command
 from .models import AuditEvent, Notification
 
 
@@ -83,6 +84,7 @@ def notify_many(rows: list[dict], at=None) -> None:
          "created_at": stamp} for r in rows])
 
 
+@command
 def mark_read(user, *, up_to_id: int | None = None, now=None) -> int:
     """Mark the unread notifications of `user` read (opening the inbox reads them all).
 

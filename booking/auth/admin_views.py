@@ -1,17 +1,17 @@
 """Admins make and manage staff, regulator and admin accounts (and find any account)."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from ..centres.models import Centre, District
-from ..errors import BookingError, ValidationFailed
+from ..errors import ValidationFailed
 from ..extensions import db
 from . import links, services
 from .admin_forms import ConfirmForm, UserCreateForm, UserEditForm
 from .models import User
 from .permissions import permission_required
-from ..web import apply_errors
+from ..web import attempt, submit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -51,6 +51,12 @@ def scope_from(form, role) -> tuple[int | None, str | None, bool]:
     raise ValidationFailed(errors={"scope": [_("监管账号须指定一个辖区：区县、城市，或明确选择全国")]})
 
 
+def _scope(form, role) -> dict:
+    """scope_from's answer as the services' keyword arguments."""
+    district_id, city, national = scope_from(form, role)
+    return {"district_id": district_id, "city": city, "national": national}
+
+
 @bp.route("/users", methods=["GET", "POST"])
 @permission_required("user.create")
 def users():
@@ -58,19 +64,14 @@ def users():
     centres = db.session.scalars(select(Centre).order_by(Centre.name)).all()
     form.centre.choices = lambda: [("", "—")] + [(str(c.id), f"{c.name} (#{c.id})") for c in centres]
     _offer_scopes(form)
-    if form.validate_on_submit():
-        try:
-            district_id, city, national = scope_from(form, form.role.data)
-            user = services.create_user(
+    if form.validate_on_submit() and submit(
+            form, lambda: services.create_user(
                 role=form.role.data, name=form.name.data, email=form.email.data,
                 password=form.password.data,
                 centre_id=int(form.centre.data) if form.centre.data else None,
-                district_id=district_id, city=city, national=national, actor=current_user)
-        except BookingError as err:
-            apply_errors(form, err)
-        else:
-            flash(_("已创建账号 %(email)s", email=user.email), "success")
-            return redirect(url_for("admin.users"))
+                actor=current_user, **_scope(form, form.role.data)),
+            lambda user: _("已创建账号 %(email)s", email=user.email)):
+        return redirect(url_for("admin.users"))
     q = (request.args.get("q") or "").strip()[:254]
     query = select(User).where(User.deleted_at.is_(None))
     if q:  # any account, parents too, by name, email or phone
@@ -112,49 +113,37 @@ def _account_page(user, form, link=None, link_expires=None, status=200):
 def edit_user(user_id):
     user = _account(user_id)
     form = _edit_form(user, fill=request.method == "GET")
-    if form.validate_on_submit():
-        try:
-            district_id, city, national = scope_from(form, user.role)
-            services.update_user(user, name=form.name.data, email=form.email.data,
-                                 phone=form.phone.data, district_id=district_id, city=city,
-                                 national=national, actor=current_user)
-        except BookingError as err:
-            db.session.rollback()
-            apply_errors(form, err)
-        else:
-            flash(_("已保存账号 %(login)s", login=user.login), "success")
-            return redirect(url_for("admin.edit_user", user_id=user.id))
+    if form.validate_on_submit() and submit(
+            form, lambda: services.update_user(user, name=form.name.data, email=form.email.data,
+                                               phone=form.phone.data, actor=current_user,
+                                               **_scope(form, user.role)),
+            lambda saved: _("已保存账号 %(login)s", login=saved.login)):
+        return redirect(url_for("admin.edit_user", user_id=user.id))
     return _account_page(user, form, status=422 if form.errors else 200)
 
 
-def _act(user_id, action):
+def _confirmed(user_id) -> User:
+    """The account a confirmed button acts on (the confirmation is a form: CSRF-checked)."""
     user = _account(user_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        result = action(user)
-    except BookingError as err:
-        flash(err.message if not err.errors else next(iter(err.errors.values()))[0], "error")
-        return redirect(url_for("admin.edit_user", user_id=user.id))
-    return user, result
+    return user
 
 
 @bp.post("/users/<int:user_id>/deactivate")
 @permission_required("user.manage")
 def deactivate_user(user_id):
-    outcome = _act(user_id, lambda u: services.deactivate(u, actor=current_user))
-    if isinstance(outcome, tuple):
-        flash(_("已停用账号；其登录和 API 令牌已全部失效"), "success")
+    user = _confirmed(user_id)
+    attempt(lambda: services.deactivate(user, actor=current_user),
+            _("已停用账号；其登录和 API 令牌已全部失效"))
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 @permission_required("user.manage")
 def reactivate_user(user_id):
-    outcome = _act(user_id, lambda u: services.reactivate(u, actor=current_user))
-    if isinstance(outcome, tuple):
-        flash(_("已恢复账号"), "success")
+    user = _confirmed(user_id)
+    attempt(lambda: services.reactivate(user, actor=current_user), _("已恢复账号"))
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 
@@ -162,12 +151,13 @@ def reactivate_user(user_id):
 @permission_required("user.manage")
 def password_link(user_id):
     """Shown once on this page, never put in a redirect or a flash cookie."""
-    outcome = _act(user_id, lambda u: links.issue_password_reset(
-        u, actor=current_user,
+    user = _confirmed(user_id)
+    issued = attempt(lambda: links.issue_password_reset(
+        user, actor=current_user,
         link_for=lambda raw: url_for("auth.reset_password", token=raw, _external=True)))
-    if not isinstance(outcome, tuple):
-        return outcome
-    user, (link, reset) = outcome
+    if issued is None:
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    link, reset = issued
     response = _account_page(user, _edit_form(user, fill=True), link=link,
                              link_expires=reset.expires_at)
     return response[0], response[1], {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}

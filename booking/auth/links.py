@@ -13,6 +13,7 @@ from ..audit.services import notify, record
 from ..clock import now
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
+from ..transactions import command
 from .models import PasswordReset, User
 from .services import (_digest, _revoke_tokens, _void_resets, end_sessions, hash_password,
                        password_problems)
@@ -35,6 +36,7 @@ def one_time_link(user: User, *, actor, link_for, ttl: int) -> tuple[str, Passwo
     return link_for(raw), reset
 
 
+@command
 def issue_password_reset(user: User, *, actor, link_for) -> tuple[str, PasswordReset]:
     """A one-time link to set a new password, for the admin to pass on; it is also sent to the
     account's inbox (and by email with the other notifications). Earlier links stop working.
@@ -62,6 +64,7 @@ def reset_for(raw: str) -> PasswordReset | None:
     return reset
 
 
+@command
 def reset_password(raw: str, new: str, *, field: str = "new_password",
                    action: str = "user.password_reset", spent: str | None = None) -> User:
     """Set a new password through a one-time link; the link, every session and every API
@@ -83,7 +86,6 @@ def reset_password(raw: str, new: str, *, field: str = "new_password",
                                     PasswordReset.used_at.is_(None))
         .values(used_at=now()).execution_options(synchronize_session=False)).rowcount
     if not claimed:
-        db.session.rollback()
         raise NotFound(spent)
     user = reset.user
     user.password_hash = hash_password(new)

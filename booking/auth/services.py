@@ -19,6 +19,7 @@ from ..audit.services import notify, record
 from ..clock import now
 from ..errors import Conflict, RateLimited, Unauthorized, ValidationFailed
 from ..extensions import db
+from ..transactions import command, kept
 from . import throttle
 from .models import ROLES, STAFF_ROLES, ApiToken, PasswordReset, User
 
@@ -66,6 +67,7 @@ def find_by_login(login: str) -> User | None:
         User.deleted_at.is_(None)))
 
 
+@command
 def register_parent(*, name: str, password: str, email=None, phone=None, consent: bool,
                     locale="zh_Hans_CN") -> User:
     """Sign a parent up (the API: its contract answers 409 for a taken address). The owner of
@@ -76,10 +78,16 @@ def register_parent(*, name: str, password: str, email=None, phone=None, consent
     """
     email, phone = _check_sign_up(password=password, email=email, phone=phone, consent=consent)
     if _warn_owners(email, phone):
-        ensure_free(email, phone)
+        try:
+            ensure_free(email, phone)
+        except Conflict as err:
+            # The owners' warning stands although the sign-up is refused: they learn that
+            # someone tried their address, which is why they are warned at all.
+            raise kept(err)
     return _new_parent(name, password, email, phone, locale)
 
 
+@command
 def sign_up_parent(*, name: str, password: str, email=None, phone=None, consent: bool,
                    locale="zh_Hans_CN") -> User | None:
     """Sign a parent up without saying whether the email or phone was registered already (the
@@ -92,23 +100,24 @@ def sign_up_parent(*, name: str, password: str, email=None, phone=None, consent:
     email, phone = _check_sign_up(password=password, email=email, phone=phone, consent=consent)
     if _warn_owners(email, phone):
         hash_password(password)
+        db.session.commit()
         return None
     try:
         return _new_parent(name, password, email, phone, locale)
-    except Conflict:  # taken between the look-up and the insert
+    except Conflict:  # taken between the look-up and the insert: the same answer, no account
+        db.session.rollback()
         return None
 
 
 def _warn_owners(email, phone) -> bool:
-    """Notify the owners of a taken email or phone that someone tried to sign up with it."""
+    """Notify the owners of a taken email or phone that someone tried to sign up with it
+    (the caller commits)."""
     owners = db.session.scalars(select(User).where(or_(
         func.lower(User.email) == email if email else false(),
         User.phone == phone if phone else false()))).all()
     for owner in owners:
         notify(owner.id, "signup_attempt", at=now())
         record("user.signup_attempted", owner, actor=None)
-    if owners:
-        db.session.commit()
     return bool(owners)
 
 
@@ -135,6 +144,7 @@ def _check_sign_up(*, password, email, phone, consent):
     return email, phone
 
 
+@command
 def create_user(*, role: str, name: str, password: str, email=None, phone=None,
                 centre_id=None, district_id=None, city=None, national=False,
                 staff_role=None, actor=None) -> User:
@@ -216,11 +226,11 @@ def _commit_new(user, action, actor=None):
                actor=actor or user, centre_id=user.centre_id)
         db.session.commit()
     except IntegrityError:  # two sign-ups with the same email at once
-        db.session.rollback()
         raise Conflict(_("该邮箱或手机号已注册"))
     return user
 
 
+@command
 def authenticate(login: str, password: str) -> User | None:
     """:raises RateLimited: too many failed sign-ins for this login (TUOWEI_ACCOUNT_LIMIT),
         whether or not the account exists."""
@@ -254,6 +264,7 @@ def _void_resets(user: User) -> None:
         .values(used_at=now()).execution_options(synchronize_session=False))
 
 
+@command
 def log_out(user: User) -> None:
     """Logging out ends the account's sessions everywhere, not only this browser's."""
     end_sessions(user)
@@ -261,6 +272,7 @@ def log_out(user: User) -> None:
     db.session.commit()
 
 
+@command
 def change_password(user: User, current: str, new: str) -> None:
     """:raises ValidationFailed: wrong current password or a weak new one."""
     if not check_password(user, current):
@@ -276,6 +288,7 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.commit()
 
 
+@command
 def set_locale(user: User, locale: str) -> None:
     if user.locale != locale:
         user.locale = locale
@@ -286,6 +299,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@command
 def issue_token(login: str, password: str) -> tuple[str, ApiToken]:
     """:raises Unauthorized: wrong login or password (the same answer for both)."""
     user = authenticate(login, password)
@@ -312,6 +326,7 @@ def user_for_token(raw: str) -> User | None:
     return token.user if token.user.is_active else None
 
 
+@command
 def revoke_token(raw: str, user: User) -> None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw),
                                                      ApiToken.user_id == user.id))
@@ -323,6 +338,7 @@ def revoke_token(raw: str, user: User) -> None:
 
 # Admins manage accounts ------------------------------------------------------------------
 
+@command
 def update_user(user: User, *, name: str, email=None, phone=None, district_id=None, city=None,
                 national=False, actor) -> User:
     """Change an account's name, email, phone and (regulators) scope.
@@ -353,11 +369,11 @@ def update_user(user: User, *, name: str, email=None, phone=None, district_id=No
     try:
         db.session.commit()
     except IntegrityError:  # the same address saved for two accounts at once
-        db.session.rollback()
         raise Conflict(_("该邮箱或手机号已注册"))
     return user
 
 
+@command
 def deactivate(user: User, *, actor) -> None:
     """The account can no longer sign in; its sessions and API tokens end at once.
 
@@ -376,6 +392,7 @@ def deactivate(user: User, *, actor) -> None:
     db.session.commit()
 
 
+@command
 def reactivate(user: User, *, actor) -> None:
     if user.active:
         return

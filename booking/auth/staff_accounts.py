@@ -12,6 +12,7 @@ from ..audit.services import notify, record
 from ..centres.models import Centre
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
+from ..transactions import command
 from .models import STAFF_ROLES, User
 from .permissions import allowed, can
 from .links import one_time_link, reset_for, reset_password
@@ -50,6 +51,7 @@ def account_of(actor, centre_id: int, user_id: int) -> User:
     return user
 
 
+@command
 def invite(actor, centre_id: int, *, name: str, email: str, staff_role: str,
            link_for=None) -> tuple[User, str]:
     """Make a staff account without a password, and queue the invitee an email with the link.
@@ -104,6 +106,7 @@ def invited_user(token: str) -> User:
     return reset.user
 
 
+@command
 def accept(token: str, password: str) -> User:
     """The invitee sets a password; the link is spent.
 
@@ -126,6 +129,7 @@ def _keep_a_director(user: User) -> None:
             _("机构至少需要一位负责人：请先指定另一位负责人")]})
 
 
+@command
 def change_role(actor, centre_id: int, user_id: int, staff_role: str) -> User:
     """:raises ValidationFailed: an unknown role, or demoting the centre's last director."""
     user = account_of(actor, centre_id, user_id)
@@ -143,6 +147,7 @@ def change_role(actor, centre_id: int, user_id: int, staff_role: str) -> User:
     return user
 
 
+@command
 def deactivate(actor, centre_id: int, user_id: int) -> User:
     """The account can no longer sign in; its sessions, API tokens and links end at once
     (services.deactivate, as when an admin does it).

@@ -3,10 +3,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..errors import BookingError
 from ..extensions import limiter
 from ..inputs import safe_next
-from ..web import apply_errors
+from ..web import refusal, submit
 from . import links, services
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from .permissions import allowed
@@ -72,18 +71,16 @@ def logout():
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
-        try:
-            services.sign_up_parent(
-                name=form.name.data, email=form.email.data, phone=form.phone.data,
-                password=form.password.data, consent=form.consent.data,
-                locale=session.get("lang", "zh_Hans_CN"))
-        except BookingError as err:
-            apply_errors(form, err)
-        else:
-            # The same answer whether or not the address was registered already (its owner
-            # is notified instead), so sign-up does not tell who has an account here.
-            flash(_("注册申请已受理，请用您的邮箱或手机号和刚设置的密码登录。如果该邮箱或手机号"
-                    "此前已注册，新密码不会生效，账号主人会收到通知。"), "success")
+        # The same answer whether or not the address was registered already (its owner is
+        # notified instead, and the service returns None), so sign-up does not tell who has
+        # an account here: success is told by no refusal, not by the result.
+        submit(form, lambda: services.sign_up_parent(
+            name=form.name.data, email=form.email.data, phone=form.phone.data,
+            password=form.password.data, consent=form.consent.data,
+            locale=session.get("lang", "zh_Hans_CN")),
+            _("注册申请已受理，请用您的邮箱或手机号和刚设置的密码登录。如果该邮箱或手机号"
+              "此前已注册，新密码不会生效，账号主人会收到通知。"))
+        if refusal() is None:
             return redirect(url_for("auth.login"))
     status = 422 if form.errors else 200
     return render_template("auth/signup.html", form=form), status
@@ -94,15 +91,11 @@ def signup():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data,
-                                     form.new_password.data)
-        except BookingError as err:
-            apply_errors(form, err)
-        else:
+        submit(form, lambda: services.change_password(current_user, form.current_password.data,
+                                                      form.new_password.data), _("密码已修改"))
+        if refusal() is None:
             # Every other session of the account has ended; this browser stays signed in.
             login_user(current_user._get_current_object())
-            flash(_("密码已修改"), "success")
             return redirect(url_for("public.home"))
     status = 422 if form.errors else 200
     return render_template("auth/password.html", form=form), status
@@ -118,14 +111,10 @@ def reset_password(token):
         resp = render_template("error.html", status=404,
                                message=_("链接无效或已过期，请联系管理员重新获取")), 404
     else:
-        if form.validate_on_submit():
-            try:
-                links.reset_password(token, form.new_password.data)
-            except BookingError as err:
-                apply_errors(form, err)
-            else:
-                flash(_("密码已设置，请用新密码登录"), "success")
-                return redirect(url_for("auth.login"))
+        if form.validate_on_submit() and submit(
+                form, lambda: links.reset_password(token, form.new_password.data),
+                _("密码已设置，请用新密码登录")):
+            return redirect(url_for("auth.login"))
         resp = (render_template("auth/reset_password.html", form=form, account=reset.user),
                 422 if form.errors else 200)
     response = current_app.make_response(resp)

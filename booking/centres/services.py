@@ -14,6 +14,7 @@ from ..clock import now as clock_now
 from ..clock import today
 from ..errors import Conflict, Forbidden, ValidationFailed
 from ..extensions import db
+from ..transactions import command
 from ..regulator.jurisdiction import holds
 from ..regulator.models import Filing, Inspection
 from ..rosters.models import CARER_ROLES, StaffMember
@@ -181,6 +182,7 @@ def disclosure(centre: Centre, now=None) -> dict:
     }
 
 
+@command
 def create_district(*, code, name, city, population, target_per_1000, name_en=None,
                     city_en=None, population_year=None, actor=None) -> District:
     """:raises ValidationFailed: bad figures. :raises Conflict: the code exists."""
@@ -200,7 +202,6 @@ def create_district(*, code, name, city, population, target_per_1000, name_en=No
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise Conflict(_("区县代码 %(code)s 已存在", code=code))
     record("district.created", district, actor=actor,
            after={"code": code, "name": name, "city": city, "population": population})
@@ -214,6 +215,7 @@ def next_filing_number(district: District) -> str:
     return f"{district.code}-{today().year}-{count + 1:04d}"
 
 
+@command
 def create_centre(*, district_code: str, actor=None, approved=True, filing_number=None,
                   seed_key=None, **fields) -> Centre:
     """A centre entered by the authority itself starts with its filing approved (docs/domain.md),
@@ -247,6 +249,7 @@ def create_centre(*, district_code: str, actor=None, approved=True, filing_numbe
     return centre
 
 
+@command
 def register_centre(*, name: str, kind: str, district_code: str, subdistrict: str, address: str,
                     operator: str, contact_name: str, email: str, password: str) -> User:
     """A centre signs up on its own: the centre with a draft filing and its first staff

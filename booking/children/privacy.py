@@ -18,6 +18,7 @@ from ..auth.services import check_password
 from ..clock import now as clock_now
 from ..errors import Conflict, Forbidden, ValidationFailed
 from ..extensions import db
+from ..transactions import command
 from ..fees.models import LedgerEntry
 from ..health.models import Attendance, HealthCheck
 from ..reservations.models import Reservation, live_at
@@ -55,6 +56,7 @@ def decrypt(token: str) -> str | None:
         return None
 
 
+@command
 def set_id_number(child_id: int, actor, id_number: str) -> Child:
     """Store a child's 身份证号 encrypted, with a masked copy for display; never in clear.
 
@@ -80,6 +82,7 @@ def _child_ids(user) -> list[int]:
         Guardianship.user_id == user.id)))
 
 
+@command
 def export_family(user, now=None) -> dict:
     """Everything the platform holds about a parent and their children (PIPL art. 45).
     ID numbers appear masked. The export is audited."""
@@ -154,6 +157,7 @@ def export_family(user, now=None) -> dict:
     return data
 
 
+@command
 def delete_account(user, password: str, now=None) -> None:
     """Delete a parent's account: the user is anonymised, so are children with no other
     guardian; reservations, waitlist entries and health records stay (the law requires them

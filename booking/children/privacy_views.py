@@ -10,8 +10,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..auth.permissions import permission_required
-from ..web import apply_errors
-from ..errors import BookingError
+from ..web import attempt, flash_errors, refusal, submit
 from . import privacy
 
 bp = Blueprint("privacy", __name__)
@@ -41,11 +40,8 @@ def export():
 def delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        try:
-            privacy.delete_account(current_user, form.password.data)
-        except BookingError as err:
-            apply_errors(form, err)
-        else:
+        submit(form, lambda: privacy.delete_account(current_user, form.password.data))
+        if refusal() is None:
             logout_user()
             flash(_("账号已注销。法律要求保存的记录已匿名化保留。"), "success")
             return redirect(url_for("public.home"))
@@ -57,15 +53,9 @@ def delete():
 @permission_required("child.manage")
 def id_number(child_id: int):
     form = IdNumberForm()
-    try:
-        if not form.validate_on_submit():
-            raise BookingError(next(iter(form.errors.values()))[0])
-        privacy.set_id_number(child_id, current_user, form.id_number.data)
-    except BookingError as err:
-        if err.status == 404:
-            raise
-        messages = [m for ms in (err.errors or {}).values() for m in ms]
-        flash(str(messages[0]) if messages else err.message, "error")
+    if not form.validate_on_submit():
+        flash_errors(form)
     else:
-        flash(_("身份证号已加密保存"), "success")
+        attempt(lambda: privacy.set_id_number(child_id, current_user, form.id_number.data),
+                _("身份证号已加密保存"))
     return redirect(url_for("health.child_checks", child_id=child_id))

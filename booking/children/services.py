@@ -10,6 +10,7 @@ from ..centres.models import Centre
 from ..clock import today
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
+from ..transactions import command
 from ..regulator.jurisdiction import holds_centre
 from .models import Child, Guardianship
 
@@ -59,6 +60,7 @@ def _check_older_siblings(n, errors: dict) -> None:
         errors["older_siblings"] = [_("年长的兄弟姐妹人数应在 0 到 %(n)s 之间", n=MAX_OLDER_SIBLINGS)]
 
 
+@command
 def add_child(parent, *, name: str, birth_date: date, twin_of: int | None = None,
               older_siblings: int = 0) -> Child:
     """Register a child under a parent. Children are born; they are not yet 3 years old
@@ -96,6 +98,7 @@ def add_child(parent, *, name: str, birth_date: date, twin_of: int | None = None
     return child
 
 
+@command
 def set_older_siblings(child_id: int, parent, n: int) -> Child:
     """A guardian declares how many older brothers and sisters the child has (二孩三孩托费减免:
     the reduction follows birth order, and older children are rarely registered here).

@@ -20,6 +20,7 @@ from ..clock import now as clock_now
 from ..errors import Forbidden, NotFound, PrepaidLimit, ValidationFailed
 from ..extensions import db
 from ..reservations.models import Reservation, Status
+from ..transactions import command
 from ..slots.models import Slot
 from .models import LedgerAccount, LedgerEntry, owed_amount, signed_amount
 from .rules import due_for_month, fee_of, month_end, month_key, next_month, parse_month
@@ -121,6 +122,7 @@ def _is_family_of(centre_id: int, parent_id: int) -> bool:
         Slot.centre_id == centre_id, Reservation.parent_id == parent_id).limit(1)) is not None
 
 
+@command
 def record_payment(centre_id: int, parent_id: int, amount_fen: int, actor, *, method=None,
                    received_on: date | None = None, note=None, now=None) -> LedgerEntry:
     """Staff record money received from a family (no payment gateway: 预收费 by the centre).
@@ -185,6 +187,7 @@ def _post(r: Reservation, kind: str, first: date, amount: int, actor, now) -> in
     return new_id
 
 
+@command
 def post_monthly_charges(month: str | None = None, *, centre_id: int | None = None, actor=None,
                          now=None) -> int:
     """Charge each enrolment its fee for the month (default: this month), once.
@@ -348,6 +351,7 @@ def on_closure(centre: Centre, ended: list[Reservation], actor, now) -> list[Led
     return refunds
 
 
+@command
 def mark_refund_paid(entry_id: int, actor, *, paid_on: date | None = None, method=None,
                      now=None) -> LedgerEntry:
     """Staff record that a refund due was paid back to the family (once).

@@ -1,17 +1,15 @@
 """Fee pages: a parent's monthly statement; a centre's balances, payments and refunds."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.models import User
 from ..auth.permissions import permission_required
-from ..web import apply_errors
 from ..clock import today
-from ..errors import BookingError
 from ..extensions import db
 from ..slots.forms import to_fen
-from ..web import attempt
+from ..web import attempt, submit
 from . import balances, services
 from .forms import PaymentForm
 from .models import LedgerEntry
@@ -19,6 +17,8 @@ from .rules import month_key, parse_month
 from .statement import statement
 
 bp = Blueprint("fees", __name__)
+# The service counts in fen, the form in yuan; over the prepaid limit is about the amount.
+_FIELDS = {"amount_fen": "amount", "prepaid-limit": "amount"}
 
 @bp.app_context_processor
 def _labels():
@@ -48,23 +48,13 @@ def staff():
     centre = current_user.centre
     form = PaymentForm()
     form.parent_id.choices = [("", _("请选择家庭"))] + _families(centre.id)
-    if form.validate_on_submit():
-        try:
-            entry = services.record_payment(centre.id, form.parent_id.data, to_fen(form.amount.data),
-                                            current_user, method=form.method.data,
-                                            received_on=form.received_on.data)
-        except BookingError as err:
-            db.session.rollback()
-            if err.errors and "amount_fen" in err.errors:
-                err.errors = dict(err.errors)
-                err.errors["amount"] = err.errors.pop("amount_fen")
-            if err.slug == "prepaid-limit":
-                form.amount.errors = list(form.amount.errors) + [err.message]
-            else:
-                apply_errors(form, err)
-        else:
-            flash(_("已登记收款 %(a)s", a=f"¥{entry.amount_fen / 100:,.2f}"), "success")
-            return redirect(url_for("fees.staff"))
+    if form.validate_on_submit() and submit(
+            form, lambda: services.record_payment(
+                centre.id, form.parent_id.data, to_fen(form.amount.data), current_user,
+                method=form.method.data, received_on=form.received_on.data),
+            lambda entry: _("已登记收款 %(a)s", a=f"¥{entry.amount_fen / 100:,.2f}"),
+            fields=_FIELDS):
+        return redirect(url_for("fees.staff"))
     entries = db.session.scalars(select(LedgerEntry).where(LedgerEntry.centre_id == centre.id)
                                  .order_by(LedgerEntry.id.desc()).limit(50)).all()
     return render_template("fees/staff.html", centre=centre, form=form,

@@ -15,6 +15,7 @@ from ..clock import now as clock_now
 from ..errors import Conflict, HealthCheckRequired, NotFound, ValidationFailed
 from ..extensions import db
 from ..reservations.models import Reservation, Status, in_care_on, is_live
+from ..transactions import command
 from ..slots.models import Slot
 from .models import Attendance, HealthCheck
 
@@ -72,13 +73,15 @@ def roster(centre_id: int, group_id: int | None, on_date: date | None = None) ->
     stmt = select(Reservation).join(Slot).where(Slot.centre_id == centre_id, in_care_on(on_date))
     if group_id is not None:
         stmt = stmt.where(Slot.group_id == group_id)
-    rows = []
-    for r in db.session.scalars(stmt.order_by(Reservation.id)).all():
-        day = db.session.scalar(select(Attendance).where(Attendance.reservation_id == r.id,
-                                                         Attendance.on_date == on_date))
-        rows.append({"reservation": r, "child": r.child, "attendance": day,
-                     "needs_check": needs_new_check(r, on_date)})
-    return rows
+    return [row_for(r, on_date) for r in db.session.scalars(stmt.order_by(Reservation.id)).all()]
+
+
+def row_for(r: Reservation, on_date: date) -> dict:
+    """One child's row of the roster: the day's attendance and the 3-month rule."""
+    day = db.session.scalar(select(Attendance).where(Attendance.reservation_id == r.id,
+                                                     Attendance.on_date == on_date))
+    return {"reservation": r, "child": r.child, "attendance": day,
+            "needs_check": needs_new_check(r, on_date)}
 
 
 def _day(r: Reservation, on_date: date) -> Attendance:
@@ -90,6 +93,7 @@ def _day(r: Reservation, on_date: date) -> Attendance:
     return day
 
 
+@command
 def record_arrival(reservation_id: int, staff, *, temperature_c: float, observations=None,
                    passed: bool = True, now=None) -> Attendance:
     """Arrival with the morning check. A failed check (or a fever) sends the child home:
@@ -129,6 +133,7 @@ def record_arrival(reservation_id: int, staff, *, temperature_c: float, observat
     return day
 
 
+@command
 def record_departure(reservation_id: int, staff, *, collected_by: str, now=None) -> Attendance:
     """:raises Conflict: not arrived today, or already gone home."""
     now = now or clock_now()
@@ -148,6 +153,7 @@ def record_departure(reservation_id: int, staff, *, collected_by: str, now=None)
     return day
 
 
+@command
 def mark_absent(reservation_id: int, staff, now=None) -> Attendance:
     """:raises Conflict: the child has already arrived today."""
     r = _enrolled_of_centre(staff, reservation_id)

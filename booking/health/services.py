@@ -15,6 +15,7 @@ from ..clock import now as clock_now
 from ..clock import today
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
+from ..transactions import command
 from ..regulator.jurisdiction import child_centre, holds_child, is_national
 from ..reservations.models import Reservation, held_at, live_at
 from ..slots.models import Slot
@@ -48,6 +49,7 @@ def _valid_days(child_id: int, now) -> int:
     return DEFAULT_VALID_DAYS
 
 
+@command
 def submit(child_id: int, actor, *, examined_on: date, institution: str, result: str,
            vaccination_verified: bool, height_cm=None, weight_kg=None, haemoglobin_g_l=None,
            findings=None, attachment=None, now=None) -> HealthCheck:
@@ -88,6 +90,7 @@ def submit(child_id: int, actor, *, examined_on: date, institution: str, result:
     return check
 
 
+@command
 def verify(check_id: int, staff, now=None) -> HealthCheck:
     """Staff of a centre holding a place for the child check the entry against the paper form.
 
@@ -108,6 +111,7 @@ def verify(check_id: int, staff, now=None) -> HealthCheck:
     return check
 
 
+@command
 def read(check_id: int, user, reason: str | None = None, now=None) -> HealthCheck:
     """A health record for someone allowed to see it. Staff and regulator reads are logged;
     a regulator must state a reason (PIPL: sensitive personal information).
@@ -145,6 +149,7 @@ def regulator_may_open(user, check_id: int) -> bool:
     return check is not None and holds_child(user, check.child_id)
 
 
+@command
 def read_list(checks: list[HealthCheck], user) -> list[HealthCheck]:
     """Records a staff list page shows (results included): one read entry for each, as
     `read` writes for a single record. Callers have decided the user may see them."""

@@ -4,25 +4,27 @@ with a stated reason (logged); and the staff's daily morning check and attendanc
 import io
 from datetime import date, timedelta
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import (Blueprint, flash, get_flashed_messages, redirect, render_template, request,
+                   send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import permission_required
-from ..web import apply_errors
 from ..children.models import Child
 from ..clock import now as clock_now
 from ..clock import today
-from ..errors import BadRequest, BookingError, NotFound
+from ..errors import BadRequest, NotFound
 from ..inputs import MAX_DATE, MIN_DATE, parse_day, safe_next
-from ..web import attempt
+from ..web import attempt, flash_errors, htmx_redirects, is_htmx, page_status, submit
 from ..extensions import db
 from ..i18n import name_of
+from ..reservations.models import Reservation
 from . import attachments, attendance, services
 from .forms import ArrivalForm, DepartureForm, HealthCheckForm, ReasonForm
+from .models import HealthCheck
 
 bp = Blueprint("health", __name__)
+bp.after_request(htmx_redirects)
 
 
 def _child_or_404(child_id: int) -> Child:
@@ -47,6 +49,32 @@ def mine():
     return render_template("health/mine.html", rows=rows, today=today())
 
 
+def _submit_check(child, form):
+    """The check behind the form, its photo or PDF stored first; a check refused (or failing)
+    keeps no file."""
+    stored = []
+
+    def call():
+        if form.attachment.data:
+            stored.append(attachments.store(form.attachment.data))
+        return services.submit(
+            child.id, current_user, examined_on=form.examined_on.data,
+            institution=form.institution.data, result=form.result.data,
+            vaccination_verified=form.vaccination_verified.data,
+            height_cm=float(form.height_cm.data) if form.height_cm.data is not None else None,
+            weight_kg=float(form.weight_kg.data) if form.weight_kg.data is not None else None,
+            haemoglobin_g_l=form.haemoglobin_g_l.data, findings=form.findings.data or None,
+            attachment=stored[0] if stored else None)
+
+    check = None
+    try:
+        check = submit(form, call, _("体检记录已提交，托育机构核验后生效"))
+    finally:
+        if check is None and stored:
+            attachments.discard(stored[0][0])
+    return check
+
+
 @bp.route("/children/<int:child_id>/health", methods=["GET", "POST"])
 @permission_required("health_record.submit")
 def child_checks(child_id: int):
@@ -54,32 +82,15 @@ def child_checks(child_id: int):
     # Room for the form around the file, so an oversize file gets the form's message.
     request.max_content_length = attachments.max_bytes() + 256 * 1024
     form = HealthCheckForm()
-    if form.validate_on_submit():
-        stored = None
-        try:
-            if form.attachment.data:
-                stored = attachments.store(form.attachment.data)
-            check = services.submit(
-                child.id, current_user, examined_on=form.examined_on.data,
-                institution=form.institution.data, result=form.result.data,
-                vaccination_verified=form.vaccination_verified.data,
-                height_cm=float(form.height_cm.data) if form.height_cm.data is not None else None,
-                weight_kg=float(form.weight_kg.data) if form.weight_kg.data is not None else None,
-                haemoglobin_g_l=form.haemoglobin_g_l.data, findings=form.findings.data or None,
-                attachment=stored)
-        except BookingError as err:
-            if stored:
-                attachments.discard(stored[0])
-            apply_errors(form, err)
-        else:
-            flash(_("体检记录已提交，托育机构核验后生效"), "success")
-            for slot in services.places_starting_after(check):
-                flash(_("注意：这份体检有效期至 %(v)s，%(centre)s 的入托日期是 %(s)s，届时已失效；"
-                        "请在 %(e)s 或之后重新体检。", v=check.valid_until.isoformat(),
-                        centre=name_of(slot.centre), s=slot.starts_on.isoformat(),
-                        e=(slot.starts_on - timedelta(days=services.valid_days_for(slot)))
-                        .isoformat()), "error")
-            return redirect(url_for("health.check", check_id=check.id))
+    check = _submit_check(child, form) if form.validate_on_submit() else None
+    if check is not None:
+        for slot in services.places_starting_after(check):
+            flash(_("注意：这份体检有效期至 %(v)s，%(centre)s 的入托日期是 %(s)s，届时已失效；"
+                    "请在 %(e)s 或之后重新体检。", v=check.valid_until.isoformat(),
+                    centre=name_of(slot.centre), s=slot.starts_on.isoformat(),
+                    e=(slot.starts_on - timedelta(days=services.valid_days_for(slot)))
+                    .isoformat()), "error")
+        return redirect(url_for("health.check", check_id=check.id))
     return render_template("health/child.html", child=child, form=form,
                            checks=services.read_list(services.checks_of_child(child.id),
                                                      current_user),
@@ -132,8 +143,16 @@ def attachment(check_id: int):
 @bp.post("/health-checks/<int:check_id>/verify")
 @permission_required("health_record.verify")
 def verify(check_id: int):
+    """From a record's page, or a row of the staff's list (htmx: that row comes back)."""
     attempt(lambda: services.verify(check_id, current_user), _("已核验体检记录"))
-    return redirect(safe_next(request.form.get("next"), url_for("health.check", check_id=check_id)))
+    if not is_htmx():
+        return redirect(safe_next(request.form.get("next"),
+                                  url_for("health.check", check_id=check_id)))
+    check = db.session.get(HealthCheck, check_id)
+    if check is None or not services.staff_may_act(current_user, check.child_id):
+        raise NotFound()
+    return render_template("health/_check_row.html", c=services.read_list([check], current_user)[0],
+                           notes=get_flashed_messages(with_categories=True)), page_status()
 
 
 @bp.get("/staff/health")
@@ -172,8 +191,19 @@ def attendance_page():
                            fever=attendance.FEVER_C)
 
 
-def _back():
-    return redirect(url_for("health.attendance_page", group=request.form.get("group", type=int)))
+def _answer(reservation_id: int, form=None):
+    """After an attendance button: without JavaScript, back to the list (the flash says what
+    happened); with htmx, the child's row as it now is, the message in it, with the refusal's
+    status (templates/_htmx.html)."""
+    group_id = request.form.get("group", type=int)
+    if not is_htmx():
+        return redirect(url_for("health.attendance_page", group=group_id))
+    r = db.session.get(Reservation, reservation_id)
+    if r is None or r.slot.centre_id != current_user.centre_id:
+        raise NotFound()
+    return render_template("health/_attendance_row.html", row=attendance.row_for(r, today()),
+                           group_id=group_id, is_today=True,
+                           notes=get_flashed_messages(with_categories=True)), page_status(form)
 
 
 @bp.post("/staff/attendance/<int:reservation_id>/arrive")
@@ -181,47 +211,32 @@ def _back():
 def arrive(reservation_id: int):
     form = ArrivalForm()
     if not form.validate():
-        for errs in form.errors.values():
-            for e in errs:
-                flash(str(e), "error")
-        return _back()
-    try:
-        day = attendance.record_arrival(reservation_id, current_user,
-                                        temperature_c=float(form.temperature_c.data),
-                                        observations=form.observations.data,
-                                        passed=form.passed.data)
-    except BookingError as err:
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-    else:
-        if day.morning_check_passed:
-            flash(_("已登记入园"), "success")
-        else:
-            flash(_("晨检未通过：请联系家长接回，已通知监护人"), "error")
-    return _back()
+        flash_errors(form)
+        return _answer(reservation_id, form)
+    day = attempt(lambda: attendance.record_arrival(
+        reservation_id, current_user, temperature_c=float(form.temperature_c.data),
+        observations=form.observations.data, passed=form.passed.data),
+        lambda day: _("已登记入园") if day.morning_check_passed else None)
+    if day is not None and not day.morning_check_passed:
+        flash(_("晨检未通过：请联系家长接回，已通知监护人"), "error")
+    return _answer(reservation_id)
 
 
 @bp.post("/staff/attendance/<int:reservation_id>/depart")
 @permission_required("attendance.record", own_centre=True)
 def depart(reservation_id: int):
     form = DepartureForm()
-    try:
-        if not form.validate():
-            raise BookingError(_("请填写接走孩子的人"))
-        attendance.record_departure(reservation_id, current_user,
-                                    collected_by=form.collected_by.data)
-    except BookingError as err:
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-    else:
-        flash(_("已登记接走"), "success")
-    return _back()
+    if not form.validate():
+        flash(_("请填写接走孩子的人"), "error")
+        return _answer(reservation_id, form)
+    attempt(lambda: attendance.record_departure(reservation_id, current_user,
+                                                collected_by=form.collected_by.data),
+            _("已登记接走"))
+    return _answer(reservation_id)
 
 
 @bp.post("/staff/attendance/<int:reservation_id>/absent")
 @permission_required("attendance.record", own_centre=True)
 def absent(reservation_id: int):
     attempt(lambda: attendance.mark_absent(reservation_id, current_user), _("已登记缺勤"))
-    return _back()
+    return _answer(reservation_id)

@@ -11,6 +11,7 @@ from ..fees.services import on_closure
 from ..places.locking import lock_slots
 from ..places.offers import end_offers
 from ..reservations.models import Reservation, Status, in_care_at
+from ..transactions import command
 from ..slots.models import Slot
 from .models import ClosureCase
 
@@ -51,6 +52,7 @@ def open_case_for(child_id: int) -> ClosureCase | None:
         ClosureCase.child_id == child_id, ClosureCase.state == "affected").limit(1))
 
 
+@command
 def refresh_states(centre_id: int, now=None) -> list[ClosureCase]:
     """A case is placed once the child holds or has a place elsewhere."""
     now = now or clock_now()

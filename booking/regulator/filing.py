@@ -14,6 +14,7 @@ from ..clock import now as clock_now
 from ..clock import today
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
+from ..transactions import command
 from ..rosters.models import StaffMember
 from .closure import end_places
 from .jurisdiction import holds_centre
@@ -46,6 +47,7 @@ def _move(filing: Filing, action: str, actor, **after):
            before={"status": before}, after={"status": target, **after})
 
 
+@command
 def save_draft(filing: Filing, staff, **fields) -> Filing:
     """The centre fills its filing; allowed while draft or returned."""
     if staff.role != "staff" or not can(staff, "centre.filing", filing.centre_id):
@@ -79,6 +81,7 @@ def missing_items(filing: Filing) -> dict:
     return missing
 
 
+@command
 def submit(filing_id: int, staff, now=None) -> Filing:
     """:raises ValidationFailed: items missing. :raises Conflict: wrong state."""
     filing = db.session.get(Filing, filing_id)
@@ -92,6 +95,7 @@ def submit(filing_id: int, staff, now=None) -> Filing:
     return filing
 
 
+@command
 def decide(filing_id: int, regulator, action: str, reasons: str | None = None,
            now=None) -> Filing:
     """Approve (a filing number is issued), return with reasons, suspend, reinstate or close.

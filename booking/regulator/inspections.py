@@ -16,6 +16,7 @@ from ..centres.models import Centre
 from ..clock import today
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
+from ..transactions import command
 from .filing import in_jurisdiction
 from .jurisdiction import centre_clause
 from .models import Inspection
@@ -38,6 +39,7 @@ def grade_for(score: int, basic_failed: bool) -> str:
     return "D"
 
 
+@command
 def record_inspection(centre_id: int, inspector, *, inspected_on, scores: dict, findings=None,
                       fix_deadline=None, basic_failed=False) -> Inspection:
     """:raises NotFound: outside the inspector's jurisdiction. :raises ValidationFailed."""
@@ -67,6 +69,7 @@ def record_inspection(centre_id: int, inspector, *, inspected_on, scores: dict, 
     return inspection
 
 
+@command
 def follow_up(inspection_id: int, inspector, on_date) -> Inspection:
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None or not in_jurisdiction(inspector, inspection.centre.filing):

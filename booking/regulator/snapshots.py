@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..clock import today
 from ..extensions import db
+from ..transactions import command
 from .models import CoverageSnapshot
 
 
@@ -12,6 +13,7 @@ class _Everyone:
     role, district_id, city = "admin", None, None
 
 
+@command
 def take_snapshot(on_date=None) -> int:
     from .services import coverage
     from ..centres.models import District

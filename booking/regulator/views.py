@@ -8,17 +8,15 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..auth.permissions import permission_required
-from ..web import apply_errors
 from ..audit.models import AuditEvent
 from ..centres.bands import CENTRE_KINDS
 from ..centres.models import Centre
 from ..centres.services import disclosure
 from ..clock import end_of_day, start_of_day
-from ..errors import BookingError
 from ..extensions import db
 from ..fees.balances import refund_summary
 from ..inputs import MAX_DATE, MIN_DATE, parse_day
-from ..web import csv_bytes, csv_download, xlsx_bytes
+from ..web import attempt, csv_bytes, csv_download, submit, xlsx_bytes
 from . import closure, services
 from . import filing as filings_svc
 from .forms import DecisionForm, FilingForm, InspectionForm
@@ -75,14 +73,10 @@ def filing(filing_id):
     if f is None or not filings_svc.in_jurisdiction(current_user, f):
         abort(404)
     form = DecisionForm()
-    if form.validate_on_submit():
-        try:
-            filings_svc.decide(filing_id, current_user, form.action.data, form.reasons.data)
-        except BookingError as err:
-            apply_errors(form, err)
-        else:
-            flash(_("已处理"), "success")
-            return redirect(url_for("regulator.filing", filing_id=filing_id))
+    if form.validate_on_submit() and submit(
+            form, lambda: filings_svc.decide(filing_id, current_user, form.action.data,
+                                             form.reasons.data), _("已处理")):
+        return redirect(url_for("regulator.filing", filing_id=filing_id))
     cases = closure.refresh_states(f.centre_id)
     return render_template("regulator/filing.html", f=f, form=form, cases=cases,
                            refunds=refund_summary(f.centre_id),
@@ -155,17 +149,15 @@ def own_filing():
     f = current_user.centre.filing
     form = FilingForm(obj=f)
     if form.validate_on_submit():
-        try:
-            fields = {k: getattr(form, k).data for k in filings_svc.FIELDS}
-            filings_svc.save_draft(f, current_user, **fields)
-            if form.submit_filing.data:
-                filings_svc.submit(f.id, current_user)
-                flash(_("备案已提交，监管部门将在 5 个工作日内答复"), "success")
-            else:
-                flash(_("已保存"), "success")
-        except BookingError as err:
-            apply_errors(form, err)
-        else:
+        fields = {k: getattr(form, k).data for k in filings_svc.FIELDS}
+        submitting = form.submit_filing.data
+        # Saved first, on its own: a filing refused for what it lacks keeps what was typed.
+        done = submit(form, lambda: filings_svc.save_draft(f, current_user, **fields),
+                      None if submitting else _("已保存"))
+        if done and submitting:
+            done = submit(form, lambda: filings_svc.submit(f.id, current_user),
+                          _("备案已提交，监管部门将在 5 个工作日内答复"))
+        if done:
             return redirect(url_for("regulator.own_filing"))
     return render_template("regulator/own_filing.html", f=f, form=form,
                            missing=filings_svc.missing_items(f)), 422 if form.errors else 200
@@ -190,17 +182,13 @@ def inspections(centre_id):
     if centre is None or centre.filing is None or not filings_svc.in_jurisdiction(current_user, centre.filing):
         abort(404)
     form = InspectionForm()
-    if form.validate_on_submit():
-        try:
-            record_inspection(centre_id, current_user, inspected_on=form.inspected_on.data,
-                              scores={k: getattr(form, k).data for k in DIMENSIONS},
-                              findings=form.findings.data, fix_deadline=form.fix_deadline.data,
-                              basic_failed=form.basic_failed.data)
-        except BookingError as err:
-            apply_errors(form, err)
-        else:
-            flash(_("检查记录已保存"), "success")
-            return redirect(url_for("regulator.inspections", centre_id=centre_id))
+    if form.validate_on_submit() and submit(
+            form, lambda: record_inspection(
+                centre_id, current_user, inspected_on=form.inspected_on.data,
+                scores={k: getattr(form, k).data for k in DIMENSIONS},
+                findings=form.findings.data, fix_deadline=form.fix_deadline.data,
+                basic_failed=form.basic_failed.data), _("检查记录已保存")):
+        return redirect(url_for("regulator.inspections", centre_id=centre_id))
     records = db.session.scalars(select(Inspection).where(Inspection.centre_id == centre_id)
                                  .order_by(Inspection.inspected_on.desc())).all()
     return render_template("regulator/inspections.html", centre=centre, form=form,
@@ -214,13 +202,9 @@ def inspection_follow_up(inspection_id):
     if inspection is None or not filings_svc.in_jurisdiction(current_user, inspection.centre.filing):
         abort(404)
     on_date = parse_day(request.form.get("on_date"))
-    try:
-        if on_date is None:
-            raise BookingError(_("请按 年-月-日 填写复查日期"))
-        follow_up(inspection_id, current_user, on_date)
-    except BookingError as err:
-        flash(err.message if not err.errors else next(iter(err.errors.values()))[0], "error")
+    if on_date is None:
+        flash(_("请按 年-月-日 填写复查日期"), "error")
     else:
-        flash(_("已记录复查"), "success")
+        attempt(lambda: follow_up(inspection_id, current_user, on_date), _("已记录复查"))
     return redirect(url_for("regulator.inspections", centre_id=inspection.centre_id))
 

@@ -7,12 +7,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.permissions import permission_required
-from ..web import apply_errors
 from ..children.services import children_of
 from ..clock import local_date
 from ..clock import now as clock_now
-from ..errors import AgeOutOfBand, AlreadyReserved, BookingError, HealthCheckRequired, SlotFull
-from ..web import attempt, csv_bytes, csv_download, flash_errors
+from ..errors import HealthCheckRequired, SlotFull
+from ..web import attempt, csv_bytes, csv_download, flash_errors, page_status, submit
 from ..extensions import db
 from ..health.services import intake_readiness
 from ..i18n import local_dt
@@ -26,6 +25,8 @@ from .forms import ExtendForm, ReserveForm, StaffFilterForm
 from .labels import status_label, status_pair
 
 bp = Blueprint("reservations", __name__)
+# Refusals about the chosen child are shown on its field.
+_ON_CHILD = {"age-out-of-band": "child_id", "already-reserved": "child_id"}
 
 
 @bp.app_template_global()
@@ -57,28 +58,20 @@ def reserve(slot_id):
     children = children_of(current_user)
     form = ReserveForm()
     form.child_id.choices = [(c.id, c.name) for c in children]
-    full, status = None, 200
+    full = None
     if form.validate_on_submit():
         try:
-            hold = services.place_hold(slot_id=slot.id, child_id=form.child_id.data,
-                                       parent=current_user)
-        except SlotFull as err:
-            db.session.rollback()
+            if submit(form, lambda: services.place_hold(slot_id=slot.id,
+                                                        child_id=form.child_id.data,
+                                                        parent=current_user),
+                      lambda hold: _("已为 %(child)s 保留托位，请在 %(t)s 前完成入托体检并等待机构确认。",
+                                     child=hold.child.name, t=local_dt(hold.expires_at)),
+                      fields=_ON_CHILD, reraise=(SlotFull,)):
+                return redirect(url_for("reservations.mine"))
+        except SlotFull as err:  # no fault of the form: the page offers the waitlist instead
             full, status = err.message, err.status
-        except (AgeOutOfBand, AlreadyReserved) as err:
-            db.session.rollback()
-            form.child_id.errors = list(form.child_id.errors) + [err.message]
-            status = err.status
-        except BookingError as err:
-            db.session.rollback()
-            apply_errors(form, err)
-            status = err.status
-        else:
-            flash(_("已为 %(child)s 保留托位，请在 %(t)s 前完成入托体检并等待机构确认。",
-                    child=hold.child.name, t=local_dt(hold.expires_at)), "success")
-            return redirect(url_for("reservations.mine"))
-    elif form.errors:
-        status = 422
+    if not full:
+        status = page_status(form)
     waitlist = join_form(slot, children, child_id=form.child_id.data) if full else None
     return render_template("reservations/reserve.html", slot=slot, form=form, full=full,
                            waitlist=waitlist, children=children), status
@@ -148,21 +141,14 @@ def _back():
 @bp.post("/staff/reservations/<int:reservation_id>/confirm")
 @permission_required("reservation.confirm", own_centre=True)
 def confirm(reservation_id):
-    try:
-        r = enrolment.confirm(reservation_id, current_user)
-    except HealthCheckRequired as err:
-        flash(_("无法确认入托：%(msg)s。", msg=err.message), "error")
-    except BookingError as err:
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-    else:
-        flash(_("已确认 %(child)s 入托。", child=r.child.name), "success")
-        if r.ratio_warning:  # 设置标准 art. 20: the class is short of carers with the new child
-            w = r.ratio_warning
-            flash(_("注意：按当前排班，%(date)s 该班有 %(n)s 个时段保育人员不足，最多缺 %(m)s 人，请调整排班。",
-                    date=w["on_date"].isoformat(), n=w["hours_short"], m=w["most_missing"]),
-                  "error")
+    r = attempt(lambda: enrolment.confirm(reservation_id, current_user),
+                lambda r: _("已确认 %(child)s 入托。", child=r.child.name),
+                refused=lambda err: _("无法确认入托：%(msg)s。", msg=err.message)
+                if isinstance(err, HealthCheckRequired) else None)
+    if r is not None and r.ratio_warning:  # 设置标准 art. 20: short of carers with the new child
+        w = r.ratio_warning
+        flash(_("注意：按当前排班，%(date)s 该班有 %(n)s 个时段保育人员不足，最多缺 %(m)s 人，请调整排班。",
+                date=w["on_date"].isoformat(), n=w["hours_short"], m=w["most_missing"]), "error")
     return _back()
 
 

@@ -18,6 +18,7 @@ from ..clock import LOCAL, local_date, today
 from ..errors import (HealthCertificateLapsed, NotFound, ShiftOverlap, ShiftTooLong,
                       ValidationFailed)
 from ..extensions import db
+from ..transactions import command
 from .models import STAFF_ROLES, Shift, StaffMember
 from .weeks import local_day_bounds, week_shifts, week_start
 
@@ -44,6 +45,7 @@ def _validate_staff(fields: dict) -> None:
         raise ValidationFailed(errors=errors)
 
 
+@command
 def create_staff(centre_id: int, *, actor=None, **fields) -> StaffMember:
     """Add a staff record to a centre (保育师 levels 1–5, certificates, 无犯罪记录 check).
 
@@ -60,6 +62,7 @@ def create_staff(centre_id: int, *, actor=None, **fields) -> StaffMember:
     return staff
 
 
+@command
 def update_staff(staff_id: int, *, actor=None, **fields) -> StaffMember:
     """Change a staff record. :raises NotFound, ValidationFailed:"""
     staff = db.session.get(StaffMember, staff_id)
@@ -173,6 +176,7 @@ def _staff_in(centre_id: int, staff_id: int) -> StaffMember:
     return staff
 
 
+@command
 def add_shift(centre_id: int, *, staff_member_id: int, group_id: int | None,
               starts_at: datetime, ends_at: datetime, actor=None) -> Shift:
     """Roster a staff member of `centre_id` (see `check_shift` for the rules).
@@ -197,6 +201,7 @@ def get_shift(centre_id: int, shift_id: int) -> Shift:
     return shift
 
 
+@command
 def move_shift(centre_id: int, shift_id: int, *, staff_member_id: int, group_id: int | None,
                starts_at: datetime, ends_at: datetime, actor=None) -> Shift:
     """Change who, where or when; the same rules as adding.
@@ -215,6 +220,7 @@ def move_shift(centre_id: int, shift_id: int, *, staff_member_id: int, group_id:
     return shift
 
 
+@command
 def delete_shift(centre_id: int, shift_id: int, *, actor=None) -> None:
     """:raises NotFound:"""
     shift = get_shift(centre_id, shift_id)
@@ -223,6 +229,7 @@ def delete_shift(centre_id: int, shift_id: int, *, actor=None) -> None:
     db.session.commit()
 
 
+@command
 def copy_last_week(centre_id: int, monday: date, *, actor=None) -> tuple[int, list[str]]:
     """Copy the shifts of the week before `monday` into the week of `monday`.
 

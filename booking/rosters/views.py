@@ -6,12 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import permission_required
-from ..web import apply_errors
 from ..centres.bands import AGE_BANDS
 from ..clock import LOCAL, local_date, today
 from ..errors import BookingError
 from ..extensions import db
-from ..web import csv_download
+from ..web import csv_download, submit
 from . import exports, services, weeks
 from .checks import check_week, gap_runs
 from .forms import CopyWeekForm, DeleteForm, ShiftForm, StaffForm
@@ -19,6 +18,9 @@ from .labels import CERT_STATES, LEVEL_LABELS, ROLE_LABELS, WEEKDAYS
 from .models import StaffMember
 
 bp = Blueprint("rosters", __name__)
+# The service names the stored instants; the shift form asks for the times of a day. Rule
+# errors (overlap, certificate, hours) land in the form's summary.
+_SHIFT_FIELDS = {"ends_at": "ends", "starts_at": "starts"}
 
 
 @bp.app_template_filter("local_hm")
@@ -69,16 +71,11 @@ def _staff_fields(form: StaffForm) -> dict:
 @permission_required("roster.manage", own_centre=True)
 def new_staff():
     form = StaffForm()
-    if form.validate_on_submit():
-        try:
-            staff = services.create_staff(current_user.centre_id, actor=current_user,
-                                          **_staff_fields(form))
-        except BookingError as err:
-            db.session.rollback()
-            apply_errors(form, err)
-        else:
-            flash(_("已添加员工：%(name)s", name=staff.name), "success")
-            return redirect(url_for("rosters.team"))
+    if form.validate_on_submit() and submit(
+            form, lambda: services.create_staff(current_user.centre_id, actor=current_user,
+                                                **_staff_fields(form)),
+            lambda staff: _("已添加员工：%(name)s", name=staff.name)):
+        return redirect(url_for("rosters.team"))
     return render_template("rosters/staff_form.html", form=form, staff=None), \
         422 if form.errors else 200
 
@@ -88,15 +85,11 @@ def new_staff():
 def edit_staff(staff_id):
     staff = _own_staff(staff_id)
     form = StaffForm(obj=staff)
-    if form.validate_on_submit():
-        try:
-            services.update_staff(staff.id, actor=current_user, **_staff_fields(form))
-        except BookingError as err:
-            db.session.rollback()
-            apply_errors(form, err)
-        else:
-            flash(_("已保存员工：%(name)s", name=staff.name), "success")
-            return redirect(url_for("rosters.team"))
+    if form.validate_on_submit() and submit(
+            form, lambda: services.update_staff(staff.id, actor=current_user,
+                                                **_staff_fields(form)),
+            lambda saved: _("已保存员工：%(name)s", name=saved.name)):
+        return redirect(url_for("rosters.team"))
     return render_template("rosters/staff_form.html", form=form, staff=staff), \
         422 if form.errors else 200
 
@@ -185,27 +178,13 @@ def add_shift():
     form = _shift_form(centre)
     if form.validate_on_submit():
         starts, ends = form.instants()
-        try:
-            services.add_shift(centre.id, staff_member_id=form.staff_member_id.data,
-                               group_id=form.group_id.data, starts_at=starts, ends_at=ends,
-                               actor=current_user)
-        except BookingError as err:
-            db.session.rollback()
-            _place_errors(form, err)
-        else:
-            flash(_("已排班"), "success")
+        if submit(form, lambda: services.add_shift(
+                centre.id, staff_member_id=form.staff_member_id.data,
+                group_id=form.group_id.data, starts_at=starts, ends_at=ends,
+                actor=current_user), _("已排班"), fields=_SHIFT_FIELDS):
             return redirect(url_for("rosters.roster", week=form.day.data.isoformat()))
     shown = form.day.data if form.day.data and not form.day.errors else today()
     return _render_roster(centre, weeks.week_start(shown), form, 422)
-
-
-def _place_errors(form, err: BookingError):
-    """Service errors name `starts_at` / `ends_at`; the form asks for `starts` / `ends`.
-    Rule errors (overlap, certificate, hours) land in the form's summary (apply_errors)."""
-    if err.errors:
-        mapping = {"ends_at": "ends", "starts_at": "starts"}
-        err.errors = {mapping.get(k, k): v for k, v in err.errors.items()}
-    apply_errors(form, err)
 
 
 @bp.route("/staff/roster/shifts/<int:shift_id>", methods=["GET", "POST"])
@@ -225,15 +204,10 @@ def move_shift(shift_id):
         form.ends.data = shift.ends_at.astimezone(LOCAL).time()
     if form.validate_on_submit():
         starts, ends = form.instants()
-        try:
-            services.move_shift(centre.id, shift.id, staff_member_id=form.staff_member_id.data,
-                                group_id=form.group_id.data, starts_at=starts, ends_at=ends,
-                                actor=current_user)
-        except BookingError as err:
-            db.session.rollback()
-            _place_errors(form, err)
-        else:
-            flash(_("已调整班次"), "success")
+        if submit(form, lambda: services.move_shift(
+                centre.id, shift.id, staff_member_id=form.staff_member_id.data,
+                group_id=form.group_id.data, starts_at=starts, ends_at=ends,
+                actor=current_user), _("已调整班次"), fields=_SHIFT_FIELDS):
             return redirect(url_for("rosters.roster", week=form.day.data.isoformat()))
     return render_template("rosters/shift_form.html", form=form, shift=shift,
                            delete_form=DeleteForm()), 422 if form.errors or form.form_errors else 200

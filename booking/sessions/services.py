@@ -32,6 +32,7 @@ from ..clock import now as clock_now
 from ..errors import (AlreadyReserved, Conflict, Forbidden, NoShowLimit, NotFound,
                       SessionCancelCutoff, SessionFull, SessionQuotaExceeded, ValidationFailed)
 from ..extensions import db
+from ..transactions import command
 from . import queries
 from .locking import lock_family, lock_session
 from .models import KINDS, LIVE, CareSession, SessionBooking
@@ -119,6 +120,7 @@ def validate_spec(centre: Centre, spec: SessionSpec, now) -> tuple[Group | None,
     return group, dates
 
 
+@command
 def publish(centre: Centre, spec: SessionSpec, *, actor, now=None) -> list[CareSession]:
     """Publish one session, or a weekly pattern of them (all or none).
 
@@ -154,6 +156,7 @@ def publish(centre: Centre, spec: SessionSpec, *, actor, now=None) -> list[CareS
     return made
 
 
+@command
 def change(session_id: int, *, actor, capacity=None, price_per_hour_fen=None,
            now=None) -> CareSession:
     """Change a session's capacity (never below its bookings) or hourly price (future
@@ -191,6 +194,7 @@ def change(session_id: int, *, actor, capacity=None, price_per_hour_fen=None,
     return s
 
 
+@command
 def cancel_session(session_id: int, *, actor, reason: str | None = None,
                    now=None) -> CareSession:
     """The centre calls a session off: every live booking is cancelled and each family told.
@@ -236,6 +240,7 @@ def _check_band(s: CareSession, child) -> None:
     check_band(s.age_band, local_date(s.starts_at), child, SESSION_BAND_REFUSAL)
 
 
+@command
 def book(*, session_id: int, child_id: int, parent, now=None) -> SessionBooking:
     """Book a place in a session for one of the parent's children.
 
@@ -313,6 +318,7 @@ def may_cancel_online(b: SessionBooking, now=None) -> bool:
     return b.status == "booked" and now <= queries.cancel_cutoff(b.session)
 
 
+@command
 def cancel_booking(booking_id: int, actor, now=None) -> SessionBooking:
     """Cancel a booked place: the child's guardian until the cut-off (inclusive), the
     centre's staff at any time. The place frees at once; a subsidised booking gives its
@@ -351,6 +357,7 @@ def cancel_booking(booking_id: int, actor, now=None) -> SessionBooking:
     return b
 
 
+@command
 def mark_attendance(booking_id: int, staff, status: str, now=None) -> SessionBooking:
     """Staff record that a booked child came (attended) or did not (no_show), once the
     session has started; a mistake may be corrected the same way.

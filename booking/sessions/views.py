@@ -8,16 +8,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.permissions import permission_required
-from ..web import apply_errors
 from ..centres.bands import AGE_BANDS, age_in_months, band_fits
 from ..centres.models import District
 from ..children.services import children_of
 from ..clock import LOCAL, local_date, today
 from ..clock import now as clock_now
-from ..errors import AgeOutOfBand, AlreadyReserved, BookingError
 from ..extensions import db
 from ..slots.forms import to_fen
-from ..web import attempt
+from ..web import attempt, page_status, submit
 from . import exports, queries, services
 from .forms import (AttendanceForm, BookForm, CalendarForm, SessionCancelForm, SessionChangeForm,
                     SessionForm)
@@ -25,6 +23,9 @@ from .labels import KIND_LABELS, STATUS_LABELS, STATUS_SYMBOLS, WEEKDAY_LABELS
 from .models import CareSession, SessionBooking
 
 bp = Blueprint("sessions", __name__)
+# The service names the stored fields and its refusals; the forms ask in yuan, for a child.
+_FIELDS = {"price_per_hour_fen": "price_per_hour"}
+_ON_CHILD = {"age-out-of-band": "child_id", "already-reserved": "child_id"}
 
 
 @bp.app_template_global()
@@ -98,30 +99,16 @@ def book(session_id):
     kids = children_of(current_user)
     form = BookForm()
     form.child_id.choices = [(c.id, c.name) for c in kids]
-    status = 200
-    if form.validate_on_submit():
-        try:
-            b = services.book(session_id=s.id, child_id=form.child_id.data, parent=current_user)
-        except (AgeOutOfBand, AlreadyReserved) as err:
-            db.session.rollback()
-            form.child_id.errors = list(form.child_id.errors) + [err.message]
-            status = err.status
-        except BookingError as err:
-            if err.status == 404:
-                raise
-            db.session.rollback()
-            apply_errors(form, err)
-            status = err.status
-        else:
-            flash(_("已为 %(child)s 预约 %(when)s 的场次。", child=b.child.name,
-                    when=session_when(s)), "success")
-            return redirect(url_for("sessions.mine"), 303)
-    elif form.errors:
-        status = 422
+    if form.validate_on_submit() and submit(
+            form, lambda: services.book(session_id=s.id, child_id=form.child_id.data,
+                                        parent=current_user),
+            lambda b: _("已为 %(child)s 预约 %(when)s 的场次。", child=b.child.name,
+                        when=session_when(s)), fields=_ON_CHILD):
+        return redirect(url_for("sessions.mine"), 303)
     booked = queries.live_count(s.id)
     return render_template("sessions/book.html", s=s, form=form, children=kids,
                            left=max(s.capacity - booked, 0),
-                           cutoff=queries.cancel_cutoff(s), **_context()), status
+                           cutoff=queries.cancel_cutoff(s), **_context()), page_status(form)
 
 
 @bp.get("/sessions/mine")
@@ -164,14 +151,6 @@ def _own(session_id: int) -> CareSession:
     return s
 
 
-def _show_errors(form, err: BookingError):
-    """Service errors name the stored fields; the form asks for yuan and times."""
-    if err.errors:
-        names = {"price_per_hour_fen": "price_per_hour", "end": "end", "on_date": "on_date"}
-        err.errors = {names.get(k, k): v for k, v in err.errors.items()}
-    apply_errors(form, err)
-
-
 @bp.route("/staff/sessions", methods=["GET", "POST"])
 @permission_required("session.manage", own_centre=True)
 def staff_index():
@@ -186,13 +165,8 @@ def staff_index():
             price_per_hour_fen=to_fen(form.price_per_hour.data),
             subsidised=form.subsidised.data, group_id=form.group_id.data,
             weekdays=tuple(form.weekdays.data or ()), repeat_weeks=form.repeat_weeks.data)
-        try:
-            made = services.publish(centre, spec, actor=current_user)
-        except BookingError as err:
-            db.session.rollback()
-            _show_errors(form, err)
-        else:
-            flash(_("已发布 %(n)s 个场次。", n=len(made)), "success")
+        if submit(form, lambda: services.publish(centre, spec, actor=current_user),
+                  lambda made: _("已发布 %(n)s 个场次。", n=len(made)), fields=_FIELDS):
             return redirect(url_for("sessions.staff_index"), 303)
     upcoming = queries.centre_sessions(centre.id, upcoming_from=clock_now())
     counts = queries.booked_counts([s.id for s in upcoming])
@@ -209,25 +183,16 @@ def staff_session(session_id):
     if not form.is_submitted():
         form.capacity.data = s.capacity
         form.price_per_hour.data = s.price_per_hour_fen / 100
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.change(s.id, actor=current_user, capacity=form.capacity.data,
-                            price_per_hour_fen=to_fen(form.price_per_hour.data))
-        except BookingError as err:
-            db.session.rollback()
-            _show_errors(form, err)
-            status = err.status
-        else:
-            flash(_("已保存场次 %(when)s", when=session_when(s)), "success")
-            return redirect(url_for("sessions.staff_session", session_id=s.id), 303)
-    elif form.errors:
-        status = 422
+    if form.validate_on_submit() and submit(
+            form, lambda: services.change(s.id, actor=current_user, capacity=form.capacity.data,
+                                          price_per_hour_fen=to_fen(form.price_per_hour.data)),
+            lambda changed: _("已保存场次 %(when)s", when=session_when(changed)), fields=_FIELDS):
+        return redirect(url_for("sessions.staff_session", session_id=s.id), 303)
     bookings = queries.session_bookings(s.id)
     return render_template("sessions/staff_session.html", s=s, form=form, bookings=bookings,
                            booked=queries.live_count(s.id), started=s.starts_at <= clock_now(),
                            cancel_form=SessionCancelForm(formdata=None),
-                           **_context()), status
+                           **_context()), page_status(form)
 
 
 @bp.post("/staff/sessions/<int:session_id>/cancel")

@@ -11,6 +11,7 @@ from ..centres.services import policy_for
 from ..clock import now as clock_now
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
+from ..transactions import command
 from .models import Slot
 from .queries import taken_count
 
@@ -43,6 +44,7 @@ def _check_group_size(group: Group | None, age_band: str, extra: int, exclude_sl
               used=used)]})
 
 
+@command
 def create_slot(*, centre: Centre, age_band: str, care_type: str, category: str, capacity: int,
                 monthly_fee_fen: int, starts_on: date, group_id=None, actor=None) -> Slot:
     """:raises ValidationFailed: fee over the cap, class over its national size, bad group."""
@@ -67,6 +69,7 @@ def create_slot(*, centre: Centre, age_band: str, care_type: str, category: str,
     return slot
 
 
+@command
 def change_slot(slot_id: int, *, capacity=None, monthly_fee_fen=None, actor=None, now=None) -> Slot:
     """Change capacity or fee. Capacity may not drop below what is held plus enrolled.
 

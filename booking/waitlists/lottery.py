@@ -26,6 +26,7 @@ from ..clock import now as clock_now
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..places.locking import lock_slot
+from ..transactions import command
 from .models import LotteryDraw, LotteryParticipant, WaitlistEntry
 
 
@@ -46,6 +47,7 @@ def frozen_ids(draw: LotteryDraw) -> list[int]:
                                    .order_by(LotteryParticipant.entry_id)))
 
 
+@command
 def publish(slot_id: int, staff, now=None) -> LotteryDraw:
     """Publish a seed for the slot's next draw. :raises Conflict: one is already pending."""
     now = now or clock_now()
@@ -72,6 +74,7 @@ def publish(slot_id: int, staff, now=None) -> LotteryDraw:
     return draw
 
 
+@command
 def run(draw_id: int, staff, now=None) -> LotteryDraw:
     """Draw: give every unit frozen at publication and still waiting its position in its tier.
 

@@ -2,14 +2,14 @@
 import json
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.permissions import permission_required
-from ..errors import BookingError
 from ..extensions import db
+from ..web import attempt
 from . import lottery
 from .models import LotteryDraw
 
@@ -42,26 +42,15 @@ def for_slot(slot_id):
 @bp.post("/staff/slots/<int:slot_id>/lottery")
 @permission_required("waitlist.manage", own_centre=True)
 def publish(slot_id):
-    try:
-        draw = lottery.publish(slot_id, current_user)
-    except BookingError as err:
-        if err.status == 404:  # another centre's slot is none of theirs
-            raise
-        flash(err.message, "error")
+    draw = attempt(lambda: lottery.publish(slot_id, current_user),
+                   lambda draw: _("摇号种子已公布：%(seed)s", seed=draw.seed))
+    if draw is None:
         return redirect(url_for("lottery.for_slot", slot_id=slot_id))
-    flash(_("摇号种子已公布：%(seed)s", seed=draw.seed), "success")
     return redirect(url_for("lottery.show", draw_id=draw.id))
 
 
 @bp.post("/staff/lottery/<int:draw_id>/draw")
 @permission_required("waitlist.manage", own_centre=True)
 def draw(draw_id):
-    try:
-        lottery.run(draw_id, current_user)
-    except BookingError as err:
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-    else:
-        flash(_("已开奖，候补顺序已按结果更新"), "success")
+    attempt(lambda: lottery.run(draw_id, current_user), _("已开奖，候补顺序已按结果更新"))
     return redirect(url_for("lottery.show", draw_id=draw_id))

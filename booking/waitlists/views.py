@@ -5,10 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import permission_required
-from ..web import apply_errors
 from ..children.services import children_of
-from ..errors import AgeOutOfBand, AlreadyReserved, BookingError
-from ..web import attempt
+from ..web import attempt, page_status, refusal, submit
 from ..extensions import db
 from ..slots.models import Slot
 from . import queries, services
@@ -17,6 +15,8 @@ from .labels import TIER_LABELS, status_pair
 from .models import DEFAULT_TIERS
 
 bp = Blueprint("waitlists", __name__)
+# Refusals about the chosen child are shown on its field.
+_ON_CHILD = {"age-out-of-band": "child_id", "already-reserved": "child_id"}
 
 
 @bp.app_template_filter("tier_label")
@@ -43,33 +43,21 @@ def join(slot_id):
         form = join_form(slot, children, formdata=request.form)
     else:
         form = join_form(slot, children, child_id=request.args.get("child", type=int))
-    status = 200
-    if form.validate_on_submit():
-        try:
-            entries = services.join(slot_id=slot.id, child_id=form.child_id.data,
+    entries = form.validate_on_submit() and submit(
+        form, lambda: services.join(slot_id=slot.id, child_id=form.child_id.data,
                                     parent=current_user, tier=form.tier.data,
-                                    evidence=form.evidence.data)
-        except (AgeOutOfBand, AlreadyReserved) as err:
-            db.session.rollback()
-            form.child_id.errors = list(form.child_id.errors) + [err.message]
-            status = err.status
-        except BookingError as err:
-            db.session.rollback()
-            apply_errors(form, err)
-            status = err.status
-        else:
-            entry = next(e for e in entries if e.child_id == form.child_id.data)
-            if entry.status == "offered":
-                flash(_("有空位：已为 %(child)s 保留托位，请尽快完成入托体检。",
-                        child=entry.child.name), "success")
-                return redirect(url_for("reservations.mine"))
-            flash(_("%(child)s 已加入候补，目前排第 %(n)s 位。", child=entry.child.name,
-                    n=services.position(entry)), "success")
-            return redirect(url_for("waitlists.mine"))
-    elif form.errors:
-        status = 422
+                                    evidence=form.evidence.data), fields=_ON_CHILD)
+    if entries:
+        entry = next(e for e in entries if e.child_id == form.child_id.data)
+        if entry.status == "offered":
+            flash(_("有空位：已为 %(child)s 保留托位，请尽快完成入托体检。",
+                    child=entry.child.name), "success")
+            return redirect(url_for("reservations.mine"))
+        flash(_("%(child)s 已加入候补，目前排第 %(n)s 位。", child=entry.child.name,
+                n=services.position(entry)), "success")
+        return redirect(url_for("waitlists.mine"))
     return render_template("waitlists/join.html", slot=slot, form=form,
-                           children=children), status
+                           children=children), page_status(form)
 
 
 @bp.get("/waitlist")
@@ -128,16 +116,12 @@ def policy():
             codes = list(DEFAULT_TIERS)
         else:
             codes = _moved(request.form.getlist("tiers"), request.form)
-        try:
-            services.set_policy(centre_id, codes, actor=current_user)
-        except BookingError as err:
-            db.session.rollback()
-            flash(err.message if not err.errors else
-                  "；".join(str(m) for ms in err.errors.values() for m in ms), "error")
-            return render_template("waitlists/policy.html", tiers=services.policy_of(centre_id),
-                                   centre=current_user.centre), err.status
-        flash(_("优先规则已保存，新的候补按此顺序排序。"), "success")
-        return redirect(url_for("waitlists.policy"), 303)
+        attempt(lambda: services.set_policy(centre_id, codes, actor=current_user),
+                _("优先规则已保存，新的候补按此顺序排序。"))
+        if refusal() is None:
+            return redirect(url_for("waitlists.policy"), 303)
+        return render_template("waitlists/policy.html", tiers=services.policy_of(centre_id),
+                               centre=current_user.centre), page_status()
     return render_template("waitlists/policy.html", tiers=services.policy_of(centre_id),
                            centre=current_user.centre)
 
