@@ -182,6 +182,27 @@ def end_waits_below(enrolment: Reservation, actor, now) -> list[int]:
     return [e.id for e in below]
 
 
+def decline_offer_entry(hold: Reservation, actor, now, *, keep_waiting: bool,
+                        kept_place_id: int | None) -> list[int]:
+    """The waitlist entry whose offer `hold` was, when the family declines it: back to waiting
+    (keeping its turn, but passed over while `kept_place_id` is live) or ended. Only
+    flushes; returns the entry ids touched."""
+    entries = db.session.scalars(select(WaitlistEntry).where(
+        WaitlistEntry.reservation_id == hold.id, WaitlistEntry.status == "offered")).all()
+    for e in entries:
+        if keep_waiting:
+            e.status, e.reservation_id, e.declined_for_id = "waiting", None, kept_place_id
+            e.offered_at = e.offer_expires_at = None
+        else:
+            e.status, e.ended_at = "withdrawn", now
+    record_many([{"action": "waitlist.offer_declined", "entity_type": "waitlist_entry",
+                  "entity_id": e.id, "actor_id": actor.id, "reason": "offer declined",
+                  "before": {"status": "offered", "reservation_id": hold.id},
+                  "after": {"status": e.status, "declined_for": e.declined_for_id}}
+                 for e in entries], at=now)
+    return [e.id for e in entries]
+
+
 def centre_names(slots_by_id: dict[int, Slot], slot_ids) -> dict[int, str]:
     """{slot_id: its centre's name}: from the loaded centres, else in one query."""
     names = {sid: slots_by_id[sid].centre.name for sid in slot_ids

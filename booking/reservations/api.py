@@ -4,10 +4,10 @@ from flask import g
 from ..api.framework import endpoint
 from ..api.pagination import page_of
 from ..clock import now
-from . import enrolment, leaving, queries, services
+from . import choices, enrolment, leaving, queries, services
 from .models import Reservation
 from ..health.services import intake_readiness
-from .schemas import (ConfirmOut, ExtendIn, ExtendOut, LeavingIn, LeavingOut, ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut,
+from .schemas import (ConfirmOut, DeclineIn, ExtendIn, ExtendOut, LeavingIn, LeavingOut, ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut,
                       WithdrawIn)
 
 
@@ -78,6 +78,23 @@ def confirm_reservation(reservation_id: int):
           errors=(409,))
 def withdraw_reservation(reservation_id: int, body: WithdrawIn):
     r = leaving.end_care(reservation_id, g.api_user, body.on_date, body.reason)
+    return {"id": r.id, "status": r.status}
+
+
+@endpoint("/reservations/<int:reservation_id>/take", "POST",
+          summary="Take a place offered while the child holds another (that hold ends)",
+          tags=["reservations"], permission="reservation.cancel", response=ReservationOut,
+          errors=(409,))
+def take_offer(reservation_id: int):
+    return reservation_out(choices.take_offer(reservation_id, g.api_user))
+
+
+@endpoint("/reservations/<int:reservation_id>/decline", "POST",
+          summary="Decline a held place or offer; optionally keep waiting for the slot",
+          tags=["reservations"], permission="reservation.cancel", body=DeclineIn,
+          response=StatusOut, errors=(409,))
+def decline_offer(reservation_id: int, body: DeclineIn):
+    r = choices.decline_offer(reservation_id, g.api_user, keep_waiting=body.keep_waiting)
     return {"id": r.id, "status": r.status}
 
 

@@ -97,6 +97,12 @@ class LeavingOut(Out):
     leaves_on: date | None
 
 
+class DeclineIn(Body):
+    keep_waiting: bool = Field(False, description=(
+        "keep waiting for this slot (passed over while the place the child keeps is live); "
+        "false ends the wait too"))
+
+
 class ExtendIn(Body):
     expires_at: Instant
 

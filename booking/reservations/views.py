@@ -20,9 +20,10 @@ from ..slots.models import Slot
 from ..waitlists.forms import join_form
 from ..waitlists.queries import queues
 from ..waitlists.services import CLAIMED_TIERS
-from . import enrolment, queries, services
+from . import choices, enrolment, queries, services
 from .forms import ExtendForm, ReserveForm, StaffFilterForm
 from .labels import status_label, status_pair
+from .models import is_live
 
 bp = Blueprint("reservations", __name__)
 # Refusals about the chosen child are shown on its field.
@@ -85,8 +86,28 @@ def mine():
     for r in queries.for_guardian(current_user):
         status = queries.shown_status(r, now)
         readiness = intake_readiness(r.child_id, r.slot) if status == "held" else None
-        rows.append({"r": r, "status": status, "readiness": readiness})
+        # A hold that would replace the child's other live place: the family's choice.
+        replaces = r.replaces if status == "held" and r.replaces_id is not None \
+            and is_live(r.replaces, now) else None
+        rows.append({"r": r, "status": status, "readiness": readiness, "replaces": replaces})
     return render_template("reservations/mine.html", rows=rows)
+
+
+@bp.post("/reservations/<int:reservation_id>/take")
+@permission_required("reservation.cancel")
+def take(reservation_id):
+    attempt(lambda: choices.take_offer(reservation_id, current_user),
+            lambda r: _("已选择 %(centre)s 的托位，原来保留的托位已释放。", centre=r.slot.centre.name))
+    return redirect(url_for("reservations.mine"), 303)
+
+
+@bp.post("/reservations/<int:reservation_id>/decline")
+@permission_required("reservation.cancel")
+def decline(reservation_id):
+    keep = request.form.get("keep_waiting") == "1"
+    attempt(lambda: choices.decline_offer(reservation_id, current_user, keep_waiting=keep),
+            _("已放弃这个托位，继续候补。") if keep else _("已放弃这个托位。"))
+    return redirect(url_for("reservations.mine"), 303)
 
 
 @bp.post("/reservations/<int:reservation_id>/cancel")
