@@ -11,7 +11,8 @@ from ..web import apply_errors
 from ..children.services import children_of
 from ..clock import local_date
 from ..clock import now as clock_now
-from ..errors import AgeOutOfBand, AlreadyReserved, BookingError, HealthCheckRequired, SlotFull
+from ..errors import (AgeOutOfBand, AlreadyPlaced, AlreadyReserved, BookingError,
+                      HealthCheckRequired, SlotFull)
 from ..web import attempt, csv_bytes, csv_download, flash_errors
 from ..extensions import db
 from ..health.services import intake_readiness
@@ -57,14 +58,19 @@ def reserve(slot_id):
     children = children_of(current_user)
     form = ReserveForm()
     form.child_id.choices = [(c.id, c.name) for c in children]
-    full, status = None, 200
+    full, placed, status = None, None, 200
     if form.validate_on_submit():
         try:
             hold = services.place_hold(slot_id=slot.id, child_id=form.child_id.data,
-                                       parent=current_user)
+                                       parent=current_user, transfer=form.is_transfer)
         except SlotFull as err:
             db.session.rollback()
             full, status = err.message, err.status
+        except AlreadyPlaced as err:
+            # One child, one place: say where, and what the family can do (a transfer, or
+            # cancel the other hold first).
+            db.session.rollback()
+            placed, status = err, err.status
         except (AgeOutOfBand, AlreadyReserved) as err:
             db.session.rollback()
             form.child_id.errors = list(form.child_id.errors) + [err.message]
@@ -74,14 +80,19 @@ def reserve(slot_id):
             apply_errors(form, err)
             status = err.status
         else:
-            flash(_("已为 %(child)s 保留托位，请在 %(t)s 前完成入托体检并等待机构确认。",
-                    child=hold.child.name, t=local_dt(hold.expires_at)), "success")
+            if hold.replaces_id is not None and form.is_transfer:
+                flash(_("已为 %(child)s 申请转托并保留托位，请在 %(t)s 前完成入托体检并等待机构确认；"
+                        "确认后原托位在新托位开始前一天结束。",
+                        child=hold.child.name, t=local_dt(hold.expires_at)), "success")
+            else:
+                flash(_("已为 %(child)s 保留托位，请在 %(t)s 前完成入托体检并等待机构确认。",
+                        child=hold.child.name, t=local_dt(hold.expires_at)), "success")
             return redirect(url_for("reservations.mine"))
     elif form.errors:
         status = 422
     waitlist = join_form(slot, children, child_id=form.child_id.data) if full else None
     return render_template("reservations/reserve.html", slot=slot, form=form, full=full,
-                           waitlist=waitlist, children=children), status
+                           placed=placed, waitlist=waitlist, children=children), status
 
 
 @bp.get("/reservations")
