@@ -5,14 +5,16 @@ from sqlalchemy.orm import joinedload
 
 from ..api.framework import endpoint
 from ..api.pagination import page_of
+from ..children.services import child_for_guardian, children_of
 from ..errors import NotFound
 from ..extensions import db
+from ..places.eligibility import eligibility
 from ..slots.models import Slot
-from ..slots.queries import availability_map
+from ..slots.queries import availability_map, taking_bookings
 from . import services
 from .models import Centre
 from .schemas import (CentreDetail, CentreIn, CentrePage, CentreQuery, DistrictIn, DistrictOut,
-                      SlotOut)
+                      EligibilityOut, EligibilityQuery, SlotOut)
 
 
 @endpoint("/districts", summary="Districts with population and target", tags=["centres"],
@@ -34,7 +36,8 @@ def centre_out(centre, filing_status, places) -> dict:
             "kind": centre.kind, "district": centre.district.code,
             "subdistrict": centre.subdistrict, "address": centre.address,
             "affordable": centre.affordable, "star_rating": centre.star_rating,
-            "filing_status": filing_status, "places_available": int(places or 0)}
+            "filing_status": filing_status, "places_available": int(places or 0),
+            "taking_bookings": filing_status == "approved"}
 
 
 @endpoint("/centres", summary="Search approved centres", tags=["centres"], query=CentreQuery,
@@ -74,18 +77,51 @@ def create_centre(body: CentreIn):
     return get_centre.__wrapped__(centre.id)
 
 
-def slot_out(slot: Slot, available: int) -> dict:
+def slot_out(slot: Slot, available: int, bookable: bool = True) -> dict:
     return {"id": slot.id, "centre_id": slot.centre_id, "group_id": slot.group_id,
             "age_band": slot.age_band, "care_type": slot.care_type, "category": slot.category,
-            "capacity": slot.capacity, "available": available,
-            "monthly_fee_fen": slot.monthly_fee_fen, "starts_on": slot.starts_on}
+            "capacity": slot.capacity, "available": available if bookable else 0,
+            "monthly_fee_fen": slot.monthly_fee_fen, "starts_on": slot.starts_on,
+            "bookable": bookable}
 
 
 @endpoint("/centres/<int:centre_id>/slots", summary="A centre's slots with places left",
           tags=["slots"], response=list[SlotOut])
 def list_slots(centre_id: int):
-    _centre_or_404(centre_id)
-    slots = db.session.scalars(select(Slot).where(Slot.centre_id == centre_id)
-                               .order_by(Slot.starts_on, Slot.id)).all()
+    centre = _centre_or_404(centre_id)
+    slots = _slots_of(centre_id)
     avail = availability_map([s.id for s in slots])
-    return [slot_out(s, avail.get(s.id, s.capacity)) for s in slots]
+    bookable = taking_bookings(centre)
+    return [slot_out(s, avail.get(s.id, s.capacity), bookable) for s in slots]
+
+
+def _slots_of(centre_id: int) -> list[Slot]:
+    return db.session.scalars(select(Slot).where(Slot.centre_id == centre_id)
+                              .order_by(Slot.starts_on, Slot.id)).all()
+
+
+@endpoint("/centres/<int:centre_id>/eligibility",
+          summary="Which of your children each slot is open to, and why not",
+          tags=["slots"], permission="family.read", query=EligibilityQuery,
+          response=list[EligibilityOut])
+def slot_eligibility(centre_id: int, query: EligibilityQuery):
+    """The centre page's reasons, before anything is submitted (places/eligibility.py):
+    one row per slot and child, slots in start order. Only the child's guardians ask."""
+    centre = _centre_or_404(centre_id)
+    user = g.api_user
+    kids = ([child_for_guardian(user, query.child_id)] if query.child_id is not None
+            else children_of(user))
+    slots = _slots_of(centre.id)
+    verdicts = eligibility(slots, kids, user.id)
+    return [eligibility_out(verdicts[(s.id, k.id)]) for s in slots for k in kids]
+
+
+def eligibility_out(v) -> dict:
+    placed = None if v.placed is None else {
+        "reservation_id": v.placed.id, "slot_id": v.placed.slot_id,
+        "centre_id": v.placed.slot.centre_id, "centre_name": v.placed.slot.centre.name,
+        "status": v.placed.status}
+    return EligibilityOut(slot_id=v.slot_id, child_id=v.child_id, open=v.open, action=v.action,
+                          reason=v.reason, message=v.message,
+                          transfer_possible=v.transfer_possible, placed=placed,
+                          together=[m.id for m in v.together], note=v.note).model_dump()

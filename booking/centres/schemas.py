@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..api.schemas import Body, Out, PageQuery
+from ..api.schemas import Body, Id, Out, PageQuery, Query
 
 Kind = Literal["public", "community_embedded", "employer", "kindergarten_class", "family",
                "medical", "special_needs", "service_hub", "private"]
@@ -77,6 +77,8 @@ class CentreOut(Out):
     star_rating: int
     filing_status: str | None
     places_available: int
+    taking_bookings: bool = Field(True, description="False while the filing is suspended or "
+                                  "closed: no holds, no waits, no places shown")
 
 
 class CentreDetail(CentreOut):
@@ -105,3 +107,35 @@ class SlotOut(Out):
     available: int
     monthly_fee_fen: int
     starts_on: date
+    bookable: bool = Field(True, description="False when its centre takes no bookings "
+                           "(filing suspended or closed); `available` is then 0")
+
+
+class EligibilityQuery(Query):
+    child_id: Id | None = Field(None, description="One of your children; all of them if omitted")
+
+
+class PlacedOut(Out):
+    reservation_id: int
+    slot_id: int
+    centre_id: int
+    centre_name: str
+    status: Literal["held", "enrolled"]
+
+
+class EligibilityOut(Out):
+    slot_id: int
+    child_id: int
+    open: bool = Field(description="The child can hold a place here now (action hold or "
+                       "transfer)")
+    action: Literal["hold", "transfer", "waitlist"] | None = Field(
+        description="What the family can do: hold; hold as a transfer (POST /reservations with "
+        "transfer: true); join the waitlist; or nothing (null)")
+    reason: Literal["not-taking-bookings", "here-already", "waiting-here", "age-band",
+                    "placed-elsewhere", "full"] | None = Field(
+        description="Why the slot is not open as a plain hold (null when it is)")
+    message: str | None = Field(description="The reason in words, for the family")
+    transfer_possible: bool
+    placed: PlacedOut | None = Field(description="The child's live place elsewhere, if any")
+    together: list[int] = Field(description="The child's twins/multiples, held with it")
+    note: str | None = None

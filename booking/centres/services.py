@@ -19,7 +19,7 @@ from ..regulator.jurisdiction import holds
 from ..regulator.models import Filing, Inspection
 from ..rosters.models import CARER_ROLES, StaffMember
 from ..slots.models import Slot
-from ..slots.queries import taken_for_slot
+from ..slots.queries import taken_for_slot, taking_bookings
 from .bands import AGE_BANDS, CENTRE_KINDS
 from .models import Centre, CityPolicy, District
 
@@ -123,7 +123,9 @@ def disclosure(centre: Centre, now=None) -> dict:
                               .where(Slot.centre_id == centre.id)
                               .order_by(Slot.age_band, Slot.category, Slot.id)).all()
     slots = [s for s, _ in rows]
-    avail = {s.id: max(left, 0) for s, left in rows}
+    # A suspended or closed centre offers no place, however many stand empty.
+    bookable = taking_bookings(centre)
+    avail = {s.id: max(left, 0) if bookable else 0 for s, left in rows}
     places: dict[str, dict[str, int]] = {}
     fees: dict[str, dict] = {}
     for s in slots:
@@ -168,6 +170,7 @@ def disclosure(centre: Centre, now=None) -> dict:
         "places_by_band_and_category": places,
         "places_total": sum(s.capacity for s in slots),
         "places_available": sum(avail.values()),
+        "taking_bookings": bookable,
         "fees_by_care_type": fees,
         "affordable_cap_fen": caps,
         "staff_total": len(staff),

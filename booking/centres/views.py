@@ -7,6 +7,7 @@ from flask_login import current_user, login_user
 from ..auth.views import login_limit
 from ..children.services import children_of
 from ..extensions import db, limiter
+from ..places.eligibility import eligibility
 from ..slots.models import Slot
 from ..slots.queries import availability_map
 from ..web import submit
@@ -52,10 +53,14 @@ def centre(centre_id):
     slots = db.session.scalars(db.select(Slot).where(Slot.centre_id == centre.id)
                                .order_by(Slot.starts_on, Slot.age_band, Slot.id)).all()
     avail = availability_map([s.id for s in slots])
-    # A signed-in parent books from this page: each slot row offers their children.
+    # A signed-in parent books from this page: each slot row says, for each of their
+    # children, whether it is open to it and why not, before anything is submitted.
     my_children = children_of(current_user) if current_user.is_authenticated \
         and current_user.role == "parent" else []
+    found = eligibility(slots, my_children, current_user.id) if my_children else {}
+    verdicts = {s.id: [(c, found[(s.id, c.id)]) for c in my_children] for s in slots}
     return render_template("centres/centre.html", centre=centre, my_children=my_children,
+                           verdicts=verdicts,
                            disclosure=services.disclosure(centre), slots=slots, avail=avail,
                            bands=AGE_BANDS, kinds=CENTRE_KINDS, categories=PLACE_CATEGORIES,
                            care_types=CARE_TYPES)

@@ -35,7 +35,9 @@ def audit_clause(user):
 
 def coverage(user, city=None) -> list[dict]:
     """Per district: places that approved centres offer, per 1,000 residents, against the
-    target; affordable and public places; occupancy (enrolled ÷ places); children waiting.
+    target; affordable and public places; occupancy (children in care ÷ places); children
+    waiting. Each child counts once, in one district: where it is in care, and where its most
+    wanted wait is (so the districts add up to the city).
 
     places_per_1000 = places / population × 1000 (docs/domain.md, Places per 1,000 residents).
     """
@@ -48,18 +50,18 @@ def coverage(user, city=None) -> list[dict]:
               .join(Slot, Slot.centre_id == Centre.id)
               .join(Filing, Filing.centre_id == Centre.id)
               .where(Filing.status == "approved").group_by(Centre.district_id).subquery())
+    now = clock_now()
     enrolled = (select(Centre.district_id.label("district_id"),
                        func.count(Reservation.id).label("enrolled"))
                 .join(Slot, Slot.centre_id == Centre.id)
                 .join(Reservation, Reservation.slot_id == Slot.id)
-                .join(Filing, Filing.centre_id == Centre.id)
-                .where(Filing.status == "approved", in_care_at(clock_now()))
+                .where(Reservation.id.in_(_counted_enrolments(now)))
                 .group_by(Centre.district_id).subquery())
     waiting = (select(Centre.district_id.label("district_id"),
-                      func.count(func.distinct(WaitlistEntry.child_id)).label("waiting"))
+                      func.count(WaitlistEntry.id).label("waiting"))
                .join(Slot, Slot.centre_id == Centre.id)
                .join(WaitlistEntry, WaitlistEntry.slot_id == Slot.id)
-               .where(WaitlistEntry.status == "waiting")
+               .where(WaitlistEntry.id.in_(_counted_waits()))
                .group_by(Centre.district_id).subquery())
     stmt = (select(District, func.coalesce(places.c.places, 0),
                    func.coalesce(places.c.affordable, 0), func.coalesce(places.c.public, 0),
@@ -107,6 +109,30 @@ def city_rollup(rows: list[dict]) -> list[dict]:
         c["target_per_1000"] = max(targets[name])
         c["occupancy_rate"] = round(c["enrolled"] / c["places"], 3) if c["places"] else 0.0
     return list(cities.values())
+
+
+def _counted_enrolments(now):
+    """One enrolment per child in care at an approved centre, so each child counts once
+    (docs/domain.md, "One child, one place"): between a confirmed transfer and the old care's
+    last day a child is in care at two slots, counted at the earlier enrolment (where it
+    still is) until that care ends."""
+    return (select(func.min(Reservation.id))
+            .join(Slot, Slot.id == Reservation.slot_id)
+            .join(Filing, Filing.centre_id == Slot.centre_id)
+            .where(Filing.status == "approved", in_care_at(now))
+            .group_by(Reservation.child_id))
+
+
+def _counted_waits():
+    """One waiting entry per child, its most wanted (choice_rank, then the oldest), so a child
+    waiting for several slots counts once, in one district, and the districts add up to
+    the city."""
+    first = func.row_number().over(partition_by=WaitlistEntry.child_id,
+                                   order_by=(WaitlistEntry.choice_rank.is_(None),
+                                             WaitlistEntry.choice_rank, WaitlistEntry.id))
+    ranked = (select(WaitlistEntry.id.label("id"), first.label("n"))
+              .where(WaitlistEntry.status == "waiting").subquery())
+    return select(ranked.c.id).where(ranked.c.n == 1)
 
 
 def filings(user, status=None) -> list[Filing]:

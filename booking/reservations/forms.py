@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..inputs import DateField
@@ -10,6 +10,12 @@ from .labels import STATUS_LABELS
 
 class ReserveForm(FlaskForm):
     child_id = ChildSelectField(_l("为哪个孩子预约"))
+    # 转托: the centre page's 申请转托 button posts 1; a hold for an enrolled child elsewhere.
+    transfer = HiddenField()
+
+    @property
+    def is_transfer(self) -> bool:
+        return (self.transfer.data or "").strip().lower() in ("1", "true", "y", "yes", "on")
 
 
 class StaffFilterForm(FlaskForm):

@@ -10,7 +10,7 @@ from ..auth.permissions import permission_required
 from ..children.services import children_of
 from ..clock import local_date
 from ..clock import now as clock_now
-from ..errors import HealthCheckRequired, SlotFull
+from ..errors import AlreadyPlaced, HealthCheckRequired, SlotFull
 from ..web import attempt, csv_bytes, csv_download, flash_errors, page_status, submit
 from ..extensions import db
 from ..health.services import intake_readiness
@@ -59,23 +59,36 @@ def reserve(slot_id):
     children = children_of(current_user)
     form = ReserveForm()
     form.child_id.choices = [(c.id, c.name) for c in children]
-    full = None
+    full, placed = None, None
     if form.validate_on_submit():
         try:
             if submit(form, lambda: services.place_hold(slot_id=slot.id,
                                                         child_id=form.child_id.data,
-                                                        parent=current_user),
-                      lambda hold: _("已为 %(child)s 保留托位，请在 %(t)s 前完成入托体检并等待机构确认。",
-                                     child=hold.child.name, t=local_dt(hold.expires_at)),
-                      fields=_ON_CHILD, reraise=(SlotFull,)):
+                                                        parent=current_user,
+                                                        transfer=form.is_transfer),
+                      _held, fields=_ON_CHILD, reraise=(SlotFull, AlreadyPlaced)):
                 return redirect(url_for("reservations.mine"))
         except SlotFull as err:  # no fault of the form: the page offers the waitlist instead
             full, status = err.message, err.status
-    if not full:
+        except AlreadyPlaced as err:
+            # One child, one place: say where, and what the family can do (a transfer, or
+            # cancel the other hold first).
+            placed, status = err, err.status
+    if not (full or placed):
         status = page_status(form)
     waitlist = join_form(slot, children, child_id=form.child_id.data) if full else None
     return render_template("reservations/reserve.html", slot=slot, form=form, full=full,
-                           waitlist=waitlist, children=children), status
+                           placed=placed, waitlist=waitlist, children=children), status
+
+
+def _held(hold) -> str:
+    if hold.replaces_id is not None and hold.replaces is not None \
+            and hold.replaces.status == "enrolled":
+        return _("已为 %(child)s 申请转托并保留托位，请在 %(t)s 前完成入托体检并等待机构确认；"
+                 "确认后原托位在新托位开始前一天结束。",
+                 child=hold.child.name, t=local_dt(hold.expires_at))
+    return _("已为 %(child)s 保留托位，请在 %(t)s 前完成入托体检并等待机构确认。",
+             child=hold.child.name, t=local_dt(hold.expires_at))
 
 
 @bp.get("/reservations")

@@ -9,7 +9,7 @@ from ..errors import NotFound
 from ..extensions import db
 from . import services
 from .models import Slot
-from .queries import availability
+from .queries import availability, taking_bookings
 from .schemas import SlotIn, SlotPatch
 from ..centres.schemas import SlotOut
 
@@ -28,7 +28,7 @@ def _own_centre(centre_id: int) -> Centre:
 def create_slot(centre_id: int, body: SlotIn):
     centre = _own_centre(centre_id)
     slot = services.create_slot(centre=centre, actor=g.api_user, **body.model_dump())
-    return slot_out(slot, slot.capacity)
+    return slot_out(slot, slot.capacity, taking_bookings(centre))
 
 
 @endpoint("/slots/<int:slot_id>", "PATCH", summary="Change capacity or fee", tags=["slots"],
@@ -39,4 +39,4 @@ def patch_slot(slot_id: int, body: SlotPatch):
         raise NotFound()
     _own_centre(slot.centre_id)
     slot = services.change_slot(slot_id, actor=g.api_user, **body.model_dump(exclude_unset=True))
-    return slot_out(slot, availability(slot))
+    return slot_out(slot, availability(slot), taking_bookings(slot.centre))
