@@ -85,3 +85,30 @@ def token(client, u, password=PASSWORD):
 
 def bearer(client, u):
     return {"Authorization": f"Bearer {token(client, u)}"}
+
+
+def passed_check(kid, parent, *, examined_on=date(2026, 11, 20), valid_until=date(2027, 9, 1)):
+    """A verified, passing intake check with the vaccination record checked."""
+    from booking.health.models import HealthCheck
+    db.session.add(HealthCheck(child_id=kid.id, examined_on=examined_on, institution="妇幼保健院",
+                               result="pass", vaccination_verified=True, status="verified",
+                               valid_until=valid_until, submitted_by=parent.id))
+    db.session.commit()
+
+
+def in_care(*, capacity=1, starts_on=date(2026, 11, 1), fee=100000):
+    """A child in care since 1 November (enrolled 20 October) in a slot of its own centre:
+    (centre, slot, staff, parent, child, reservation)."""
+    from datetime import datetime, timezone
+
+    from booking.reservations.models import Reservation
+    c = centre()
+    s = slot(c, capacity=capacity, starts_on=starts_on, fee=fee)
+    staff = user("staff", centre_id=c.id)
+    parent = user()
+    kid = child(parent, birth_date=date(2025, 6, 1))
+    r = Reservation(slot_id=s.id, child_id=kid.id, parent_id=parent.id, status="enrolled",
+                    enrolled_at=datetime(2026, 10, 20, 2, tzinfo=timezone.utc))
+    db.session.add(r)
+    db.session.commit()
+    return c, s, staff, parent, kid, r

@@ -8,8 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from booking.children import services as children
-from booking.extensions import db as _db
-from booking.health.models import HealthCheck
 from booking.places.eligibility import eligibility
 from booking.reservations import enrolment
 from booking.reservations import services as reservations
@@ -26,11 +24,7 @@ def login(client, u):
 def enrol(slot, parent, kid):
     hold = reservations.place_hold(slot_id=slot.id, child_id=kid.id, parent=parent,
                                    with_multiples=False)
-    _db.session.add(HealthCheck(child_id=kid.id, examined_on=date(2026, 11, 20),
-                                institution="妇幼保健院", result="pass", vaccination_verified=True,
-                                status="verified", valid_until=date(2027, 9, 1),
-                                submitted_by=parent.id))
-    _db.session.commit()
+    f.passed_check(kid, parent)
     return enrolment.confirm(hold.id, f.user("staff", centre_id=slot.centre_id))
 
 

@@ -22,15 +22,7 @@ from tests import factories as f
 def in_care(app, db):
     """A child in care since 1 November (fee 1,800 a month, November charged); today is
     23 November 2026."""
-    c = f.centre()
-    s = f.slot(c, capacity=1, starts_on=date(2026, 11, 1), fee=180000)
-    staff = f.user("staff", centre_id=c.id)
-    parent = f.user()
-    kid = f.child(parent, birth_date=date(2025, 6, 1))
-    r = Reservation(slot_id=s.id, child_id=kid.id, parent_id=parent.id, status="enrolled",
-                    enrolled_at=datetime(2026, 10, 20, 2, tzinfo=timezone.utc))
-    db.session.add(r)
-    db.session.commit()
+    c, s, staff, parent, kid, r = f.in_care(fee=180000)
     fees.post_monthly_charges()
     return {"slot": s, "staff": staff, "parent": parent, "r": r, "centre": c}
 

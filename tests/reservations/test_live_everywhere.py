@@ -9,7 +9,6 @@ from booking import clock
 from booking.health import attendance, services as health
 from booking.regulator import services as regulator
 from booking.reservations import leaving, queries, services as reservations
-from booking.reservations.models import Reservation
 from booking.rosters.checks import expected_children
 from booking.slots.queries import availability_map, taken_count
 from booking.waitlists import services as waitlists
@@ -23,15 +22,9 @@ AFTER = datetime(2026, 12, 1, 1, tzinfo=timezone.utc)      # the next morning, 0
 def leaver(app, db):
     """A child in care since 1 November whose last day is 30 November, in a one-place slot
     of a class; the leavers' sweep never runs in these tests."""
-    c = f.centre()
+    c, s, staff, parent, kid, r = f.in_care()
     g = f.group(c)
-    s = f.slot(c, capacity=1, starts_on=date(2026, 11, 1), group_id=g.id)
-    staff = f.user("staff", centre_id=c.id)
-    parent = f.user()
-    kid = f.child(parent, birth_date=date(2025, 6, 1))
-    r = Reservation(slot_id=s.id, child_id=kid.id, parent_id=parent.id, status="enrolled",
-                    enrolled_at=datetime(2026, 10, 20, 2, tzinfo=timezone.utc))
-    db.session.add(r)
+    s.group_id = g.id
     db.session.commit()
     leaving.end_care(r.id, staff, date(2026, 11, 30), "搬家")
     return {"centre": c, "group": g, "slot": s, "staff": staff, "parent": parent, "kid": kid,

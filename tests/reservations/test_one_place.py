@@ -11,25 +11,26 @@ from booking.audit.models import AuditEvent, Notification
 from booking.children.models import Child
 from booking.errors import AlreadyPlaced, Conflict, SlotFull
 from booking.extensions import db
-from booking.health.models import HealthCheck
 from booking.places import offers
 from booking.reservations import choices, enrolment, services as reservations
 from booking.reservations.models import Reservation, live_at
 from booking.waitlists import services as waitlists
-from booking.waitlists.models import WaitlistEntry
 from tests import factories as f
-
-
-def passed_check(child, parent):
-    db.session.add(HealthCheck(child_id=child.id, examined_on=date(2026, 11, 20), institution="x",
-                               result="pass", vaccination_verified=True, status="verified",
-                               valid_until=date(2027, 9, 1), submitted_by=parent.id))
-    db.session.commit()
 
 
 def live_of(child_id):
     return db.session.scalars(select(Reservation).where(
         Reservation.child_id == child_id, live_at(clock.now())).order_by(Reservation.id)).all()
+
+
+def enrolled_at_a(w):
+    """A family whose child is enrolled at centre a: (parent, child, enrolment)."""
+    p = f.user()
+    kid = f.child(p)
+    f.passed_check(kid, p)
+    old = enrolment.confirm(reservations.place_hold(slot_id=w["sa"].id, child_id=kid.id,
+                                                    parent=p).id, w["staff_a"])
+    return p, kid, old
 
 
 @pytest.fixture
@@ -77,11 +78,7 @@ def test_the_api_answers_409_already_placed(client, two_centres):
 
 def test_a_transfer_ends_the_old_care_the_day_before_the_new_start(two_centres):
     w = two_centres
-    p = f.user()
-    kid = f.child(p)
-    passed_check(kid, p)
-    old = enrolment.confirm(reservations.place_hold(slot_id=w["sa"].id, child_id=kid.id,
-                                                    parent=p).id, w["staff_a"])
+    p, kid, old = enrolled_at_a(w)
     with pytest.raises(AlreadyPlaced) as refused:
         reservations.place_hold(slot_id=w["sb"].id, child_id=kid.id, parent=p)
     assert refused.value.extra["transfer_possible"] is True
@@ -99,11 +96,7 @@ def test_a_transfer_ends_the_old_care_the_day_before_the_new_start(two_centres):
 
 def test_a_transfer_hold_that_lapses_or_is_cancelled_leaves_the_old_care_alone(two_centres):
     w = two_centres
-    p = f.user()
-    kid = f.child(p)
-    passed_check(kid, p)
-    old = enrolment.confirm(reservations.place_hold(slot_id=w["sa"].id, child_id=kid.id,
-                                                    parent=p).id, w["staff_a"])
+    p, kid, old = enrolled_at_a(w)
     hold = reservations.place_hold(slot_id=w["sb"].id, child_id=kid.id, parent=p, transfer=True)
     reservations.cancel(hold.id, p)
     db.session.refresh(old)
@@ -199,7 +192,7 @@ def test_a_place_taken_ends_the_waits_ranked_below_and_keeps_those_above(app, db
                                                     parent=q)))
     p = f.user()
     kid = f.child(p)
-    passed_check(kid, p)
+    f.passed_check(kid, p)
     entries = [waitlists.join(slot_id=s.id, child_id=kid.id, parent=p)[0] for s in slots]
     for rank, e in enumerate(entries, 1):
         e.choice_rank = rank

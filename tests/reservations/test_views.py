@@ -374,10 +374,9 @@ def test_pages_render_in_english(client, world):
         assert resp.status_code == 200 and 'lang="en"' in resp.get_data(as_text=True), path
 
 
-def test_confirming_warns_when_the_class_would_be_short_of_carers(client, db):
-    from datetime import date as _date
-
-    from booking.health.models import HealthCheck
+def _hold_in_a_class_nobody_rosters():
+    """A hold ready to confirm (its check passed) in a class with no carer rostered yet:
+    (hold, the centre's director)."""
     from booking.reservations import services as reservations
     c = f.centre()
     g = f.group(c, band="toddler")
@@ -385,11 +384,12 @@ def test_confirming_warns_when_the_class_would_be_short_of_carers(client, db):
     parent = f.user()
     kid = f.child(parent)
     hold = reservations.place_hold(slot_id=s.id, child_id=kid.id, parent=parent)
-    staff = f.user("staff", centre_id=c.id)
-    db.session.add(HealthCheck(child_id=kid.id, examined_on=_date(2026, 11, 20), institution="x",
-                               result="pass", vaccination_verified=True, status="verified",
-                               valid_until=_date(2027, 6, 1), submitted_by=parent.id))
-    db.session.commit()
+    f.passed_check(kid, parent)
+    return hold, f.user("staff", centre_id=c.id)
+
+
+def test_confirming_warns_when_the_class_would_be_short_of_carers(client, db):
+    hold, staff = _hold_in_a_class_nobody_rosters()
     client.post("/login", data={"login": staff.email, "password": f.PASSWORD})
     page = client.post(f"/staff/reservations/{hold.id}/confirm", follow_redirects=True)
     text = page.get_data(as_text=True)
@@ -399,24 +399,10 @@ def test_confirming_warns_when_the_class_would_be_short_of_carers(client, db):
 
 def test_the_api_confirmation_carries_the_same_ratio_warning(client, db):
     """The warning comes from the service, so the API gives it too (only when it applies)."""
-    from datetime import date as _date
-
-    from booking.health.models import HealthCheck
-    from booking.reservations import services as reservations
-    c = f.centre()
-    g = f.group(c, band="toddler")
-    s = f.slot(c, capacity=5, group_id=g.id, starts_on=_date(2027, 3, 1))
-    parent = f.user()
-    kid = f.child(parent)
-    hold = reservations.place_hold(slot_id=s.id, child_id=kid.id, parent=parent)
-    staff = f.user("staff", centre_id=c.id)
-    db.session.add(HealthCheck(child_id=kid.id, examined_on=_date(2026, 11, 20), institution="x",
-                               result="pass", vaccination_verified=True, status="verified",
-                               valid_until=_date(2027, 6, 1), submitted_by=parent.id))
-    db.session.commit()
+    hold, staff = _hold_in_a_class_nobody_rosters()
     resp = client.post(f"/api/v1/reservations/{hold.id}/confirm", headers=f.bearer(client, staff))
     body = resp.get_json()
     assert resp.status_code == 200 and body["status"] == "enrolled"
     warning = body["ratio_warning"]  # nobody is rostered for that class yet
-    assert warning["on_date"] == "2027-03-01" and warning["hours_short"] > 0
+    assert warning["on_date"] == hold.slot.starts_on.isoformat() and warning["hours_short"] > 0
     assert warning["most_missing"] >= 1

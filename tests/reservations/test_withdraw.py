@@ -108,17 +108,7 @@ def test_withdraw_page(client, world, db):
 @pytest.fixture
 def in_care(app, db):
     """A child in care since 1 November in the only place of its slot, and a family waiting."""
-    from datetime import datetime, timezone
-
-    c = f.centre()
-    s = f.slot(c, capacity=1, starts_on=date(2026, 11, 1))
-    staff = f.user("staff", centre_id=c.id)
-    parent = f.user()
-    kid = f.child(parent, birth_date=date(2025, 6, 1))
-    r = Reservation(slot_id=s.id, child_id=kid.id, parent_id=parent.id, status="enrolled",
-                    enrolled_at=datetime(2026, 10, 20, 2, tzinfo=timezone.utc))
-    db.session.add(r)
-    db.session.commit()
+    c, s, staff, parent, kid, r = f.in_care()
     waiting_parent = f.user()
     entry = waitlists.join(slot_id=s.id, child_id=f.child(waiting_parent).id,
                            parent=waiting_parent)
