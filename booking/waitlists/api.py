@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from ..api.framework import endpoint
 from ..extensions import db
 from ..api.schemas import Out
-from . import lottery, services
+from . import lottery, ranking, services
 from .models import LotteryDraw, WaitlistEntry
-from .schemas import WaitlistIn, WaitlistJoinOut, WaitlistOut
+from .schemas import WaitlistIn, WaitlistJoinOut, WaitlistOut, WaitsRankIn
 
 
 def entry_out(e: WaitlistEntry) -> dict:
@@ -19,7 +19,7 @@ def entry_out(e: WaitlistEntry) -> dict:
     return {"id": e.id, "status": e.status, "position": services.position(e),
             "priority": e.priority, "tier": e.tier, "slot_id": e.slot_id,
             "child_id": e.child_id, "unit_size": size, "offer_expires_at": e.offer_expires_at,
-            "reservation_id": e.reservation_id}
+            "reservation_id": e.reservation_id, "choice_rank": ranking.shown_rank(e)}
 
 
 @endpoint("/waitlist", "POST", summary="Join a slot's waitlist (twins join as one unit)",
@@ -44,6 +44,21 @@ def get_waitlist_entry(entry_id: int):
           tags=["waitlists"], permission="waitlist.join", response=WaitlistOut, errors=(409,))
 def withdraw_waitlist_entry(entry_id: int):
     return entry_out(services.leave(entry_id, g.api_user))
+
+
+@endpoint("/children/<int:child_id>/waits", summary="A child's live waits, most wanted first (志愿)",
+          tags=["waitlists"], permission="family.read", response=list[WaitlistOut],
+          errors=(404,))
+def list_child_waits(child_id: int):
+    return [entry_out(e) for e in ranking.waits_of(child_id, g.api_user)]
+
+
+@endpoint("/children/<int:child_id>/waits", "PUT",
+          summary="Rank a child's waits (志愿顺序; twins' waits in step)", tags=["waitlists"],
+          permission="waitlist.join", body=WaitsRankIn, response=list[WaitlistOut],
+          errors=(404,))
+def rank_child_waits(child_id: int, body: WaitsRankIn):
+    return [entry_out(e) for e in ranking.rerank(child_id, g.api_user, body.entry_ids)]
 
 
 class LotteryOut(Out):

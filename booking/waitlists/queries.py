@@ -2,13 +2,13 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..centres.models import Centre, CityPolicy
 from ..children.models import Guardianship
 from ..extensions import db
 from ..slots.models import Slot
 from .models import WaitlistEntry
-from .services import queue_order
-
-LIVE = ("waiting", "offered")
+from .ranking import DEFAULT_MAX_WAITS, LIVE, rank_key
+from .services import position, queue_order
 
 
 def for_guardian(user) -> list[WaitlistEntry]:
@@ -16,8 +16,8 @@ def for_guardian(user) -> list[WaitlistEntry]:
     return db.session.scalars(
         select(WaitlistEntry).join(Guardianship, Guardianship.child_id == WaitlistEntry.child_id)
         .where(Guardianship.user_id == user.id)
-        .options(selectinload(WaitlistEntry.slot).selectinload(Slot.centre),
-                 selectinload(WaitlistEntry.child))
+        .options(selectinload(WaitlistEntry.slot).selectinload(Slot.centre)
+                 .selectinload(Centre.district), selectinload(WaitlistEntry.child))
         .order_by(WaitlistEntry.joined_at.desc(), WaitlistEntry.id.desc())).all()
 
 
@@ -56,3 +56,22 @@ def queues(slot_ids) -> dict[int, list[tuple[WaitlistEntry, int | None]]]:
                 keys.append(e.unit_key)
             out[e.slot_id].append((e, keys.index(e.unit_key) + 1))
     return out
+
+
+def choices_of(user) -> list[dict]:
+    """The parent's page: for each child with waits, its live waits in the family's order
+    (志愿 1, 2, ...) with their places in the queues, its ended waits (newest first), and
+    how many waits its cities allow ({city: N})."""
+    out: dict[int, dict] = {}
+    for e in for_guardian(user):
+        row = out.setdefault(e.child_id, {"child": e.child, "live": [], "ended": []})
+        row["live" if e.status in LIVE else "ended"].append(e)
+    cities = {e.slot.centre.district.city for row in out.values() for e in row["live"]}
+    limits = dict(db.session.execute(select(CityPolicy.city, CityPolicy.max_waits)
+                                     .where(CityPolicy.city.in_(cities))).all()) if cities else {}
+    for row in out.values():
+        row["live"] = [{"e": e, "rank": i, "position": position(e)}
+                       for i, e in enumerate(sorted(row["live"], key=rank_key), 1)]
+        row["limits"] = {c: limits.get(c, DEFAULT_MAX_WAITS)
+                         for c in sorted({r["e"].slot.centre.district.city for r in row["live"]})}
+    return [out[k] for k in sorted(out)]

@@ -25,7 +25,16 @@ class WaitlistOut(Out):
     unit_size: int
     offer_expires_at: datetime | None
     reservation_id: int | None
+    choice_rank: int | None = Field(description=(
+        "the family's ranking among the child's live waits (志愿, 1 = most wanted); null once "
+        "the wait ended"))
 
 
 class WaitlistJoinOut(WaitlistOut):
     entries: list[WaitlistOut] = []
+
+
+class WaitsRankIn(Body):
+    entry_ids: list[Id] = Field(max_length=100, description=(
+        "Every live wait of the child (waiting or offered), most wanted first; the twins' "
+        "waits at the same slots follow"))

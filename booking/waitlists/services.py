@@ -19,13 +19,14 @@ from ..clock import now as clock_now
 from ..errors import AlreadyReserved, Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..places.lapses import tidy
-from ..places.locking import lock_slot
+from ..places.locking import lock_children, lock_slot
 from ..places.offers import offer_next, queue_order
 from ..regulator.closure import open_case_for
 from ..reservations.models import Reservation, Status, in_care_at, live_at
 from ..slots.models import Slot
 from ..transactions import command, kept
 from .models import DEFAULT_TIERS, PriorityTier, WaitlistEntry
+from .ranking import check_room, next_rank
 
 # Tiers a family claims with evidence the staff can check; the others the system derives.
 CLAIMED_TIERS = ("special_needs", "employer_staff", "district_resident")
@@ -96,11 +97,16 @@ def join(*, slot_id: int, child_id: int, parent, tier: str | None = None,
 
     A claimed tier (special needs, employer's staff, district resident) needs evidence,
     which the centre's staff check; derived tiers (sibling, second child) come from the
-    records. If places are free and nobody waits, the unit is offered at once.
+    records. If places are free and nobody waits, the unit is offered at once. The wait is
+    ranked last among the child's waits (ranking.py); a child waits for at most the city's
+    `max_waits` slots, whether or not it has a place elsewhere (its offers then replace it).
     :raises NotFound, AgeOutOfBand, AlreadyReserved, ValidationFailed, Conflict.
     """
     now = now or clock_now()
     child = children.child_for_guardian(parent, child_id)
+    unit = children.multiples_of(child, parent.id)
+    # The lock order: the children (their count of waits and ranks), then the slot.
+    lock_children([m.id for m in unit])
     slot = lock_slot(slot_id)
     centre = slot.centre
     if centre.filing is None or centre.filing.status != "approved":
@@ -114,7 +120,6 @@ def join(*, slot_id: int, child_id: int, parent, tier: str | None = None,
     # A lapsed hold or offer never counts (docs/waitlists.md, Offers): tidy them first, so a child
     # whose hold lapsed may join, and an offer made below never meets a stale `held` row.
     tidy(slot, now)
-    unit = children.multiples_of(child, parent.id)
     for member in unit:
         check_band(slot.age_band, slot.starts_on, member)
         if db.session.scalar(select(WaitlistEntry.id).where(
@@ -125,6 +130,8 @@ def join(*, slot_id: int, child_id: int, parent, tier: str | None = None,
                 Reservation.slot_id == slot.id, Reservation.child_id == member.id,
                 live_at(now))):
             raise AlreadyReserved()
+    check_room(unit, slot)
+    choice = next_rank(unit)
     tiers = derived_tiers(centre, child, parent.id)
     if tier:
         tiers.add(tier)
@@ -135,13 +142,14 @@ def join(*, slot_id: int, child_id: int, parent, tier: str | None = None,
         entry = WaitlistEntry(slot_id=slot.id, child_id=member.id, parent_id=parent.id,
                               status="waiting", priority=rank, tier=code,
                               evidence=(evidence or "").strip() or None, unit_key=unit_key,
-                              joined_at=now)
+                              joined_at=now, choice_rank=choice)
         db.session.add(entry)
         entries.append(entry)
     db.session.flush()
     for entry in entries:
         record("waitlist.joined", entry, actor=parent, centre_id=centre.id,
-               after={"status": "waiting", "priority": rank, "tier": code, "unit": unit_key})
+               after={"status": "waiting", "priority": rank, "tier": code, "unit": unit_key,
+                      "choice_rank": choice})
     offer_next(slot, now)
     db.session.commit()
     return entries

@@ -9,7 +9,7 @@ from ..children.services import children_of
 from ..web import attempt, page_status, refusal, submit
 from ..extensions import db
 from ..slots.models import Slot
-from . import queries, services
+from . import queries, ranking, services
 from .forms import join_form
 from .labels import TIER_LABELS, status_pair
 from .models import DEFAULT_TIERS
@@ -63,8 +63,28 @@ def join(slot_id):
 @bp.get("/waitlist")
 @permission_required("family.read")
 def mine():
-    rows = [{"e": e, "position": services.position(e)} for e in queries.for_guardian(current_user)]
-    return render_template("waitlists/mine.html", rows=rows)
+    return render_template("waitlists/mine.html", families=queries.choices_of(current_user))
+
+
+@bp.post("/waitlist/<int:entry_id>/move")
+@permission_required("waitlist.join")
+def move(entry_id):
+    """The 上移/下移 buttons: one wait one place up or down among its child's waits."""
+    entry = attempt(lambda: ranking.move(entry_id, current_user,
+                                         request.form.get("direction", "")),
+                    lambda entry: _("%(child)s 的志愿顺序已更新。", child=entry.child.name))
+    anchor = f"child-{entry.child_id}" if entry is not None else None
+    return redirect(url_for("waitlists.mine", _anchor=anchor), 303)
+
+
+@bp.post("/children/<int:child_id>/waits")
+@permission_required("waitlist.join")
+def rank(child_id):
+    """A whole order at once (static/js/waits.js posts it after a drag)."""
+    attempt(lambda: ranking.rerank(child_id, current_user,
+                                   request.form.getlist("entry_ids", type=int)),
+            _("志愿顺序已更新。"))
+    return redirect(url_for("waitlists.mine", _anchor=f"child-{child_id}"), 303)
 
 
 @bp.post("/waitlist/<int:entry_id>/withdraw")
@@ -124,4 +144,3 @@ def policy():
                                centre=current_user.centre), page_status()
     return render_template("waitlists/policy.html", tiers=services.policy_of(centre_id),
                            centre=current_user.centre)
-
