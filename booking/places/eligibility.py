@@ -136,7 +136,8 @@ def _verdict(slot, child, unit, bookable, places, avail, waiting, waits) -> Verd
             v.message = _("有家庭在候补这个托位，空出的托位先给他们：可以加入候补")
         elif avail > 0:
             v.message = _("只剩 %(n)s 个托位，%(names)s 要一起预约 %(k)s 个：可以加入候补",
-                          n=avail, names="、".join(m.name for m in unit), k=len(unit))
+                          n=avail, names="、".join(m.name for m in sorted(unit, key=lambda m: m.id)),
+                          k=len(unit))
         else:
             v.message = _("已满，可以加入候补")
         return v

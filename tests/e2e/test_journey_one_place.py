@@ -13,8 +13,7 @@ dates are relative to today: an intake check made today is valid 90 days (every 
 policy), which covers both start dates.
 
 Each key page is saved as a screenshot in the test's tmp dir (not in the repo), and no page
-scrolls sideways. The twins journey is a strict xfail for a fault it found (KnownBug, raised
-after every other step has passed): remove the mark when places/eligibility.py is fixed.
+scrolls sideways.
 """
 import json
 import re
@@ -42,12 +41,6 @@ CENTRE_B = "朝阳区望京街道公办托育中心"
 CENTRE_TWINS = "白银区人民路街道公办托育中心"
 SLOT_LABEL = "托小班 (12–24 个月) · 全日托 · {category} · {starts_on} 入托"
 CATEGORY_LABELS = {"public": "公办托位", "affordable": "普惠托位"}
-
-
-class KnownBug(AssertionError):
-    """A fault this journey found in booking/places or booking/reservations: reported, not
-    fixed here. Raised at the end of the journey, so every other step still runs (and fails
-    the test the ordinary way)."""
 
 
 # --- the world, through the API --------------------------------------------------------------
@@ -250,10 +243,6 @@ def test_a_family_transfers_an_enrolled_child_and_the_new_centre_confirms(
 
 # --- 2. twins hold together -----------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, raises=KnownBug, reason=(
-    "places/eligibility.py: the slot-full reason for multiples names the unit child-first "
-    "(\"孙一诺、孙一然\" for one twin, \"孙一然、孙一诺\" for the other), so the centre page's "
-    "de-duplication keeps both and says it twice; the twins note sorts by id and is said once"))
 def test_twins_hold_together_and_a_single_place_is_not_offered_to_them(
         new_context, server, tmp_path):
     if server.data_source != "seed":
@@ -315,5 +304,4 @@ def test_twins_hold_together_and_a_single_place_is_not_offered_to_them(
     held = {(r["child_id"], r["slot_id"], r["status"]) for r in _reservations(server, parent)}
     assert {s for _c, s, _st in held} == {roomy["id"]} and len(held) == 2
 
-    if said != 1:
-        raise KnownBug(f"the twins' slot-full reason is said {said} times on the centre page")
+    assert said == 1, f"the twins' slot-full reason is said {said} times on the centre page"
