@@ -84,12 +84,15 @@ def place_hold(*, slot_id: int, child_id: int, parent, now=None, transfer: bool 
             db.session.commit()
             return _with_together(offered, child.id)
         waiting = waiting_count(slot.id)
-    if waiting > 0 or slot.capacity - taken_count(slot.id, now) < len(unit):
+    free = slot.capacity - taken_count(slot.id, now)
+    if waiting > 0 or free < len(unit):
         slot_id = slot.id  # read before the commit expires the slot (no reload to answer)
+        why = _("只剩 %(n)s 个托位，双（多）胞胎要一起预约 %(k)s 个：可以加入候补",
+                n=free, k=len(unit)) if 0 < free < len(unit) and not waiting else None
         # The tidying and the offers made above stand although this request is refused:
         # the families offered a place were told so.
-        raise kept(SlotFull(extra={"waitlist_url": f"/api/v1/waitlist?slot_id={slot_id}",
-                                   "slot_id": slot_id}))
+        raise kept(SlotFull(why, extra={"waitlist_url": f"/api/v1/waitlist?slot_id={slot_id}",
+                                        "slot_id": slot_id}))
     holds = [Reservation(slot_id=slot.id, child_id=m.id, parent_id=parent.id,
                          status=Status.HELD, created_at=now, expires_at=now + hold_ttl(),
                          replaces_id=replaces[m.id]) for m in unit]

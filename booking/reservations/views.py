@@ -18,7 +18,7 @@ from ..i18n import local_dt
 from ..slots.labels import slot_label
 from ..slots.models import Slot
 from ..waitlists.forms import join_form
-from ..waitlists.queries import queues
+from ..waitlists.queries import queues, waitlist_offer_of
 from ..waitlists.services import CLAIMED_TIERS
 from . import choices, enrolment, queries, services
 from .forms import ExtendForm, ReserveForm, StaffFilterForm
@@ -82,6 +82,10 @@ def reserve(slot_id):
 
 
 def _held(hold) -> str:
+    if hold.together:  # twins and other multiples, held together
+        return _("已为 %(children)s 一起保留托位，请在 %(t)s 前完成入托体检并等待机构确认。",
+                 children="、".join(h.child.name for h in [hold, *hold.together]),
+                 t=local_dt(hold.expires_at))
     if hold.replaces_id is not None and hold.replaces is not None \
             and hold.replaces.status == "enrolled":
         return _("已为 %(child)s 申请转托并保留托位，请在 %(t)s 前完成入托体检并等待机构确认；"
@@ -102,7 +106,8 @@ def mine():
         # A hold that would replace the child's other live place: the family's choice.
         replaces = r.replaces if status == "held" and r.replaces_id is not None \
             and is_live(r.replaces, now) else None
-        rows.append({"r": r, "status": status, "readiness": readiness, "replaces": replaces})
+        rows.append({"r": r, "status": status, "readiness": readiness, "replaces": replaces,
+                     "offered": replaces is not None and waitlist_offer_of(r.id) is not None})
     return render_template("reservations/mine.html", rows=rows)
 
 

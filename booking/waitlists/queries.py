@@ -75,3 +75,9 @@ def choices_of(user) -> list[dict]:
         row["limits"] = {c: limits.get(c, DEFAULT_MAX_WAITS)
                          for c in sorted({r["e"].slot.centre.district.city for r in row["live"]})}
     return [out[k] for k in sorted(out)]
+
+
+def waitlist_offer_of(reservation_id: int) -> WaitlistEntry | None:
+    """The waitlist entry whose open offer this hold is (None for a hold asked for directly)."""
+    return db.session.scalar(select(WaitlistEntry).where(
+        WaitlistEntry.reservation_id == reservation_id, WaitlistEntry.status == "offered"))

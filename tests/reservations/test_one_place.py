@@ -170,8 +170,9 @@ def test_twins_hold_together_or_not_at_all(app, db):
     b = f.child(p, birth_date=date(2025, 9, 1))
     a.multiple_birth_key = b.multiple_birth_key = "twins-1"
     db.session.commit()
-    with pytest.raises(SlotFull):
+    with pytest.raises(SlotFull) as full:
         reservations.place_hold(slot_id=one.id, child_id=a.id, parent=p)
+    assert "双（多）胞胎要一起预约 2 个" in full.value.message
     assert live_of(a.id) == [] and live_of(b.id) == []
     hold = reservations.place_hold(slot_id=two.id, child_id=a.id, parent=p)
     assert [h.child_id for h in hold.together] == [b.id]
@@ -235,3 +236,15 @@ def test_a_child_s_row_is_the_lock_taken_first(app, db):
         event.remove(db.engine, "before_cursor_execute", watch)
     assert seen[:2] == ["child", "slot"]
     assert db.session.get(Child, kid.id) is not None
+
+
+def test_my_reservations_page_offers_the_choice_that_fits(client, two_centres):
+    """A transfer asked for directly is cancelled with one button; an offer from a waitlist to
+    a child holding elsewhere may be taken, declined with the wait kept, or declined."""
+    w = two_centres
+    p, kid, old = enrolled_at_a(w)
+    hold = reservations.place_hold(slot_id=w["sb"].id, child_id=kid.id, parent=p, transfer=True)
+    client.post("/login", data={"login": p.email, "password": f.PASSWORD})
+    page = client.get("/reservations").get_data(as_text=True)
+    assert "取消转托申请" in page and "继续候补" not in page
+    assert f"/reservations/{hold.id}/take" not in page
