@@ -26,7 +26,7 @@ from booking import clock, create_app
 from booking.api.framework import OPERATIONS
 from booking.audit.models import AuditEvent
 from booking.auth import permissions as perms
-from booking.auth import services as auth
+from booking.auth import tokens as auth_tokens
 from booking.auth.models import User
 from booking.clock import LOCAL
 from booking import config
@@ -175,7 +175,7 @@ def _build(app):
         if p.user_id is None:
             continue
         user = _db.session.get(User, p.user_id)
-        raw, _ = auth.issue_token(user.email, f.PASSWORD)
+        raw, _ = auth_tokens.issue_token(user.email, f.PASSWORD)
         p.headers = {"Authorization": f"Bearer {raw}"}
         resp = p.client.post("/login", data={"login": user.email, "password": f.PASSWORD})
         assert resp.status_code == 302, p.name

@@ -132,7 +132,7 @@ def parse_query(schema: type[BaseModel]):
 
 def current_api_user(optional=False):
     """The user behind the bearer token. The API never takes cookie auth (docs/api.md)."""
-    from ..auth.services import user_for_token
+    from ..auth.tokens import user_for_token
 
     if "api_user" in g:
         return g.api_user

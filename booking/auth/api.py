@@ -6,7 +6,7 @@ from sqlalchemy import select
 from ..api.framework import current_api_user, endpoint
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
-from . import services, staff_accounts
+from . import services, staff_accounts, tokens
 from .models import User
 from .schemas import (RegisterIn, StaffAccountIn, StaffAccountOut, StaffAccountPatch, TokenIn,
                       TokenOut, UserCreateIn, UserOut, UserPatchIn)
@@ -32,7 +32,7 @@ def register(body: RegisterIn):
 @endpoint("/auth/token", "POST", limit=_limit, summary="Get a bearer token", tags=["accounts"],
           body=TokenIn, response=TokenOut, errors=(401,))
 def token(body: TokenIn):
-    raw, tok = services.issue_token(body.email, body.password)
+    raw, tok = tokens.issue_token(body.email, body.password)
     return TokenOut(token=raw, expires_at=tok.expires_at, user=tok.user)
 
 
@@ -40,7 +40,7 @@ def token(body: TokenIn):
           tags=["accounts"], auth="any")
 def revoke_token():
     raw = request.headers.get("Authorization", "")[7:].strip()
-    services.revoke_token(raw, g.api_user)
+    tokens.revoke_token(raw, g.api_user)
     return {"revoked": True}
 
 

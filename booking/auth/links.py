@@ -15,7 +15,8 @@ from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..transactions import command
 from .models import PasswordReset, User
-from .services import (_digest, _revoke_tokens, _void_resets, end_sessions, hash_password,
+from .tokens import digest
+from .services import (_revoke_tokens, _void_resets, end_sessions, hash_password,
                        password_problems)
 
 
@@ -28,7 +29,7 @@ def one_time_link(user: User, *, actor, link_for, ttl: int) -> tuple[str, Passwo
     """
     _void_resets(user)
     raw = secrets.token_urlsafe(32)
-    reset = PasswordReset(user_id=user.id, token_hash=_digest(raw), created_at=now(),
+    reset = PasswordReset(user_id=user.id, token_hash=digest(raw), created_at=now(),
                           expires_at=now() + timedelta(seconds=ttl),
                           created_by_id=actor.id if actor is not None else None)
     db.session.add(reset)
@@ -57,7 +58,7 @@ def reset_for(raw: str) -> PasswordReset | None:
     if not raw or len(raw) > 200:
         return None
     reset = db.session.scalar(select(PasswordReset).where(
-        PasswordReset.token_hash == _digest(raw)).options(joinedload(PasswordReset.user)))
+        PasswordReset.token_hash == digest(raw)).options(joinedload(PasswordReset.user)))
     if (reset is None or reset.used_at is not None or reset.expires_at <= now()
             or not reset.user.is_active):
         return None

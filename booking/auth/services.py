@@ -1,23 +1,17 @@
-"""Accounts: sign-up, passwords, roles and API tokens.
+"""Accounts: sign-up, passwords and roles (API tokens: tokens.py).
 
 Passwords: Argon2id (argon2-cffi), the winner of the Password Hashing Competition and
-OWASP's first choice. Tokens: 256 random bits from `secrets`; only their SHA-256 is stored.
+OWASP's first choice.
 """
-import hashlib
-import secrets
-from datetime import timedelta
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import false, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from ..audit.services import notify, record
 from ..clock import now
-from ..errors import Conflict, RateLimited, Unauthorized, ValidationFailed
+from ..errors import Conflict, RateLimited, ValidationFailed
 from ..extensions import db
 from ..transactions import command, kept
 from . import throttle
@@ -292,47 +286,6 @@ def change_password(user: User, current: str, new: str) -> None:
 def set_locale(user: User, locale: str) -> None:
     if user.locale != locale:
         user.locale = locale
-        db.session.commit()
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@command
-def issue_token(login: str, password: str) -> tuple[str, ApiToken]:
-    """:raises Unauthorized: wrong login or password (the same answer for both)."""
-    user = authenticate(login, password)
-    if user is None:
-        raise Unauthorized(_("邮箱或密码不正确"))
-    raw = secrets.token_urlsafe(32)
-    ttl = current_app.config["TUOWEI_TOKEN_TTL_SECONDS"]
-    token = ApiToken(user_id=user.id, token_hash=_digest(raw), created_at=now(),
-                     expires_at=now() + timedelta(seconds=ttl))
-    db.session.add(token)
-    record("token.issued", token, actor=user, after={"expires_at": token.expires_at})
-    db.session.commit()
-    return raw, token
-
-
-def user_for_token(raw: str) -> User | None:
-    if not raw or len(raw) > 200:
-        return None
-    # The user comes in the same query: every API request asks (one round trip, not two).
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw))
-                              .options(joinedload(ApiToken.user)))
-    if token is None or token.revoked_at is not None or token.expires_at <= now():
-        return None
-    return token.user if token.user.is_active else None
-
-
-@command
-def revoke_token(raw: str, user: User) -> None:
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw),
-                                                     ApiToken.user_id == user.id))
-    if token is not None and token.revoked_at is None:
-        token.revoked_at = now()
-        record("token.revoked", token, actor=user)
         db.session.commit()
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from booking import clock
 from booking.audit.models import AuditEvent
-from booking.auth import services
+from booking.auth import services, tokens
 from booking.auth.models import ApiToken, User
 from booking.errors import Conflict, Unauthorized, ValidationFailed
 from tests import factories as f
@@ -123,52 +123,52 @@ def test_change_password(db):
 
 def test_change_password_revokes_earlier_tokens(db):
     user = f.user(email="a@example.com")
-    raw1, _ = services.issue_token("a@example.com", f.PASSWORD)
-    raw2, _ = services.issue_token("a@example.com", f.PASSWORD)
-    assert services.user_for_token(raw1).id == user.id
+    raw1, _ = tokens.issue_token("a@example.com", f.PASSWORD)
+    raw2, _ = tokens.issue_token("a@example.com", f.PASSWORD)
+    assert tokens.user_for_token(raw1).id == user.id
     services.change_password(user, f.PASSWORD, "New-secret-9")
-    assert services.user_for_token(raw1) is None
-    assert services.user_for_token(raw2) is None
-    raw3, _ = services.issue_token("a@example.com", "New-secret-9")
-    assert services.user_for_token(raw3).id == user.id
+    assert tokens.user_for_token(raw1) is None
+    assert tokens.user_for_token(raw2) is None
+    raw3, _ = tokens.issue_token("a@example.com", "New-secret-9")
+    assert tokens.user_for_token(raw3).id == user.id
 
 
 def test_token_is_stored_hashed_and_expires(app, db):
     user = f.user(email="a@example.com")
-    raw, token = services.issue_token("a@example.com", f.PASSWORD)
+    raw, token = tokens.issue_token("a@example.com", f.PASSWORD)
     assert len(raw) >= 40
     stored = db.session.scalars(select(ApiToken.token_hash)).all()
     assert stored == [token.token_hash] and raw not in stored
     assert token.expires_at == NOW + timedelta(seconds=app.config["TUOWEI_TOKEN_TTL_SECONDS"])
-    assert services.user_for_token(raw).id == user.id
+    assert tokens.user_for_token(raw).id == user.id
 
     clock.advance(timedelta(seconds=app.config["TUOWEI_TOKEN_TTL_SECONDS"] - 1))
-    assert services.user_for_token(raw).id == user.id
+    assert tokens.user_for_token(raw).id == user.id
     clock.advance(timedelta(seconds=1))
-    assert services.user_for_token(raw) is None
+    assert tokens.user_for_token(raw) is None
 
 
 def test_issue_token_refuses_wrong_password_the_same_way_as_unknown_login(db):
     f.user(email="a@example.com")
     with pytest.raises(Unauthorized) as wrong:
-        services.issue_token("a@example.com", "wrong-password1")
+        tokens.issue_token("a@example.com", "wrong-password1")
     with pytest.raises(Unauthorized) as unknown:
-        services.issue_token("b@example.com", "wrong-password1")
+        tokens.issue_token("b@example.com", "wrong-password1")
     assert wrong.value.message == unknown.value.message
     assert db.session.scalar(select(func.count(ApiToken.id))) == 0
 
 
 def test_revoked_or_garbage_token_names_nobody(db):
     user = f.user(email="a@example.com")
-    raw, _ = services.issue_token("a@example.com", f.PASSWORD)
+    raw, _ = tokens.issue_token("a@example.com", f.PASSWORD)
     other = f.user()
-    services.revoke_token(raw, other)  # someone else's token: nothing happens
-    assert services.user_for_token(raw).id == user.id
-    services.revoke_token(raw, user)
-    assert services.user_for_token(raw) is None
-    assert services.user_for_token("") is None
-    assert services.user_for_token("x" * 500) is None
-    assert services.user_for_token("not-a-token") is None
+    tokens.revoke_token(raw, other)  # someone else's token: nothing happens
+    assert tokens.user_for_token(raw).id == user.id
+    tokens.revoke_token(raw, user)
+    assert tokens.user_for_token(raw) is None
+    assert tokens.user_for_token("") is None
+    assert tokens.user_for_token("x" * 500) is None
+    assert tokens.user_for_token("not-a-token") is None
 
 
 def test_set_locale(db):

@@ -1,7 +1,7 @@
 """Sign-up, log in and out and change password through the web pages (CSRF is off in tests)."""
 from sqlalchemy import func, select
 
-from booking.auth import services
+from booking.auth import services, tokens
 from booking.auth.models import User
 from tests import factories as f
 from tests.conftest import IS_PG, NOW
@@ -159,7 +159,7 @@ def test_password_page_needs_login(client):
 
 def test_change_password_on_the_web(client, db):
     user = f.user(email="a@example.com")
-    raw, _ = services.issue_token("a@example.com", f.PASSWORD)
+    raw, _ = tokens.issue_token("a@example.com", f.PASSWORD)
     login(client, "a@example.com")
 
     resp = client.post("/account/password", data={

@@ -4,7 +4,7 @@ import threading
 
 from sqlalchemy import text
 
-from booking.auth import services as auth
+from booking.auth import tokens as auth_tokens
 from booking.extensions import db
 from tests import factories as f
 from tests.conftest import IS_PG
@@ -43,7 +43,7 @@ def families(n, **child_kw):
 
 
 def token_for(user):
-    return auth.issue_token(user.email, f.PASSWORD)[0]
+    return auth_tokens.issue_token(user.email, f.PASSWORD)[0]
 
 
 def post(app, path, token, payload):
