@@ -76,10 +76,12 @@ def scheduler():
 
 @click.command("release-lapsed")
 def release_lapsed():
-    """Run the lapse sweep once: expire lapsed holds and offers, offer places on."""
-    from .places.sweeps import release_lapsed as sweep, remind_lapsing
+    """Run the lapse sweep once: expire lapsed holds and offers, offer places on (and free
+    places nobody was offered yet)."""
+    from .places.sweeps import release_lapsed as sweep, remind_lapsing, serve_waitlists
 
-    click.echo(f"released {sweep()} lapsed holds; reminded {remind_lapsing()}")
+    click.echo(f"released {sweep()} lapsed holds; reminded {remind_lapsing()}; "
+               f"offered {serve_waitlists()} free places")
 
 
 @click.command("post-charges")

@@ -24,13 +24,14 @@ def _in_context(app, func):
 
 def job_table():
     from .audit.delivery import deliver_emails
-    from .places.sweeps import release_lapsed, release_leavers, remind_lapsing
+    from .places.sweeps import release_lapsed, release_leavers, remind_lapsing, serve_waitlists
     from .fees.services import post_monthly_charges
     from .regulator.snapshots import take_snapshot
     return [(release_lapsed, "TUOWEI_SWEEP_SECONDS"), (remind_lapsing, "TUOWEI_SWEEP_SECONDS"),
             (deliver_emails, "TUOWEI_SWEEP_SECONDS"), (take_snapshot, "TUOWEI_SNAPSHOT_SECONDS"),
             (post_monthly_charges, "TUOWEI_CHARGES_SECONDS"),
-            (release_leavers, "TUOWEI_SWEEP_SECONDS")]
+            (release_leavers, "TUOWEI_SWEEP_SECONDS"),
+            (serve_waitlists, "TUOWEI_SWEEP_SECONDS")]
 
 
 def build_scheduler(app, scheduler_class=BlockingScheduler):

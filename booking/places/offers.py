@@ -75,6 +75,7 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
     expires = now + offer_ttl()
     offered: list[WaitlistEntry] = []
     replaces: dict[int, int | None] = {}  # entry id -> the live place its hold would replace
+    offered_children: set[int] = set()
     for sid in open_ids:
         left = free[sid]
         for unit in candidates[sid]:
@@ -84,12 +85,14 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
                 break  # busy in another transaction: it keeps its turn, the place waits
             if len(unit) > left:
                 continue  # offered together or not at all
+            if any(e.child_id in offered_children for e in unit):
+                continue  # offered a place in another slot of this batch: one at a time
             plan = _replacements(unit, sid, places)
             if plan is None:
                 continue  # already choosing between two places: passed over this time
             for e in unit:
                 replaces[e.id] = plan[e.id]
-                places[e.child_id].append(_Offered(sid, plan[e.id]))
+                offered_children.add(e.child_id)
             offered += unit
             left -= len(unit)
     if not offered:
@@ -132,13 +135,6 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
 
 
 _SPARE = 3  # units read beyond the places free, for those passed over
-
-
-class _Offered:
-    """A hold made earlier in this same batch, standing in for a live place."""
-    def __init__(self, slot_id, replaces_id):
-        self.id, self.slot_id, self.replaces_id, self.status = None, slot_id, replaces_id, \
-            Status.HELD
 
 
 def _replacements(unit, slot_id: int, places) -> dict[int, int | None] | None:

@@ -11,6 +11,9 @@ from ..audit.services import notify_many
 from ..clock import now as clock_now
 from ..extensions import db
 from ..reservations.models import Reservation, Status, past_leaving_at
+from ..slots.models import Slot
+from ..slots.queries import taken_for_slot
+from ..waitlists.models import WaitlistEntry
 from .lapses import end_leavers_many, expire_lapsed_many
 from .locking import claim_slots, lock_slot
 from .offers import offer_next, offer_next_many
@@ -60,6 +63,24 @@ def release_lapsed(now=None, batch=200) -> int:
         if len(slot_ids) < batch:
             break
     return total
+
+
+def serve_waitlists(now=None, batch=200) -> int:
+    """Offer free places to waiting families where nothing else will: a place left free
+    because the unit first in line was busy in another transaction when it was offered
+    (offers.py claims children without waiting). Slots are claimed as release_lapsed does, so
+    two schedulers are safe, and a re-run finds nothing to do. Returns the entries offered."""
+    now = now or clock_now()
+    waiting = select(WaitlistEntry.slot_id).where(WaitlistEntry.status == "waiting")
+    slot_ids = db.session.scalars(select(Slot.id).where(
+        Slot.id.in_(waiting), Slot.capacity > taken_for_slot(now)).order_by(Slot.id)
+        .limit(batch)).all()
+    if not slot_ids:
+        db.session.rollback()
+        return 0
+    offered = offer_next_many(claim_slots(slot_ids), now)
+    db.session.commit()
+    return len(offered)
 
 
 def remind_lapsing(now=None, within=timedelta(hours=2)) -> int:

@@ -18,8 +18,8 @@ def reservation_out(r: Reservation) -> dict:
             "child_id": r.child_id, "centre_id": r.slot.centre_id, "created_at": r.created_at,
             "enrolled_at": r.enrolled_at, "ended_at": r.ended_at,
             "replaces_reservation_id": r.replaces_id,
-            "transfer": r.replaces_id is not None and r.replaces is not None
-            and r.replaces.status == "enrolled",
+            "transfer": status == "held" and r.replaces_id is not None
+            and r.replaces is not None and r.replaces.status == "enrolled",
             "together": [t.id for t in getattr(r, "together", [])]}
 
 

@@ -55,9 +55,10 @@ def take_offer(reservation_id: int, parent, now=None) -> Reservation:
     before = r.replaces_id
     if old is not None:
         release_hold(old, slots[old.slot_id], parent, now, reason="another offer taken")
-    r.replaces_id = None
+    # `replaces_id` stays as the link to the hold this one replaced (now cancelled).
     record("reservation.offer_taken", r, actor=parent, centre_id=slots[r.slot_id].centre_id,
-           before={"replaces": before}, after={"replaces": None})
+           before={"replaces": before, "replaced_status": Status.HELD if old else None},
+           after={"replaced_status": Status.CANCELLED if old else None})
     db.session.commit()
     return r
 

@@ -55,7 +55,8 @@ def confirm(reservation_id: int, staff, now=None) -> Reservation:
     if old is not None:
         db.session.refresh(old)
         _replace(r, old, slots[old.slot_id], slot, staff, now)
-    r.status, r.enrolled_at, r.replaces_id = Status.ENROLLED, now, None
+    # `replaces_id` stays: the enrolment keeps the link to the place it replaced.
+    r.status, r.enrolled_at = Status.ENROLLED, now
     end_offers([r], "accepted", now, actor=staff, centre_id=slot.centre_id)
     record("reservation.enrolled", r, actor=staff, centre_id=slot.centre_id,
            before={"status": Status.HELD},
@@ -84,8 +85,8 @@ def _replace(new: Reservation, old: Reservation, old_slot: Slot, new_slot: Slot,
         if old.leaves_on is not None and old.leaves_on <= last_day:
             return
         reason = _("转托至 %(centre)s", centre=new_slot.centre.name)[:200]
-        if last_day < start:  # care there never began: nothing to prorate, it just ends
-            last_day = start
+        if last_day < start:  # care there never began: it ends now, with no day to charge
+            last_day = start - timedelta(days=1)
         leave(old, old_slot, actor, last_day, reason, now)
         return
     release_hold(old, old_slot, actor, now, reason="another place taken")

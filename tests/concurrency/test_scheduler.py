@@ -193,7 +193,8 @@ def test_the_job_table(app):
 
     sched = jobs.build_scheduler(app, BackgroundScheduler)
     table = {job.id: job for job in sched.get_jobs()}
-    ours = {"release_lapsed", "remind_lapsing", "deliver_emails", "release_leavers"}
+    ours = {"release_lapsed", "remind_lapsing", "deliver_emails", "release_leavers",
+            "serve_waitlists"}
     assert ours <= set(table)
     for job in table.values():
         assert job.max_instances == 1 and job.coalesce is True

@@ -86,7 +86,7 @@ def test_a_transfer_ends_the_old_care_the_day_before_the_new_start(two_centres):
     assert hold.replaces_id == old.id
     new = enrolment.confirm(hold.id, w["staff_b"])
     db.session.refresh(old)
-    assert (new.status, new.replaces_id) == ("enrolled", None)
+    assert (new.status, new.replaces_id) == ("enrolled", old.id)  # the link stays
     assert (old.status, old.leaves_on) == ("enrolled", date(2027, 3, 31))
     assert old.end_reason.startswith("转托")
     # on 1 April the child is in care at b only
@@ -129,7 +129,7 @@ def test_an_offer_to_a_child_holding_elsewhere_is_the_familys_choice(two_centres
         "offer_to_switch"
     taken = choices.take_offer(offer.id, p)
     db.session.refresh(held)
-    assert taken.replaces_id is None and held.status == "cancelled"
+    assert taken.replaces_id == held.id and held.status == "cancelled"
     assert [r.id for r in live_of(kid.id)] == [offer.id]
     db.session.refresh(entry)
     assert entry.status == "offered"  # accepted once the centre confirms
@@ -248,3 +248,57 @@ def test_my_reservations_page_offers_the_choice_that_fits(client, two_centres):
     page = client.get("/reservations").get_data(as_text=True)
     assert "取消转托申请" in page and "继续候补" not in page
     assert f"/reservations/{hold.id}/take" not in page
+
+
+def test_a_free_place_left_unoffered_is_served_by_the_sweep(app, db):
+    """A place can be left free with a family waiting (its child was busy when the place was
+    offered); the sweep offers it, once, and a second run finds nothing."""
+    from booking.places import sweeps
+    c = f.centre()
+    s = f.slot(c, capacity=1)
+    q = f.user()
+    blocker = reservations.place_hold(slot_id=s.id, child_id=f.child(q).id, parent=q)
+    p = f.user()
+    [entry] = waitlists.join(slot_id=s.id, child_id=f.child(p).id, parent=p)
+    # the place frees without the queue being served (as when its child was busy)
+    blocker.status = "cancelled"
+    db.session.commit()
+    assert sweeps.serve_waitlists() == 1
+    db.session.refresh(entry)
+    assert entry.status == "offered"
+    assert sweeps.serve_waitlists() == 0
+
+
+def test_one_batch_never_offers_one_child_two_places(app, db):
+    """A child waiting at two slots that free in the same sweep batch gets one offer."""
+    from booking.places import sweeps
+    c = f.centre()
+    slots = [f.slot(c, capacity=1) for _ in range(2)]
+    blockers = []
+    for s in slots:
+        q = f.user()
+        blockers.append(reservations.place_hold(slot_id=s.id, child_id=f.child(q).id,
+                                                parent=q))
+    p = f.user()
+    kid = f.child(p)
+    for s in slots:
+        waitlists.join(slot_id=s.id, child_id=kid.id, parent=p)
+    clock.advance(reservations.hold_ttl() + timedelta(minutes=1))
+    sweeps.release_lapsed()
+    assert len(live_of(kid.id)) == 1
+
+
+def test_a_transfer_before_the_old_care_began_ends_it_at_once(two_centres):
+    """Enrolled at b for 1 April, the family moves to a place at a starting 1 March: the care
+    at b never began, so it ends now, with no day charged."""
+    w = two_centres
+    p = f.user()
+    kid = f.child(p)
+    f.passed_check(kid, p)
+    old = enrolment.confirm(reservations.place_hold(slot_id=w["sb"].id, child_id=kid.id,
+                                                    parent=p).id, w["staff_b"])
+    hold = reservations.place_hold(slot_id=w["sa"].id, child_id=kid.id, parent=p, transfer=True)
+    enrolment.confirm(hold.id, w["staff_a"])
+    db.session.refresh(old)
+    assert old.status == "withdrawn" and old.leaves_on == date(2027, 3, 31)
+    assert [r.id for r in live_of(kid.id)] == [hold.id]
