@@ -82,11 +82,11 @@ def _replace(new: Reservation, old: Reservation, old_slot: Slot, new_slot: Slot,
         last_day = max(new_slot.starts_on, local_date(now)) - timedelta(days=1)
         start = max(old_slot.starts_on, local_date(old.enrolled_at)) if old.enrolled_at \
             else old_slot.starts_on
-        if old.leaves_on is not None and old.leaves_on <= last_day:
-            return
-        reason = _("转托至 %(centre)s", centre=new_slot.centre.name)[:200]
         if last_day < start:  # care there never began: it ends now, with no day to charge
             last_day = start - timedelta(days=1)
+        if old.leaves_on is not None and old.leaves_on <= last_day:
+            return  # it leaves by then anyway
+        reason = _("转托至 %(centre)s", centre=new_slot.centre.name)[:200]
         leave(old, old_slot, actor, last_day, reason, now)
         return
     release_hold(old, old_slot, actor, now, reason="another place taken")
