@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -28,27 +28,22 @@ HOLD = timedelta(hours=48)
 
 def lapsing_world(n_slots=20, per_slot=10, now=None):
     """n_slots full slots of per_slot holds each, and on every slot's waitlist two single
-    children and a pair of twins (three units, four children)."""
+    children and a pair of twins (three units, four children). Every slot has families of
+    its own: a child has one live place (docs/domain.md, "One child, one place"), so shared
+    holders could hold only one slot, and shared waiters would be offered only one."""
     c = f.centre()
     slots = [f.slot(c, capacity=per_slot) for _ in range(n_slots)]
-    holders = []
-    for _ in range(per_slot):
-        p = f.user()
-        holders.append((p, f.child(p)))
-    for s in slots:
-        for p, kid in holders:
-            reservations.place_hold(slot_id=s.id, child_id=kid.id, parent=p, now=now)
-    singles = []
-    for _ in range(2):
-        p = f.user()
-        singles.append((p, f.child(p)))
-    tp = f.user()
-    a = children.add_child(tp, name="甲", birth_date=singles[0][1].birth_date)
-    children.add_child(tp, name="乙", birth_date=a.birth_date, twin_of=a.id)
     later = (now or clock.now()) + timedelta(minutes=1)
     for s in slots:
-        for p, kid in singles:
-            waitlists.join(slot_id=s.id, child_id=kid.id, parent=p, now=later)
+        for _ in range(per_slot):
+            p = f.user()
+            reservations.place_hold(slot_id=s.id, child_id=f.child(p).id, parent=p, now=now)
+        for _ in range(2):
+            p = f.user()
+            waitlists.join(slot_id=s.id, child_id=f.child(p).id, parent=p, now=later)
+        tp = f.user()
+        a = children.add_child(tp, name="甲", birth_date=date(2025, 9, 1))
+        children.add_child(tp, name="乙", birth_date=a.birth_date, twin_of=a.id)
         waitlists.join(slot_id=s.id, child_id=a.id, parent=tp, now=later)
     return [s.id for s in slots]
 
