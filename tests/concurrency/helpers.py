@@ -97,7 +97,23 @@ def in_context(app, work):
 
 def one_place_breaches(child_ids=None, now=None, *, strict=False):
     """{child_id: its live reservations} for the children whose live places break one child,
-    one place: more than two, or two where neither replaces the other (`replaces_id`).
+    one place (breaches below), read afresh from the database."""
+    from sqlalchemy import select
+
+    from booking import clock
+    from booking.reservations.models import Reservation, live_at
+
+    now = now or clock.now()
+    db.session.expire_all()
+    stmt = select(Reservation).where(live_at(now)).order_by(Reservation.id)
+    if child_ids is not None:
+        stmt = stmt.where(Reservation.child_id.in_(list(child_ids)))
+    return breaches(db.session.scalars(stmt).all(), strict=strict)
+
+
+def breaches(live, *, strict=False):
+    """{child_id: its live reservations} among `live` (live reservations, by id) for the
+    children with more than two, or two where neither replaces the other (`replaces_id`).
 
     Unless `strict`, a confirmed transfer still in its overlap passes too: the old enrolment
     keeps the child in care until the day before the new start (leaving date set) while the
@@ -108,34 +124,30 @@ def one_place_breaches(child_ids=None, now=None, *, strict=False):
 
     from sqlalchemy import select
 
-    from booking import clock
     from booking.audit.models import AuditEvent
-    from booking.reservations.models import Reservation, Status, live_at
+    from booking.reservations.models import Status
 
-    now = now or clock.now()
-    db.session.expire_all()
-    stmt = select(Reservation).where(live_at(now)).order_by(Reservation.id)
-    if child_ids is not None:
-        stmt = stmt.where(Reservation.child_id.in_(list(child_ids)))
     by_child = {}
-    for r in db.session.scalars(stmt):
+    for r in live:
         by_child.setdefault(r.child_id, []).append(r)
+    pairs = [rs for rs in by_child.values() if len(rs) == 2]
+    unlinked = [rs for rs in pairs if not (rs[0].replaces_id == rs[1].id
+                                           or rs[1].replaces_id == rs[0].id)]
     replaced = {}
-    if not strict:
-        ids = [r.id for rs in by_child.values() if len(rs) == 2 for r in rs]
+    if unlinked and not strict:
         for entity_id, after in db.session.execute(select(
                 AuditEvent.entity_id, AuditEvent.after).where(
                 AuditEvent.action == "reservation.enrolled",
-                AuditEvent.entity_type == "reservation", AuditEvent.entity_id.in_(ids))):
+                AuditEvent.entity_type == "reservation",
+                AuditEvent.entity_id.in_([r.id for rs in unlinked for r in rs]))):
             replaced[entity_id] = json.loads(after or "{}").get("replaced")
 
-    def linked(a, b):
-        return a.replaces_id == b.id or (
-            replaced.get(a.id) == b.id and b.status == Status.ENROLLED
-            and b.leaves_on is not None)
+    def transfer(new, old):
+        return replaced.get(new.id) == old.id and old.status == Status.ENROLLED \
+            and old.leaves_on is not None
 
-    return {cid: rs for cid, rs in by_child.items()
-            if len(rs) > 2 or (len(rs) == 2 and not (linked(*rs) or linked(*reversed(rs))))}
+    return {cid: rs for cid, rs in by_child.items() if len(rs) > 2 or (
+        rs in unlinked and not (transfer(*rs) or transfer(*reversed(rs))))}
 
 
 def over_capacity(slot_ids=None, now=None):
