@@ -1,4 +1,4 @@
-"""The `flask --app wsgi ...` commands: seed, users."""
+"""The `flask --app wsgi ...` commands: seed, users, places, the jobs by hand."""
 import click
 from flask.cli import AppGroup
 
@@ -98,6 +98,44 @@ def post_charges(month):
                                              for m in ms) or err.message)
 
 
+places = AppGroup("places", help="Places: one child, one place.")
+
+
+@places.command("check")
+@click.option("--fix", is_flag=True, default=False,
+              help="Resolve each child: keep the enrolment (the earliest), else the earliest "
+                   "hold; end the others, audited, the family told, the places offered on.")
+def places_check(fix):
+    """List children with more than one live place (databases made before the rule); with
+    --fix, resolve them (docs/operations.md). Without --fix nothing changes."""
+    from .clock import LOCAL
+    from .places import check
+
+    def shown(r):
+        return (f"#{r.id} {r.slot.centre.name} (centre #{r.slot.centre_id}), slot #{r.slot_id}, "
+                f"{r.status} since {check.since(r).astimezone(LOCAL):%Y-%m-%d %H:%M}")
+
+    findings = check.find()
+    if not findings:
+        click.echo("places check: no child has more than one live place")
+        return
+    click.echo(f"places check: {len(findings)} children with more than one live place")
+    for finding in findings:
+        click.echo(f"child #{finding.child_id} {finding.keep.child.name}:")
+        for r in finding.places:
+            click.echo(f"  reservation {shown(r)}")
+    if not fix:
+        click.echo("nothing changed; --fix resolves them")
+        return
+    done = check.fix()
+    for finding in done:
+        click.echo(f"child #{finding.child_id}: kept reservation {shown(finding.keep)}")
+        for r, was in finding.ended:
+            click.echo(f"  ended reservation #{r.id} at {r.slot.centre.name}: {was} -> {r.status}")
+    click.echo(f"places check --fix: resolved {len(done)} children, ended "
+               f"{sum(len(f.ended) for f in done)} places")
+
+
 def init_app(app):
-    for command in (users, seed, scheduler, release_lapsed, post_charges):
+    for command in (users, seed, scheduler, release_lapsed, post_charges, places):
         app.cli.add_command(command)

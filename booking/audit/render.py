@@ -8,7 +8,7 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
          "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled",
          "signup_attempt", "password_reset",
-         "staff_invited", "offer_to_switch", "waits_ended")
+         "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended")
 
 
 def _local(value):
@@ -51,6 +51,8 @@ def _title(kind, p):
         "staff_invited": _("%(centre)s 邀请您使用托位平台", centre=p.get("centre", "")),
         "offer_to_switch": _("候补到位：%(centre)s 可以换给您", centre=p.get("centre", "")),
         "waits_ended": _("孩子已入托，排在后面的候补已结束"),
+        "one_place_ended": _("一个孩子只能有一个托位：%(centre)s 的托位已结束",
+                             centre=p.get("centre", "")),
     }.get(kind, kind)
 
 
@@ -94,4 +96,7 @@ def _body(kind, p):
                              t=p.get("expires_at", "")),
         "waits_ended": _("孩子在您排得更靠前的志愿入托了，排在它之后的 %(n)s 个候补已结束；排在前面的候补仍然有效，到位时会以转托的方式通知您。",
                          n=p.get("count", "")),
+        "one_place_ended": _("%(child)s 同时有不止一个托位。按照“一个孩子只能有一个托位”的规定，保留 %(kept)s 的托位，%(centre)s 的预约 #%(id)s 已结束，托位将提供给候补家庭。如有疑问，请联系机构。",
+                             child=p.get("child", ""), kept=p.get("kept", ""),
+                             centre=p.get("centre", ""), id=p.get("reservation_id", "")),
     }.get(kind, "")

@@ -76,6 +76,7 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
     offered: list[WaitlistEntry] = []
     replaces: dict[int, int | None] = {}  # entry id -> the live place its hold would replace
     offered_children: set[int] = set()
+    deferred: set[int] = set()
     for sid in open_ids:
         left = free[sid]
         for unit in candidates[sid]:
@@ -86,7 +87,8 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
             if len(unit) > left:
                 continue  # offered together or not at all
             if any(e.child_id in offered_children for e in unit):
-                continue  # offered a place in another slot of this batch: one at a time
+                deferred.add(sid)  # offered elsewhere in this batch: served once that exists
+                continue
             plan = _replacements(unit, sid, places)
             if plan is None:
                 continue  # already choosing between two places: passed over this time
@@ -131,6 +133,10 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
                              "reservation_id": e.reservation_id,
                              "centre": names[e.slot_id], "replaces": replaces[e.id],
                              "expires_at": expires.isoformat()}} for e in offered], at=now)
+    if deferred:
+        # A child offered two of these slots: the second offer is made now that the first
+        # hold exists, so it can replace it (the family then chooses).
+        offered += offer_next_many([s for s in slots if s.id in deferred], now)
     return offered
 
 
@@ -166,7 +172,8 @@ def end_waits_below(enrolment: Reservation, actor, now) -> list[int]:
     for e in below:
         e.status, e.ended_at = "withdrawn", now
     record_many([{"action": "waitlist.ended_by_placement", "entity_type": "waitlist_entry",
-                  "entity_id": e.id, "actor_id": actor.id if actor is not None else None,
+                  "entity_id": e.id, "centre_id": e.slot.centre_id,
+                  "actor_id": actor.id if actor is not None else None,
                   "reason": "placed at a choice ranked higher",
                   "before": {"status": "waiting", "choice_rank": e.choice_rank},
                   "after": {"status": "withdrawn", "reservation_id": enrolment.id}}

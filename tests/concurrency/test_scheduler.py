@@ -28,8 +28,9 @@ HOLD = timedelta(hours=48)
 
 def lapsing_world(n_slots=20, per_slot=10, now=None):
     """n_slots full slots of per_slot holds each, and on every slot's waitlist two single
-    children and a pair of twins (three units, four children). Every child is its own family
-    and holds or waits at one slot only (one child, one place)."""
+    children and a pair of twins (three units, four children). Every slot has families of
+    its own: a child has one live place (docs/domain.md, "One child, one place"), so shared
+    holders could hold only one slot, and shared waiters would be offered only one."""
     c = f.centre()
     slots = [f.slot(c, capacity=per_slot) for _ in range(n_slots)]
     later = (now or clock.now()) + timedelta(minutes=1)
@@ -37,7 +38,6 @@ def lapsing_world(n_slots=20, per_slot=10, now=None):
         for _ in range(per_slot):
             p = f.user()
             reservations.place_hold(slot_id=s.id, child_id=f.child(p).id, parent=p, now=now)
-    for s in slots:
         for _ in range(2):
             p = f.user()
             waitlists.join(slot_id=s.id, child_id=f.child(p).id, parent=p, now=later)

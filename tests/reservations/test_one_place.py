@@ -270,7 +270,8 @@ def test_a_free_place_left_unoffered_is_served_by_the_sweep(app, db):
 
 
 def test_one_batch_never_offers_one_child_two_places(app, db):
-    """A child waiting at two slots that free in the same sweep batch gets one offer."""
+    """A child waiting at two slots that free in the same sweep batch gets one place and one
+    offer that would replace it (the family's choice), never two unlinked places."""
     from booking.places import sweeps
     c = f.centre()
     slots = [f.slot(c, capacity=1) for _ in range(2)]
@@ -285,7 +286,8 @@ def test_one_batch_never_offers_one_child_two_places(app, db):
         waitlists.join(slot_id=s.id, child_id=kid.id, parent=p)
     clock.advance(reservations.hold_ttl() + timedelta(minutes=1))
     sweeps.release_lapsed()
-    assert len(live_of(kid.id)) == 1
+    first, second = live_of(kid.id)
+    assert (first.replaces_id, second.replaces_id) == (None, first.id)
 
 
 def test_a_transfer_before_the_old_care_began_ends_it_at_once(two_centres):
