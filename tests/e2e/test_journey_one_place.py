@@ -282,7 +282,7 @@ def test_twins_hold_together_and_a_single_place_is_not_offered_to_them(
     page.goto(f"/slots/{single['id']}/reserve")
     page.get_by_label("为哪个孩子预约").select_option(label=first)
     page.get_by_role("main").get_by_role("button", name="预约", exact=True).click()
-    expect(page.get_by_role("alert")).to_contain_text("该托位已满")
+    expect(page.get_by_role("alert")).to_contain_text("双（多）胞胎要一起预约 2 个")
     _shot(page, tmp_path, "2-reserve-single-refused")
     assert _reservations(server, parent) == []
     page.goto("/reservations")
@@ -295,7 +295,7 @@ def test_twins_hold_together_and_a_single_place_is_not_offered_to_them(
     _shot(page, tmp_path, "3-centre-twins-reserve", at=roomy_row)
     roomy_row.get_by_role("button", name=re.compile(r"^预约")).click()
     expect(page).to_have_url(re.compile(r"/reservations$"))
-    expect(page.get_by_role("status")).to_contain_text(f"已为 {first} 保留托位")
+    expect(page.get_by_role("status")).to_contain_text(f"已为 {first}、{second} 一起保留托位")
     for name in (first, second):
         held = _place_row(page, name, CENTRE_TWINS)
         expect(held).to_have_count(1)
