@@ -1,14 +1,17 @@
-"""Tuowei (托位): childcare place booking. `create_app()` builds the application."""
+"""Tuowei (托位): childcare place booking. `create_app()` builds the application.
+
+Importing the package imports nothing beyond the standard library, so that
+`python -m booking.allocation verify FILE` runs on a bare Python (docs/allocation.md).
+"""
 from pathlib import Path
-
-from flask import Flask
-
-from .config import Config, TestConfig, check_rate_limit_storage, check_secrets, engine_options
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(config=None, **overrides) -> Flask:
+def create_app(config=None, **overrides):
+    from flask import Flask
+
+    from .config import Config, check_rate_limit_storage, check_secrets, engine_options
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
     from .i18n import JSONProvider
