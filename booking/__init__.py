@@ -125,6 +125,7 @@ def _register_blueprints(app):
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
+    from .allocation import api as _allocation_api  # noqa: F401
     from .api import openapi  # noqa: F401
     from .auth import api as _auth_api  # noqa: F401
     from .centres import api as _centres_api  # noqa: F401

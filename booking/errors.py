@@ -70,6 +70,16 @@ class AlreadyPlaced(BookingError):
     status, slug, title = 409, "already-placed", _l("孩子已有一个托位")
 
 
+class RoundClosed(BookingError):
+    """An allocation round takes or changes applications only while its window is open."""
+    status, slug, title = 409, "round-closed", _l("该派位轮次不在申请时间内")
+
+
+class SlotInRound(BookingError):
+    """While an allocation round gives out a slot's places, nobody books or joins its queue."""
+    status, slug, title = 409, "slot-in-round", _l("该托位正在统一派位，请在派位轮次中申请")
+
+
 class HealthCheckRequired(BookingError):
     status, slug, title = 409, "health-check-required", _l("孩子需要一份已核验且合格、在入托日期仍有效的入托体检")
 

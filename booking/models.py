@@ -1,4 +1,5 @@
 """Imports every area's models so Alembic and the app see the whole schema."""
+from .allocation.models import Application, Round  # noqa: F401
 from .api.models import IdempotencyRecord  # noqa: F401
 from .audit.models import AuditEvent, Notification  # noqa: F401
 from .auth.models import ApiToken, PasswordReset, User  # noqa: F401

@@ -8,7 +8,7 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
          "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled",
          "signup_attempt", "password_reset",
-         "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended")
+         "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced")
 
 
 def _local(value):
@@ -53,6 +53,8 @@ def _title(kind, p):
         "waits_ended": _("孩子已入托，排在后面的候补已结束"),
         "one_place_ended": _("一个孩子只能有一个托位：%(centre)s 的托位已结束",
                              centre=p.get("centre", "")),
+        "round_offer": _("派位结果：%(round)s 为孩子分配了托位", round=p.get("round", "")),
+        "round_unplaced": _("派位结果：%(round)s 本轮未分配到托位", round=p.get("round", "")),
     }.get(kind, kind)
 
 
@@ -99,4 +101,7 @@ def _body(kind, p):
         "one_place_ended": _("%(child)s 同时有不止一个托位。按照“一个孩子只能有一个托位”的规定，保留 %(kept)s 的托位，%(centre)s 的预约 #%(id)s 已结束，托位将提供给候补家庭。如有疑问，请联系机构。",
                              child=p.get("child", ""), kept=p.get("kept", ""),
                              centre=p.get("centre", ""), id=p.get("reservation_id", "")),
+        "round_offer": _("请在 %(t)s 前在派位页面接受或放弃这个托位；接受后请完成入托体检并等待机构确认。逾期托位将顺延给下一位申请家庭。",
+                         t=p.get("expires_at", "")),
+        "round_unplaced": _("孩子在您填报的志愿都排在后面，已按志愿顺序进入这些托位的候补，有托位空出时会按派位顺序通知您。派位页面列出了每个志愿的结果和原因。"),
     }.get(kind, "")

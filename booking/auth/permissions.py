@@ -41,6 +41,7 @@ TABLE: dict[str, dict[str, str]] = {
     "waitlist.join": {"parent": OWN},
     "session.book": {"parent": OWN},
     "statement.read": {"parent": OWN},
+    "round.apply": {"parent": OWN},
     # Places, enrolment and the waitlist: the director's.
     "reservation.read": {"parent": OWN, "director": CENTRE, "health": CENTRE, "finance": CENTRE,
                          "regulator": JURISDICTION, "admin": ALL},
@@ -74,6 +75,10 @@ TABLE: dict[str, dict[str, str]] = {
     "centre.register": _SUPERVISION,
     "supervision.read": _SUPERVISION,
     "supervision.act": _SUPERVISION,
+    # Allocation rounds (统一派位): set up and drawn by the regulator over its centres' slots;
+    # a claimed tier's evidence is checked by the centre the family chose first, or the regulator.
+    "round.manage": _SUPERVISION,
+    "round.evidence": {"director": CENTRE, "regulator": JURISDICTION, "admin": ALL},
     "district.create": {"admin": ALL},
     "user.create": {"admin": ALL},
     "user.manage": {"admin": ALL},

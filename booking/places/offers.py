@@ -32,9 +32,11 @@ def waiting_count(slot_id: int) -> int:
 
 
 def queue_order():
-    """Tier first; within a tier the lottery's order where a draw was held (entries that
-    joined after it come after), then joining time."""
-    return (WaitlistEntry.priority, WaitlistEntry.draw_position.is_(None),
+    """The waits an allocation round's draw made come first, in the draw's order
+    (docs/allocation.md, "After the draw"); then tier first; within a tier the lottery's order
+    where a draw was held (entries that joined after it come after), then joining time."""
+    return (WaitlistEntry.round_id.is_(None), WaitlistEntry.priority,
+            WaitlistEntry.draw_position.is_(None),
             WaitlistEntry.draw_position, WaitlistEntry.joined_at, WaitlistEntry.id)
 
 

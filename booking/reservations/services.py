@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
+from ..allocation.gate import refuse_if_in_round
 from ..audit.services import notify, record
 from ..auth.permissions import allowed
 from ..centres.bands import age_in_months, band_fits, check_band
@@ -60,6 +61,7 @@ def place_hold(*, slot_id: int, child_id: int, parent, now=None, transfer: bool 
     slot = lock_slot(slot_id)
     if slot.centre.filing is None or slot.centre.filing.status != "approved":
         raise Conflict(_("该机构目前不接受预约"))
+    refuse_if_in_round(slot.id)
     replaces = {}
     for member in unit:
         check_band(slot.age_band, slot.starts_on, member)

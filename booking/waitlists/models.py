@@ -77,6 +77,9 @@ class WaitlistEntry(db.Model):
     # offered again while that place is live.
     declined_for_id: Mapped[int | None] = mapped_column(ForeignKey("reservation.id"))
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Made by an allocation round's draw for a choice ranked above what the family got: such
+    # entries come before the ordinary queue (docs/allocation.md, "After the draw").
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("allocation_round.id"), index=True)
 
     slot = relationship("Slot")
     child = relationship("Child")

@@ -9,6 +9,7 @@ from uuid import uuid4
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..allocation.gate import refuse_if_in_round
 from ..audit.services import notify, record
 from ..auth.permissions import can
 from ..centres.bands import check_band
@@ -111,6 +112,7 @@ def join(*, slot_id: int, child_id: int, parent, tier: str | None = None,
     centre = slot.centre
     if centre.filing is None or centre.filing.status != "approved":
         raise Conflict(_("该机构目前不接受预约"))
+    refuse_if_in_round(slot.id)
     if tier is not None and tier not in CLAIMED_TIERS:
         raise ValidationFailed(errors={"tier": [_("此优先类别由系统根据记录判断，无需申报")]})
     if tier is not None and not (evidence and evidence.strip()):

@@ -1,0 +1,1 @@
+"""Allocation rounds (统一派位); docs/allocation.md."""

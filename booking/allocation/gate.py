@@ -1,0 +1,18 @@
+"""While a round gives out a slot's places (open or closed, not yet drawn), the slot is not
+booked first-come or queued for: the round is the one way in (docs/allocation.md)."""
+from sqlalchemy import select
+
+from ..errors import SlotInRound
+from ..extensions import db
+from .models import Round, RoundSlot, RoundStatus
+
+
+def refuse_if_in_round(slot_id: int) -> None:
+    """:raises SlotInRound: naming the round and where to apply. The caller holds the slot's
+    lock, which opening a round takes too, so the answer cannot go stale."""
+    found = db.session.execute(
+        select(Round.id, Round.name).join(RoundSlot, RoundSlot.round_id == Round.id)
+        .where(RoundSlot.slot_id == slot_id,
+               Round.status.in_((RoundStatus.OPEN, RoundStatus.CLOSED))).limit(1)).first()
+    if found is not None:
+        raise SlotInRound(extra={"round_id": found.id, "round_url": f"/rounds/{found.id}"})
