@@ -56,7 +56,8 @@ def explanations(rnd: Round, app: Application) -> list[dict]:
                                         else None) for i in doc["results"]["items"]}
     if app.id not in assignment:
         return []
-    why = draw.explain(doc["seed"], applicants, assignment, app.id)
+    seats = {s["slot_id"]: s["seats"] for s in doc["inputs"]["seats"]}
+    why = draw.explain(doc["seed"], applicants, assignment, app.id, seats)
     slots = {s.id: s for s in db.session.scalars(
         select(Slot).where(Slot.id.in_([w["slot_id"] for w in why])))}
     mine = tier_name(rnd, app.priority)
