@@ -103,6 +103,7 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
+    from .allocation.views import bp as allocation_bp
     from .api import bp as api_bp
     from .auth.admin_views import bp as admin_bp
     from .auth.views import bp as auth_bp
@@ -150,3 +151,4 @@ def _register_blueprints(app):
     app.register_blueprint(sessions_bp)
     app.register_blueprint(fees_bp)
     app.register_blueprint(staff_accounts_bp)
+    app.register_blueprint(allocation_bp)

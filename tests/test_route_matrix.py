@@ -23,6 +23,7 @@ from flask import url_for
 from sqlalchemy import event, func, select, text
 
 from booking import clock, create_app
+from booking.allocation import applications, rounds
 from booking.api.framework import OPERATIONS
 from booking.audit.models import AuditEvent
 from booking.auth import permissions as perms
@@ -57,7 +58,7 @@ VALIDATES_FIRST = {"privacy.id_number": 302, "health.arrive": 302, "health.depar
 # is refused (403) even within the jurisdiction.
 REASON_FIRST = {("health.attachment", "GET")}
 
-FAMILY = {"child_id", "reservation_id", "booking_id", "check_id"}
+FAMILY = {"child_id", "reservation_id", "booking_id", "check_id", "app_id"}
 SKIP = {"static"}
 INSPECTION = {"conditions": 90, "staff": 120, "care": 180, "health": 200, "parenting": 70,
               "safety": 180, "management": 60}
@@ -161,6 +162,15 @@ def _build(app):
         inspection = inspections.record_inspection(c.id, admin, inspected_on=date(2026, 11, 20),
                                                    scores=INSPECTION)
         carer = next(p for p in principals if p.name == f"carer_{key}")
+        # An allocation round over a second slot, open, with the family's application.
+        round_slot = f.slot(c, capacity=2, starts_on=date(2027, 3, 1))
+        rnd = rounds.create_round(reg, name=f"派位{key}", slot_ids=[round_slot.id],
+                                  opens_at=NOW - timedelta(hours=1),
+                                  closes_at=NOW + timedelta(days=3))
+        rounds.open_round(rnd.id, reg)
+        application = applications.apply(rnd.id, parent, child_id=kid2.id,
+                                         choices=[round_slot.id], tier="employer_staff",
+                                         evidence="单位证明")
         ids[key] = {
             "centre_id": c.id, "slot_id": slot.id, "session_id": session.id,
             "draw_id": draw.id, "filing_id": c.filing.id, "inspection_id": inspection.id,
@@ -168,6 +178,7 @@ def _build(app):
             "ledger_entry_id": payment.id, "waitlist_entry_id": entry.id,
             "child_id": kid.id, "reservation_id": hold.id, "booking_id": booking.id,
             "check_id": check.id, "token": roster_exports.feed_token(member),
+            "round_id": rnd.id, "app_id": application.id,
         }
     principals.append(Principal("admin", admin.id))
     for p in principals:
@@ -202,6 +213,8 @@ def _value(endpoint, rule, name, ids):
         return "2026-11"
     if name == "code":
         return "en"
+    if name == "act":  # a round's regulator action, a family's answer
+        return "close" if rule.rule.startswith("/regulator/") else "withdraw"
     return ids[name]
 
 
@@ -231,7 +244,7 @@ def test_route(matrix, endpoint, method):
     own_centre = getattr(view, "own_centre", False)
     is_api = endpoint.startswith("api.")
     rule, names = _params(app, endpoint)
-    object_names = [n for n in names if n not in ("month", "code", "token")]
+    object_names = [n for n in names if n not in ("month", "code", "token", "act")]
     variants = ("A", "B") if object_names else ("A",) if names else ("-",)
     family_object = any(n in FAMILY or (n == "entry_id" and "waitlist" in rule.rule)
                         for n in object_names)

@@ -16,3 +16,13 @@ def refuse_if_in_round(slot_id: int) -> None:
                Round.status.in_((RoundStatus.OPEN, RoundStatus.CLOSED))).limit(1)).first()
     if found is not None:
         raise SlotInRound(extra={"round_id": found.id, "round_url": f"/rounds/{found.id}"})
+
+
+def in_rounds(slot_ids) -> dict[int, int]:
+    """{slot_id: round id} for the slots an open or closed round is giving out."""
+    if not slot_ids:
+        return {}
+    return dict(db.session.execute(
+        select(RoundSlot.slot_id, Round.id).join(Round, Round.id == RoundSlot.round_id)
+        .where(RoundSlot.slot_id.in_(list(slot_ids)),
+               Round.status.in_((RoundStatus.OPEN, RoundStatus.CLOSED)))).all())

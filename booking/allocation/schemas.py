@@ -1,12 +1,11 @@
-from datetime import datetime, timezone
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from ..api.schemas import Body, Id, Out
+from ..inputs import Instant
 
-Instant = Annotated[AwareDatetime, Field(ge=datetime(2000, 1, 1, tzinfo=timezone.utc),
-                                         le=datetime(2099, 12, 31, tzinfo=timezone.utc))]
 Tier = Literal["closure_transfer", "sibling", "special_needs", "employer_staff",
                "second_third_child", "district_resident", "everyone"]
 

@@ -124,4 +124,5 @@ def eligibility_out(v) -> dict:
     return EligibilityOut(slot_id=v.slot_id, child_id=v.child_id, open=v.open, action=v.action,
                           reason=v.reason, message=v.message,
                           transfer_possible=v.transfer_possible, placed=placed,
-                          together=[m.id for m in v.together], note=v.note).model_dump()
+                          together=[m.id for m in v.together], note=v.note,
+                          round_id=v.round_id).model_dump()

@@ -128,14 +128,16 @@ class EligibilityOut(Out):
     child_id: int
     open: bool = Field(description="The child can hold a place here now (action hold or "
                        "transfer)")
-    action: Literal["hold", "transfer", "waitlist"] | None = Field(
+    action: Literal["hold", "transfer", "waitlist", "round"] | None = Field(
         description="What the family can do: hold; hold as a transfer (POST /reservations with "
-        "transfer: true); join the waitlist; or nothing (null)")
-    reason: Literal["not-taking-bookings", "here-already", "waiting-here", "age-band",
-                    "placed-elsewhere", "full"] | None = Field(
+        "transfer: true); join the waitlist; apply in the allocation round giving out the slot "
+        "(round_id); or nothing (null)")
+    reason: Literal["not-taking-bookings", "in-round", "here-already", "waiting-here",
+                    "age-band", "placed-elsewhere", "full"] | None = Field(
         description="Why the slot is not open as a plain hold (null when it is)")
     message: str | None = Field(description="The reason in words, for the family")
     transfer_possible: bool
     placed: PlacedOut | None = Field(description="The child's live place elsewhere, if any")
     together: list[int] = Field(description="The child's twins/multiples, held with it")
     note: str | None = None
+    round_id: int | None = Field(None, description="The allocation round giving out the slot")

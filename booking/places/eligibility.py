@@ -22,13 +22,14 @@ from ..extensions import db
 from ..reservations.models import Reservation, Status
 from ..slots.models import Slot
 from ..slots.queries import availability_map, taking_bookings
+from ..allocation.gate import in_rounds
 from ..waitlists.models import WaitlistEntry
 from .placement import already_placed, live_places, standing
 
 # What the family can do with the slot for this child.
-HOLD, TRANSFER, WAITLIST = "hold", "transfer", "waitlist"
-# Why it is not open (or, for a transfer or the waitlist, why that is the way in).
-REASONS = ("not-taking-bookings", "here-already", "waiting-here", "age-band",
+HOLD, TRANSFER, WAITLIST, ROUND = "hold", "transfer", "waitlist", "round"
+# Why it is not open (or, for a transfer, the waitlist or a round, why that is the way in).
+REASONS = ("not-taking-bookings", "in-round", "here-already", "waiting-here", "age-band",
            "placed-elsewhere", "full")
 
 
@@ -43,6 +44,7 @@ class Verdict:
     placed: Reservation | None = None   # the child's live place elsewhere, if any
     together: list[Child] = field(default_factory=list)  # multiples held with it
     note: str | None = None         # said even when open: the multiples go together
+    round_id: int | None = None     # ROUND: the allocation round giving out the slot
 
     @property
     def open(self) -> bool:
@@ -70,10 +72,17 @@ def eligibility(slots: list[Slot], children: list[Child], guardian_id: int,
         select(WaitlistEntry.slot_id, WaitlistEntry.child_id)
         .where(WaitlistEntry.slot_id.in_(slot_ids), WaitlistEntry.child_id.in_(list(everyone)),
                WaitlistEntry.status.in_(("waiting", "offered")))).all())
+    rounds = in_rounds(slot_ids)
     out = {}
     for slot in slots:
         bookable = taking_bookings(slot.centre)
         for child in children:
+            if bookable and slot.id in rounds:
+                out[(slot.id, child.id)] = Verdict(
+                    slot.id, child.id, ROUND, reason="in-round", round_id=rounds[slot.id],
+                    message=_("该托位正在统一派位：请在派位轮次中填报志愿"),
+                    together=units[child.id][1:])
+                continue
             out[(slot.id, child.id)] = _verdict(
                 slot, child, units[child.id], bookable, places, avail.get(slot.id, 0),
                 queue.get(slot.id, 0), waits)
