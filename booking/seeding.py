@@ -41,6 +41,7 @@ def load_all(echo=print):
     fill_nearly_full(echo)
     load_sessions(echo)
     seed_demo_payments(echo)
+    load_rounds(echo)
     echo(f"seed: done ({cities} cities)")
 
 
@@ -292,3 +293,29 @@ def seed_demo_payments(echo):
         fees.record_payment(centre_id, family.id, amount, staff, method="微信（示例）",
                             note="seed")
         echo(f"seed: demo payment of {amount} fen at centre {centre_id}")
+
+
+def load_rounds(echo):
+    """Draft allocation rounds (seeds/rounds.yaml), matched by name."""
+    from datetime import datetime, time, timedelta
+
+    from .allocation import rounds
+    from .allocation.models import Round
+    for r in (_load("rounds.yaml") or {}).get("rounds") or []:
+        if db.session.scalar(select(Round.id).where(Round.name == r["name"])):
+            continue
+        regulator = db.session.scalar(select(User).where(User.email == r["regulator"]))
+        slot_ids = db.session.scalars(
+            select(Slot.id).join(Centre, Centre.id == Slot.centre_id)
+            .join(District, District.id == Centre.district_id)
+            .where(District.city == r["city"], Slot.starts_on == _date(r["starts_on"]),
+                   Slot.category.in_(rounds.ROUND_CATEGORIES)).order_by(Slot.id)).all()
+        if regulator is None or not slot_ids:
+            continue
+        opens = datetime.combine(clock.today() + timedelta(days=r.get("opens_in_days", 0)),
+                                 time(9), clock.LOCAL)
+        rounds.create_round(regulator, name=r["name"], slot_ids=list(slot_ids), opens_at=opens,
+                            closes_at=opens + timedelta(days=r.get("window_days", 21)),
+                            max_choices=r.get("max_choices", 5),
+                            offer_days=r.get("offer_days", 7))
+        echo(f"seed: draft round {r['name']} ({len(slot_ids)} slots)")

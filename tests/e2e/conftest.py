@@ -7,7 +7,6 @@ Without it the tests skip, unless CI=true, where they fail.
 """
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -20,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from .helpers import call
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "booking" / "translations"
@@ -108,19 +109,7 @@ def _compile_catalogs():
 
 
 def _http_json(method, url, body=None, token=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method)
-    req.add_header("Accept", "application/json")
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return resp.status, json.loads(resp.read() or b"null")
-    except urllib.error.HTTPError as err:
-        with err:
-            return err.code, err.read().decode("utf-8", "replace")
+    return call(url, method, body, token)
 
 
 def _wait_until_up(proc, base_url, log_path):

@@ -6,10 +6,7 @@ The family, its enrolment and its payment are made through the API first (a slot
 30 days, so an intake check made today covers the start date). The centre is 大连港集团职工托育园,
 which no other journey uses.
 """
-import json
 import re
-import urllib.error
-import urllib.request
 import uuid
 from datetime import date, timedelta
 
@@ -20,35 +17,15 @@ try:
 except ImportError:  # the fixtures skip (or fail on CI) with the reason
     expect = None
 
+from .helpers import api as _api
+from .helpers import token as _token
+
 pytestmark = pytest.mark.e2e
 
 REGULATOR = ("regulator.dl@tuowei.example", "Regulator-demo-2026")
 STAFF = ("staff.dl1@tuowei.example", "Staff-demo-2026")
 CENTRE = "大连港集团职工托育园"
 CHILD = "关小安"
-
-
-def _api(server, method, path, body=None, token=None, status=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(server.url(path), data=data, method=method)
-    req.add_header("Accept", "application/json")
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            code, payload = resp.status, json.loads(resp.read() or b"null")
-    except urllib.error.HTTPError as err:
-        code, payload = err.code, json.loads(err.read() or b"null")
-    if status is not None:
-        assert code == status, (method, path, code, payload)
-    return payload
-
-
-def _token(server, email, password):
-    return _api(server, "POST", "/api/v1/auth/token", {"email": email, "password": password},
-                status=200)
 
 
 def _family_enrolled_and_paid(server):

@@ -15,11 +15,7 @@ policy), which covers both start dates.
 Each key page is saved as a screenshot in the test's tmp dir (not in the repo), and no page
 scrolls sideways.
 """
-import json
 import re
-import urllib.error
-import urllib.request
-import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -29,9 +25,18 @@ try:
 except ImportError:  # the fixtures skip (or fail on CI) with the reason
     expect = None
 
+from .helpers import api as _api
+from .helpers import child as _child
+from .helpers import family as _family
+from .helpers import log_in as _log_in
+from .helpers import own_date as _own_date
+from .helpers import phone as _phone
+from .helpers import shot as _shot
+from .helpers import slot as _slot
+from .helpers import token as _token
+
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 360, "height": 780}
 STAFF_PASSWORD = "Staff-demo-2026"
 STAFF_A = "staff.bj2@tuowei.example"    # 东城区和平里社区嵌入式托育点, a director (seeds)
 STAFF_B = "staff.bj1@tuowei.example"    # 朝阳区望京街道公办托育中心, a director (seeds)
@@ -45,62 +50,6 @@ CATEGORY_LABELS = {"public": "公办托位", "affordable": "普惠托位"}
 
 # --- the world, through the API --------------------------------------------------------------
 
-def _api(server, method, path, body=None, token=None, status=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(server.url(path), data=data, method=method)
-    req.add_header("Accept", "application/json")
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            code, payload = resp.status, json.loads(resp.read() or b"null")
-    except urllib.error.HTTPError as err:
-        with err:
-            code, payload = err.code, json.loads(err.read() or b"null")
-    if status is not None:
-        assert code == status, (method, path, code, payload)
-    return payload
-
-
-def _token(server, email, password):
-    return _api(server, "POST", "/api/v1/auth/token", {"email": email, "password": password},
-                status=200)
-
-
-def _family(server, name, tag):
-    """A new parent account: (email, password, token)."""
-    email, password = f"{tag}-{uuid.uuid4().hex[:8]}@e2e.example", "One-place-2026!"
-    _api(server, "POST", "/api/v1/auth/register",
-         {"email": email, "password": password, "name": name, "phone": None}, status=201)
-    return email, password, _token(server, email, password)["token"]
-
-
-def _own_date(days):
-    """A start `days` from today that no seeded slot has (theirs start on the 1st or the 4th
-    of a month), so the centre page's row for it is the journey's own."""
-    day = date.today() + timedelta(days=days)
-    while day.day in (1, 4):
-        day += timedelta(days=1)
-    return day
-
-
-def _slot(server, staff, category, fee_fen, capacity, starts_on):
-    centre_id = staff["user"]["centre_id"]
-    return _api(server, "POST", f"/api/v1/centres/{centre_id}/slots", {
-        "age_band": "toddler", "care_type": "full_day", "category": category,
-        "capacity": capacity, "monthly_fee_fen": fee_fen, "starts_on": starts_on.isoformat()},
-        token=staff["token"], status=201)
-
-
-def _child(server, token, name, birth_date, twin_of=None):
-    body = {"name": name, "birth_date": birth_date.isoformat()}
-    if twin_of is not None:
-        body["twin_of"] = twin_of
-    return _api(server, "POST", "/api/v1/children", body, token=token, status=201)
-
-
 def _reservations(server, token):
     """The family's reservations as the API sees them (a list of ReservationOut)."""
     body = _api(server, "GET", "/api/v1/reservations?per_page=100", token=token, status=200)
@@ -108,32 +57,6 @@ def _reservations(server, token):
 
 
 # --- the browser -------------------------------------------------------------------------------
-
-def _phone(new_context):
-    return new_context(viewport=PHONE, locale="zh-CN").new_page()
-
-
-def _log_in(page, email, password):
-    page.goto("/login")
-    page.get_by_label("邮箱或手机号").fill(email)
-    page.get_by_label("密码", exact=True).fill(password)
-    page.get_by_role("main").get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("banner").get_by_role("button", name="退出")).to_be_visible()
-
-
-def _fits_the_phone(page):
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url}: scrollWidth {widths[0]} > {widths[1]}"
-
-
-def _shot(page, tmp_path, name, at=None):
-    """The phone's screen, scrolled to `at` (a locator) when given, saved for a person to
-    look at; and the page must not scroll sideways."""
-    _fits_the_phone(page)
-    if at is not None:
-        at.scroll_into_view_if_needed()
-    page.screenshot(path=str(tmp_path / f"{name}.png"))
-
 
 def _row(scope, child, page=None):
     """The table row headed by `child` within `scope` (`page`: the Page, when scope is not)."""

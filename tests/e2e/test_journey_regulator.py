@@ -4,10 +4,8 @@ trail and the public registry.
 Locators are by role and label, as in test_journeys.py. The data is `flask seed`'s: the
 journey needs the seeded regulator account and the seeded submitted filing in 西安.
 """
-import json
 import re
 import urllib.parse
-import urllib.request
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +16,13 @@ try:
 except ImportError:  # the fixtures skip (or fail on CI) with the reason
     expect = None
 
+from .helpers import api
+
+
+def _api(server, method, path, body=None, token=None):
+    return api(server, method, path, body, token, status=200)
+
+
 pytestmark = pytest.mark.e2e
 
 EMAIL = "regulator.xa@tuowei.example"
@@ -25,19 +30,6 @@ PASSWORD = "Regulator-demo-2026"
 CITY = "西安"
 DISTRICT = "雁塔区"                        # the district whose numbers we compare with the API
 SUBMITTED_CENTRE = "临潼区骊山街道公办托育园"    # seeds/centres.yaml: filing_status submitted, 610115
-
-
-def _api(server, method, path, body=None, token=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(server.url(path), data=data, method=method)
-    req.add_header("Accept", "application/json")
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        assert resp.status == 200, resp.status
-        return json.loads(resp.read())
 
 
 def _term_value(region, term):
