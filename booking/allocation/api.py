@@ -28,7 +28,8 @@ def application_out(app: Application, explain: bool = False) -> dict:
            if app.members else None, "child_ids": [m.child_id for m in app.members],
            "size": app.size, "choices": app.choice_ids, "priority": app.priority,
            "tier": app.tier, "claimed_tier": app.claimed_tier,
-           "evidence_status": app.evidence_status, "status": app.status,
+           "evidence_status": app.evidence_status,
+           "status": applications.shown_status(app, clock_now()),
            "lottery": app.lottery, "slot_id": app.slot_id, "choice_rank": app.choice_rank,
            "reservation_ids": [m.reservation_id for m in app.members if m.reservation_id]}
     if out["child_id"] is None:  # withdrawn: the child rows went, the audit log keeps them

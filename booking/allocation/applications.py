@@ -19,6 +19,7 @@ from ..regulator.closure import open_case_for
 from ..regulator.jurisdiction import holds_centre
 from ..reservations.models import Reservation, in_care_at, live_at
 from ..slots.models import Slot
+from ..slots.queries import taking_bookings
 from ..transactions import command
 from .models import Application, ApplicationChild, ApplicationChoice, AppStatus, Round
 from .rounds import lock_round, manages, priority_of, slot_ids_of, window_open
@@ -65,6 +66,10 @@ def _check_choices(rnd: Round, unit: list[Child], choices, now) -> list[int]:
         raise ValidationFailed(errors={"choices": [
             _("托位 %(ids)s 不在本轮派位范围内", ids=", ".join(str(c) for c in outside))]})
     slots = {s.id: s for s in db.session.scalars(select(Slot).where(Slot.id.in_(choices)))}
+    closed = [sid for sid in choices if not taking_bookings(slots[sid].centre)]
+    if closed:
+        raise ValidationFailed(errors={"choices": [
+            _("托位 %(ids)s 所在机构目前不接受预约", ids=", ".join(str(c) for c in closed))]})
     for sid in choices:
         slot = slots[sid]
         for member in unit:
@@ -104,8 +109,7 @@ def apply(round_id: int, parent, *, child_id: int, choices, tier: str | None = N
         raise Forbidden()
     # The lock order: the round, then the children (docs/design.md "Lock order").
     rnd = lock_round(round_id)
-    if rnd.status == "draft":
-        raise NotFound()
+    # A draft is outside the window like a closed round (docs/api.md); its contents stay hidden.
     if not window_open(rnd, now):
         raise RoundClosed()
     child = children.child_for_guardian(parent, child_id)
@@ -249,3 +253,19 @@ def visible_application(application_id: int, user) -> Application:
     if user.role in ("regulator", "admin") and manages(user, app.round):
         return app
     raise NotFound()
+
+
+def shown_status(app: Application, now) -> str:
+    """The application's status as it is now: an offer whose holds lapsed reads `lapsed` (no
+    job needed), one whose holds ended otherwise — the family took a higher choice offered
+    later, or a newer offer replaced it — reads `replaced`."""
+    if app.status != AppStatus.OFFERED:
+        return app.status
+    ids = [m.reservation_id for m in app.members if m.reservation_id]
+    holds = db.session.scalars(select(Reservation).where(Reservation.id.in_(ids))).all()
+    if holds and all(h.status == "held" and h.expires_at > now for h in holds):
+        return app.status
+    if any(h.status == "expired" or (h.status == "held" and h.expires_at <= now)
+           for h in holds):
+        return "lapsed"
+    return "replaced"

@@ -27,6 +27,7 @@ from ..extensions import db
 from ..places.offers import end_offers
 from ..places.placement import standing
 from ..reservations.models import Reservation, Status, live_at
+from ..regulator.models import Filing
 from ..slots.models import Slot
 from ..transactions import command
 from ..waitlists.models import WaitlistEntry
@@ -108,7 +109,12 @@ def draw_round(round_id: int, actor, now=None):
     taken = dict(db.session.execute(select(Reservation.slot_id, func.count(Reservation.id))
                                     .where(Reservation.slot_id.in_(slot_ids), live_at(now))
                                     .group_by(Reservation.slot_id)).all())
-    seats = {sid: max(0, capacity[sid] - taken.get(sid, 0)) for sid in slot_ids}
+    # A centre suspended or closed since the round opened offers nothing (its seats are 0).
+    open_ids = set(db.session.scalars(
+        select(Slot.id).join(Filing, Filing.centre_id == Slot.centre_id)
+        .where(Slot.id.in_(slot_ids), Filing.status == "approved")))
+    seats = {sid: max(0, capacity[sid] - taken.get(sid, 0)) if sid in open_ids else 0
+             for sid in slot_ids}
     places = _live_places(child_ids, now)
     applicants = []
     for r in rows:

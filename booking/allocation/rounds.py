@@ -21,6 +21,7 @@ from ..extensions import db
 from ..places.locking import lock_slots
 from ..regulator.jurisdiction import district_clause
 from ..slots.models import Slot
+from ..slots.queries import taking_bookings
 from ..transactions import command
 from ..waitlists.models import DEFAULT_TIERS
 from .models import Application, AppStatus, Round, RoundSlot, RoundStatus
@@ -136,6 +137,8 @@ def _check(actor, *, name, slot_ids, opens_at, closes_at, max_choices, tiers, of
             errors["slot_ids"] = [_("有托位不存在或不在您的辖区内")]
         elif any(s.category not in ROUND_CATEGORIES for s in slots):
             errors["slot_ids"] = [_("统一派位只分配公办和普惠托位")]
+        elif not all(taking_bookings(s.centre) for s in slots):
+            errors["slot_ids"] = [_("有托位所在机构未备案或暂停服务")]
         elif len({s.starts_on for s in slots}) > 1:
             errors["slot_ids"] = [_("一个轮次只分配同一入托日期（同一批次）的托位")]
     if opens_at is None or closes_at is None:

@@ -72,7 +72,10 @@ class ApplicationOut(Out):
     tier: str
     claimed_tier: str | None
     evidence_status: str | None
-    status: Literal["submitted", "withdrawn", "offered", "unplaced", "accepted", "declined"]
+    status: Literal["submitted", "withdrawn", "offered", "unplaced", "accepted", "declined",
+                    "lapsed", "replaced"] = Field(description=(
+        "`lapsed`: the offer's deadline passed unanswered; `replaced`: the offer ended because "
+        "the family took a place it ranked higher, offered later"))
     lottery: float | None
     slot_id: int | None
     choice_rank: int | None

@@ -58,7 +58,8 @@ def show(round_id):
     cutoffs = {}
     if rnd.status == "drawn":
         cutoffs = {c["slot_id"]: c for c in results.publication(rnd)["results"]["cutoffs"]}
-    return render_template("allocation/round.html", slots=_slots_of(rnd), mine=mine,
+    shown = {a.id: applications.shown_status(a, clock_now()) for a in mine}
+    return render_template("allocation/round.html", slots=_slots_of(rnd), mine=mine, shown=shown,
                            explained=explained, cutoffs=cutoffs,
                            tier_name=lambda p: results.tier_name(rnd, p), **_context(rnd))
 

@@ -370,9 +370,6 @@ def test_second_application_for_a_child_409(api, w):
     assert_problem(api.apply(rid, w.parent, w.kid.id, [w.s2.id]), 409, "conflict")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "contract: applying to a draft round is 409 round-closed; the implementation answers 404 "
-    "(a draft is invisible to parents, as GET /rounds/{id} is)"))
 def test_apply_in_a_draft_409(api, w):
     rid = create_round(api, w)["id"]
     clock.set(IN_WINDOW)
@@ -412,10 +409,6 @@ def test_apply_422(api, w, case):
     assert_problem(api.apply(rid, w.parent, kid.id, choices), 422, "validation")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "contract: centres must have an approved filing for applications to be accepted; a round "
-    "over a slot of an unapproved centre is created, the application accepted (201) and the "
-    "draw holds a place there"))
 def test_no_application_for_a_centre_without_an_approved_filing(api, w):
     pending = f.slot(f.centre(w.district, approved=False), capacity=2)
     resp = api.create(w.reg, round_body([w.s1, pending]))
@@ -427,9 +420,6 @@ def test_no_application_for_a_centre_without_an_approved_filing(api, w):
     assert api.apply(rid, w.parent, w.kid.id, [pending.id]).status_code in (409, 422)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a filing suspended after the applications: the draw still holds a place at the "
-    "suspended centre (place_hold refuses a centre without an approved filing)"))
 def test_the_draw_offers_no_place_at_a_suspended_centre(api, w):
     from booking.regulator import filing as filings
     from booking.regulator.models import Filing

@@ -207,3 +207,19 @@ def test_an_unchecked_claim_falls_back_at_the_close_and_a_checked_one_counts():
     assert db.session.get(Application, checked.id).tier == "district_resident"
     assert db.session.get(Application, checked.id).priority \
         < db.session.get(Application, claimed.id).priority
+
+
+def test_an_offer_past_its_deadline_reads_lapsed_without_the_sweep():
+    reg, (a, b) = world((1, 1))
+    rnd = opened(reg, [a, b])
+    parent, kid = family()
+    app = applications.apply(rnd.id, parent, child_id=kid.id, choices=[a.id])
+    rounds.close_round(rnd.id, reg)
+    drawing.draw_round(rnd.id, reg)
+    db.session.expire_all()
+    app = db.session.get(Application, app.id)
+    assert applications.shown_status(app, clock.now()) == "offered"
+    clock.set(NOW + timedelta(days=8))  # offer_days 7; no sweep has run
+    assert applications.shown_status(app, clock.now()) == "lapsed"
+    with pytest.raises(Conflict):
+        answers.accept(rnd.id, app.id, parent)
