@@ -86,13 +86,18 @@ def _check_choices(rnd: Round, unit: list[Child], choices, now) -> list[int]:
     return list(choices)
 
 
-def _mine(round_id: int, application_id: int, parent) -> tuple[Round, Application]:
-    """The round (locked) and the parent's application in it. :raises NotFound."""
+def _editable(round_id: int, application_id: int, parent, now) -> tuple[Round, Application]:
+    """The round (locked) and the parent's application in it, while it may still change.
+    :raises NotFound, RoundClosed, Conflict (withdrawn)."""
     rnd = lock_round(round_id)
     app = db.session.get(Application, application_id)
     if app is None or app.round_id != rnd.id or not children.is_guardian(parent, app.child_id):
         raise NotFound()
     db.session.refresh(app)
+    if not window_open(rnd, now):
+        raise RoundClosed()
+    if app.status != AppStatus.SUBMITTED:
+        raise Conflict(_("该申请已撤回"))
     return rnd, app
 
 
@@ -150,11 +155,7 @@ def change_choices(round_id: int, application_id: int, parent, choices, now=None
     """Re-rank the choices while the window is open. :raises NotFound, RoundClosed,
     ValidationFailed, Conflict (withdrawn)."""
     now = now or clock_now()
-    rnd, app = _mine(round_id, application_id, parent)
-    if not window_open(rnd, now):
-        raise RoundClosed()
-    if app.status != AppStatus.SUBMITTED:
-        raise Conflict(_("该申请已撤回"))
+    rnd, app = _editable(round_id, application_id, parent, now)
     unit = [m.child for m in app.members]
     ranked = _check_choices(rnd, unit, choices, now)
     before = app.choice_ids
@@ -174,11 +175,7 @@ def withdraw(round_id: int, application_id: int, parent, now=None) -> Applicatio
     """Withdraw while the window is open (the child may apply again).
     :raises NotFound, RoundClosed, Conflict."""
     now = now or clock_now()
-    rnd, app = _mine(round_id, application_id, parent)
-    if not window_open(rnd, now):
-        raise RoundClosed()
-    if app.status != AppStatus.SUBMITTED:
-        raise Conflict(_("该申请已撤回"))
+    _rnd, app = _editable(round_id, application_id, parent, now)
     app.status, app.updated_at = AppStatus.WITHDRAWN, now
     children_ids = [m.child_id for m in app.members]
     # The rows that keep one application per child go, so the child can apply again.

@@ -192,6 +192,7 @@ def manage(round_id):
         Application.status == AppStatus.SUBMITTED).order_by(Application.id).limit(200)).all()
     return render_template("allocation/manage.html", slots=_slots_of(rnd),
                            counts=results.per_slot_tier(rnd), pending=pending,
+                           claim_open=lambda _a: rounds.window_open(rnd, clock_now()),
                            **_context(rnd))
 
 
@@ -249,4 +250,4 @@ def staff():
         Application.status == AppStatus.SUBMITTED).order_by(Application.id).limit(200)).all()
     return render_template("allocation/staff.html", rows=rows, pending=pending,
                            tier_name=lambda rnd, p: results.tier_name(rnd, p),
-                           window_open=lambda r: rounds.window_open(r, clock_now()))
+                           claim_open=lambda a: rounds.window_open(a.round, clock_now()))

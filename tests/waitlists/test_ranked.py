@@ -13,7 +13,6 @@ from booking.audit.models import AuditEvent, Notification
 from booking.children import services as children
 from booking.errors import Conflict, NotFound, ValidationFailed
 from booking.extensions import db as _db
-from booking.health.models import HealthCheck
 from booking.reservations import enrolment
 from booking.reservations import services as reservations
 from booking.reservations.models import Reservation
@@ -322,11 +321,7 @@ def test_taking_choice_k_ends_the_waits_below_and_keeps_those_above(fam):
     reservations.cancel(holder.id, holder.parent)
     offer = fresh(second)
     assert offer.status == "offered"
-    _db.session.add(HealthCheck(child_id=kid.id, examined_on=date(2026, 11, 20),
-                                institution="妇幼保健院", result="pass",
-                                vaccination_verified=True, status="verified",
-                                valid_until=date(2027, 9, 1), submitted_by=parent.id))
-    _db.session.commit()
+    f.passed_check(kid, parent)
     enrolled = enrolment.confirm(offer.reservation_id, staff)
     assert enrolled.status == "enrolled"
     # below: ended, audited, the family told
@@ -358,11 +353,7 @@ def test_a_reordering_decides_which_waits_a_place_ends(fam):
     staff = f.user("staff", centre_id=slots[0].centre_id)
     holder = _db.session.scalar(select(Reservation).where(Reservation.slot_id == slots[1].id))
     reservations.cancel(holder.id, holder.parent)
-    _db.session.add(HealthCheck(child_id=kid.id, examined_on=date(2026, 11, 20),
-                                institution="妇幼保健院", result="pass",
-                                vaccination_verified=True, status="verified",
-                                valid_until=date(2027, 9, 1), submitted_by=parent.id))
-    _db.session.commit()
+    f.passed_check(kid, parent)
     enrolment.confirm(fresh(second).reservation_id, staff)
     assert (fresh(first).status, fresh(third).status) == ("withdrawn", "waiting")
 
