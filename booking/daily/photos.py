@@ -19,6 +19,13 @@ def folder() -> Path:
     return upload_dir() / "daily"
 
 
+def _too_large() -> str:
+    limit = max_bytes()
+    size = (_("%(n)s MB", n=limit // (1024 * 1024)) if limit >= 1024 * 1024
+            else _("%(n)s KB", n=max(1, limit // 1024)))
+    return _("照片不能超过 %(size)s", size=size)
+
+
 def check(data: bytes, filename: str | None, field: str = "photo") -> str:
     """The photo's type, once its content and name agree and it is within the size limit.
 
@@ -27,8 +34,7 @@ def check(data: bytes, filename: str | None, field: str = "photo") -> str:
     if not data:
         raise ValidationFailed(errors={field: [_("上传的文件是空的")]})
     if len(data) > max_bytes():
-        raise ValidationFailed(errors={field: [
-            _("照片不能超过 %(mb)s MB", mb=max_bytes() // (1024 * 1024))]})
+        raise ValidationFailed(errors={field: [_too_large()]})
     mime = sniff(data[:16])
     suffix = Path(filename or "").suffix.lower()
     if mime not in _IMAGES or suffix not in _IMAGES[mime][1]:
@@ -57,8 +63,7 @@ def store_base64(content: str, filename: str) -> tuple[str, str, int]:
     """The API's photo, sent as base64 in JSON (field `content_base64`)."""
     # A base64 text longer than the limit allows cannot decode to an allowed photo.
     if len(content) > (max_bytes() + 2) // 3 * 4 + 4:
-        raise ValidationFailed(errors={"content_base64": [
-            _("照片不能超过 %(mb)s MB", mb=max_bytes() // (1024 * 1024))]})
+        raise ValidationFailed(errors={"content_base64": [_too_large()]})
     try:
         data = base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError):

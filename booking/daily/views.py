@@ -90,7 +90,7 @@ def _child_page(child_id: int, *, note=None, mood=None, photo=None):
     failed = next((f for f in forms.values() if f.errors), None)
     return render_template("daily/child.html", child=r.child, reservation=r,
                            days=queries.day_of(current_user, child_id, today(), today()),
-                           on_date=today(), staff_view=True, **forms), page_status(failed)
+                           on_date=today(), staff_view=True, is_today=True, **forms), page_status(failed)
 
 
 @bp.get("/staff/daily/children/<int:child_id>")
@@ -150,8 +150,9 @@ def photo_upload(child_id: int):
 # --- staff: corrections ----------------------------------------------------------------
 
 def _entry_form(entry, formdata=True):
-    form = EntryForm() if formdata else EntryForm(
-        formdata=None, obj=entry, at=_hhmm(entry.at), ends_at=_hhmm(entry.ends_at))
+    form = EntryForm() if formdata else EntryForm(formdata=None, data={
+        "meal": entry.meal, "amount": entry.amount, "toilet": entry.toilet, "mood": entry.mood,
+        "note": entry.note, "at": _hhmm(entry.at), "ends_at": _hhmm(entry.ends_at)})
     for name in ("meal", "amount", "toilet", "mood", "at", "ends_at"):
         if name not in CORRECTABLE[entry.kind]:
             delattr(form, name)
