@@ -33,7 +33,8 @@ def attendance_of(reservation_ids, on_date: date) -> dict[int, Attendance]:
         Attendance.reservation_id.in_(ids), Attendance.on_date == on_date))}
 
 
-def enrolments_here(staff, child_ids, on_date: date, action="daily.record") -> dict[int, Reservation]:
+def enrolments_here(staff, child_ids, on_date: date,
+                    action="daily.record") -> dict[int, Reservation]:
     """Each child's enrolment in care on `on_date` at the staff member's own centre, by child id.
 
     A child with two such enrolments (a transfer between two of the centre's classes, confirmed

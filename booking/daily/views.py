@@ -85,12 +85,14 @@ def _child_here(child_id: int):
 
 def _child_page(child_id: int, *, note=None, mood=None, photo=None):
     r = _child_here(child_id)
-    forms = {"note": note or NoteForm(formdata=None), "mood": mood or MoodForm(formdata=None),
-             "photo": photo or PhotoForm(formdata=None)}
+    forms = {"note": NoteForm(formdata=None) if note is None else note,
+             "mood": MoodForm(formdata=None) if mood is None else mood,
+             "photo": PhotoForm(formdata=None) if photo is None else photo}
     failed = next((f for f in forms.values() if f.errors), None)
     return render_template("daily/child.html", child=r.child, reservation=r,
                            days=queries.day_of(current_user, child_id, today(), today()),
-                           on_date=today(), staff_view=True, is_today=True, **forms), page_status(failed)
+                           on_date=today(), staff_view=True, is_today=True, **forms), \
+        page_status(failed)
 
 
 @bp.get("/staff/daily/children/<int:child_id>")
