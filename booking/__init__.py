@@ -123,6 +123,7 @@ def _register_blueprints(app):
     from .sessions.views import bp as sessions_bp
     from .fees.views import bp as fees_bp
     from .auth.staff_views import bp as staff_accounts_bp
+    from .daily.views import bp as daily_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -131,6 +132,7 @@ def _register_blueprints(app):
     from .auth import api as _auth_api  # noqa: F401
     from .centres import api as _centres_api  # noqa: F401
     from .children import api as _children_api  # noqa: F401
+    from .daily import api as _daily_api  # noqa: F401
     from .fees import api as _fees_api  # noqa: F401
     from .health import api as _health_api  # noqa: F401
     from .regulator import api as _regulator_api  # noqa: F401
@@ -152,3 +154,4 @@ def _register_blueprints(app):
     app.register_blueprint(fees_bp)
     app.register_blueprint(staff_accounts_bp)
     app.register_blueprint(allocation_bp)
+    app.register_blueprint(daily_bp)

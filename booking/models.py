@@ -5,6 +5,7 @@ from .audit.models import AuditEvent, Notification  # noqa: F401
 from .auth.models import ApiToken, PasswordReset, User  # noqa: F401
 from .centres.models import Centre, CityPolicy, District, Group  # noqa: F401
 from .children.models import Child, Guardianship  # noqa: F401
+from .daily.models import DailyEntry  # noqa: F401
 from .fees.models import LedgerAccount, LedgerEntry  # noqa: F401
 from .health.models import Attendance, HealthCheck  # noqa: F401
 from .regulator.models import ClosureCase, CoverageSnapshot, Filing, Inspection  # noqa: F401

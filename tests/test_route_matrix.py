@@ -59,6 +59,18 @@ VALIDATES_FIRST = {"privacy.id_number": 302, "health.arrive": 302, "health.depar
 REASON_FIRST = {("health.attachment", "GET")}
 
 FAMILY = {"child_id", "reservation_id", "booking_id", "check_id", "app_id"}
+FAMILY |= {"photo_id"}  # H1 daily record: a photo is its child's family's
+
+
+def _daily_photo():
+    """H1 daily record: a stored PNG for the matrix's photo entries."""
+    import io
+
+    from booking.daily import photos
+
+    class _Upload(io.BytesIO):
+        filename = "day.png"
+    return photos.store(_Upload(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32))
 SKIP = {"static"}
 INSPECTION = {"conditions": 90, "staff": 120, "care": 180, "health": 200, "parenting": 70,
               "safety": 180, "management": 60}
@@ -180,6 +192,17 @@ def _build(app):
             "check_id": check.id, "token": roster_exports.feed_token(member),
             "round_id": rnd.id, "app_id": application.id,
         }
+        # --- H1 daily record: the enrolled child arrived, with a note and a photo of its day.
+        from booking.daily import services as daily
+        from booking.health import attendance
+        attendance.record_arrival(enrolled.id, _db.session.get(User, carer.user_id),
+                                  temperature_c=36.6)
+        daily_carer = _db.session.get(User, carer.user_id)
+        note = daily.log(daily_carer, [kid3.id], action="note", note="午睡很好")[0]
+        photo = daily.add_photo(daily_carer, kid3.id, _daily_photo())
+        ids[key].update(daily_entry_id=note.id, photo_id=photo.id, group_id=g.id,
+                        day="2026-11-23")
+        # --- end H1
     principals.append(Principal("admin", admin.id))
     for p in principals:
         p.client = app.test_client()

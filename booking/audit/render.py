@@ -4,11 +4,14 @@ import json
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..daily.labels import summary_body
+
 KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_cancelled",
          "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
          "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled",
          "signup_attempt", "password_reset",
-         "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced")
+         "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced",
+         "day_summary")
 
 
 def _local(value):
@@ -55,6 +58,7 @@ def _title(kind, p):
                              centre=p.get("centre", "")),
         "round_offer": _("派位结果：%(round)s 为孩子分配了托位", round=p.get("round", "")),
         "round_unplaced": _("派位结果：%(round)s 本轮未分配到托位", round=p.get("round", "")),
+        "day_summary": _("%(child)s 的在园小结（%(d)s）", child=p.get("child", ""), d=p.get("on_date", "")),
     }.get(kind, kind)
 
 
@@ -104,4 +108,5 @@ def _body(kind, p):
         "round_offer": _("请在 %(t)s 前在派位页面接受或放弃这个托位；接受后请完成入托体检并等待机构确认。逾期托位将顺延给下一位申请家庭。",
                          t=p.get("expires_at", "")),
         "round_unplaced": _("孩子在您填报的志愿都排在后面，已按志愿顺序进入这些托位的候补，有托位空出时会按派位顺序通知您。派位页面列出了每个志愿的结果和原因。"),
+        "day_summary": summary_body(p),
     }.get(kind, "")

@@ -57,6 +57,9 @@ TABLE: dict[str, dict[str, str]] = {
     # The day's care: morning checks and attendance.
     "attendance.read": _CARE,
     "attendance.record": _CARE,
+    # The daily record (家托共育): the centre's carers write it, the family reads it.
+    "daily.read": {"parent": OWN, **_CARE},
+    "daily.record": _CARE,
     # Intake health checks (PIPL sensitive information): regulators read one with a reason.
     "health_record.read": {"parent": OWN, "director": CENTRE, "health": CENTRE,
                            "regulator": JURISDICTION},
