@@ -8,7 +8,8 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
          "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled",
          "signup_attempt", "password_reset",
-         "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced")
+         "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced",
+         "unlisted_pickup")
 
 
 def _local(value):
@@ -55,6 +56,7 @@ def _title(kind, p):
                              centre=p.get("centre", "")),
         "round_offer": _("派位结果：%(round)s 为孩子分配了托位", round=p.get("round", "")),
         "round_unplaced": _("派位结果：%(round)s 本轮未分配到托位", round=p.get("round", "")),
+        "unlisted_pickup": _("%(child)s 由接送名单外的人接走", child=p.get("child", "")),
     }.get(kind, kind)
 
 
@@ -104,4 +106,8 @@ def _body(kind, p):
         "round_offer": _("请在 %(t)s 前在派位页面接受或放弃这个托位；接受后请完成入托体检并等待机构确认。逾期托位将顺延给下一位申请家庭。",
                          t=p.get("expires_at", "")),
         "round_unplaced": _("孩子在您填报的志愿都排在后面，已按志愿顺序进入这些托位的候补，有托位空出时会按派位顺序通知您。派位页面列出了每个志愿的结果和原因。"),
+        "unlisted_pickup": _("%(centre)s：%(t)s，%(child)s 由 %(name)s 接走，此人不在接送名单上。老师登记的原因：%(reason)s。如果您不知情，请立即联系机构。",
+                             centre=p.get("centre", ""), t=p.get("departed_at", ""),
+                             child=p.get("child", ""), name=p.get("name", ""),
+                             reason=p.get("reason", "")),
     }.get(kind, "")

@@ -57,6 +57,14 @@ TABLE: dict[str, dict[str, str]] = {
     # The day's care: morning checks and attendance.
     "attendance.read": _CARE,
     "attendance.record": _CARE,
+    # Absences and the pickup list (docs/absences.md): the family reports and keeps them, the
+    # centre's care staff read them and follow up; regulators never see them.
+    "absence.report": {"parent": OWN},
+    "absence.read": {"parent": OWN, **_CARE},
+    "absence.follow_up": _CARE,
+    "absence.settings": _DIRECTOR,
+    "pickup.manage": {"parent": OWN},
+    "pickup.read": {"parent": OWN, **_CARE},
     # Intake health checks (PIPL sensitive information): regulators read one with a reason.
     "health_record.read": {"parent": OWN, "director": CENTRE, "health": CENTRE,
                            "regulator": JURISDICTION},
