@@ -22,6 +22,14 @@ def _symptoms():
     return [(s, SYMPTOM_LABELS[s]) for s in SYMPTOMS]
 
 
+def _reasons():
+    return [(r, REASON_LABELS[r]) for r in ("illness", "family")]
+
+
+def _reached():
+    return [("yes", _l("联系上了")), ("no", _l("没有联系上"))]
+
+
 class _ReasonFields(FlaskForm):
     symptoms = CheckboxesField(_l("症状（病假必选，可多选）"), choices=_symptoms,
                                validate_choice=False)
@@ -36,20 +44,17 @@ class AbsenceForm(_ReasonFields):
                           invalid_value_message=DATE_MESSAGE)
     ends_on = DateField(_l("到（只请一天可不填）"), validators=[Optional()],
                         invalid_value_message=DATE_MESSAGE)
-    reason = RadioField(_l("原因"), choices=[("illness", REASON_LABELS["illness"]),
-                                            ("family", REASON_LABELS["family"])],
+    reason = RadioField(_l("原因"), choices=_reasons,
                         validators=[InputRequired(_l("请选择请假原因"))],
                         validate_choice=False)
 
 
 class FollowUpForm(_ReasonFields):
-    reached = RadioField(_l("联系上家长了吗"), choices=[("yes", _l("联系上了")),
-                                                  ("no", _l("没有联系上"))],
+    reached = RadioField(_l("联系上家长了吗"), choices=_reached,
                          validators=[InputRequired(_l("请选择是否联系上家长"))],
                          validate_choice=False)
     reason = RadioField(_l("缺勤原因（联系上时填写）"),
-                        choices=[("illness", REASON_LABELS["illness"]),
-                                 ("family", REASON_LABELS["family"])],
+                        choices=_reasons,
                         validators=[Optional()], validate_choice=False)
 
 
