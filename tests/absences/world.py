@@ -10,6 +10,7 @@ from tests import factories as f
 from tests.health.test_attendance import enrol
 
 MONDAY = date(2026, 11, 23)
+TUESDAY = date(2026, 11, 24)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n" + b"\x00" * 64
 
