@@ -103,6 +103,7 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
+    from .absences.views import bp as absences_bp
     from .allocation.views import bp as allocation_bp
     from .api import bp as api_bp
     from .auth.admin_views import bp as admin_bp
@@ -118,6 +119,7 @@ def _register_blueprints(app):
     from .waitlists.views import bp as waitlists_bp
     from .children.privacy_views import bp as privacy_bp
     from .health.views import bp as health_bp
+    from .pickup.views import bp as pickup_bp
     from .reservations.enrolment_views import bp as enrolment_bp
     from .rosters.views import bp as rosters_bp
     from .sessions.views import bp as sessions_bp
@@ -127,6 +129,7 @@ def _register_blueprints(app):
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
+    from .absences import api as _absences_api  # noqa: F401
     from .allocation import api as _allocation_api  # noqa: F401
     from .api import openapi  # noqa: F401
     from .auth import api as _auth_api  # noqa: F401
@@ -135,6 +138,7 @@ def _register_blueprints(app):
     from .daily import api as _daily_api  # noqa: F401
     from .fees import api as _fees_api  # noqa: F401
     from .health import api as _health_api  # noqa: F401
+    from .pickup import api as _pickup_api  # noqa: F401
     from .regulator import api as _regulator_api  # noqa: F401
     from .reservations import api as _reservations_api  # noqa: F401
     from .rosters import api as _rosters_api  # noqa: F401
@@ -155,3 +159,5 @@ def _register_blueprints(app):
     app.register_blueprint(staff_accounts_bp)
     app.register_blueprint(allocation_bp)
     app.register_blueprint(daily_bp)
+    app.register_blueprint(absences_bp)
+    app.register_blueprint(pickup_bp)

@@ -1,4 +1,5 @@
 """Imports every area's models so Alembic and the app see the whole schema."""
+from .absences.models import Absence, AbsencePolicy, AbsenceSymptom  # noqa: F401
 from .allocation.models import Application, Round  # noqa: F401
 from .api.models import IdempotencyRecord  # noqa: F401
 from .audit.models import AuditEvent, Notification  # noqa: F401
@@ -8,6 +9,7 @@ from .children.models import Child, Guardianship  # noqa: F401
 from .daily.models import DailyEntry  # noqa: F401
 from .fees.models import LedgerAccount, LedgerEntry  # noqa: F401
 from .health.models import Attendance, HealthCheck  # noqa: F401
+from .pickup.models import PickupPerson, PickupRecord  # noqa: F401
 from .regulator.models import ClosureCase, CoverageSnapshot, Filing, Inspection  # noqa: F401
 from .reservations.models import Reservation  # noqa: F401
 from .rosters.models import Shift, StaffMember  # noqa: F401

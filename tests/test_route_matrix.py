@@ -203,6 +203,19 @@ def _build(app):
         ids[key].update(daily_entry_id=note.id, photo_id=photo.id, group_id=g.id,
                         day="2026-11-23")
         # --- end H1
+        # --- H2 absences and authorised pickup: an absence of the family's child (made
+        # directly: the child only holds a place) and a person on its pickup list.
+        from booking.absences.models import Absence
+        from booking.pickup import services as pickup
+        absence = Absence(child_id=kid.id, reservation_id=hold.id, centre_id=c.id,
+                          starts_on=date(2027, 3, 2), ends_on=date(2027, 3, 2),
+                          reason="family", source="guardian", reported_by=parent.id)
+        _db.session.add(absence)
+        _db.session.commit()
+        person = pickup.add_person(kid.id, parent, name=f"外婆{key}", relation="外婆",
+                                   phone="13800001111", id_last4="1234")
+        ids[key].update({"absence_id": absence.id, "person_id": person.id})
+        # --- end H2
     principals.append(Principal("admin", admin.id))
     for p in principals:
         p.client = app.test_client()

@@ -19,10 +19,14 @@ from .render import render_notification
 CLAIM_SECONDS = 600
 # A message the server refuses this often is left alone (its row keeps the count).
 MAX_ATTEMPTS = 10
+# Everyday notices stay in the app (the inbox and the mini-program): only what is urgent or
+# asks for an answer is also emailed (docs/operations.md).
+IN_APP_ONLY = ("day_summary", "message_received", "bulletin")
 
 
 def _claimable(now):
     return and_(Notification.emailed_at.is_(None), Notification.email_attempts < MAX_ATTEMPTS,
+                Notification.kind.not_in(IN_APP_ONLY),
                 or_(Notification.email_claimed_at.is_(None),
                     Notification.email_claimed_at < now - timedelta(seconds=CLAIM_SECONDS)))
 

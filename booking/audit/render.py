@@ -11,7 +11,7 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled",
          "signup_attempt", "password_reset",
          "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced",
-         "day_summary")
+         "day_summary", "unlisted_pickup")
 
 
 def _local(value):
@@ -59,6 +59,7 @@ def _title(kind, p):
         "round_offer": _("派位结果：%(round)s 为孩子分配了托位", round=p.get("round", "")),
         "round_unplaced": _("派位结果：%(round)s 本轮未分配到托位", round=p.get("round", "")),
         "day_summary": _("%(child)s 的在园小结（%(d)s）", child=p.get("child", ""), d=p.get("on_date", "")),
+        "unlisted_pickup": _("%(child)s 由接送名单外的人接走", child=p.get("child", "")),
     }.get(kind, kind)
 
 
@@ -109,4 +110,8 @@ def _body(kind, p):
                          t=p.get("expires_at", "")),
         "round_unplaced": _("孩子在您填报的志愿都排在后面，已按志愿顺序进入这些托位的候补，有托位空出时会按派位顺序通知您。派位页面列出了每个志愿的结果和原因。"),
         "day_summary": summary_body(p),
+        "unlisted_pickup": _("%(centre)s：%(t)s，%(child)s 由 %(name)s 接走，此人不在接送名单上。老师登记的原因：%(reason)s。如果您不知情，请立即联系机构。",
+                             centre=p.get("centre", ""), t=p.get("departed_at", ""),
+                             child=p.get("child", ""), name=p.get("name", ""),
+                             reason=p.get("reason", "")),
     }.get(kind, "")

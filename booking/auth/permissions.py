@@ -60,6 +60,14 @@ TABLE: dict[str, dict[str, str]] = {
     # The daily record (家托共育): the centre's carers write it, the family reads it.
     "daily.read": {"parent": OWN, **_CARE},
     "daily.record": _CARE,
+    # Absences and the pickup list (docs/absences.md): the family reports and keeps them, the
+    # centre's care staff read them and follow up; regulators never see them.
+    "absence.report": {"parent": OWN},
+    "absence.read": {"parent": OWN, **_CARE},
+    "absence.follow_up": _CARE,
+    "absence.settings": _DIRECTOR,
+    "pickup.manage": {"parent": OWN},
+    "pickup.read": {"parent": OWN, **_CARE},
     # Intake health checks (PIPL sensitive information): regulators read one with a reason.
     "health_record.read": {"parent": OWN, "director": CENTRE, "health": CENTRE,
                            "regulator": JURISDICTION},

@@ -1,11 +1,16 @@
 """The daily morning check (晨检) and attendance: arrival with temperature and observations,
-departure and who collected, absences; and the 3-month rule (管理规范 art. 11; 76号令 art. 18):
-a child away for 3 months or more needs a new intake check before returning."""
+departure and who collected (chosen from the child's pickup list, docs/absences.md), absences;
+and the 3-month rule (管理规范 art. 11; 76号令 art. 18): a child away for 3 months or more
+needs a new intake check before returning.
+
+An absence the family reported (absences/) is read beside the day's row, never written into
+it: it may cover days ahead and be withdrawn, and the row stays what the staff saw."""
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..absences import queries as absences
 from ..audit.services import notify, record
 from ..auth.permissions import can
 from ..centres.models import Group
@@ -13,8 +18,10 @@ from ..children import services as children
 from ..clock import local_date, today
 from ..clock import now as clock_now
 from ..errors import Conflict, HealthCheckRequired, NotFound, ValidationFailed
+from ..daily.summary import notify_pickup
 from ..extensions import db
 from ..reservations.models import Reservation, Status, in_care_on, is_live
+from ..pickup import departures
 from ..transactions import command
 from ..slots.models import Slot
 from .models import Attendance, HealthCheck
@@ -77,10 +84,15 @@ def roster(centre_id: int, group_id: int | None, on_date: date | None = None) ->
 
 
 def row_for(r: Reservation, on_date: date) -> dict:
-    """One child's row of the roster: the day's attendance and the 3-month rule."""
+    """One child's row of the roster: the day's attendance, the absence reported for the day,
+    the 3-month rule, and for a departure still to record who may collect the child."""
     day = db.session.scalar(select(Attendance).where(Attendance.reservation_id == r.id,
                                                      Attendance.on_date == on_date))
+    to_collect = day is not None and day.arrived_at is not None and not day.collected_by
     return {"reservation": r, "child": r.child, "attendance": day,
+            "absence": absences.standing(r.child_id, on_date),
+            "pickup": departures.record_of(day.id) if day is not None else None,
+            "collectors": departures.choices(r.child_id) if to_collect else [],
             "needs_check": needs_new_check(r, on_date)}
 
 
@@ -134,21 +146,35 @@ def record_arrival(reservation_id: int, staff, *, temperature_c: float, observat
 
 
 @command
-def record_departure(reservation_id: int, staff, *, collected_by: str, now=None) -> Attendance:
-    """:raises Conflict: not arrived today, or already gone home."""
+def record_departure(reservation_id: int, staff, *, person_id: int | None = None,
+                     guardian_id: int | None = None, unlisted_name: str | None = None,
+                     reason: str | None = None, now=None) -> Attendance:
+    """Who collected the child: one of its guardians (`guardian_id`), a person on its pickup
+    list (`person_id`), or, as an exception, someone else (`unlisted_name` with `reason`),
+    which every guardian is told of at once (pickup/departures.py).
+
+    :raises NotFound: not their centre's child. :raises ValidationFailed: no collector or
+        several, a person not on this child's list, an exception without its reason.
+    :raises Conflict: not arrived today, or already gone home.
+    """
     now = now or clock_now()
     r = _enrolled_of_centre(staff, reservation_id)
-    if not collected_by or not collected_by.strip():
-        raise ValidationFailed(errors={"collected_by": [_("请填写接走孩子的人")]})
+    who = departures.collector(r.child_id, person_id=person_id, guardian_id=guardian_id,
+                               unlisted_name=unlisted_name, reason=reason)
     day = db.session.scalar(select(Attendance).where(Attendance.reservation_id == r.id,
                                                      Attendance.on_date == today()))
     if day is None or day.arrived_at is None:
         raise Conflict(_("孩子今天还没有入园"))
-    if day.departed_at is not None and day.morning_check_passed is not False:
+    # A child sent home by the morning check has left already; who came for it is recorded
+    # once, like any departure.
+    if day.collected_by or (day.departed_at is not None and day.morning_check_passed is not False):
         raise Conflict(_("今天已登记接走"))
-    day.departed_at, day.collected_by = now, collected_by.strip()[:80]
+    day.departed_at, day.collected_by = now, who.name[:80]
+    departures.note(day, r, who, staff, now)
     record("attendance.departed", day, actor=staff, centre_id=staff.centre_id,
-           after={"collected_by": day.collected_by})
+           after={"collected_by": day.collected_by, "collector": who.kind})
+    # The family's day in one notice at pickup (docs/daily.md).
+    notify_pickup(r, day.on_date)
     db.session.commit()
     return day
 

@@ -55,5 +55,22 @@ class ArrivalForm(FlaskForm):
 
 
 class DepartureForm(FlaskForm):
-    collected_by = StringField(_l("接走人"), validators=[
-        DataRequired(_l("请填写接走孩子的人")), Length(max=80, message=_l("最多 80 个字"))])
+    """Who collects the child: `collector` is g<guardian's user id>, p<listed person's id>
+    or "other" (then the name and the reason); the service checks the choice."""
+    collector = StringField(_l("接走人"), validators=[
+        Optional(), Length(max=12, message=_l("请选择接走孩子的人"))])
+    unlisted_name = StringField(_l("名单外接走人姓名"), validators=[
+        Optional(), Length(max=80, message=_l("最多 80 个字"))])
+    reason = StringField(_l("原因"), validators=[
+        Optional(), Length(max=500, message=_l("最多 500 个字"))])
+
+
+def collector_choice(form: DepartureForm) -> dict:
+    """The form's choice as the service's keywords (nothing for no or a malformed choice,
+    which the service refuses with its message)."""
+    value = (form.collector.data or "").strip()
+    if value == "other":
+        return {"unlisted_name": form.unlisted_name.data, "reason": form.reason.data}
+    if value[:1] in ("g", "p") and value[1:].isdigit() and len(value) < 12:
+        return {("guardian_id" if value[0] == "g" else "person_id"): int(value[1:])}
+    return {}

@@ -19,8 +19,10 @@ from ..web import attempt, flash_errors, htmx_redirects, is_htmx, page_status, s
 from ..extensions import db
 from ..i18n import name_of
 from ..reservations.models import Reservation
+from ..absences import followup
+from ..pickup import departures
 from . import attachments, attendance, services
-from .forms import ArrivalForm, DepartureForm, HealthCheckForm, ReasonForm
+from .forms import ArrivalForm, DepartureForm, HealthCheckForm, ReasonForm, collector_choice
 from .models import HealthCheck
 
 bp = Blueprint("health", __name__)
@@ -185,8 +187,13 @@ def attendance_page():
     if group_id is not None and group_id not in {g.id for g in groups}:
         raise NotFound()
     rows = attendance.roster(current_user.centre_id, group_id, on_date)
+    is_today = on_date == today()
+    # After the follow-up time, the children neither arrived nor reported absent (因病缺勤追踪)
+    unexplained = followup.unexplained(current_user.centre_id, on_date) \
+        if is_today and followup.is_due(current_user.centre_id) else []
     return render_template("health/attendance.html", rows=rows, groups=groups,
-                           group_id=group_id, on_date=on_date, is_today=on_date == today(),
+                           group_id=group_id, on_date=on_date, is_today=is_today,
+                           unexplained=len(unexplained),
                            arrival=ArrivalForm(), departure=DepartureForm(),
                            fever=attendance.FEVER_C)
 
@@ -227,11 +234,12 @@ def arrive(reservation_id: int):
 def depart(reservation_id: int):
     form = DepartureForm()
     if not form.validate():
-        flash(_("请填写接走孩子的人"), "error")
+        flash_errors(form)
         return _answer(reservation_id, form)
     attempt(lambda: attendance.record_departure(reservation_id, current_user,
-                                                collected_by=form.collected_by.data),
-            _("已登记接走"))
+                                                **collector_choice(form)),
+            lambda day: _("已登记名单外的人接走，已通知监护人")
+            if departures.record_of(day.id).unlisted_name else _("已登记接走"))
     return _answer(reservation_id)
 
 

@@ -1,8 +1,8 @@
 """The hourly ratio check (师幼比核查): children expected against carers on shift.
 
 For each class and each opening hour of a day: the children expected (enrolled in the
-class's slots; today, the attendance recorded so far replaces the expectation for each
-child it covers) against the carers rostered to that class for the whole hour, at
+class's slots, less those whose family reported them absent that day; today, the attendance
+recorded so far replaces the expectation for each child it covers) against the carers rostered to that class for the whole hour, at
 设置标准 art. 20's ratios (see `ratios`). Also, each open day needs at least one health
 worker (76号令 art. 12; 设置标准 art. 18) and one security guard (设置标准 art. 21) on shift.
 """
@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from ..absences.queries import reported_absent
 from ..centres.models import Centre, Group
 from ..children.models import Child
 from ..clock import LOCAL, today
@@ -111,13 +112,16 @@ Presence = tuple[date, datetime | None, datetime | None]
 
 def expected_children(group_id: int, day: date, *, except_child: int | None = None) -> list[Presence]:
     """Children expected in a class on `day`: in care in its slots starting by then (a child
-    leaving counts until its last day, reservations.models.in_care_on).
+    leaving counts until its last day, reservations.models.in_care_on), less those with an
+    absence standing that day (absences/: reported by the family or found by the staff's
+    follow-up call).
 
-    For today, a child's recorded attendance decides: absent → not there; arrived /
-    departed → there between those times. Children with nothing recorded are expected.
+    For today, a child's recorded attendance decides: arrived / departed → there between
+    those times, whatever was reported (the child came after all); marked absent → not
+    there. Children with nothing recorded and no absence are expected.
     """
     rows = db.session.execute(
-        select(Reservation.id, Child.birth_date)
+        select(Reservation.id, Child.birth_date, Reservation.child_id)
         .join(Slot, Slot.id == Reservation.slot_id).join(Child, Child.id == Reservation.child_id)
         .where(Slot.group_id == group_id, in_care_on(day), Slot.starts_on <= day,
                Reservation.child_id != (except_child or 0))).all()
@@ -126,13 +130,15 @@ def expected_children(group_id: int, day: date, *, except_child: int | None = No
         attendance = {a.reservation_id: a for a in db.session.scalars(
             select(Attendance).where(Attendance.on_date == day,
                                      Attendance.reservation_id.in_([r[0] for r in rows])))}
+    away = reported_absent([r[2] for r in rows], day)
     out = []
-    for res_id, birth in rows:
+    for res_id, birth, child_id in rows:
         a = attendance.get(res_id)
-        if a is None:
+        if a is not None and a.arrived_at is not None:
+            if a.morning_check_passed is not False:
+                out.append((birth, a.arrived_at, a.departed_at))
+        elif (a is None or not a.absent) and child_id not in away:
             out.append((birth, None, None))
-        elif not a.absent and a.morning_check_passed is not False:
-            out.append((birth, a.arrived_at, a.departed_at))
     return out + session_children(group_id, day, except_child=except_child)
 
 

@@ -8,6 +8,7 @@ from booking.audit.models import Notification
 from booking.errors import Conflict, HealthCheckRequired, NotFound
 from booking.health import attendance
 from booking.health import services as health
+from booking.pickup import services as pickup
 from booking.reservations import services as reservations
 from booking.reservations import enrolment
 from tests import factories as f
@@ -51,10 +52,13 @@ def test_roster_arrival_departure(world, db):
     with pytest.raises(Conflict):
         attendance.record_arrival(world["r"].id, world["staff"], temperature_c=36.6)
     clock.advance(timedelta(hours=7))
-    day = attendance.record_departure(world["r"].id, world["staff"], collected_by="妈妈")
-    assert day.collected_by == "妈妈" and day.departed_at > day.arrived_at
+    # who collected: chosen from those authorised (a guardian here), docs/absences.md
+    day = attendance.record_departure(world["r"].id, world["staff"],
+                                      guardian_id=world["parent"].id)
+    assert day.collected_by == world["parent"].name and day.departed_at > day.arrived_at
     with pytest.raises(Conflict):
-        attendance.record_departure(world["r"].id, world["staff"], collected_by="爸爸")
+        attendance.record_departure(world["r"].id, world["staff"],
+                                    guardian_id=world["parent"].id)
 
 
 def test_failed_morning_check_sends_home_and_tells_guardians(world, db):
@@ -67,8 +71,10 @@ def test_failed_morning_check_sends_home_and_tells_guardians(world, db):
     from booking.audit.render import render_notification
     title, body = render_notification(notes[0])
     assert title == "晨检未通过，请接孩子回家" and "38.2" in body and "发热" in body
-    # staff record who came for the child
-    day = attendance.record_departure(world["r"].id, world["staff"], collected_by="奶奶")
+    # staff record who came for the child (a person on the pickup list)
+    grandma = pickup.add_person(world["kid"].id, world["parent"], name="奶奶", relation="奶奶",
+                                phone="13800000000", id_last4="1234")
+    day = attendance.record_departure(world["r"].id, world["staff"], person_id=grandma.id)
     assert day.collected_by == "奶奶"
 
 
@@ -122,8 +128,9 @@ def test_attendance_page(client, world, db):
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert "晨检未通过" in page
     resp = client.post(f"/staff/attendance/{world['r'].id}/depart",
-                       data={"collected_by": "爸爸", "group": world["group"].id})
-    assert "接走人：爸爸" in client.get(resp.headers["Location"]).get_data(as_text=True)
+                       data={"collector": f"g{world['parent'].id}", "group": world["group"].id})
+    assert f"接走人：{world['parent'].name}" in \
+        client.get(resp.headers["Location"]).get_data(as_text=True)
     # another day: read-only view; a bad date is 400; another centre's group is 404
     assert client.get("/staff/attendance?date=2026-11-20").status_code == 200
     assert client.get("/staff/attendance?date=nope").status_code == 400

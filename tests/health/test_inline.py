@@ -7,6 +7,7 @@ from datetime import date
 
 from booking.health import services as health
 from booking.health.models import HealthCheck
+from booking.pickup import services as pickup
 from booking.reservations import services as reservations
 from tests import factories as f
 from tests.health.test_attendance import enrol, world  # noqa: F401 (world: the fixture)
@@ -66,10 +67,12 @@ def test_refusals_come_back_in_their_row_with_their_status(client, world):
     assert again.status_code == 409 and "今天已登记入园" in text(again)
     assert f'id="r{r.id}"' in text(again) and 'role="alert"' in text(again)
     bad = client.post(f"/staff/attendance/{r.id}/depart", headers=HX, data={})
-    assert bad.status_code == 422 and "请填写接走孩子的人" in text(bad)
+    assert bad.status_code == 422 and "请选择接走孩子的人" in text(bad)
     assert f'id="r{r.id}"' in text(bad)
+    grandma = pickup.add_person(world["kid"].id, world["parent"], name="外婆", relation="外婆",
+                                phone="13800000000", id_last4="1234")
     gone = client.post(f"/staff/attendance/{r.id}/depart", headers=HX,
-                       data={"collected_by": "外婆"})
+                       data={"collector": f"p{grandma.id}"})
     assert gone.status_code == 200 and "接走人：外婆" in text(gone)
     absent = client.post(f"/staff/attendance/{r.id}/absent", headers=HX)
     assert absent.status_code == 409 and "孩子今天已入园" in text(absent)

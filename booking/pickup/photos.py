@@ -1,0 +1,49 @@
+"""A pickup person's photo: stored like health attachments (outside the web root, under a
+random name, the type read from the content), but only a JPG or PNG image."""
+import io
+
+from flask import send_file
+from flask_babel import gettext as _
+
+from ..errors import NotFound, ValidationFailed
+from ..health import attachments
+
+
+def store(storage) -> tuple[str, str, int]:
+    """Check and save an uploaded photo. Returns (name, type, size).
+
+    :raises ValidationFailed: (field `photo`) not a JPG or PNG by content, empty, or too
+        large. Nothing is kept when it fails.
+    """
+    try:
+        name, mime, size = attachments.store(storage)
+    except ValidationFailed as err:
+        raise ValidationFailed(errors={"photo": [m for msgs in (err.errors or {}).values()
+                                                 for m in msgs]})
+    if not mime.startswith("image/"):
+        attachments.discard(name)
+        raise ValidationFailed(errors={"photo": [_("照片只能是 JPG 或 PNG 图片")]})
+    return name, mime, size
+
+
+discard = attachments.discard
+path_of = attachments.path_of
+max_bytes = attachments.max_bytes
+
+
+def response(person):
+    """The photo as a download for a page or the API; the caller has checked who asks."""
+    if not person.photo_path:
+        raise NotFound()
+    try:
+        path = path_of(person.photo_path)
+    except ValueError:
+        raise NotFound()
+    if not path.is_file():
+        raise NotFound()
+    # Read into memory (at most the upload limit) so no file handle outlives the request.
+    resp = send_file(io.BytesIO(path.read_bytes()), mimetype=person.photo_type,
+                     download_name=f"pickup-{person.id}{path.suffix}", max_age=0)
+    resp.headers["Cache-Control"] = "private, no-store"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
