@@ -57,7 +57,7 @@ def test_a_child_not_present_refuses_the_whole_submit(world, db):
     assert err.value.extra == {"child_ids": [world["kid3"].id]} and "朵朵" in err.value.message
     assert _entries(db) == 0
     # gone home: no more meals, but a note about the day still may follow
-    attendance.record_departure(world["r_kid"].id, world["carer"], collected_by="妈妈")
+    attendance.record_departure(world["r_kid"].id, world["carer"], guardian_id=world["parent"].id)
     with pytest.raises(NotPresent):
         services.log(world["carer"], [world["kid"].id], action="toilet", toilet="wet")
     services.log(world["carer"], [world["kid"].id], action="note", note="今天画了一只猫")

@@ -41,9 +41,9 @@ def test_notify_pickup_tells_every_guardian_in_their_language(world):
     db.session.commit()
     _a_full_morning(world)
     clock.advance(timedelta(hours=7))  # 17:00
-    attendance.record_departure(world["r_kid"].id, world["carer"], collected_by="外婆")
-    s = summary.notify_pickup(world["r_kid"], clock.today())
-    db.session.commit()  # the departure's command commits; here the test does
+    attendance.record_departure(world["r_kid"].id, world["carer"], unlisted_name="外婆", reason="家长电话告知")
+    # The departure sent the summary in its own transaction.
+    s = summary.day_summary(world["r_kid"], clock.today())
     assert s.attendance.collected_by == "外婆"
     notes = db.session.scalars(select(Notification).where(
         Notification.kind == "day_summary").order_by(Notification.user_id)).all()
@@ -60,13 +60,11 @@ def test_notify_pickup_tells_every_guardian_in_their_language(world):
 
 def test_a_quiet_day_says_only_what_happened(world):
     clock.advance(timedelta(hours=6))
-    attendance.record_departure(world["r_kid2"].id, world["carer"], collected_by="爸爸")
-    summary.notify_pickup(world["r_kid2"], clock.today())
-    db.session.commit()
+    attendance.record_departure(world["r_kid2"].id, world["carer"], guardian_id=world["parent"].id)
     note = db.session.scalars(select(Notification).where(
         Notification.user_id == world["parent"].id, Notification.kind == "day_summary")).one()
     _title, body = render_notification(note)
-    assert body.startswith("2026-11-23 在 ") and "由 爸爸 接走" in body
+    assert body.startswith("2026-11-23 在 ") and f"由 {world['parent'].name} 接走" in body
     assert "用餐" not in body and "午睡" not in body and "心情" not in body
     _title, english = render_notification(note, "en")
     assert english  # renders (English wording comes with the catalogue)
