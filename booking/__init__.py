@@ -123,6 +123,7 @@ def _register_blueprints(app):
     from .sessions.views import bp as sessions_bp
     from .fees.views import bp as fees_bp
     from .auth.staff_views import bp as staff_accounts_bp
+    from .messages.views import bp as messages_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -133,6 +134,7 @@ def _register_blueprints(app):
     from .children import api as _children_api  # noqa: F401
     from .fees import api as _fees_api  # noqa: F401
     from .health import api as _health_api  # noqa: F401
+    from .messages import api as _messages_api  # noqa: F401
     from .regulator import api as _regulator_api  # noqa: F401
     from .reservations import api as _reservations_api  # noqa: F401
     from .rosters import api as _rosters_api  # noqa: F401
@@ -152,3 +154,4 @@ def _register_blueprints(app):
     app.register_blueprint(fees_bp)
     app.register_blueprint(staff_accounts_bp)
     app.register_blueprint(allocation_bp)
+    app.register_blueprint(messages_bp)

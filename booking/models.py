@@ -7,6 +7,7 @@ from .centres.models import Centre, CityPolicy, District, Group  # noqa: F401
 from .children.models import Child, Guardianship  # noqa: F401
 from .fees.models import LedgerAccount, LedgerEntry  # noqa: F401
 from .health.models import Attendance, HealthCheck  # noqa: F401
+from .messages.models import Bulletin, BulletinRecipient, Message, MessageAttachment, Thread, ThreadReader  # noqa: F401,E501
 from .regulator.models import ClosureCase, CoverageSnapshot, Filing, Inspection  # noqa: F401
 from .reservations.models import Reservation  # noqa: F401
 from .rosters.models import Shift, StaffMember  # noqa: F401

@@ -8,7 +8,8 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
          "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled",
          "signup_attempt", "password_reset",
-         "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced")
+         "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced",
+         "message_received", "bulletin")
 
 
 def _local(value):
@@ -55,6 +56,8 @@ def _title(kind, p):
                              centre=p.get("centre", "")),
         "round_offer": _("派位结果：%(round)s 为孩子分配了托位", round=p.get("round", "")),
         "round_unplaced": _("派位结果：%(round)s 本轮未分配到托位", round=p.get("round", "")),
+        "message_received": _("新消息：%(child)s · %(centre)s", child=p.get("child", ""), centre=p.get("centre", "")),
+        "bulletin": _("%(centre)s 通知：%(title)s", centre=p.get("centre", ""), title=p.get("title", "")),
     }.get(kind, kind)
 
 
@@ -103,5 +106,7 @@ def _body(kind, p):
                              centre=p.get("centre", ""), id=p.get("reservation_id", "")),
         "round_offer": _("请在 %(t)s 前在派位页面接受或放弃这个托位；接受后请完成入托体检并等待机构确认。逾期托位将顺延给下一位申请家庭。",
                          t=p.get("expires_at", "")),
+        "message_received": _("有新消息，请在“消息”里查看和回复。读过之前，这段对话的新消息不再另行提醒。"),
+        "bulletin": _("请在“消息”里查看通知全文。"),
         "round_unplaced": _("孩子在您填报的志愿都排在后面，已按志愿顺序进入这些托位的候补，有托位空出时会按派位顺序通知您。派位页面列出了每个志愿的结果和原因。"),
     }.get(kind, "")
