@@ -39,13 +39,6 @@ def _rows(user) -> list[ThreadRow]:
     return queries.inbox(user) if user.role == "staff" else queries.for_guardian(user)
 
 
-def _row(user, thread) -> ThreadRow:
-    row = next((r for r in _rows(user) if r.thread.id == thread.id), None)
-    if row is None:
-        raise NotFound()
-    return row
-
-
 def _message_out(m, thread, marks) -> MessageOut:
     author = (_("%(centre)s · %(name)s", centre=name_of(thread.centre), name=m.author.name)
               if m.side == "centre" else m.author.name)
@@ -71,7 +64,7 @@ def list_threads(query: PageQuery):
           tags=["messages"], permission="message.send", body=ThreadOpen, response=ThreadOut)
 def open_thread(body: ThreadOpen):
     thread = services.open_thread(g.api_user, body.child_id, body.centre_id)
-    return _thread_out(_row(g.api_user, thread))
+    return _thread_out(queries.row_for(g.api_user, thread))
 
 
 @endpoint("/message-threads/<int:thread_id>", "GET",
@@ -82,8 +75,10 @@ def read_thread(thread_id: int, query: PageQuery):
     marks = queries.read_up_to(thread.id)
     found = queries.messages_of(thread.id, newest_first=True, limit=query.per_page,
                                 offset=(query.page - 1) * query.per_page)
-    return ThreadDetailOut(thread=_thread_out(_row(g.api_user, thread)), messages=page_of(
-        [_message_out(m, thread, marks) for m in found], queries.message_count(thread.id), query))
+    return ThreadDetailOut(
+        thread=_thread_out(queries.row_for(g.api_user, thread)),
+        messages=page_of([_message_out(m, thread, marks) for m in found],
+                         queries.message_count(thread.id), query))
 
 
 @endpoint("/message-threads/<int:thread_id>/messages", "POST", summary="Send a message",

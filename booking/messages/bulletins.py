@@ -113,7 +113,8 @@ def of_centre(centre_id: int, *, limit=None, offset=0) -> tuple[list[BulletinVie
     """A centre's bulletins, newest first, with how many received and read each; and the total."""
     stmt = select(Bulletin).where(Bulletin.centre_id == centre_id) \
         .order_by(Bulletin.sent_at.desc(), Bulletin.id.desc())
-    total = db.session.scalar(select(func.count(Bulletin.id)).where(Bulletin.centre_id == centre_id))
+    total = db.session.scalar(select(func.count(Bulletin.id))
+                              .where(Bulletin.centre_id == centre_id))
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset)
     found = db.session.scalars(stmt).all()

@@ -90,16 +90,27 @@ def unanswered_count(user, now=None) -> int:
     return sum(1 for r in inbox(user, now) if r.flagged)
 
 
+def _for_family(rows: list[ThreadRow], now) -> list[ThreadRow]:
+    for r in rows:
+        r.flagged = False  # the flag is the centre's to-do, not the family's
+        r.may_write = access.child_at_centre(r.thread.child_id, r.thread.centre_id, now)
+    return rows
+
+
 def for_guardian(user, now=None) -> list[ThreadRow]:
     """A guardian's conversations with every centre, about each of their children."""
     now = now or clock_now()
     mine = select(Guardianship.child_id).join(Child).where(
         Guardianship.user_id == user.id, Child.anonymised_at.is_(None))
-    rows = _rows(user, select(Thread).where(Thread.child_id.in_(mine)), now)
-    for r in rows:
-        r.flagged = False  # the flag is the centre's to-do, not the family's
-        r.may_write = access.child_at_centre(r.thread.child_id, r.thread.centre_id, now)
-    return _order(rows)
+    return _order(_for_family(_rows(user, select(Thread).where(Thread.child_id.in_(mine)), now),
+                              now))
+
+
+def row_for(user, thread: Thread, now=None) -> ThreadRow:
+    """One thread as the reader's list shows it (the caller has checked they take part)."""
+    now = now or clock_now()
+    rows = _rows(user, select(Thread).where(Thread.id == thread.id), now)
+    return (rows if user.role == "staff" else _for_family(rows, now))[0]
 
 
 def openable(user, now=None) -> list[tuple[Child, Centre]]:

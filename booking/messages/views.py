@@ -51,14 +51,12 @@ def open_thread():
 
 
 def _render_thread(thread, form, status=200):
-    marks = queries.read_up_to(thread.id)
-    rows = queries.inbox(current_user) if current_user.role == "staff" else None
-    waiting = next((r for r in rows if r.thread.id == thread.id), None) if rows else None
+    row = queries.row_for(current_user, thread)
     return render_template(
         "messages/thread.html", thread=thread, form=form,
-        messages=queries.messages_of(thread.id), marks=marks,
+        messages=queries.messages_of(thread.id), marks=queries.read_up_to(thread.id),
         read_by_other=queries.read_by_other_side, my_side=access.side_of(current_user),
-        may_write=access.may_write(current_user, thread), waiting=waiting,
+        may_write=access.may_write(current_user, thread), waiting=row,
         max_mb=attachments.max_bytes() // (1024 * 1024)), status
 
 

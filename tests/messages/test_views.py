@@ -114,8 +114,8 @@ def test_a_pdf_is_downloaded_by_participants_only(app, client, db, world):
     w = world
     from booking.messages import attachments
     thread = services.open_thread(w.parent, w.kid.id, w.centre.id)
-    msg = attachments.send_with_files([upload(PDF, "note.pdf")], lambda stored: services.post_message(
-        thread.id, w.health, "病假条", stored))
+    msg = attachments.send_with_files([upload(PDF, "note.pdf")], lambda stored: (
+        services.post_message(thread.id, w.health, "病假条", stored)))
     url = f"/messages/attachments/{msg.attachments[0].id}"
     login(client, w.parent2)
     got = client.get(url)
