@@ -74,6 +74,8 @@ def test_a_family_and_the_centre_talk_and_the_director_sends_a_bulletin(
 
     # --- the parent starts the conversation and writes, with a photo
     page = _phone(new_context)
+    refused = []  # Content-Security-Policy violations, on either phone
+    page.on("console", lambda m: refused.append(m.text) if "Refused to" in m.text else None)
     _log_in(page, email, password)
     page.get_by_role("banner").get_by_role("link", name="消息", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("消息")
@@ -93,6 +95,7 @@ def test_a_family_and_the_centre_talk_and_the_director_sends_a_bulletin(
 
     # --- the director finds it first in the inbox, sees the photo, answers as the centre
     desk = _phone(new_context)
+    desk.on("console", lambda m: refused.append(m.text) if "Refused to" in m.text else None)
     _log_in(desk, *STAFF)
     desk.get_by_role("banner").get_by_role("link", name="家长消息", exact=True).click()
     expect(desk.get_by_role("heading", level=1)).to_have_text("家长消息")
@@ -138,3 +141,4 @@ def test_a_family_and_the_centre_talk_and_the_director_sends_a_bulletin(
     expect(page.get_by_role("heading", level=1)).to_have_text("本周五下午家长开放日")
     expect(page.get_by_role("main")).to_contain_text("请提前十分钟到")
     _shot(page, tmp_path, "6-bulletin-read")
+    assert refused == []

@@ -205,3 +205,17 @@ def test_the_nav_links_messages(client, world):
     client.post("/logout")
     login(client, world.carer)
     assert 'href="/staff/messages"' in client.get("/staff/messages").get_data(as_text=True)
+
+
+def test_the_pages_render_in_english_too(client, db, world):
+    w = world
+    thread = services.open_thread(w.parent, w.kid.id, w.centre.id)
+    services.post_message(thread.id, w.carer, "你好")
+    login(client, w.parent)
+    for url in ("/messages?lang=en", f"/messages/threads/{thread.id}?lang=en"):
+        assert client.get(url).status_code == 200
+    client.post("/logout")
+    login(client, w.director)
+    for url in ("/staff/messages?lang=en", "/staff/bulletins?lang=en",
+                f"/messages/threads/{thread.id}?lang=en"):
+        assert client.get(url).status_code == 200
