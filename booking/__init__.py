@@ -126,6 +126,7 @@ def _register_blueprints(app):
     from .fees.views import bp as fees_bp
     from .auth.staff_views import bp as staff_accounts_bp
     from .daily.views import bp as daily_bp
+    from .messages.views import bp as messages_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -139,6 +140,7 @@ def _register_blueprints(app):
     from .fees import api as _fees_api  # noqa: F401
     from .health import api as _health_api  # noqa: F401
     from .pickup import api as _pickup_api  # noqa: F401
+    from .messages import api as _messages_api  # noqa: F401
     from .regulator import api as _regulator_api  # noqa: F401
     from .reservations import api as _reservations_api  # noqa: F401
     from .rosters import api as _rosters_api  # noqa: F401
@@ -161,3 +163,4 @@ def _register_blueprints(app):
     app.register_blueprint(daily_bp)
     app.register_blueprint(absences_bp)
     app.register_blueprint(pickup_bp)
+    app.register_blueprint(messages_bp)

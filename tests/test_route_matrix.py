@@ -14,6 +14,7 @@ admin, on the objects of centre A (Xi'an, parent 1's family) and centre B (Beiji
 
 One world for the module; a few thousand requests.
 """
+import io
 import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -21,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from flask import url_for
 from sqlalchemy import event, func, select, text
+from werkzeug.datastructures import FileStorage
 
 from booking import clock, create_app
 from booking.allocation import applications, rounds
@@ -34,6 +36,9 @@ from booking import config
 from booking.extensions import db as _db
 from booking.fees import services as fees
 from booking.health import services as health
+from booking.messages import attachments as message_files
+from booking.messages import bulletins
+from booking.messages import services as messages
 from booking.regulator import inspections
 from booking.reservations import services as reservations
 from booking.reservations.models import Reservation
@@ -58,7 +63,8 @@ VALIDATES_FIRST = {"privacy.id_number": 302, "health.arrive": 302, "health.depar
 # is refused (403) even within the jurisdiction.
 REASON_FIRST = {("health.attachment", "GET")}
 
-FAMILY = {"child_id", "reservation_id", "booking_id", "check_id", "app_id"}
+FAMILY = {"child_id", "reservation_id", "booking_id", "check_id", "app_id",
+          "thread_id", "attachment_id", "bulletin_id"}  # H3 messages: the last three
 FAMILY |= {"photo_id"}  # H1 daily record: a photo is its child's family's
 
 
@@ -183,6 +189,12 @@ def _build(app):
         application = applications.apply(rnd.id, parent, child_id=kid2.id,
                                          choices=[round_slot.id], tier="employer_staff",
                                          evidence="单位证明")
+        # --- H3 messages: the enrolled child's thread with a photo, and a bulletin to the centre.
+        thread = messages.open_thread(parent, kid3.id, c.id)
+        photo = message_files.send_with_files(
+            [FileStorage(io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), filename="a.png")],
+            lambda stored: messages.post_message(thread.id, parent, "你好", stored))
+        bulletin = bulletins.send(c.id, director, title="通知", body="内容")
         ids[key] = {
             "centre_id": c.id, "slot_id": slot.id, "session_id": session.id,
             "draw_id": draw.id, "filing_id": c.filing.id, "inspection_id": inspection.id,
@@ -191,6 +203,8 @@ def _build(app):
             "child_id": kid.id, "reservation_id": hold.id, "booking_id": booking.id,
             "check_id": check.id, "token": roster_exports.feed_token(member),
             "round_id": rnd.id, "app_id": application.id,
+            "thread_id": thread.id, "attachment_id": photo.attachments[0].id,
+            "bulletin_id": bulletin.id,
         }
         # --- H1 daily record: the enrolled child arrived, with a note and a photo of its day.
         from booking.daily import services as daily

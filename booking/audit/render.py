@@ -11,7 +11,7 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled",
          "signup_attempt", "password_reset",
          "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced",
-         "day_summary", "unlisted_pickup")
+         "day_summary", "unlisted_pickup", "message_received", "bulletin")
 
 
 def _local(value):
@@ -60,6 +60,8 @@ def _title(kind, p):
         "round_unplaced": _("派位结果：%(round)s 本轮未分配到托位", round=p.get("round", "")),
         "day_summary": _("%(child)s 的在园小结（%(d)s）", child=p.get("child", ""), d=p.get("on_date", "")),
         "unlisted_pickup": _("%(child)s 由接送名单外的人接走", child=p.get("child", "")),
+        "message_received": _("新消息：%(child)s · %(centre)s", child=p.get("child", ""), centre=p.get("centre", "")),
+        "bulletin": _("%(centre)s 通知：%(title)s", centre=p.get("centre", ""), title=p.get("title", "")),
     }.get(kind, kind)
 
 
@@ -108,6 +110,8 @@ def _body(kind, p):
                              centre=p.get("centre", ""), id=p.get("reservation_id", "")),
         "round_offer": _("请在 %(t)s 前在派位页面接受或放弃这个托位；接受后请完成入托体检并等待机构确认。逾期托位将顺延给下一位申请家庭。",
                          t=p.get("expires_at", "")),
+        "message_received": _("有新消息，请在“消息”里查看和回复。读过之前，这段对话的新消息不再另行提醒。"),
+        "bulletin": _("请在“消息”里查看通知全文。"),
         "round_unplaced": _("孩子在您填报的志愿都排在后面，已按志愿顺序进入这些托位的候补，有托位空出时会按派位顺序通知您。派位页面列出了每个志愿的结果和原因。"),
         "day_summary": summary_body(p),
         "unlisted_pickup": _("%(centre)s：%(t)s，%(child)s 由 %(name)s 接走，此人不在接送名单上。老师登记的原因：%(reason)s。如果您不知情，请立即联系机构。",

@@ -68,6 +68,12 @@ TABLE: dict[str, dict[str, str]] = {
     "absence.settings": _DIRECTOR,
     "pickup.manage": {"parent": OWN},
     "pickup.read": {"parent": OWN, **_CARE},
+    # Messages between a child's guardians and its centre (docs/messages.md): the care roles
+    # speak for the centre; bulletins are the director's.
+    "message.read": {"parent": OWN, **_CARE},
+    "message.send": {"parent": OWN, **_CARE},
+    "bulletin.send": _DIRECTOR,
+    "bulletin.read": {"parent": OWN, "director": CENTRE},
     # Intake health checks (PIPL sensitive information): regulators read one with a reason.
     "health_record.read": {"parent": OWN, "director": CENTRE, "health": CENTRE,
                            "regulator": JURISDICTION},
