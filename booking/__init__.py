@@ -123,6 +123,7 @@ def _register_blueprints(app):
     from .sessions.views import bp as sessions_bp
     from .fees.views import bp as fees_bp
     from .auth.staff_views import bp as staff_accounts_bp
+    from .growth.views import bp as growth_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -140,6 +141,7 @@ def _register_blueprints(app):
     from .sessions import charges as _session_charges  # noqa: F401  (statement lines)
     from .slots import api as _slots_api  # noqa: F401
     from .waitlists import api as _waitlists_api  # noqa: F401
+    from .growth import api as _growth_api  # noqa: F401
 
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never cookies
     for bp in (public_bp, auth_bp, admin_bp, centres_bp, lottery_bp, regulator_bp,
@@ -152,3 +154,4 @@ def _register_blueprints(app):
     app.register_blueprint(fees_bp)
     app.register_blueprint(staff_accounts_bp)
     app.register_blueprint(allocation_bp)
+    app.register_blueprint(growth_bp)

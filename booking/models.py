@@ -6,6 +6,7 @@ from .auth.models import ApiToken, PasswordReset, User  # noqa: F401
 from .centres.models import Centre, CityPolicy, District, Group  # noqa: F401
 from .children.models import Child, Guardianship  # noqa: F401
 from .fees.models import LedgerAccount, LedgerEntry  # noqa: F401
+from .growth.models import GrowthMeasurement, HealthNote  # noqa: F401
 from .health.models import Attendance, HealthCheck  # noqa: F401
 from .regulator.models import ClosureCase, CoverageSnapshot, Filing, Inspection  # noqa: F401
 from .reservations.models import Reservation  # noqa: F401

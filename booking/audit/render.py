@@ -8,7 +8,7 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
          "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled",
          "signup_attempt", "password_reset",
-         "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced")
+         "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced", "growth_flag")
 
 
 def _local(value):
@@ -55,6 +55,7 @@ def _title(kind, p):
                              centre=p.get("centre", "")),
         "round_offer": _("派位结果：%(round)s 为孩子分配了托位", round=p.get("round", "")),
         "round_unplaced": _("派位结果：%(round)s 本轮未分配到托位", round=p.get("round", "")),
+        "growth_flag": _("生长监测提示：%(child)s 的测量低于 −2 SD", child=p.get("child", "")),
     }.get(kind, kind)
 
 
@@ -103,5 +104,6 @@ def _body(kind, p):
                              centre=p.get("centre", ""), id=p.get("reservation_id", "")),
         "round_offer": _("请在 %(t)s 前在派位页面接受或放弃这个托位；接受后请完成入托体检并等待机构确认。逾期托位将顺延给下一位申请家庭。",
                          t=p.get("expires_at", "")),
+        "growth_flag": _("%(d)s 的测量按 WHO 儿童生长标准低于 −2 SD（%(what)s）。请查看孩子的生长曲线，并到儿童保健门诊咨询。", d=p.get("measured_on", ""), what=p.get("what", "")),
         "round_unplaced": _("孩子在您填报的志愿都排在后面，已按志愿顺序进入这些托位的候补，有托位空出时会按派位顺序通知您。派位页面列出了每个志愿的结果和原因。"),
     }.get(kind, "")
