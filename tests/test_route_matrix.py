@@ -59,6 +59,7 @@ VALIDATES_FIRST = {"privacy.id_number": 302, "health.arrive": 302, "health.depar
 REASON_FIRST = {("health.attachment", "GET")}
 
 FAMILY = {"child_id", "reservation_id", "booking_id", "check_id", "app_id"}
+FAMILY |= {"note_id"}  # H4 health notes: a note is its child's family's
 SKIP = {"static"}
 INSPECTION = {"conditions": 90, "staff": 120, "care": 180, "health": 200, "parenting": 70,
               "safety": 180, "management": 60}
@@ -180,6 +181,14 @@ def _build(app):
             "check_id": check.id, "token": roster_exports.feed_token(member),
             "round_id": rnd.id, "app_id": application.id,
         }
+        # --- H4 health notes and growth: the family's child has a note and a measurement.
+        from booking.growth import notes as health_notes
+        from booking.growth import services as growth
+        growth.set_sex(kid.id, parent, "f")
+        note = health_notes.add(kid.id, parent, kind="allergy", title="花生", severity="severe")
+        growth.record_measurement(kid.id, parent, measured_on=date(2026, 11, 20), weight_kg=9.5)
+        ids[key]["note_id"] = note.id
+        # --- end H4
     principals.append(Principal("admin", admin.id))
     for p in principals:
         p.client = app.test_client()

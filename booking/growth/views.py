@@ -130,6 +130,7 @@ def record(child_id: int):
 @bp.post("/children/<int:child_id>/sex")
 @permission_required("growth.record")
 def set_sex(child_id: int):
+    access.child_for(current_user, child_id, services.RECORD)  # a stranger's child: 404 first
     form = SexForm()
     if not form.validate():
         flash_errors(form)
