@@ -99,6 +99,7 @@ def _growth_page(child_id: int, form: MeasurementForm | None = None, status: int
     return render_template("growth/growth.html", growth=growth, child=child, charts=charts,
                            form=form, sex_form=sex_form or SexForm(formdata=None),
                            may_record=may_record, over_five=age_months > 60,
+                           in_care=bool(access.caring_centres(child_id)),
                            action=url_for("growth.staff_record" if staff_page
                                           else "growth.record", child_id=child_id)), status
 
