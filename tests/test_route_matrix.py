@@ -65,6 +65,7 @@ REASON_FIRST = {("health.attachment", "GET")}
 
 FAMILY = {"child_id", "reservation_id", "booking_id", "check_id", "app_id",
           "thread_id", "attachment_id", "bulletin_id"}  # H3 messages: the last three
+FAMILY |= {"note_id"}  # H4 health notes: a note is its child's family's
 FAMILY |= {"photo_id"}  # H1 daily record: a photo is its child's family's
 
 
@@ -230,6 +231,14 @@ def _build(app):
                                    phone="13800001111", id_last4="1234")
         ids[key].update({"absence_id": absence.id, "person_id": person.id})
         # --- end H2
+        # --- H4 health notes and growth: the family's child has a note and a measurement.
+        from booking.growth import notes as health_notes
+        from booking.growth import services as growth
+        growth.set_sex(kid.id, parent, "f")
+        note = health_notes.add(kid.id, parent, kind="allergy", title="花生", severity="severe")
+        growth.record_measurement(kid.id, parent, measured_on=date(2026, 11, 20), weight_kg=9.5)
+        ids[key]["note_id"] = note.id
+        # --- end H4
     principals.append(Principal("admin", admin.id))
     for p in principals:
         p.client = app.test_client()

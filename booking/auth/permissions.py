@@ -79,6 +79,12 @@ TABLE: dict[str, dict[str, str]] = {
                            "regulator": JURISDICTION},
     "health_record.submit": {"parent": OWN, "director": CENTRE, "health": CENTRE},
     "health_record.verify": {"director": CENTRE, "health": CENTRE},
+    # Health notes and growth (医育结合, docs/growth.md): the family and the centre's care staff
+    # read them (each staff read logged); the director and the health worker add to them.
+    "health_note.read": {"parent": OWN, **_CARE},
+    "health_note.write": {"parent": OWN, "director": CENTRE, "health": CENTRE},
+    "growth.read": {"parent": OWN, **_CARE},
+    "growth.record": {"parent": OWN, "director": CENTRE, "health": CENTRE},
     # Rosters: carers and health workers read the week; the director plans it.
     "roster.read": {**_CARE, "regulator": JURISDICTION, "admin": ALL},
     "roster.manage": {"director": CENTRE, "admin": ALL},

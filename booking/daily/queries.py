@@ -10,11 +10,11 @@ from ..centres.models import Group
 from ..children.models import Child
 from ..errors import NotFound
 from ..extensions import db
+from ..growth.notes import notes_for_class
 from ..health.models import Attendance
 from ..reservations.models import Reservation, in_care_on
 from ..slots.models import Slot
 from . import access
-from .care_notes import notes_for
 from .models import DailyEntry
 from .presence import attendance_of, presence
 from .summary import DaySummary, day_summary
@@ -110,8 +110,10 @@ def class_view(centre_id: int, group_id: int | None, on_date: date) -> list[Clas
         stmt = stmt.where(Slot.group_id == group_id)
     reservations = db.session.scalars(stmt.order_by(Child.name, Reservation.id)).all()
     days = attendance_of((r.id for r in reservations), on_date)
+    # Allergies and diets to keep in mind (docs/growth.md); showing them to staff is logged.
+    care = notes_for_class([r.child_id for r in reservations])
     rows = {r.id: ClassRow(r, r.child, days.get(r.id), presence(days.get(r.id)),
-                           notes_for(r.child)) for r in reservations}
+                           care.get(r.child_id, [])) for r in reservations}
     if rows:
         for e in db.session.scalars(select(DailyEntry).where(
                 DailyEntry.reservation_id.in_(list(rows)), DailyEntry.on_date == on_date)

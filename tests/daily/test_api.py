@@ -191,3 +191,14 @@ def test_a_photo_near_the_limit_fits_through_the_api(client, world, app):
     big = JPEG + b"\x00" * (5 * 1024 * 1024 - len(JPEG) - 10)
     resp = _upload(client, h, world["kid"].id, big)
     assert resp.status_code == 201, resp.status_code
+
+
+def test_the_class_view_shows_allergies(client, world):
+    """The health notes' allergy labels beside the child's name (docs/growth.md)."""
+    from booking.growth import notes as health_notes
+    health_notes.add(world["kid"].id, world["parent"], kind="allergy", title="花生",
+                     severity="severe")
+    from booking.daily import queries
+    rows = queries.class_view(world["carer"].centre_id, None, clock.today())
+    by_name = {r.child.name: r.notes for r in rows}
+    assert any("花生" in n for n in by_name["安安"]) and by_name["乐乐"] == []
