@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bench import common, rush, sweep, world
+from bench import round as allocation_round
 from bench.__main__ import main
 from tests.conftest import _PG_URL, IS_PG
 
@@ -51,6 +52,14 @@ def test_search_coverage_and_memory_run_on_a_generated_world(kind):
 def test_one_sweep_releases_every_lapsed_hold_and_offers_the_places_on(kind):
     section = sweep.run(kind, quick=False, tiny=True, runs=1)
     assert_checks(section)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_drawn_round_keeps_every_seat_count_and_verifies(kind):
+    section = allocation_round.run(kind, quick=False, tiny=True, runs=1)
+    assert_checks(section)
+    assert any("verify" in d for d, _ in section.checks)
+    assert section.fig("draw_round (whole draw, committed)", "").values[0] > 0
 
 
 def test_make_bench_writes_the_results_file(tmp_path, monkeypatch):

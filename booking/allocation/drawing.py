@@ -10,14 +10,15 @@
    free goes to the best of those who wanted it more than what they got (the vacancy chain keeps
    the result stable), then to the ordinary waitlist.
 4. The inputs, seed and results are published; `python -m booking.allocation verify` rechecks them.
-The work is done in a few statements per thousand rows, so a city's round of 100,000
-applications draws in seconds (bench/, "round").
+The rows are written a chunk of thousands per statement (`_insert_rows`, `_update_rows`): an
+executemany costs a statement per row, which is most of the time of a city's round of 100,000
+applications (bench/RESULTS.md, "Round").
 """
 import json
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, select, text, update
 
 from ..audit.services import notify_many, record, record_many
 from ..children.models import Child
@@ -32,7 +33,8 @@ from ..slots.models import Slot
 from ..transactions import command
 from ..waitlists.models import WaitlistEntry
 from . import draw
-from .models import Application, ApplicationChild, ApplicationChoice, AppStatus, RoundStatus
+from .models import (Application, ApplicationChild, ApplicationChoice, AppStatus, RoundSlot,
+                     RoundStatus)
 from .rounds import freeze_tiers, managed_round, status_at
 
 _CHUNK = 5000
@@ -52,22 +54,70 @@ def _lock_rows(model, ids, **values) -> None:
                            .execution_options(synchronize_session=False))
 
 
+def _json_rows(table, columns) -> str:
+    """SQL for a derived table `v` with `columns` of `table`, read from the JSON array bound as
+    :rows (one list of values per row, in the order of `columns`)."""
+    dialect = db.session.get_bind().dialect
+    q = dialect.identifier_preparer.quote
+    if dialect.name == "postgresql":
+        cols = ", ".join(f"CAST(e->>{i} AS {table.c[c].type.compile(dialect)}) AS {q(c)}"
+                         for i, c in enumerate(columns))
+        return f"(SELECT {cols} FROM json_array_elements(CAST(:rows AS json)) AS e) AS v"
+    cols = ", ".join(f"json_extract(value, '$[{i}]') AS {q(c)}" for i, c in enumerate(columns))
+    return f"(SELECT {cols} FROM json_each(:rows)) AS v"
+
+
+def _run(table, sql: str, rows, fixed: dict) -> None:
+    """Execute `sql` once per chunk of `rows`, the chunk bound as JSON in :rows and each of
+    `fixed` as :f_<column>, converted as its column converts it (instants to naive UTC)."""
+    db.session.flush()  # as an ORM statement would: the rows it reads are the session's
+    stmt = text(sql).bindparams(*(bindparam(f"f_{c}", v, type_=table.c[c].type)
+                                  for c, v in fixed.items()))
+    for chunk in _chunks(rows):
+        db.session.execute(stmt, {"rows": json.dumps(chunk)})
+
+
+def _insert_rows(table, columns, rows, **fixed) -> None:
+    """INSERT one row per item of `rows` (values for `columns`); `fixed` the same in every row."""
+    q = db.session.get_bind().dialect.identifier_preparer.quote
+    names = ", ".join(q(c) for c in [*columns, *fixed])
+    values = ", ".join([*(f"v.{q(c)}" for c in columns), *(f":f_{c}" for c in fixed)])
+    _run(table, f"INSERT INTO {q(table.name)} ({names}) SELECT {values} FROM "
+                f"{_json_rows(table, columns)}", rows, fixed)
+
+
+def _update_rows(table, keys, columns, rows, match: dict, **fixed) -> None:
+    """UPDATE the row named by `keys` (and `match`, the same for all) of each item of `rows`
+    (values for keys + columns); `fixed` is set the same in every row."""
+    q = db.session.get_bind().dialect.identifier_preparer.quote
+    sets = ", ".join([*(f"{q(c)} = v.{q(c)}" for c in columns),
+                      *(f"{q(c)} = :f_{c}" for c in fixed)])
+    where = " AND ".join([*(f"{q(table.name)}.{q(k)} = v.{q(k)}" for k in keys),
+                          *(f"{q(table.name)}.{q(c)} = :f_{c}" for c in match)])
+    _run(table, f"UPDATE {q(table.name)} SET {sets} FROM {_json_rows(table, [*keys, *columns])} "
+                f"WHERE {where}", rows, {**fixed, **match})
+
+
 def _inputs(rnd):
     """(applicants, {application id: (parent id, tier, [child ids])}, choices by application)."""
-    rows = db.session.execute(select(Application.id, Application.priority, Application.size,
-                                     Application.parent_id, Application.tier)
-                              .where(Application.round_id == rnd.id,
-                                     Application.status == AppStatus.SUBMITTED)
-                              .order_by(Application.id)).all()
+    # Read as plain Core rows (the ORM's row handling is most of the cost of reading a city's
+    # 500,000 choices), after flushing the tiers freeze_tiers may just have changed.
+    db.session.flush()
+    conn = db.session.connection()
+    rows = conn.execute(select(Application.id, Application.priority, Application.size,
+                               Application.parent_id, Application.tier)
+                        .where(Application.round_id == rnd.id,
+                               Application.status == AppStatus.SUBMITTED)
+                        .order_by(Application.id)).all()
     choices: dict[int, list[int]] = {r.id: [] for r in rows}
-    for app_id, slot_id in db.session.execute(
+    for app_id, slot_id in conn.execute(
             select(ApplicationChoice.application_id, ApplicationChoice.slot_id)
             .join(Application, Application.id == ApplicationChoice.application_id)
             .where(Application.round_id == rnd.id, Application.status == AppStatus.SUBMITTED)
             .order_by(ApplicationChoice.application_id, ApplicationChoice.rank)):
         choices[app_id].append(slot_id)
     members: dict[int, list[int]] = {r.id: [] for r in rows}
-    for app_id, child_id in db.session.execute(
+    for app_id, child_id in conn.execute(
             select(ApplicationChild.application_id, ApplicationChild.child_id)
             .where(ApplicationChild.round_id == rnd.id).order_by(ApplicationChild.child_id)):
         if app_id in members:
@@ -130,8 +180,9 @@ def draw_round(round_id: int, actor, now=None):
     hold_ids = _hold_ids(holds, now)
     _record_outcome(rnd, rows, assignment, meta, hold_ids, now)
     waits = _waits(rnd, applicants, assignment, meta, position, now)
-    for rs in rnd.slots:
-        rs.seats = seats[rs.slot_id]
+    # The slots' objects in the session expire at the commit, reading these seats back.
+    _update_rows(RoundSlot.__table__, ["slot_id"], ["seats"],
+                 [[sid, seats[sid]] for sid in slot_ids], {"round_id": rnd.id})
     doc = draw.publication(rnd.id, rnd.seed, seats, applicants, assignment)
     rnd.publication = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
     rnd.inputs_sha256 = doc["inputs_sha256"]
@@ -176,13 +227,13 @@ def _offers(assignment, meta, places, now, expires):
                                                           "replaced by a round's offer")
                     ended.append(r)
             holds.append({"slot_id": got[0], "child_id": child_id, "parent_id": parent_id,
-                          "status": Status.HELD, "created_at": now, "expires_at": expires,
                           "replaces_id": replaces})
     if ended:
         end_offers(ended, "withdrawn", now)
         superseded = [r.id for r in ended]
-    if holds:
-        db.session.execute(insert(Reservation), holds)
+    columns = ["slot_id", "child_id", "parent_id", "replaces_id"]
+    _insert_rows(Reservation.__table__, columns, [[h[c] for c in columns] for h in holds],
+                 status=Status.HELD, created_at=now, expires_at=expires)
     return holds, superseded
 
 
@@ -202,17 +253,15 @@ def _record_outcome(rnd, rows, assignment, meta, hold_ids, now) -> None:
     updates, members = [], []
     for r in rows:
         got = assignment[r.id]
-        updates.append({"id": r.id, "lottery": draw.lottery(rnd.seed, r.id),
-                        "status": AppStatus.OFFERED if got else AppStatus.UNPLACED,
-                        "slot_id": got[0] if got else None,
-                        "choice_rank": got[1] if got else None, "updated_at": now})
+        updates.append([r.id, AppStatus.OFFERED if got else AppStatus.UNPLACED,
+                        draw.lottery(rnd.seed, r.id), got[0] if got else None,
+                        got[1] if got else None])
         if got:
-            members += [{"round_id": rnd.id, "child_id": c,
-                         "reservation_id": hold_ids[(got[0], c)]} for c in meta[r.id][2]]
-    if updates:
-        db.session.execute(update(Application), updates)
-    if members:
-        db.session.execute(update(ApplicationChild), members)
+            members += [[c, hold_ids[(got[0], c)]] for c in meta[r.id][2]]
+    _update_rows(Application.__table__, ["id"], ["status", "lottery", "slot_id", "choice_rank"],
+                 updates, {}, updated_at=now)
+    _update_rows(ApplicationChild.__table__, ["child_id"], ["reservation_id"], members,
+                 {"round_id": rnd.id})
 
 
 def _waits(rnd, applicants, assignment, meta, position, now) -> int:
@@ -226,9 +275,8 @@ def _waits(rnd, applicants, assignment, meta, position, now) -> int:
         for rank, slot_id in enumerate(above, 1):
             for child_id in kids:
                 wanted.append({"slot_id": slot_id, "child_id": child_id,
-                               "parent_id": parent_id, "status": "waiting",
-                               "priority": a.priority, "tier": tier,
-                               "unit_key": f"round-{rnd.id}-{a.id}", "joined_at": now,
+                               "parent_id": parent_id, "priority": a.priority, "tier": tier,
+                               "unit_key": f"round-{rnd.id}-{a.id}",
                                "draw_position": position[a.id], "choice_rank": rank,
                                "round_id": rnd.id})
     if not wanted:
@@ -243,8 +291,10 @@ def _waits(rnd, applicants, assignment, meta, position, now) -> int:
     taken_over = [{"id": existing[(w["slot_id"], w["child_id"])], **{
         k: w[k] for k in ("priority", "tier", "unit_key", "draw_position", "round_id")}}
         for w in wanted if (w["slot_id"], w["child_id"]) in existing]
-    if fresh:
-        db.session.execute(insert(WaitlistEntry), fresh)
+    columns = ["slot_id", "child_id", "parent_id", "priority", "tier", "unit_key",
+               "draw_position", "choice_rank", "round_id"]
+    _insert_rows(WaitlistEntry.__table__, columns, [[w[c] for c in columns] for w in fresh],
+                 status="waiting", joined_at=now)
     if taken_over:
         db.session.execute(update(WaitlistEntry), taken_over)
     return len(wanted)
