@@ -200,3 +200,29 @@ def security_headers(response: Response) -> Response:
     if "no-store" not in response.headers.get("Cache-Control", "") and _signed_in():
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def stored_file(resolve, name, *, mimetype, download_name, as_attachment=False):
+    """A private upload (an intake form, a day's photo, a pickup photo, a message's file) as
+    a response only its readers get: never cached, never sniffed. `resolve(name)` is the
+    area's path_of (refusing names outside its folder); a missing file is a 404.
+
+    Read into memory (uploads are capped) so no file handle outlives the request."""
+    import io
+
+    from flask import send_file
+
+    from .errors import NotFound
+    if not name:
+        raise NotFound()
+    try:
+        path = resolve(name)
+    except ValueError:
+        raise NotFound() from None
+    if not path.is_file():
+        raise NotFound()
+    resp = send_file(io.BytesIO(path.read_bytes()), mimetype=mimetype, max_age=0,
+                     as_attachment=as_attachment, download_name=f"{download_name}{path.suffix}")
+    resp.headers["Cache-Control"] = "private, no-store"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp

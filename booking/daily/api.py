@@ -1,9 +1,9 @@
 """The JSON API of the daily record (docs/daily.md): a family's days, the staff's class view and
 logging for several children at once, corrections, and photos."""
-import io
 
-from flask import g, request, send_file, url_for
+from flask import g, request, url_for
 
+from ..web import stored_file
 from ..api import bp
 from ..api.framework import endpoint
 from ..api.pagination import page_of
@@ -130,13 +130,5 @@ def upload_daily_photo(child_id: int, body: DailyPhotoIn):
           tags=["daily"], permission="daily.read")
 def get_daily_photo(photo_id: int):
     entry = access.photo_for(g.api_user, photo_id)
-    try:
-        path = photos.path_of(entry.photo_path)
-    except ValueError:
-        raise NotFound()
-    if not path.is_file():
-        raise NotFound()
-    resp = send_file(io.BytesIO(path.read_bytes()), mimetype=entry.photo_type,
-                     download_name=f"photo-{entry.id}{path.suffix}", max_age=0)
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp
+    return stored_file(photos.path_of, entry.photo_path, mimetype=entry.photo_type,
+                       download_name=f"photo-{entry.id}")

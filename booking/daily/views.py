@@ -1,10 +1,9 @@
 """The daily record's pages: the staff's class view (one submit logs for every child ticked),
 a child's page for notes, moods and photos, corrections; the family's day and its history;
 and the photos, served only to those who may see them."""
-import io
 from datetime import timedelta
 
-from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +12,7 @@ from ..children import services as children
 from ..clock import LOCAL, today
 from ..errors import BadRequest, NotFound
 from ..inputs import MAX_DATE, MIN_DATE, parse_day
-from ..web import attempt, page_status, submit
+from ..web import attempt, page_status, submit, stored_file
 from . import access, photos, queries, services
 from .forms import (ClassLogForm, EntryForm, MoodForm, NoteForm, PhotoForm, RemoveForm,
                     at_on)
@@ -253,16 +252,6 @@ def history(child_id: int):
 @permission_required("daily.read")
 def photo(photo_id: int):
     entry = access.photo_for(current_user, photo_id)
-    try:
-        path = photos.path_of(entry.photo_path)
-    except ValueError:
-        raise NotFound()
-    if not path.is_file():
-        raise NotFound()
-    # Read into memory (at most the size limit) so no file handle outlives the request.
-    resp = send_file(io.BytesIO(path.read_bytes()), mimetype=entry.photo_type,
-                     download_name=f"photo-{entry.id}{path.suffix}", max_age=0)
-    resp.headers["Cache-Control"] = "private, no-store"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return stored_file(photos.path_of, entry.photo_path, mimetype=entry.photo_type,
+                       download_name=f"photo-{entry.id}")
 

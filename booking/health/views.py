@@ -1,11 +1,10 @@
 """Health pages: a parent enters the intake check (with an optional photo or PDF of the
 form), staff of a centre holding a place see and verify it, regulators open one record only
 with a stated reason (logged); and the staff's daily morning check and attendance."""
-import io
 from datetime import date, timedelta
 
 from flask import (Blueprint, flash, get_flashed_messages, redirect, render_template, request,
-                   send_file, url_for)
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,7 +14,7 @@ from ..clock import now as clock_now
 from ..clock import today
 from ..errors import BadRequest, NotFound
 from ..inputs import MAX_DATE, MIN_DATE, parse_day, safe_next
-from ..web import attempt, flash_errors, htmx_redirects, is_htmx, page_status, submit
+from ..web import attempt, flash_errors, htmx_redirects, is_htmx, page_status, submit, stored_file
 from ..extensions import db
 from ..i18n import name_of
 from ..reservations.models import Reservation
@@ -126,20 +125,9 @@ def attachment(check_id: int):
     """The form's photo or PDF, under the same rules as the record (regulators POST a reason)."""
     reason = request.form.get("reason") if request.method == "POST" else None
     record = services.read(check_id, current_user, reason=reason)
-    if not record.attachment_path:
-        raise NotFound()
-    try:
-        path = attachments.path_of(record.attachment_path)
-    except ValueError:
-        raise NotFound()
-    if not path.is_file():
-        raise NotFound()
-    # Read into memory (at most the attachment limit) so no file handle outlives the request.
-    resp = send_file(io.BytesIO(path.read_bytes()), mimetype=record.attachment_type, as_attachment=True,
-                     download_name=f"health-check-{record.id}{path.suffix}", max_age=0)
-    resp.headers["Cache-Control"] = "private, no-store"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return stored_file(attachments.path_of, record.attachment_path,
+                       mimetype=record.attachment_type, as_attachment=True,
+                       download_name=f"health-check-{record.id}")
 
 
 @bp.post("/health-checks/<int:check_id>/verify")

@@ -1,14 +1,14 @@
 """The JSON API's messages and bulletins (docs/messages.md, docs/api.md)."""
-import io
 
-from flask import g, request, send_file, url_for
+from flask import g, request, url_for
 from flask_babel import gettext as _
 
+from ..web import stored_file
 from ..api import bp
 from ..api.framework import endpoint
 from ..api.pagination import page_of
 from ..api.schemas import PageQuery
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..i18n import name_of
 from . import access, attachments, bulletins, queries, services
 from .queries import ThreadRow
@@ -113,17 +113,9 @@ def send_message_file(thread_id: int):
           permission="message.read")
 def get_message_attachment(attachment_id: int):
     found = services.attachment_for(g.api_user, attachment_id)
-    try:
-        path = attachments.path_of(found.stored_name)
-    except ValueError:
-        raise NotFound()
-    if not path.is_file():
-        raise NotFound()
-    resp = send_file(io.BytesIO(path.read_bytes()), mimetype=found.content_type,
-                     as_attachment=True, max_age=0,
-                     download_name=f"message-{found.message_id}-{found.id}{path.suffix}")
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp
+    return stored_file(attachments.path_of, found.stored_name, mimetype=found.content_type,
+                       as_attachment=True,
+                       download_name=f"message-{found.message_id}-{found.id}")
 
 
 def _bulletin_out(v: bulletins.BulletinView) -> BulletinOut:

@@ -1,18 +1,16 @@
 """Messages pages, phone-first: a family's conversations and bulletins (/messages), a thread
 with its reply form (the same page for the family and the centre's staff), the staff inbox
 (/staff/messages) and the director's bulletins (/staff/bulletins)."""
-import io
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import allowed, permission_required
 from ..centres.models import Group
-from ..errors import NotFound
 from ..extensions import db
 from ..i18n import name_of
-from ..web import attempt, page_status, submit
+from ..web import attempt, page_status, submit, stored_file
 from . import access, attachments, bulletins, queries, services
 from .forms import BulletinForm, MessageForm, OpenThreadForm
 
@@ -89,20 +87,9 @@ def reply(thread_id: int):
 def attachment(attachment_id: int):
     """A file sent in a thread, to the thread's participants only; never cached."""
     found = services.attachment_for(current_user, attachment_id)
-    try:
-        path = attachments.path_of(found.stored_name)
-    except ValueError:
-        raise NotFound()
-    if not path.is_file():
-        raise NotFound()
-    # Read into memory (at most the attachment limit) so no file handle outlives the request.
-    resp = send_file(io.BytesIO(path.read_bytes()), mimetype=found.content_type,
-                     as_attachment=found.content_type == "application/pdf",
-                     download_name=f"message-{found.message_id}-{found.id}{path.suffix}",
-                     max_age=0)
-    resp.headers["Cache-Control"] = "private, no-store"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return stored_file(attachments.path_of, found.stored_name, mimetype=found.content_type,
+                       as_attachment=found.content_type == "application/pdf",
+                       download_name=f"message-{found.message_id}-{found.id}")
 
 
 @bp.get("/staff/messages")

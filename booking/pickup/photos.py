@@ -1,11 +1,10 @@
 """A pickup person's photo: stored like health attachments (outside the web root, under a
 random name, the type read from the content), but only a JPG or PNG image."""
-import io
 
-from flask import send_file
 from flask_babel import gettext as _
 
-from ..errors import NotFound, ValidationFailed
+from ..web import stored_file
+from ..errors import ValidationFailed
 from ..health import attachments
 
 
@@ -33,17 +32,5 @@ max_bytes = attachments.max_bytes
 
 def response(person):
     """The photo as a download for a page or the API; the caller has checked who asks."""
-    if not person.photo_path:
-        raise NotFound()
-    try:
-        path = path_of(person.photo_path)
-    except ValueError:
-        raise NotFound()
-    if not path.is_file():
-        raise NotFound()
-    # Read into memory (at most the upload limit) so no file handle outlives the request.
-    resp = send_file(io.BytesIO(path.read_bytes()), mimetype=person.photo_type,
-                     download_name=f"pickup-{person.id}{path.suffix}", max_age=0)
-    resp.headers["Cache-Control"] = "private, no-store"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return stored_file(path_of, person.photo_path, mimetype=person.photo_type,
+                       download_name=f"pickup-{person.id}")
