@@ -128,6 +128,7 @@ def _register_blueprints(app):
     from .daily.views import bp as daily_bp
     from .messages.views import bp as messages_bp
     from .growth.views import bp as growth_bp
+    from .outbreaks.views import bp as outbreaks_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -150,6 +151,7 @@ def _register_blueprints(app):
     from .slots import api as _slots_api  # noqa: F401
     from .waitlists import api as _waitlists_api  # noqa: F401
     from .growth import api as _growth_api  # noqa: F401
+    from .outbreaks import api as _outbreaks_api  # noqa: F401
 
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never cookies
     for bp in (public_bp, auth_bp, admin_bp, centres_bp, lottery_bp, regulator_bp,
@@ -167,3 +169,4 @@ def _register_blueprints(app):
     app.register_blueprint(pickup_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(growth_bp)
+    app.register_blueprint(outbreaks_bp)

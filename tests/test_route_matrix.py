@@ -239,6 +239,23 @@ def _build(app):
         growth.record_measurement(kid.id, parent, measured_on=date(2026, 11, 20), weight_kg=9.5)
         ids[key]["note_id"] = note.id
         # --- end H4
+        # --- H5 outbreak alerts: an open alert for the class (rows made directly: the rule
+        # and the alert, with the enrolled child counted).
+        from booking.outbreaks.models import OutbreakAlert, OutbreakAlertChild, OutbreakRule
+        ob_rule = OutbreakRule(city=city, symptom="fever", scope="class", min_children=3,
+                               window_days=1)
+        _db.session.add(ob_rule)
+        _db.session.flush()
+        ob_alert = OutbreakAlert(centre_id=c.id, group_id=g.id, class_key=g.id, symptom="fever",
+                                 rule_id=ob_rule.id, window_starts_on=monday,
+                                 window_ends_on=monday)
+        _db.session.add(ob_alert)
+        _db.session.flush()
+        _db.session.add(OutbreakAlertChild(alert_id=ob_alert.id, child_id=kid3.id,
+                                           group_id=g.id, sources="morning_check"))
+        _db.session.commit()
+        ids[key]["alert_id"] = ob_alert.id
+        # --- end H5
     principals.append(Principal("admin", admin.id))
     for p in principals:
         p.client = app.test_client()

@@ -12,6 +12,7 @@ from ..clock import now as clock_now
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..health.models import Attendance
+from ..outbreaks import detection as outbreaks
 from ..places.locking import lock_children
 from ..reservations.models import Reservation, in_care_on
 from ..transactions import command
@@ -120,6 +121,7 @@ def report(child_id: int, guardian, *, starts_on: date, ends_on: date | None = N
     # data (docs/absences.md, Privacy).
     record("absence.reported", absence, actor=guardian, centre_id=absence.centre_id, at=now,
            after={"child_id": child_id, "starts_on": starts_on, "ends_on": ends_on})
+    outbreaks.after_illness_absence(absence, now)
     db.session.commit()
     return absence
 

@@ -5,13 +5,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..daily.labels import summary_body
+from ..outbreaks.labels import outbreak_body, outbreak_title
 
 KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_cancelled",
          "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
          "withdrawn", "sent_home", "hold_extended", "session_booked", "session_cancelled",
          "signup_attempt", "password_reset",
          "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced",
-         "day_summary", "unlisted_pickup", "message_received", "bulletin", "growth_flag")
+         "day_summary", "unlisted_pickup", "message_received", "bulletin", "growth_flag",
+         "outbreak_alert")
 
 
 def _local(value):
@@ -62,6 +64,7 @@ def _title(kind, p):
         "unlisted_pickup": _("%(child)s 由接送名单外的人接走", child=p.get("child", "")),
         "message_received": _("新消息：%(child)s · %(centre)s", child=p.get("child", ""), centre=p.get("centre", "")),
         "bulletin": _("%(centre)s 通知：%(title)s", centre=p.get("centre", ""), title=p.get("title", "")),
+        "outbreak_alert": outbreak_title(p),
         "growth_flag": _("生长监测提示：%(child)s 的测量低于 −2 SD", child=p.get("child", "")),
     }.get(kind, kind)
 
@@ -113,6 +116,7 @@ def _body(kind, p):
                          t=p.get("expires_at", "")),
         "message_received": _("有新消息，请在“消息”里查看和回复。读过之前，这段对话的新消息不再另行提醒。"),
         "bulletin": _("请在“消息”里查看通知全文。"),
+        "outbreak_alert": outbreak_body(p),
         "growth_flag": _("%(d)s 的测量按 WHO 儿童生长标准低于 −2 SD（%(what)s）。请查看孩子的生长曲线，并到儿童保健门诊咨询。", d=p.get("measured_on", ""), what=p.get("what", "")),
         "round_unplaced": _("孩子在您填报的志愿都排在后面，已按志愿顺序进入这些托位的候补，有托位空出时会按派位顺序通知您。派位页面列出了每个志愿的结果和原因。"),
         "day_summary": summary_body(p),

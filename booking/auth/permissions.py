@@ -85,6 +85,11 @@ TABLE: dict[str, dict[str, str]] = {
     "health_note.write": {"parent": OWN, "director": CENTRE, "health": CENTRE},
     "growth.read": {"parent": OWN, **_CARE},
     "growth.record": {"parent": OWN, "director": CENTRE, "health": CENTRE},
+    # Outbreak early warning (docs/outbreaks.md): the director and the health worker see the
+    # children and acknowledge; regulators see counts only.
+    "outbreak.read": {"director": CENTRE, "health": CENTRE, "regulator": JURISDICTION,
+                      "admin": ALL},
+    "outbreak.acknowledge": {"director": CENTRE, "health": CENTRE},
     # Rosters: carers and health workers read the week; the director plans it.
     "roster.read": {**_CARE, "regulator": JURISDICTION, "admin": ALL},
     "roster.manage": {"director": CENTRE, "admin": ALL},
