@@ -17,6 +17,7 @@ from ..clock import now as clock_now
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..health.models import Attendance
+from ..outbreaks import detection as outbreaks
 from ..places.locking import lock_children
 from ..reservations.models import Reservation, in_care_on
 from ..rosters.checks import is_open
@@ -148,5 +149,6 @@ def record_follow_up(reservation_id: int, staff, *, reached: bool, reason: str |
                    actor=staff, reached=bool(reached), now=now)
     record("absence.followed_up", absence, actor=staff, centre_id=absence.centre_id, at=now,
            after={"child_id": r.child_id, "on_date": today_, "reached": bool(reached)})
+    outbreaks.after_illness_absence(absence, now)
     db.session.commit()
     return absence

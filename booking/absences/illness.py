@@ -14,8 +14,7 @@ from sqlalchemy import select
 
 from ..children.models import Child
 from ..extensions import db
-from ..health.attendance import FEVER_C
-from ..health.models import Attendance
+from ..health.models import FEVER_C, Attendance
 from ..reservations.models import Reservation
 from ..slots.models import Slot
 from .models import Absence

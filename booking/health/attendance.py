@@ -21,12 +21,12 @@ from ..errors import Conflict, HealthCheckRequired, NotFound, ValidationFailed
 from ..daily.summary import notify_pickup
 from ..extensions import db
 from ..reservations.models import Reservation, Status, in_care_on, is_live
+from ..outbreaks.detection import check_flush as check_outbreaks
 from ..pickup import departures
 from ..transactions import command
 from ..slots.models import Slot
-from .models import Attendance, HealthCheck
+from .models import FEVER_C, Attendance, HealthCheck
 
-FEVER_C = 37.5  # a morning temperature from here sends the child home
 AWAY_DAYS = 90  # "3 months or more" away (docs/domain.md, Health)
 
 
@@ -141,6 +141,8 @@ def record_arrival(reservation_id: int, staff, *, temperature_c: float, observat
         for guardian_id in children.guardians_of(r.child_id):
             notify(guardian_id, "sent_home", reservation_id=r.id, centre=r.slot.centre.name,
                    temperature_c=temperature_c, observations=day.observations or "")
+        # A child sent home is an illness signal today: check at once, not at the next job.
+        check_outbreaks(r.slot.centre_id, on_date, now)
     db.session.commit()
     return day
 

@@ -13,6 +13,7 @@ from ..types import UTCDateTime, enum_check
 
 RESULTS = ("pass", "fail", "follow_up")
 STATUSES = ("submitted", "verified", "rejected")
+FEVER_C = 37.5  # a morning temperature from here sends the child home (docs/health.md)
 
 
 class HealthCheck(db.Model):

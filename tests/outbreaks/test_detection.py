@@ -6,10 +6,12 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from booking import clock
+from booking.absences import followup
 from booking.absences import services as absences
 from booking.audit.models import Notification
 from booking.audit.render import render_notification
 from booking.extensions import db
+from booking.health import attendance
 from booking.outbreaks import detection
 from booking.outbreaks.models import OutbreakAlert, OutbreakAlertChild, OutbreakRule
 from tests.outbreaks.world import MONDAY, TUESDAY, WEDNESDAY, fever, world  # noqa: F401
@@ -117,6 +119,28 @@ def test_the_third_illness_report_raises_the_alert_at_once(world):
     [alert] = alerts()
     assert (alert.symptom, alert.group_id) == ("fever", world["g1"].id)
     assert len(notes_of(world["health"])) == 1
+
+
+def test_a_failed_morning_check_raises_the_alert_at_once(world, monkeypatch):
+    monkeypatch.setattr(attendance, "check_outbreaks", detection.check_flush)  # the real hook
+    fever(world, 0)
+    fever(world, 1)
+    assert alerts() == []
+    fever(world, 2)
+    [alert] = alerts()
+    assert (alert.symptom, alert.group_id) == ("fever", world["g1"].id)
+    assert len(notes_of(world["director"])) == 1
+    assert detection.check(world["centre"].id, MONDAY) == []  # the job finds it done
+
+
+def test_a_follow_up_call_that_finds_illness_raises_the_alert_at_once(world):
+    fever(world, 0)
+    fever(world, 1)
+    assert alerts() == []
+    followup.record_follow_up(world["rs"][2].id, world["carer"], reached=True,
+                              reason="illness", symptoms=["fever"])
+    [alert] = alerts()
+    assert (alert.symptom, alert.group_id) == ("fever", world["g1"].id)
 
 
 def test_a_city_keeps_its_own_rules(world):

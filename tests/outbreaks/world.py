@@ -44,7 +44,10 @@ def fever(w, i, t=38.4, obs=None):
 
 
 @pytest.fixture
-def world(app, db):
+def world(app, db, monkeypatch):
+    # These tests decide when the rules are checked; a failed morning check's own immediate
+    # check is tested on its own (test_detection.py, test_a_failed_morning_check_...).
+    monkeypatch.setattr(attendance, "check_outbreaks", lambda *a, **k: [])
     ensure_rules()
     f.policy(city="西安")
     d = f.district()
