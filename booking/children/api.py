@@ -4,8 +4,8 @@ from flask import g
 from ..api.framework import endpoint
 from ..centres.bands import age_in_months
 from ..clock import today
-from . import services
-from .schemas import ChildIn, ChildOut
+from . import privacy, services
+from .schemas import AccountDeleteIn, ChildIn, ChildOut
 
 
 def child_out(child) -> ChildOut:
@@ -26,3 +26,18 @@ def create_child(body: ChildIn):
           permission="child.manage", response=list[ChildOut])
 def list_children():
     return [child_out(c) for c in services.children_of(g.api_user)]
+
+
+@endpoint("/me/export", summary="Everything the platform holds about the parent and their "
+          "children (PIPL art. 45; docs/privacy.md)", tags=["accounts"],
+          permission="privacy.self")
+def export_my_data():
+    return privacy.export_family(g.api_user)
+
+
+@endpoint("/me/delete", "POST", summary="Delete the parent's account: anonymise it and the "
+          "children no other guardian keeps (PIPL art. 47; docs/privacy.md)", tags=["accounts"],
+          permission="privacy.self", body=AccountDeleteIn, errors=(409, 422))
+def delete_my_account(body: AccountDeleteIn):
+    privacy.delete_account(g.api_user, body.password)
+    return {"deleted": True}

@@ -25,6 +25,7 @@ from ..reservations.models import Reservation, live_at
 from ..sessions.models import SessionBooking
 from ..waitlists.models import WaitlistEntry
 from . import services as children
+from .holders import all_holders
 from .models import Child, Guardianship
 
 ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
@@ -152,6 +153,8 @@ def export_family(user, now=None) -> dict:
                      for e in db.session.scalars(select(AuditEvent).where(
                          AuditEvent.actor_id == user.id).order_by(AuditEvent.id))],
     }
+    for holder in all_holders():  # what the areas above this one hold (children/holders.py)
+        data[holder.key] = holder.export(ids, user)
     record("account.exported", user, actor=user, at=now)
     db.session.commit()
     return data
@@ -161,10 +164,12 @@ def export_family(user, now=None) -> dict:
 def delete_account(user, password: str, now=None) -> None:
     """Delete a parent's account: the user is anonymised, so are children with no other
     guardian; reservations, waitlist entries and health records stay (the law requires them
-    kept) but point only to anonymised people. Health-form attachments are erased.
+    kept) but point only to anonymised people. Health-form attachments are erased, and each
+    area erases what it holds (children/holders.py; docs/privacy.md says what and why).
 
     :raises ValidationFailed: wrong password. :raises Conflict: a child who would be
-        anonymised still holds a place or is enrolled (cancel or withdraw first).
+        anonymised still holds a place or is enrolled (cancel or withdraw first), or waits
+        in a round whose window has closed (allocation/privacy.py).
     """
     from ..health.attachments import discard
 
@@ -179,6 +184,10 @@ def delete_account(user, password: str, now=None) -> None:
         Reservation.child_id.in_(sole), live_at(now)).limit(1))
     if live is not None:
         raise Conflict(_("孩子仍有保留中的托位或在读，请先取消预约或办理离园，再注销账号"))
+    erased = {}
+    for holder in all_holders():  # first: a round's lock comes before the rest (design.md)
+        if holder.erase is not None:
+            erased.update(holder.erase(sole, user, now))
     # Waiting entries of children who will be anonymised leave the queue.
     db.session.execute(update(WaitlistEntry).where(
         WaitlistEntry.child_id.in_(sole), WaitlistEntry.status == "waiting")
@@ -201,5 +210,6 @@ def delete_account(user, password: str, now=None) -> None:
     user.name, user.email, user.phone = ANON_USER_NAME, None, None
     user.password_hash, user.deleted_at, user.active = None, now, False
     record("account.deleted", user, actor=user, at=now,
-           after={"children_anonymised": sole, "children_kept_by_other_guardian": shared})
+           after={"children_anonymised": sole, "children_kept_by_other_guardian": shared,
+                  **erased})
     db.session.commit()

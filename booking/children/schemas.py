@@ -20,3 +20,7 @@ class ChildOut(Out):
     birth_date: date
     age_months: int
     older_siblings: int = 0
+
+
+class AccountDeleteIn(Body):
+    password: str = Field(min_length=1, max_length=200, description="The account's password")

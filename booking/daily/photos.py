@@ -10,6 +10,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from ..errors import ValidationFailed
+from ..health import attachments
 from ..health.attachments import max_bytes, sniff, upload_dir
 
 _IMAGES = {"image/jpeg": (".jpg", {".jpg", ".jpeg"}), "image/png": (".png", {".png"})}
@@ -72,17 +73,9 @@ def store_base64(content: str, filename: str) -> tuple[str, str, int]:
 
 
 def path_of(name: str) -> Path:
-    """The stored file for a name kept on an entry (never a path from a request)."""
-    base = folder().resolve()
-    path = (base / name).resolve()
-    if path.parent != base:
-        raise ValueError("photo outside the photo directory")
-    return path
+    """The stored photo for a name kept on an entry (never a path from a request)."""
+    return attachments.path_of(name, folder())
 
 
 def discard(name: str | None) -> None:
-    if name:
-        try:
-            path_of(name).unlink()
-        except (FileNotFoundError, ValueError):
-            pass
+    attachments.discard(name, folder())

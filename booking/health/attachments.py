@@ -66,17 +66,20 @@ def store(storage) -> tuple[str, str, int]:
     return name, mime, len(data)
 
 
-def path_of(name: str) -> Path:
-    """The stored file for a name kept on a HealthCheck (never a path from a request)."""
-    path = (upload_dir() / name).resolve()
-    if path.parent != upload_dir().resolve():
-        raise ValueError("attachment outside the upload directory")
+def path_of(name: str, folder: Path | None = None) -> Path:
+    """The stored file for a name kept on a record (never a path from a request), in the
+    upload folder or one of its subfolders (day photos keep their own)."""
+    base = (folder or upload_dir()).resolve()
+    path = (base / name).resolve()
+    if path.parent != base:
+        raise ValueError("stored file outside its folder")
     return path
 
 
-def discard(name: str | None) -> None:
+def discard(name: str | None, folder: Path | None = None) -> None:
+    """Delete a stored file if it is there; a missing file is no error."""
     if name:
         try:
-            path_of(name).unlink()
+            path_of(name, folder).unlink()
         except (FileNotFoundError, ValueError):
             pass
