@@ -133,16 +133,19 @@ def centre_staff(centre_id: int) -> list[int]:
         .order_by(User.id)))
 
 
-def district_regulators(centre: Centre) -> list[int]:
-    """The regulators whose jurisdiction is the centre's district."""
+def local_regulators(centre: Centre) -> list[int]:
+    """The regulators of the centre's district and of its city (a city's health commission
+    watches all its districts); national regulators read the alerts page instead."""
     return list(db.session.scalars(select(User.id).where(
         User.role == "regulator", User.active.is_(True), User.deleted_at.is_(None),
-        User.district_id == centre.district_id).order_by(User.id)))
+        or_(User.district_id == centre.district_id,
+            and_(User.district_id.is_(None), User.city == centre.district.city)))
+        .order_by(User.id)))
 
 
 def _notify(alert: OutbreakAlert, kids: list[IllChild], now) -> None:
-    """The centre hears with the children's names; the district's regulators with counts only
-    (docs/outbreaks.md, Who hears)."""
+    """The centre hears with the children's names; the district's and the city's regulators
+    with counts only (docs/outbreaks.md, Who hears)."""
     counts = {"alert_id": alert.id, "centre": alert.centre.name,
               "group": alert.group.name if alert.group else "", "symptom": alert.symptom,
               "count": len(kids), "window": alert.rule.window_days,
@@ -151,7 +154,7 @@ def _notify(alert: OutbreakAlert, kids: list[IllChild], now) -> None:
     notify_many([{"user_id": uid, "kind": "outbreak_alert", "params": named}
                  for uid in centre_staff(alert.centre_id)]
                 + [{"user_id": uid, "kind": "outbreak_alert", "params": counts}
-                   for uid in district_regulators(alert.centre)], at=now)
+                   for uid in local_regulators(alert.centre)], at=now)
 
 
 def check_flush(centre_id: int, day: date | None = None, now=None) -> list[OutbreakAlert]:

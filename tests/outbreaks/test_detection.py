@@ -14,6 +14,7 @@ from booking.extensions import db
 from booking.health import attendance
 from booking.outbreaks import detection
 from booking.outbreaks.models import OutbreakAlert, OutbreakAlertChild, OutbreakRule
+from tests import factories as f
 from tests.outbreaks.world import MONDAY, TUESDAY, WEDNESDAY, fever, world  # noqa: F401
 
 
@@ -181,3 +182,15 @@ def test_notice_params_for_the_regulator_hold_no_names(world):
     detection.check(world["centre"].id, MONDAY)
     [reg] = notes_of(world["regulator"])
     assert "children" not in json.loads(reg.params)
+
+
+def test_the_citys_regulators_hear_the_counts_too(world):
+    city_reg = f.user("regulator", city="西安")
+    other_city = f.user("regulator", city="大连")
+    national = f.user("regulator")
+    for i in range(3):
+        fever(world, i)
+    detection.check(world["centre"].id, MONDAY)
+    [note] = notes_of(city_reg)
+    assert "children" not in json.loads(note.params)
+    assert notes_of(other_city) == [] and notes_of(national) == []
