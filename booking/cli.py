@@ -84,6 +84,15 @@ def release_lapsed():
                f"offered {serve_waitlists()} free places")
 
 
+@click.command("check-outbreaks")
+def check_outbreaks():
+    """Check every centre with illness in the last 14 days against the outbreak rules once
+    (the job's work; docs/outbreaks.md). Alerts already open are not opened again."""
+    from .outbreaks.detection import check_outbreaks as check
+
+    click.echo(f"opened {check()} outbreak alerts")
+
+
 @click.command("post-charges")
 @click.option("--month", default=None, help="YYYY-MM (default: this month)")
 def post_charges(month):
@@ -137,5 +146,6 @@ def places_check(fix):
 
 
 def init_app(app):
-    for command in (users, seed, scheduler, release_lapsed, post_charges, places):
+    for command in (users, seed, scheduler, release_lapsed, check_outbreaks, post_charges,
+                    places):
         app.cli.add_command(command)

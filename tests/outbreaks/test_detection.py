@@ -194,3 +194,11 @@ def test_the_citys_regulators_hear_the_counts_too(world):
     [note] = notes_of(city_reg)
     assert "children" not in json.loads(note.params)
     assert notes_of(other_city) == [] and notes_of(national) == []
+
+
+def test_the_command_runs_the_check_once(world, app):
+    for i in range(3):
+        fever(world, i)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["check-outbreaks"]).output.strip() == "opened 1 outbreak alerts"
+    assert runner.invoke(args=["check-outbreaks"]).output.strip() == "opened 0 outbreak alerts"
