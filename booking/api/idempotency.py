@@ -61,16 +61,29 @@ def record_key(method: str, path: str, key: str) -> str:
     return hashlib.sha256(f"{method} {path}\n{key}".encode()).hexdigest()
 
 
+def _multipart() -> bytes:
+    """A form with files by its fields and the files' names and contents: a client retrying
+    an upload picks a new boundary, and that must not make it another request."""
+    parts = sorted(f"f {k}={v}" for k, v in request.form.items(multi=True))
+    for field, storage in request.files.items(multi=True):
+        digest = hashlib.sha256(storage.stream.read()).hexdigest()
+        storage.stream.seek(0)
+        parts.append(f"u {field}={storage.filename}:{digest}")
+    return "\n".join(sorted(parts)).encode()
+
+
 def _fingerprint() -> str:
     """SHA-256 of what the request asks for; JSON bodies are compared by content, not by
-    spacing or key order."""
+    spacing or key order; forms with files by their fields and files (`_multipart`)."""
     raw = request.get_data(cache=True)
+    head = f"{request.method} {request.path}?{request.query_string.decode('latin-1')}\n"
+    if request.mimetype == "multipart/form-data":
+        return hashlib.sha256(head.encode() + _multipart()).hexdigest()
     try:
         body = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"),
                           ensure_ascii=False).encode()
     except ValueError:
         body = raw
-    head = f"{request.method} {request.path}?{request.query_string.decode('latin-1')}\n"
     return hashlib.sha256(head.encode() + body).hexdigest()
 
 

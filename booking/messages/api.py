@@ -93,10 +93,10 @@ def send_message(thread_id: int, body: MessageIn):
           summary="Send a message with photos or PDFs (multipart/form-data: `file`, up to 3, "
                   "and an optional `body`)",
           tags=["messages"], permission="message.send", response=MessageOut, status=201,
-          errors=(409, 413, 422))
+          errors=(409, 413, 422), idempotent=True)
 def send_message_file(thread_id: int):
-    # No Idempotency-Key here: the framework compares a non-JSON body byte for byte, and a
-    # client's retry of a multipart upload comes with a new boundary, so it could never match.
+    # Idempotency-Key compares the form's fields and files, not the bytes: a retry comes with
+    # a new boundary (api/idempotency.py, `_multipart`).
     thread = access.thread_for(g.api_user, thread_id)  # a stranger learns nothing (404)
     if not request.mimetype.startswith("multipart/form-data"):
         raise ValidationFailed(errors={"file": [_("请以 multipart/form-data 上传文件")]})

@@ -172,3 +172,17 @@ def test_bulletins_through_the_api(client, db, world):
                              (w.carer, 403), (w.regulator, 403)):
         got = client.get(f"/api/v1/bulletins/{sent['id']}", headers=f.bearer(client, outsider))
         assert got.status_code == status, outsider.name
+
+
+def test_a_retried_upload_is_the_same_request_whatever_its_boundary(app, client, db, world):
+    w = world
+    thread = services.open_thread(w.parent, w.kid.id, w.centre.id)
+    key = {"Idempotency-Key": "upload-rash-1"}
+    first = _files(client, thread.id, w.parent, [("rash.png", PNG)], "起疹子了", key)
+    again = _files(client, thread.id, w.parent, [("rash.png", PNG)], "起疹子了", key)
+    assert first.status_code == again.status_code == 201
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert _count(db) == 1
+    other = _files(client, thread.id, w.parent, [("rash.png", PDF)], "起疹子了", key)
+    assert other.status_code == 422  # the same key for another file
+    assert _count(db) == 1
