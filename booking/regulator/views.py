@@ -16,6 +16,8 @@ from ..clock import end_of_day, start_of_day
 from ..extensions import db
 from ..fees.balances import refund_summary
 from ..inputs import MAX_DATE, MIN_DATE, parse_day
+from ..outbreaks import services as outbreaks
+from ..outbreaks.labels import symptom_word
 from ..web import attempt, csv_bytes, csv_download, submit, xlsx_bytes
 from . import closure, services
 from . import filing as filings_svc
@@ -43,7 +45,8 @@ def dashboard():
     return render_template("regulator/dashboard.html", rows=rows, cities=cities,
                            scale=scale, city=city, overdue=overdue(current_user),
                            trend=trend(current_user),
-                           subdistricts=services.subdistricts_without_public(current_user))
+                           subdistricts=services.subdistricts_without_public(current_user),
+                           alerts=outbreaks.alerts_for(current_user), symptom_word=symptom_word)
 
 
 @bp.get("/regulator/coverage.csv")

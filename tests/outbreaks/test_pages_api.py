@@ -62,9 +62,13 @@ def test_regulator_page_shows_counts_only(client, world):
     assert "阳光托育" in text(page) and "3 名儿童" in text(page) and "机构尚未确认" in text(page)
     assert "测名" not in text(page)
     assert client.get("/staff/outbreaks").status_code == 302
+    dashboard = text(client.get("/regulator"))  # the dashboard lists it too, counts only
+    assert "阳光托育" in dashboard and "3 名儿童" in dashboard and "机构尚未确认" in dashboard
+    assert "测名" not in dashboard
     client.get("/logout")
     login(client, world["far_regulator"])
     assert "阳光托育" not in text(client.get("/regulator/outbreaks"))
+    assert "阳光托育" not in text(client.get("/regulator"))
 
 
 def test_api_staff_get_children_regulators_counts(client, world):
