@@ -42,7 +42,7 @@ def test_each_role_lands_on_its_home(new_context, server, shot_dir, role, width)
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(f"^{heading}"))
     banner = page.get_by_role("banner")
     expect(banner.get_by_role("button", name="退出")).to_be_visible()
-    expect(banner.get_by_role("link", name="托位")).to_have_attribute("href", "/home")
+    expect(banner.get_by_role("link", name="托位", exact=True)).to_have_attribute("href", "/home")
     bar = page.get_by_role("navigation", name="底部导航")
     if width == 360:
         expect(bar).to_be_visible()
