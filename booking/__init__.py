@@ -111,6 +111,7 @@ def _register_blueprints(app):
     from .auth.views import bp as auth_bp
     from .centres.views import bp as centres_bp
     from .public.views import bp as public_bp
+    from .homes.views import bp as homes_bp
     from .regulator.views import bp as regulator_bp
     from .waitlists.lottery_views import bp as lottery_bp
     from .audit.views import bp as audit_bp
@@ -155,7 +156,7 @@ def _register_blueprints(app):
     from .outbreaks import api as _outbreaks_api  # noqa: F401
 
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never cookies
-    for bp in (public_bp, auth_bp, admin_bp, centres_bp, lottery_bp, regulator_bp,
+    for bp in (public_bp, homes_bp, auth_bp, admin_bp, centres_bp, lottery_bp, regulator_bp,
                children_bp, slots_bp, reservations_bp, waitlists_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
     for bp in (health_bp, enrolment_bp, privacy_bp):

@@ -226,8 +226,11 @@ def check_evidence(application_id: int, actor, accepted: bool, now=None) -> Appl
            after={"tier": app.tier, "priority": app.priority,
                   "evidence_status": app.evidence_status})
     if not accepted:
+        kids = db.session.scalars(select(Child.name).join(
+            ApplicationChild, ApplicationChild.child_id == Child.id).where(
+            ApplicationChild.application_id == app.id).order_by(Child.id)).all()
         notify(app.parent_id, "priority_rejected", at=now, application_id=app.id,
-               centre=evidence_centre(app).name)
+               round_id=app.round_id, centre=evidence_centre(app).name, child="、".join(kids))
     db.session.commit()
     return app
 

@@ -198,9 +198,13 @@ def draw_round(round_id: int, actor, now=None):
            after={"status": RoundStatus.DRAWN, "seed": rnd.seed,
                   "inputs_sha256": rnd.inputs_sha256, "applications": len(rows),
                   "offered": offered, "waits": waits, "superseded_holds": superseded})
+    kids = {app_id: meta[app_id][2] for app_id in assignment}
+    names = dict(db.session.execute(select(Child.id, Child.name).where(
+        Child.id.in_({c for ids in kids.values() for c in ids}))).all()) if kids else {}
     notify_many([{"user_id": meta[app_id][0],
                   "kind": "round_offer" if got else "round_unplaced",
                   "params": {"round_id": rnd.id, "round": rnd.name, "application_id": app_id,
+                             "child": "、".join(names.get(c, "") for c in kids[app_id]),
                              "slot_id": got[0] if got else None,
                              "expires_at": expires.isoformat() if got else None}}
                  for app_id, got in assignment.items()], at=now)

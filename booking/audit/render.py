@@ -27,78 +27,96 @@ def _local(value):
         return value or ""
 
 
+def params_of(note) -> dict:
+    try:
+        params = json.loads(note.params or "{}")
+    except ValueError:
+        params = {}
+    return params if isinstance(params, dict) else {}
+
+
 def render_notification(note, locale=None) -> tuple[str, str]:
-    params = json.loads(note.params or "{}")
-    if "expires_at" in params:
+    """(title, body) in `locale`. Each notice about a child names it; none shows an internal
+    id. Notices stored before a parameter was added (the child's name, say) still render: a
+    missing child reads "孩子"."""
+    params = params_of(note)
+    if params.get("expires_at"):
         params["expires_at"] = _local(params["expires_at"])
     with force_locale(locale or "zh_Hans_CN"):
+        params["child"] = params.get("child") or _("孩子")
+        if note.kind == "filing_decided":
+            params["status"] = _filing_status(params.get("status", ""))
         return _title(note.kind, params), _body(note.kind, params)
 
 
+def _filing_status(code: str) -> str:
+    from ..regulator.labels import FILING_STATUS_LABELS
+    label = FILING_STATUS_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
 def _title(kind, p):
+    c = p["child"]
     return {
-        "offer_made": _("候补到位：%(centre)s 为您保留了托位", centre=p.get("centre", "")),
-        "hold_lapsing": _("您保留的托位将在 2 小时内过期"),
-        "hold_lapsed": _("您保留的托位已过期"),
-        "enrolled": _("已确认入托：%(centre)s", centre=p.get("centre", "")),
-        "reservation_cancelled": _("您的预约已被机构取消"),
-        "priority_rejected": _("您申报的优先类别未通过核验"),
+        "offer_made": _("候补到位：%(centre)s 为 %(child)s 保留了托位", centre=p.get("centre", ""), child=c),
+        "hold_lapsing": _("%(child)s 保留的托位将在 2 小时内过期", child=c),
+        "hold_lapsed": _("%(child)s 保留的托位已过期", child=c),
+        "enrolled": _("%(child)s 已确认入托：%(centre)s", child=c, centre=p.get("centre", "")),
+        "reservation_cancelled": _("%(child)s 的预约已被机构取消", child=c),
+        "priority_rejected": _("%(child)s 申报的优先类别未通过核验", child=c),
         "filing_decided": _("备案状态更新：%(status)s", status=p.get("status", "")),
         "centre_closed": _("%(centre)s 已暂停或停止服务", centre=p.get("centre", "")),
-        "health_check_verified": _("入托体检已核验"),
-        "withdrawn": _("已办理离园：%(centre)s", centre=p.get("centre", "")),
-        "sent_home": _("晨检未通过，请接孩子回家"),
-        "hold_extended": _("%(centre)s 延长了托位保留期", centre=p.get("centre", "")),
-        "session_booked": _("已预约场次：%(centre)s", centre=p.get("centre", "")),
-        "session_cancelled": _("您预约的场次已被机构取消"),
+        "health_check_verified": _("%(child)s 的入托体检已核验", child=c),
+        "withdrawn": _("%(child)s 已办理离园：%(centre)s", child=c, centre=p.get("centre", "")),
+        "sent_home": _("%(child)s 晨检未通过，请接孩子回家", child=c),
+        "hold_extended": _("%(centre)s 延长了 %(child)s 的托位保留期", centre=p.get("centre", ""), child=c),
+        "session_booked": _("%(child)s 已预约场次：%(centre)s", child=c, centre=p.get("centre", "")),
+        "session_cancelled": _("%(child)s 预约的场次已被机构取消", child=c),
         "signup_attempt": _("有人尝试用您的邮箱或手机号注册托位账号"),
         "password_reset": _("设置新密码的链接"),
         "staff_invited": _("%(centre)s 邀请您使用托位平台", centre=p.get("centre", "")),
-        "offer_to_switch": _("候补到位：%(centre)s 可以换给您", centre=p.get("centre", "")),
-        "waits_ended": _("孩子已入托，排在后面的候补已结束"),
-        "one_place_ended": _("一个孩子只能有一个托位：%(centre)s 的托位已结束",
-                             centre=p.get("centre", "")),
-        "round_offer": _("派位结果：%(round)s 为孩子分配了托位", round=p.get("round", "")),
-        "round_unplaced": _("派位结果：%(round)s 本轮未分配到托位", round=p.get("round", "")),
-        "day_summary": _("%(child)s 的在园小结（%(d)s）", child=p.get("child", ""), d=p.get("on_date", "")),
-        "unlisted_pickup": _("%(child)s 由接送名单外的人接走", child=p.get("child", "")),
-        "message_received": _("新消息：%(child)s · %(centre)s", child=p.get("child", ""), centre=p.get("centre", "")),
+        "offer_to_switch": _("候补到位：%(centre)s 可以换给 %(child)s", centre=p.get("centre", ""), child=c),
+        "waits_ended": _("%(child)s 已入托，排在后面的候补已结束", child=c),
+        "one_place_ended": _("一个孩子只能有一个托位：%(child)s 在 %(centre)s 的托位已结束",
+                             child=c, centre=p.get("centre", "")),
+        "round_offer": _("派位结果：%(round)s 为 %(child)s 分配了托位", round=p.get("round", ""), child=c),
+        "round_unplaced": _("派位结果：%(child)s 在 %(round)s 本轮未分配到托位", child=c, round=p.get("round", "")),
+        "day_summary": _("%(child)s 的在园小结（%(d)s）", child=c, d=p.get("on_date", "")),
+        "unlisted_pickup": _("%(child)s 由接送名单外的人接走", child=c),
+        "message_received": _("新消息：%(child)s · %(centre)s", child=c, centre=p.get("centre", "")),
         "bulletin": _("%(centre)s 通知：%(title)s", centre=p.get("centre", ""), title=p.get("title", "")),
         "outbreak_alert": outbreak_title(p),
-        "growth_flag": _("生长监测提示：%(child)s 的测量低于 −2 SD", child=p.get("child", "")),
+        "growth_flag": _("生长监测提示：%(child)s 的测量低于 −2 SD", child=c),
     }.get(kind, kind)
 
 
 def _body(kind, p):
+    c = p["child"]
     return {
         "offer_made": _("请在 %(t)s 前完成入托体检并等待机构确认，逾期托位将顺延给下一位候补家庭。",
                         t=p.get("expires_at", "")),
-        "hold_lapsing": _("预约 #%(id)s 将于 %(t)s 过期，请尽快完成入托体检。",
-                          id=p.get("reservation_id", ""), t=p.get("expires_at", "")),
-        "hold_lapsed": _("预约 #%(id)s 已过保留期限，托位已释放。如仍需要，可重新预约或加入候补。",
-                         id=p.get("reservation_id", "")),
+        "hold_lapsing": _("托位保留至 %(t)s，请尽快完成入托体检并等待机构确认。", t=p.get("expires_at", "")),
+        "hold_lapsed": _("%(centre)s 的托位已过保留期限并已释放。如仍需要，可重新预约或加入候补。",
+                         centre=p.get("centre", "")),
         "enrolled": _("入托日期：%(d)s。欢迎宝宝！", d=p.get("starts_on", "")),
-        "reservation_cancelled": _("预约 #%(id)s 已由 %(centre)s 取消。", id=p.get("reservation_id", ""),
-                                   centre=p.get("centre", "")),
+        "reservation_cancelled": _("%(centre)s 取消了 %(child)s 的预约。如仍需要，可重新预约或加入候补。",
+                                   centre=p.get("centre", ""), child=c),
         "priority_rejected": _("您在 %(centre)s 的候补已按记录可证明的优先类别排序。",
                                centre=p.get("centre", "")),
         "filing_decided": p.get("reasons", ""),
-        "centre_closed": _("您在该机构的预约或入托已结束（%(reason)s）。孩子在您选择的其他机构候补时享有最高优先级（应急转托），请尽快选择机构加入候补。",
-                           reason=p.get("reason", "")),
-        "health_check_verified": _("机构已核验孩子的入托体检记录。"),
-        "withdrawn": _("离园日期：%(d)s（最后一天在园），预约 #%(id)s 随之结束。",
-                       d=p.get("on_date", ""), id=p.get("reservation_id", "")),
+        "centre_closed": _("%(child)s 在该机构的预约或入托已结束（%(reason)s）。孩子在您选择的其他机构候补时享有最高优先级（应急转托），请尽快选择机构加入候补。",
+                           child=c, reason=p.get("reason", "")),
+        "health_check_verified": _("机构已核验 %(child)s 的入托体检记录。", child=c),
+        "withdrawn": _("离园日期：%(d)s（最后一天在园），这个托位随之结束。", d=p.get("on_date", "")),
         "sent_home": _("%(centre)s 晨检：体温 %(t)s ℃。%(obs)s 请尽快接孩子回家，必要时就医。",
                        centre=p.get("centre", ""), t=p.get("temperature_c", ""),
                        obs=p.get("observations", "")),
-        "hold_extended": _("预约 #%(id)s 现保留至 %(t)s，请在此之前完成入托体检并等待机构确认。",
-                           id=p.get("reservation_id", ""), t=p.get("expires_at", "")),
-        "session_booked": _("%(child)s 的场次 %(t)s 开始（预约 #%(id)s）。如需取消，请在截止时间前操作。",
-                            child=p.get("child", ""), t=p.get("starts_at", ""),
-                            id=p.get("booking_id", "")),
-        "session_cancelled": _("%(centre)s %(t)s 的场次已取消（预约 #%(id)s）。%(reason)s",
+        "hold_extended": _("托位现保留至 %(t)s，请在此之前完成入托体检并等待机构确认。",
+                           t=p.get("expires_at", "")),
+        "session_booked": _("场次 %(t)s 开始。如需取消，请在截止时间前操作。", t=p.get("starts_at", "")),
+        "session_cancelled": _("%(centre)s %(t)s 的场次已取消。%(reason)s",
                                centre=p.get("centre", ""), t=p.get("starts_at", ""),
-                               id=p.get("booking_id", ""), reason=p.get("reason", "")),
+                               reason=p.get("reason", "")),
         "signup_attempt": _("有人用您的邮箱或手机号提交了家长注册。您的账号没有变化，也没有新建账号。"
                             "如果是您本人，请直接登录；忘记密码请联系管理员重置。"),
         "password_reset": _("管理员为您的账号生成了设置新密码的链接（一次有效，%(t)s 前有效）：%(url)s",
@@ -109,9 +127,8 @@ def _body(kind, p):
                              t=p.get("expires_at", "")),
         "waits_ended": _("孩子在您排得更靠前的志愿入托了，排在它之后的 %(n)s 个候补已结束；排在前面的候补仍然有效，到位时会以转托的方式通知您。",
                          n=p.get("count", "")),
-        "one_place_ended": _("%(child)s 同时有不止一个托位。按照“一个孩子只能有一个托位”的规定，保留 %(kept)s 的托位，%(centre)s 的预约 #%(id)s 已结束，托位将提供给候补家庭。如有疑问，请联系机构。",
-                             child=p.get("child", ""), kept=p.get("kept", ""),
-                             centre=p.get("centre", ""), id=p.get("reservation_id", "")),
+        "one_place_ended": _("%(child)s 同时有不止一个托位。按照“一个孩子只能有一个托位”的规定，保留 %(kept)s 的托位，%(centre)s 的预约已结束，托位将提供给候补家庭。如有疑问，请联系机构。",
+                             child=c, kept=p.get("kept", ""), centre=p.get("centre", "")),
         "round_offer": _("请在 %(t)s 前在派位页面接受或放弃这个托位；接受后请完成入托体检并等待机构确认。逾期托位将顺延给下一位申请家庭。",
                          t=p.get("expires_at", "")),
         "message_received": _("有新消息，请在“消息”里查看和回复。读过之前，这段对话的新消息不再另行提醒。"),
@@ -122,6 +139,6 @@ def _body(kind, p):
         "day_summary": summary_body(p),
         "unlisted_pickup": _("%(centre)s：%(t)s，%(child)s 由 %(name)s 接走，此人不在接送名单上。老师登记的原因：%(reason)s。如果您不知情，请立即联系机构。",
                              centre=p.get("centre", ""), t=p.get("departed_at", ""),
-                             child=p.get("child", ""), name=p.get("name", ""),
+                             child=c, name=p.get("name", ""),
                              reason=p.get("reason", "")),
     }.get(kind, "")

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ..extensions import db
 from . import services
 from .models import Notification
+from .links import ACTING, link_for
 from .render import render_notification
 
 bp = Blueprint("audit", __name__)
@@ -24,7 +25,8 @@ def inbox():
     for n in notes:
         title, body = render_notification(n, locale)
         items.append({"title": title, "body": body, "at": n.created_at,
-                      "unread": n.read_at is None})
+                      "unread": n.read_at is None, "href": link_for(n, current_user.role),
+                      "acts": n.kind in ACTING})
     if any(i["unread"] for i in items):
         services.mark_read(current_user, up_to_id=max(n.id for n in notes))
     return render_template("audit/inbox.html", items=items)

@@ -29,14 +29,10 @@ def _safe_next(target):
     return safe_next(target, url_for("public.home"))
 
 
-_ROLE_HOMES = {"staff": "reservations.staff_list", "regulator": "regulator.dashboard",
-               "admin": "admin.users"}
-
-
 def _home_of(user) -> str:
-    """Where a person signing in starts: staff, regulators and admins at their work; a
-    parent on the home page with its search."""
-    return url_for(_ROLE_HOMES.get(user.role, "public.home"))
+    """Where a person signing in starts: their role's home (docs/homes.md), the day's work
+    and what waits for them, each card leading on to where they act."""
+    return url_for("homes.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -48,3 +48,13 @@ def family_balances(centre: Centre) -> list[dict]:
                      "monthly_fen": monthly_fees_fen(centre.id, user.id),
                      "limit_fen": prepaid_limit_fen(centre, user.id)})
     return rows
+
+
+def of_family(parent_id: int) -> list[dict]:
+    """The family's prepaid balance at each centre it has an account with (negative: fees
+    charged and not yet paid), for the parent's home; the month's statement has the detail."""
+    centres = db.session.execute(select(Centre.id, Centre.name).where(Centre.id.in_(
+        select(LedgerEntry.centre_id).where(LedgerEntry.parent_id == parent_id)))
+        .order_by(Centre.id)).all()
+    return [{"centre_id": cid, "centre": name, "balance_fen": balance_fen(cid, parent_id)}
+            for cid, name in centres]

@@ -140,6 +140,7 @@ def record_arrival(reservation_id: int, staff, *, temperature_c: float, observat
                reason=day.observations)
         for guardian_id in children.guardians_of(r.child_id):
             notify(guardian_id, "sent_home", reservation_id=r.id, centre=r.slot.centre.name,
+                   child=r.child.name, child_id=r.child_id,
                    temperature_c=temperature_c, observations=day.observations or "")
         # A child sent home is an illness signal today: check at once, not at the next job.
         check_outbreaks(r.slot.centre_id, on_date, now)
@@ -194,3 +195,25 @@ def mark_absent(reservation_id: int, staff, now=None) -> Attendance:
            after={"reservation_id": r.id})
     db.session.commit()
     return day
+
+
+def arrivals(centre_id: int, on_date: date | None = None) -> dict:
+    """The day's arrivals at a glance (the staff's home): children in care that day, how many
+    have arrived, how many are away (reported absent by the family or marked absent), and so
+    how many are still expected. Three reads, whatever the centre's size."""
+    on_date = on_date or today()
+    rows = db.session.execute(select(Reservation.id, Reservation.child_id).join(Slot).where(
+        Slot.centre_id == centre_id, in_care_on(on_date), Slot.starts_on <= on_date)).all()
+    days = {a.reservation_id: a for a in db.session.scalars(select(Attendance).where(
+        Attendance.on_date == on_date,
+        Attendance.reservation_id.in_([r[0] for r in rows])))} if rows else {}
+    away_reported = absences.reported_absent([r[1] for r in rows], on_date)
+    arrived = away = 0
+    for res_id, child_id in rows:
+        a = days.get(res_id)
+        if a is not None and a.arrived_at is not None:
+            arrived += 1
+        elif (a is not None and a.absent) or child_id in away_reported:
+            away += 1
+    return {"in_care": len(rows), "arrived": arrived, "away": away,
+            "expected": len(rows) - arrived - away}

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..audit.services import notify, record, record_many
 from ..auth.permissions import allowed
@@ -106,7 +106,8 @@ def verify(check_id: int, staff, now=None) -> HealthCheck:
     record("health_check.verified", check, actor=staff, centre_id=staff.centre_id,
            before={"status": "submitted"}, after={"status": "verified"})
     for guardian_id in children.guardians_of(check.child_id):
-        notify(guardian_id, "health_check_verified", check_id=check.id, result=check.result)
+        notify(guardian_id, "health_check_verified", check_id=check.id, result=check.result,
+               child=check.child.name, child_id=check.child_id)
     db.session.commit()
     return check
 
@@ -243,3 +244,13 @@ def has_valid_health_check(child_id: int, on_date) -> bool:
         HealthCheck.child_id == child_id, HealthCheck.status == "verified",
         HealthCheck.result == "pass", HealthCheck.vaccination_verified.is_(True),
         HealthCheck.examined_on <= on_date, HealthCheck.valid_until >= on_date).limit(1)) is not None
+
+
+def to_verify_count(centre_id: int, now=None) -> int:
+    """Intake checks submitted for children the centre holds a place for and not yet
+    verified (the staff's home; the list is checks_for_centre)."""
+    now = now or clock_now()
+    child_ids = select(Reservation.child_id).join(Slot).where(
+        Slot.centre_id == centre_id, live_at(now))
+    return db.session.scalar(select(func.count(HealthCheck.id)).where(
+        HealthCheck.child_id.in_(child_ids), HealthCheck.status == "submitted")) or 0

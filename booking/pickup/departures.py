@@ -93,6 +93,7 @@ def note(day, reservation, who: Collector, staff, now) -> PickupRecord:
                after={"child_id": reservation.child_id, "name": who.name}, reason=who.reason)
         for g in guardians(reservation.child_id):
             notify(g.user_id, "unlisted_pickup", at=now, reservation_id=reservation.id,
+                   child_id=reservation.child_id,
                    child=reservation.child.name, centre=reservation.slot.centre.name,
                    name=who.name, reason=who.reason,
                    # shown as written: Beijing time (the renderer converts only expiries)

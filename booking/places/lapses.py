@@ -8,6 +8,7 @@ same either way, only the tidying waits."""
 from sqlalchemy import select, update
 
 from ..audit.services import notify_many, record_many
+from ..children.models import Child
 from ..extensions import db
 from ..reservations.models import Reservation, Status, past_leaving_at
 from ..slots.models import Slot
@@ -53,7 +54,9 @@ def expire_lapsed_many(slots: list[Slot], now) -> int:
     while it is still held, so a second run finds nothing."""
     by_id = {s.id: s for s in slots}
     lapsed = db.session.execute(select(
-        Reservation.id, Reservation.slot_id, Reservation.parent_id, Reservation.expires_at)
+        Reservation.id, Reservation.slot_id, Reservation.parent_id, Reservation.expires_at,
+        Reservation.child_id, Child.name.label("child"))
+        .join(Child, Child.id == Reservation.child_id)
         .where(Reservation.slot_id.in_(list(by_id)), Reservation.status == Status.HELD,
                Reservation.expires_at <= now).order_by(Reservation.id)).all()
     if not lapsed:
@@ -82,7 +85,8 @@ def expire_lapsed_many(slots: list[Slot], now) -> int:
                     "before": {"status": "offered"}, "after": {"status": "expired"}}
                    for e in entries], at=now)
     notify_many([{"user_id": r.parent_id, "kind": "hold_lapsed",
-                  "params": {"reservation_id": r.id, "centre": names[r.slot_id]}}
+                  "params": {"reservation_id": r.id, "centre": names[r.slot_id],
+                             "child": r.child, "child_id": r.child_id}}
                  for r in lapsed], at=now)
     return len(lapsed)
 

@@ -132,7 +132,8 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
     notify_many([{"user_id": e.parent_id,
                   "kind": "offer_made" if replaces[e.id] is None else "offer_to_switch",
                   "params": {"entry_id": e.id, "slot_id": e.slot_id,
-                             "reservation_id": e.reservation_id,
+                             "reservation_id": e.reservation_id, "child": e.child.name,
+                             "child_id": e.child_id,
                              "centre": names[e.slot_id], "replaces": replaces[e.id],
                              "expires_at": expires.isoformat()}} for e in offered], at=now)
     if deferred:
@@ -182,7 +183,9 @@ def end_waits_below(enrolment: Reservation, actor, now) -> list[int]:
                  for e in below], at=now)
     if below:
         notify_many([{"user_id": below[0].parent_id, "kind": "waits_ended",
-                      "params": {"reservation_id": enrolment.id, "count": len(below)}}],
+                      "params": {"reservation_id": enrolment.id, "count": len(below),
+                                 "child": enrolment.child.name,
+                                 "child_id": enrolment.child_id}}],
                     at=now)
     return [e.id for e in below]
 

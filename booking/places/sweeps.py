@@ -8,6 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from ..audit.services import notify_many
+from ..centres.models import Centre
+from ..children.models import Child
 from ..clock import now as clock_now
 from ..extensions import db
 from ..reservations.models import Reservation, Status, past_leaving_at
@@ -93,11 +95,18 @@ def remind_lapsing(now=None, within=timedelta(hours=2)) -> int:
                                   Reservation.expires_at > now,
                                   Reservation.expires_at <= now + within)
         .values(reminded_at=now).returning(Reservation.id, Reservation.parent_id,
-                                           Reservation.expires_at)
+                                           Reservation.expires_at, Reservation.child_id)
         .execution_options(synchronize_session=False)).all()
+    # The notice names the child and the centre (one read for the whole batch).
+    about = {rid: (child, centre) for rid, child, centre in db.session.execute(
+        select(Reservation.id, Child.name, Centre.name).join(Child, Child.id == Reservation.child_id)
+        .join(Slot, Slot.id == Reservation.slot_id).join(Centre, Centre.id == Slot.centre_id)
+        .where(Reservation.id.in_([r[0] for r in rows])))} if rows else {}
     notify_many([{"user_id": parent_id, "kind": "hold_lapsing",
                   "params": {"reservation_id": rid, "expires_at": exp.isoformat()
-                             if hasattr(exp, "isoformat") else str(exp)}}
-                 for rid, parent_id, exp in rows], at=now)
+                             if hasattr(exp, "isoformat") else str(exp),
+                             "child_id": child_id, "child": about.get(rid, ("", ""))[0],
+                             "centre": about.get(rid, ("", ""))[1]}}
+                 for rid, parent_id, exp, child_id in rows], at=now)
     db.session.commit()
     return len(rows)

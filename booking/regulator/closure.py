@@ -40,7 +40,7 @@ def end_places(centre, regulator, reason: str, now=None) -> list[ClosureCase]:
             db.session.add(case)
             cases.append(case)
             notify(r.parent_id, "centre_closed", centre=centre.name, reason=reason,
-                   reservation_id=r.id)
+                   reservation_id=r.id, child=r.child.name, child_id=r.child_id)
         end_offers(live, "withdrawn", now)
     # 预收费: every family's unused prepaid balance at the centre becomes a refund due.
     on_closure(centre, ended, regulator, now)

@@ -62,7 +62,7 @@ def confirm(reservation_id: int, staff, now=None) -> Reservation:
            before={"status": Status.HELD},
            after={"status": Status.ENROLLED, "replaced": old.id if old else None})
     notify(r.parent_id, "enrolled", reservation_id=r.id, centre=slot.centre.name,
-           starts_on=slot.starts_on.isoformat())
+           child=r.child.name, child_id=r.child_id, starts_on=slot.starts_on.isoformat())
     end_waits_below(r, staff, now)
     db.session.flush()
     warning = ratio_warning(slot, r.child)

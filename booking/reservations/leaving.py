@@ -83,6 +83,7 @@ def leave(r: Reservation, slot: Slot, actor, on_date, reason: str, now) -> None:
     for guardian_id in children.guardians_of(r.child_id):
         if guardian_id != actor.id:
             notify(guardian_id, "withdrawn", reservation_id=r.id, centre=slot.centre.name,
+                   child=r.child.name, child_id=r.child_id,
                    on_date=on_date.isoformat())
     if not stays:
         offer_next(slot, now)

@@ -103,3 +103,14 @@ def listed_reservations(user, *, centre_id=None, district=None, city=None, statu
     if slot_id:
         stmt = stmt.where(Reservation.slot_id == slot_id)
     return paginate(stmt.order_by(Reservation.id.desc()), page, per_page)
+
+
+def lapsing_at_centre(centre_id: int, within, now=None) -> list[Reservation]:
+    """The centre's live holds that lapse within `within` (the staff's home: 24 hours), the
+    soonest first."""
+    now = now or clock_now()
+    stmt = (select(Reservation).join(Slot, Slot.id == Reservation.slot_id)
+            .where(Slot.centre_id == centre_id, held_at(now),
+                   Reservation.expires_at <= now + within)
+            .order_by(Reservation.expires_at, Reservation.id))
+    return db.session.scalars(_loaded(stmt)).all()

@@ -176,7 +176,8 @@ def cancel(reservation_id: int, actor, now=None) -> Reservation:
            before={"status": Status.HELD},
            after={"status": Status.CANCELLED, "waitlist_entries": entry_ids})
     if actor.role != "parent":
-        notify(r.parent_id, "reservation_cancelled", reservation_id=r.id, centre=slot.centre.name)
+        notify(r.parent_id, "reservation_cancelled", reservation_id=r.id, centre=slot.centre.name,
+               child=r.child.name, child_id=r.child_id)
     offer_next(slot, now)
     db.session.commit()
     return r
@@ -235,6 +236,7 @@ def extend_hold(reservation_id: int, staff, expires_at, now=None) -> Reservation
     record("reservation.extended", r, actor=staff, centre_id=slot.centre_id,
            before={"expires_at": before}, after={"expires_at": expires_at})
     notify(r.parent_id, "hold_extended", reservation_id=r.id, centre=slot.centre.name,
+           child=r.child.name, child_id=r.child_id,
            expires_at=expires_at.isoformat())
     db.session.commit()
     return r

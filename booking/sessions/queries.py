@@ -187,3 +187,14 @@ def session_bookings(session_id: int) -> list[SessionBooking]:
             .order_by(SessionBooking.status == "cancelled", SessionBooking.created_at,
                       SessionBooking.id))
     return db.session.scalars(_loaded(stmt)).all()
+
+
+def upcoming_for_family(parent, now=None, limit: int = 3) -> list[SessionBooking]:
+    """The family's booked sessions still to come, the soonest first (the parent's home)."""
+    now = now or clock_now()
+    stmt = (select(SessionBooking).join(CareSession)
+            .where(SessionBooking.child_id.in_(family_child_ids(parent)),
+                   SessionBooking.status == "booked", CareSession.cancelled_at.is_(None),
+                   CareSession.starts_at > now)
+            .order_by(CareSession.starts_at, SessionBooking.id).limit(limit))
+    return db.session.scalars(_loaded(stmt)).all()

@@ -227,7 +227,8 @@ def cancel_session(session_id: int, *, actor, reason: str | None = None,
     starts = s.starts_at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
     notify_many([{"user_id": guardian, "kind": "session_cancelled",
                   "params": {"centre": s.centre.name, "starts_at": starts,
-                             "booking_id": b.id, "reason": reason or ""}}
+                             "booking_id": b.id, "reason": reason or "",
+                             "child": b.child.name, "child_id": b.child_id}}
                  for b in booked for guardian in children.guardians_of(b.child_id)], at=now)
     db.session.commit()
     return s
@@ -297,6 +298,7 @@ def book(*, session_id: int, child_id: int, parent, now=None) -> SessionBooking:
                   "price_fen": b.price_fen, "subsidised": b.subsidised})
     notify_many([{"user_id": parent.id, "kind": "session_booked",
                   "params": {"booking_id": b.id, "centre": s.centre.name, "child": child.name,
+                             "child_id": child.id,
                              "starts_at": s.starts_at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")}}],
                 at=now)
     db.session.commit()
@@ -350,6 +352,7 @@ def cancel_booking(booking_id: int, actor, now=None) -> SessionBooking:
     if actor.role != "parent":
         notify_many([{"user_id": g, "kind": "session_cancelled",
                       "params": {"centre": s.centre.name, "booking_id": b.id, "reason": "",
+                                 "child": b.child.name, "child_id": b.child_id,
                                  "starts_at": s.starts_at.astimezone(LOCAL)
                                  .strftime("%Y-%m-%d %H:%M")}}
                      for g in children.guardians_of(b.child_id)], at=now)

@@ -227,7 +227,8 @@ def check_evidence(entry_id: int, staff, accepted: bool, now=None) -> WaitlistEn
     before = {"priority": entry.priority, "tier": entry.tier}
     if not accepted:
         rank, code = _rank(slot.centre_id, derived_tiers(slot.centre, entry.child, entry.parent_id))
-        notify(entry.parent_id, "priority_rejected", entry_id=entry.id, centre=slot.centre.name)
+        notify(entry.parent_id, "priority_rejected", entry_id=entry.id, centre=slot.centre.name,
+               child=entry.child.name, child_id=entry.child_id)
     for member in unit:
         member.evidence_checked_by = staff.id
         if not accepted:

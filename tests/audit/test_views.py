@@ -18,9 +18,10 @@ def login(client, u):
 
 
 def _notes(u):
-    notify(u.id, "hold_lapsed", reservation_id=7, centre="阳光托育")
+    notify(u.id, "hold_lapsed", reservation_id=7, centre="阳光托育", child="王小明", child_id=3)
     clock.advance(timedelta(minutes=5))
-    notify(u.id, "enrolled", reservation_id=8, centre="阳光托育", starts_on="2027-03-01")
+    notify(u.id, "enrolled", reservation_id=8, centre="阳光托育", starts_on="2027-03-01",
+           child="王小明", child_id=3)
     _db.session.commit()
 
 
@@ -32,8 +33,10 @@ def test_inbox_newest_first_and_marks_read(client, db):
     assert 'aria-label="2 条未读通知"' in home
 
     html = client.get("/inbox").get_data(as_text=True)
-    assert html.index("已确认入托：阳光托育") < html.index("您保留的托位已过期")
-    assert "入托日期：2027-03-01" in html and "预约 #7 已过保留期限" in html
+    assert html.index("王小明 已确认入托：阳光托育") < html.index("王小明 保留的托位已过期")
+    assert "入托日期：2027-03-01" in html and "阳光托育 的托位已过保留期限" in html
+    assert "#7" not in html and "#8" not in html  # no internal ids
+    assert html.count('href="/reservations"') >= 2  # each notice leads to where the family acts
     assert html.count(">新</span>") == 2  # shown as new this once, in words
     assert "条未读通知" not in html  # the header counts after reading
     assert unread_count(p) == 0
@@ -50,7 +53,7 @@ def test_inbox_in_english(client, db):
     refresh()
     html = client.get("/inbox").get_data(as_text=True)
     assert 'lang="en"' in html
-    assert "Your held place has expired" in html
+    assert "We look forward to welcoming your little one" in html
 
 
 def test_only_ones_own_notifications(client, db):

@@ -1,6 +1,7 @@
 """What the journeys share: the JSON API as a family, a centre or a regulator calls it (to
 make a journey's world), and the phone-sized browser's sign-in, screenshots and width check."""
 import json
+import re
 import urllib.error
 import urllib.request
 import uuid
@@ -94,6 +95,19 @@ def log_in(page, email, password):
     page.get_by_label("密码", exact=True).fill(password)
     page.get_by_role("main").get_by_role("button", name="登录", exact=True).click()
     expect(page.get_by_role("banner").get_by_role("button", name="退出")).to_be_visible()
+
+
+def menu(page):
+    """Where the signed-in role's pages are linked: the header's menu on a wide screen; on a
+    phone (≤ 640 px), where that menu folds away, the 我的 / 更多 page the bottom tab bar leads
+    to (its main region holds the same links)."""
+    expect(page.get_by_role("banner").get_by_role("button", name="退出")).to_be_visible()
+    tabs = page.get_by_role("navigation", name="底部导航")
+    if tabs.count() and tabs.is_visible():
+        tabs.get_by_role("link", name=re.compile(r"^(我的|更多)")).click()
+        expect(page).to_have_url(re.compile(r"/me$"))
+        return page.get_by_role("main")
+    return page.get_by_role("banner")
 
 
 def fits_the_phone(page):

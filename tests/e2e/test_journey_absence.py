@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from .helpers import api, expect, family, log_in, phone, shot, slot, token
+from .helpers import menu
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +48,7 @@ def test_family_reports_an_absence_and_keeps_the_pickup_list(new_context, server
     log_in(page, email, password)
 
     # 请假与接送 → the child's absences
-    page.get_by_role("banner").get_by_role("link", name="请假与接送").click()
+    menu(page).get_by_role("link", name="请假与接送").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("请假与接送")
     shot(page, tmp_path, "absences-home")
     page.get_by_role("region", name=CHILD).get_by_role("link", name="请假", exact=True).click()
@@ -82,7 +83,7 @@ def test_family_reports_an_absence_and_keeps_the_pickup_list(new_context, server
     # the centre's director sees the absence this morning
     staff = phone(new_context)
     log_in(staff, STAFF_EMAIL, STAFF_PASSWORD)
-    staff.get_by_role("banner").get_by_role("link", name="缺勤追踪").click()
+    menu(staff).get_by_role("link", name="缺勤追踪").click()
     expect(staff).to_have_url(re.compile(r"/staff/absences$"))
     away = staff.get_by_role("region", name=re.compile(r"^今日请假"))
     card = away.get_by_role("listitem").filter(has_text=CHILD)

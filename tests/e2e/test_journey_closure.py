@@ -19,6 +19,7 @@ except ImportError:  # the fixtures skip (or fail on CI) with the reason
 
 from .helpers import api as _api
 from .helpers import token as _token
+from .helpers import menu
 
 pytestmark = pytest.mark.e2e
 
@@ -69,8 +70,8 @@ def test_regulator_suspends_a_centre_and_follows_every_family(page, new_context,
     page.get_by_label("邮箱或手机号").fill(REGULATOR[0])
     page.get_by_label("密码", exact=True).fill(REGULATOR[1])
     page.get_by_role("main").get_by_role("button", name="登录", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/regulator$"))
-    page.get_by_role("banner").get_by_role("link", name="备案审核").click()
+    expect(page).to_have_url(re.compile(r"/home$"))  # each role lands on its home
+    menu(page).get_by_role("link", name="备案审核").click()
     page.get_by_role("link", name=CENTRE, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(CENTRE)
 
@@ -103,5 +104,5 @@ def test_regulator_suspends_a_centre_and_follows_every_family(page, new_context,
     family.get_by_label("邮箱或手机号").fill(email)
     family.get_by_label("密码", exact=True).fill("Closure-2026!")
     family.get_by_role("main").get_by_role("button", name="登录", exact=True).click()
-    family.get_by_role("banner").get_by_role("link", name=re.compile("通知")).click()
+    menu(family).get_by_role("link", name=re.compile("通知")).click()
     expect(family.get_by_role("main")).to_contain_text(f"{CENTRE} 已暂停或停止服务")

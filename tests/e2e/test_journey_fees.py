@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from .helpers import menu
+
 try:
     from playwright.sync_api import expect
 except ImportError:  # the fixtures skip (or fail on CI) with the reason
@@ -34,7 +36,7 @@ def test_staff_records_a_payment_and_the_family_sees_its_balance(new_context, se
         pytest.skip("needs the seeded demo family")
     staff_page = new_context(locale="zh-CN").new_page()
     _login(staff_page, *STAFF)
-    staff_page.get_by_role("banner").get_by_role("link", name="收费", exact=True).click()
+    menu(staff_page).get_by_role("link", name="收费", exact=True).click()
     expect(staff_page).to_have_url(re.compile(r"/staff/fees$"))
     form = staff_page.get_by_role("region", name="登记收款")
     family = form.get_by_label("家庭", exact=True)
@@ -61,7 +63,7 @@ def test_staff_records_a_payment_and_the_family_sees_its_balance(new_context, se
     # The family, on a phone, sees the payment and its balance.
     page = new_context(locale="zh-CN", viewport=PHONE).new_page()
     _login(page, *FAMILY)
-    page.get_by_role("banner").get_by_role("link", name="费用", exact=True).click()
+    menu(page).get_by_role("link", name="费用", exact=True).click()
     expect(page).to_have_url(re.compile(r"/fees$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("费用")
     expect(page.get_by_role("region", name="本月收支记录")).to_contain_text("现金")

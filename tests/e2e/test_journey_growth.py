@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from .helpers import api, child, family, fits_the_phone, log_in, phone, shot
+from .helpers import menu
 
 try:
     from playwright.sync_api import expect
@@ -32,7 +33,7 @@ def test_a_family_reads_the_chart_and_tells_the_centre_of_an_allergy(new_context
 
     page = phone(new_context)
     log_in(page, email, password)
-    page.get_by_role("banner").get_by_role("link", name="健康与成长").click()
+    menu(page).get_by_role("link", name="健康与成长").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("健康与成长")
     fits_the_phone(page)
 

@@ -30,6 +30,7 @@ from .helpers import phone as _phone
 from .helpers import shot as _shot
 from .helpers import slot as _slot
 from .helpers import token as _token
+from .helpers import menu
 
 pytestmark = pytest.mark.e2e
 
@@ -77,7 +78,7 @@ def test_a_family_and_the_centre_talk_and_the_director_sends_a_bulletin(
     refused = []  # Content-Security-Policy violations, on either phone
     page.on("console", lambda m: refused.append(m.text) if "Refused to" in m.text else None)
     _log_in(page, email, password)
-    page.get_by_role("banner").get_by_role("link", name="消息", exact=True).click()
+    menu(page).get_by_role("link", name="消息", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("消息")
     _fits(page)
     page.get_by_role("button", name=f"{child_name} · {centre_name}", exact=True).click()
@@ -97,7 +98,7 @@ def test_a_family_and_the_centre_talk_and_the_director_sends_a_bulletin(
     desk = _phone(new_context)
     desk.on("console", lambda m: refused.append(m.text) if "Refused to" in m.text else None)
     _log_in(desk, *STAFF)
-    desk.get_by_role("banner").get_by_role("link", name="家长消息", exact=True).click()
+    menu(desk).get_by_role("link", name="家长消息", exact=True).click()
     expect(desk.get_by_role("heading", level=1)).to_have_text("家长消息")
     first = desk.locator("ul.thread-list > li").first
     expect(first).to_contain_text(f"{child_name} 的家长")
@@ -121,7 +122,7 @@ def test_a_family_and_the_centre_talk_and_the_director_sends_a_bulletin(
     _shot(page, tmp_path, "4-parent-sees-answer", at=reply)
 
     # --- the director sends a bulletin to the whole centre
-    desk.get_by_role("banner").get_by_role("link", name="家长消息", exact=True).click()
+    menu(desk).get_by_role("link", name="家长消息", exact=True).click()
     desk.get_by_role("link", name="发通知给全园或一个班级的家长 →").click()
     expect(desk.get_by_role("heading", level=1)).to_have_text("通知公告")
     desk.get_by_label("发给").select_option(label="全园所有在读孩子的家长")
@@ -133,7 +134,7 @@ def test_a_family_and_the_centre_talk_and_the_director_sends_a_bulletin(
     _shot(desk, tmp_path, "5-bulletin-sent")
 
     # --- the parent finds it under 机构通知
-    page.get_by_role("banner").get_by_role("link", name="消息", exact=True).click()
+    menu(page).get_by_role("link", name="消息", exact=True).click()
     notice = page.get_by_role("region", name="机构通知").get_by_role(
         "link", name=re.compile("本周五下午家长开放日"))
     expect(notice).to_contain_text("未读")

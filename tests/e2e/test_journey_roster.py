@@ -9,6 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from .helpers import menu
+
 try:
     from playwright.sync_api import expect
 except ImportError:  # the fixtures skip (or fail on CI) with the reason
@@ -52,7 +54,7 @@ def test_staff_adds_a_shift_is_refused_an_overlap_and_reads_the_ratio_checks(new
     expect(page.get_by_role("status")).to_be_visible()
 
     # The roster, from the role navigation, then next week (a week with no shifts yet).
-    page.get_by_role("banner").get_by_role("link", name="排班", exact=True).click()
+    menu(page).get_by_role("link", name="排班", exact=True).click()
     expect(page).to_have_url(re.compile(r"/staff/roster$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("排班")
     _no_horizontal_overflow(page)

@@ -17,6 +17,7 @@ from datetime import timedelta
 import pytest
 
 from .helpers import api, child, expect, family, log_in, own_date, phone, shot, slot, token
+from .helpers import menu
 
 pytestmark = pytest.mark.e2e
 
@@ -44,7 +45,7 @@ def test_a_round_from_creation_to_an_accepted_offer(new_context, server, tmp_pat
     # --- the regulator sets the round up and opens it
     desk = new_context(viewport=LAPTOP, locale="zh-CN").new_page()
     log_in(desk, *REGULATOR)
-    desk.get_by_role("banner").get_by_role("link", name="统一派位").click()
+    menu(desk).get_by_role("link", name="统一派位").click()
     expect(desk.get_by_role("heading", level=1)).to_have_text("统一派位管理")
     name = f"阿拉尔 {starts.isoformat()} 批次统一派位"
     desk.get_by_label("轮次名称").fill(name)

@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from .helpers import menu
+
 try:
     from playwright.sync_api import expect
 except ImportError:  # the fixtures skip (or fail on CI) with the reason
@@ -28,7 +30,7 @@ def test_parent_books_a_session_and_cancels_it(page, server):
     page.get_by_label("密码", exact=True).fill(PARENT_PASSWORD)
     page.get_by_role("main").get_by_role("button", name="登录", exact=True).click()
 
-    page.get_by_role("banner").get_by_role("link", name="临时托育").click()
+    menu(page).get_by_role("link", name="临时托育").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("临时托育 / 亲子活动")
     page.get_by_label("类型").select_option(label="临时托育")
     page.get_by_label("适合哪个孩子").select_option(label=CHILD)

@@ -70,7 +70,8 @@ def test_failed_morning_check_sends_home_and_tells_guardians(world, db):
     assert len(notes) == 1 and "38.2" in notes[0].params
     from booking.audit.render import render_notification
     title, body = render_notification(notes[0])
-    assert title == "晨检未通过，请接孩子回家" and "38.2" in body and "发热" in body
+    assert title == f"{world['kid'].name} 晨检未通过，请接孩子回家"  # names the child
+    assert "38.2" in body and "发热" in body
     # staff record who came for the child (a person on the pickup list)
     grandma = pickup.add_person(world["kid"].id, world["parent"], name="奶奶", relation="奶奶",
                                 phone="13800000000", id_last4="1234")

@@ -1,0 +1,74 @@
+"""Where a notification leads: the page on which its reader acts (docs/homes.md).
+
+Stored notices keep the parameters they were written with, so every link falls back to the
+family's list page when an older notice lacks an id (a notice is never left without a way
+on). Needs a request context (url_for); email carries the text only."""
+from flask import url_for
+
+from .render import params_of
+
+# The family's own lists: where each kind leads when the notice names no record.
+_LISTS = {
+    "offer_made": "reservations.mine", "offer_to_switch": "reservations.mine",
+    "hold_lapsing": "reservations.mine", "hold_extended": "reservations.mine",
+    "hold_lapsed": "reservations.mine", "reservation_cancelled": "reservations.mine",
+    "enrolled": "reservations.mine", "withdrawn": "reservations.mine",
+    "one_place_ended": "reservations.mine", "waits_ended": "waitlists.mine",
+    "centre_closed": "centres.search", "filing_decided": "regulator.own_filing",
+    "health_check_verified": "health.mine", "sent_home": "absences.mine",
+    "session_booked": "sessions.mine", "session_cancelled": "sessions.mine",
+    "signup_attempt": "auth.login", "round_offer": "allocation.index",
+    "round_unplaced": "allocation.index", "day_summary": "daily.mine",
+    "unlisted_pickup": "absences.mine", "message_received": "messages.index",
+    "bulletin": "messages.index", "growth_flag": "growth.family",
+    "priority_rejected": "waitlists.mine",
+}
+
+# Kinds that ask the reader to do something (the link says 去处理; the rest say 查看).
+ACTING = frozenset({
+    "offer_made", "offer_to_switch", "hold_lapsing", "hold_extended", "hold_lapsed",
+    "reservation_cancelled", "centre_closed", "priority_rejected", "sent_home", "round_offer",
+    "unlisted_pickup", "message_received", "growth_flag", "outbreak_alert", "filing_decided",
+    "password_reset", "staff_invited", "one_place_ended"})
+
+
+def _int(p: dict, key: str) -> int | None:
+    value = p.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def link_for(note, role: str) -> str | None:
+    """The URL a notice leads to for a reader of `role`, or None (a kind with nowhere to go)."""
+    p, kind = params_of(note), note.kind
+    child_id = _int(p, "child_id")
+    if kind in ("password_reset", "staff_invited"):
+        url = p.get("url") or p.get("link")
+        return url if isinstance(url, str) and url.startswith(("http://", "https://", "/")) \
+            else None
+    if kind == "outbreak_alert":
+        return url_for("outbreaks.staff" if role == "staff" else "outbreaks.regulator")
+    if kind == "growth_flag" and child_id is not None:
+        return url_for("growth.staff_growth" if role == "staff" else "growth.growth",
+                       child_id=child_id)
+    if kind == "message_received":
+        if _int(p, "thread_id") is not None:
+            return url_for("messages.thread", thread_id=p["thread_id"])
+        return url_for("messages.inbox" if role == "staff" else "messages.index")
+    if kind == "bulletin" and _int(p, "bulletin_id") is not None:
+        return url_for("messages.bulletin", bulletin_id=p["bulletin_id"])
+    if kind in ("round_offer", "round_unplaced") and _int(p, "round_id") is not None:
+        return url_for("allocation.show", round_id=p["round_id"])
+    if kind == "priority_rejected" and p.get("application_id") is not None:
+        if _int(p, "round_id") is not None:
+            return url_for("allocation.show", round_id=p["round_id"])
+        return url_for("allocation.index")
+    if kind == "health_check_verified" and _int(p, "check_id") is not None:
+        return url_for("health.check", check_id=p["check_id"])
+    if kind == "sent_home" and child_id is not None:
+        return url_for("absences.child", child_id=child_id)
+    if kind == "unlisted_pickup" and child_id is not None:
+        return url_for("pickup.child", child_id=child_id)
+    if kind == "day_summary" and child_id is not None:
+        return url_for("daily.history", child_id=child_id, date=p.get("on_date") or None)
+    endpoint = _LISTS.get(kind)
+    return url_for(endpoint) if endpoint else None
