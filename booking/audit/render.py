@@ -99,8 +99,11 @@ def _body(kind, p):
         "hold_lapsed": _("%(centre)s 的托位已过保留期限并已释放。如仍需要，可重新预约或加入候补。",
                          centre=p.get("centre", "")),
         "enrolled": _("入托日期：%(d)s。欢迎宝宝！", d=p.get("starts_on", "")),
-        "reservation_cancelled": _("%(centre)s 取消了 %(child)s 的预约。如仍需要，可重新预约或加入候补。",
-                                   centre=p.get("centre", ""), child=c),
+        "reservation_cancelled": (
+            _("%(centre)s 取消了 %(child)s 的预约，原因：%(reason)s。如仍需要，可重新预约或加入候补。",
+              centre=p.get("centre", ""), child=c, reason=p["reason"]) if p.get("reason") else
+            _("%(centre)s 取消了 %(child)s 的预约。如仍需要，可重新预约或加入候补。",
+              centre=p.get("centre", ""), child=c)),
         "priority_rejected": _("您在 %(centre)s 的候补已按记录可证明的优先类别排序。",
                                centre=p.get("centre", "")),
         "filing_decided": p.get("reasons", ""),

@@ -10,10 +10,22 @@ from ..extensions import db
 from ..fees.services import on_closure
 from ..places.locking import lock_slots
 from ..places.offers import end_offers
-from ..reservations.models import Reservation, Status, in_care_at
+from ..reservations.models import Reservation, Status, in_care_at, live_at
 from ..transactions import command
 from ..slots.models import Slot
 from .models import ClosureCase
+
+
+def affected(centre_id: int, now=None) -> dict[str, int]:
+    """What a suspension or closure would end now: children enrolled and holds still live,
+    and the families they belong to (the decision page states them before it is taken)."""
+    now = now or clock_now()
+    rows = db.session.execute(select(Reservation.status, Reservation.parent_id).join(
+        Slot, Slot.id == Reservation.slot_id).where(
+        Slot.centre_id == centre_id, live_at(now))).all()
+    return {"enrolled": sum(1 for st, _p in rows if st == Status.ENROLLED),
+            "held": sum(1 for st, _p in rows if st == Status.HELD),
+            "families": len({p for _st, p in rows})}
 
 
 def end_places(centre, regulator, reason: str, now=None) -> list[ClosureCase]:

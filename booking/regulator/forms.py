@@ -7,12 +7,33 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..inputs import DateField
 
 
+ACTIONS = (("approve", _l("通过备案（发放备案号）")), ("return", _l("退回补正")),
+           ("suspend", _l("暂停该机构服务")), ("reinstate", _l("恢复服务")),
+           ("close", _l("注销（停止服务）")))
+ENDS_PLACES = ("suspend", "close")
+
+
 class DecisionForm(FlaskForm):
-    action = SelectField(_l("处理"), choices=lambda: [
-        ("approve", _l("通过备案（发放备案号）")), ("return", _l("退回补正")),
-        ("suspend", _l("暂停该机构服务")), ("reinstate", _l("恢复服务")), ("close", _l("注销（停止服务）"))],
-        validators=[DataRequired()])
+    """The regulator's decision on a filing: only the actions its state allows are offered;
+    one that ends families' places is confirmed knowing how many (`affected`)."""
+
+    action = SelectField(_l("处理"), validators=[DataRequired()])
     reasons = TextAreaField(_l("理由"), validators=[Optional(), Length(max=2000)])
+    understood = BooleanField(_l("我已知晓：这将结束上述家庭的预约和在托，并通知每个家庭"))
+
+    def __init__(self, allowed: set[str], affected: dict, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = [(k, label) for k, label in ACTIONS if k in allowed]
+        self.affected = affected
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if ok and self.action.data in ENDS_PLACES and self.affected["families"] \
+                and not self.understood.data:
+            self.understood.errors = [_l("暂停或注销会结束 %(n)s 个家庭的托位，请勾选确认",
+                                         n=self.affected["families"])]
+            return False
+        return ok
 
 
 class FilingForm(FlaskForm):

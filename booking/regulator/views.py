@@ -75,7 +75,9 @@ def filing(filing_id):
     f = db.session.get(Filing, filing_id)
     if f is None or not filings_svc.in_jurisdiction(current_user, f):
         abort(404)
-    form = DecisionForm()
+    allowed = {a for a, (sources, _target) in filings_svc.TRANSITIONS.items()
+               if a != "submit" and f.status in sources}
+    form = DecisionForm(allowed, closure.affected(f.centre_id))
     if form.validate_on_submit() and submit(
             form, lambda: filings_svc.decide(filing_id, current_user, form.action.data,
                                              form.reasons.data), _("已处理")):

@@ -1,13 +1,13 @@
 """The JSON API's reservations: holds and enrolments (docs/api.md)."""
-from flask import g
+from flask import g, request
 
-from ..api.framework import endpoint
+from ..api.framework import endpoint, parse_body
 from ..api.pagination import page_of
 from ..clock import now
 from . import choices, enrolment, leaving, queries, services
 from .models import Reservation
 from ..health.services import intake_readiness
-from .schemas import (ConfirmOut, DeclineIn, ExtendIn, ExtendOut, LeavingIn, LeavingOut, ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut,
+from .schemas import (CancelIn, ConfirmOut, DeclineIn, ExtendIn, ExtendOut, LeavingIn, LeavingOut, ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut,
                       WithdrawIn)
 
 
@@ -54,10 +54,14 @@ def get_reservation(reservation_id: int):
     return out
 
 
-@endpoint("/reservations/<int:reservation_id>/cancel", "POST", summary="Cancel a held place",
-          tags=["reservations"], permission="reservation.cancel", response=StatusOut, errors=(409,))
+@endpoint("/reservations/<int:reservation_id>/cancel", "POST",
+          summary="Cancel a held place; optional body `{\"reason\"}` (at most 200 characters), "
+                  "told to the family when the centre cancels",
+          tags=["reservations"], permission="reservation.cancel", response=StatusOut,
+          errors=(409, 422))
 def cancel_reservation(reservation_id: int):
-    r = services.cancel(reservation_id, g.api_user)
+    body = parse_body(CancelIn) if request.get_data(cache=True) else CancelIn()
+    r = services.cancel(reservation_id, g.api_user, reason=body.reason)
     return {"id": r.id, "status": r.status}
 
 

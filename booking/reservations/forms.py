@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..inputs import DateField
@@ -61,3 +61,16 @@ class LeavingChangeForm(FlaskForm):
             self.on_date.errors.append(_l("请填写新的离园日期，或选择撤销离园"))
             return False
         return ok
+
+
+class CancelForm(FlaskForm):
+    """Cancelling a hold, confirmed on a page that says what follows. The centre gives the
+    family its reason (`staff_cancel` makes it required)."""
+
+    reason = TextAreaField(_l("取消原因"), validators=[
+        Optional(), Length(max=200, message=_l("最多 200 个字"))])
+
+
+class StaffCancelForm(CancelForm):
+    reason = TextAreaField(_l("取消原因（会告知家长）"), validators=[
+        DataRequired(_l("请填写取消原因，家长会收到")), Length(max=200, message=_l("最多 200 个字"))])

@@ -80,6 +80,12 @@ class ConfirmOut(StatusOut):
                           "stands, the centre should adjust its roster")
 
 
+class CancelIn(Body):
+    """Optional: a cancel may come without a body."""
+    reason: str | None = Field(None, max_length=200, description=(
+        "why; told to the family when the centre cancels"))
+
+
 class WithdrawIn(Body):
     on_date: Day
     reason: str = Field(min_length=1, max_length=200)

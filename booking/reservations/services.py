@@ -153,14 +153,23 @@ def visible_reservation(reservation_id: int, user) -> Reservation:
     return r
 
 
+CANCEL_REASON_MAX = 200
+
+
 @command
-def cancel(reservation_id: int, actor, now=None) -> Reservation:
+def cancel(reservation_id: int, actor, now=None, reason: str | None = None) -> Reservation:
     """Cancel a held place (its parent or its centre's staff). The place frees at once and is
-    offered to the waitlist in the same transaction.
+    offered to the waitlist in the same transaction. `reason` is logged and, when the centre
+    cancels, told to the family (the staff page asks for it).
 
     :raises NotFound: not theirs. :raises Conflict: not held (enrolled children withdraw).
+    :raises ValidationFailed: a reason over 200 characters.
     """
     now = now or clock_now()
+    reason = (reason or "").strip() or None
+    if reason is not None and len(reason) > CANCEL_REASON_MAX:
+        raise ValidationFailed(errors={"reason": [
+            _("原因最多 %(n)s 个字", n=CANCEL_REASON_MAX)]})
     r = visible_reservation(reservation_id, actor)
     if actor.role not in ("parent", "staff") or not allowed(actor, "reservation.cancel"):
         raise Forbidden()
@@ -174,10 +183,10 @@ def cancel(reservation_id: int, actor, now=None) -> Reservation:
     entry_ids = end_offers([r], "withdrawn", now, actor=actor, centre_id=slot.centre_id)
     record("reservation.cancelled", r, actor=actor, centre_id=slot.centre_id,
            before={"status": Status.HELD},
-           after={"status": Status.CANCELLED, "waitlist_entries": entry_ids})
+           after={"status": Status.CANCELLED, "waitlist_entries": entry_ids}, reason=reason)
     if actor.role != "parent":
         notify(r.parent_id, "reservation_cancelled", reservation_id=r.id, centre=slot.centre.name,
-               child=r.child.name, child_id=r.child_id)
+               child=r.child.name, child_id=r.child_id, reason=reason or "")
     offer_next(slot, now)
     db.session.commit()
     return r

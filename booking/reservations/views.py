@@ -18,10 +18,10 @@ from ..i18n import local_dt
 from ..slots.labels import slot_label
 from ..slots.models import Slot
 from ..waitlists.forms import join_form
-from ..waitlists.queries import queues, waitlist_offer_of
+from ..waitlists.queries import queues, waiting_counts, waitlist_offer_of
 from ..waitlists.services import CLAIMED_TIERS
 from . import choices, enrolment, queries, services
-from .forms import ExtendForm, ReserveForm, StaffFilterForm
+from .forms import CancelForm, ExtendForm, ReserveForm, StaffCancelForm, StaffFilterForm
 from .labels import status_label, status_pair
 from .models import is_live
 
@@ -128,12 +128,25 @@ def decline(reservation_id):
     return redirect(url_for("reservations.mine"), 303)
 
 
-@bp.post("/reservations/<int:reservation_id>/cancel")
+@bp.route("/reservations/<int:reservation_id>/cancel", methods=["GET", "POST"])
 @permission_required("reservation.cancel")
 def cancel(reservation_id):
-    attempt(lambda: services.cancel(reservation_id, current_user),
-            lambda r: _("已取消 %(child)s 的预约，托位已释放。", child=r.child.name))
-    return redirect(url_for("reservations.mine"), 303)
+    """A page that says what cancelling does, then the cancel: one tap must not free a place."""
+    form = CancelForm()
+    if form.validate_on_submit() and submit(
+            form, lambda: services.cancel(reservation_id, current_user, reason=form.reason.data),
+            lambda r: _("已取消 %(child)s 的预约，托位已释放。", child=r.child.name)):
+        return redirect(url_for("reservations.mine"), 303)
+    return _cancel_page(reservation_id, form, back=url_for("reservations.mine"))
+
+
+def _cancel_page(reservation_id, form, *, back, staff=False):
+    r = services.visible_reservation(reservation_id, current_user)  # a stranger's: 404
+    if not services.is_live_hold(r, clock_now()) and not form.errors:
+        flash(_("只有保留中的预约可以取消（当前状态：%(s)s）", s=services.shown(r)), "error")
+        return redirect(back, 303)
+    return render_template("reservations/cancel.html", r=r, form=form, staff=staff, back=back,
+                           waiting=waiting_counts([r.slot_id])[r.slot_id]), page_status(form)
 
 
 # --- staff -----------------------------------------------------------------------------
@@ -204,12 +217,15 @@ def extend(reservation_id):
     return _back()
 
 
-@bp.post("/staff/reservations/<int:reservation_id>/cancel")
+@bp.route("/staff/reservations/<int:reservation_id>/cancel", methods=["GET", "POST"])
 @permission_required("reservation.cancel", own_centre=True)
 def staff_cancel(reservation_id):
-    attempt(lambda: services.cancel(reservation_id, current_user),
-            lambda r: _("已取消 %(child)s 的预约，已通知家长。", child=r.child.name))
-    return _back()
+    form = StaffCancelForm()
+    if form.validate_on_submit() and submit(
+            form, lambda: services.cancel(reservation_id, current_user, reason=form.reason.data),
+            lambda r: _("已取消 %(child)s 的预约，已通知家长。", child=r.child.name)):
+        return _back()
+    return _cancel_page(reservation_id, form, back=url_for("reservations.staff_list"), staff=True)
 
 
 @bp.get("/staff/reservations.csv")

@@ -73,3 +73,34 @@ def test_dashboard_city_table_matches_api(client, db):
     page = client.get("/regulator").get_data(as_text=True)
     assert ('<td>西安</td><td class="num">500,000</td><td class="num">50</td>'
             '<td class="num">0.1</td><td class="num">5.0</td><td class="num">0</td>') in page
+
+
+def test_the_decision_offers_what_the_state_allows_and_confirms_a_closure(client, db):
+    from booking.reservations import services as reservations
+    from booking.reservations.models import Reservation
+    c = f.centre()  # approved
+    s = f.slot(c, capacity=4)
+    families = []
+    for _ in range(2):
+        p = f.user()
+        families.append(reservations.place_hold(slot_id=s.id, child_id=f.child(p).id, parent=p))
+    login(client, f.user("regulator"))
+    page = client.get(f"/regulator/filings/{c.filing.id}").get_data(as_text=True)
+    assert 'value="suspend"' in page and 'value="close"' in page
+    assert 'value="approve"' not in page and 'value="return"' not in page  # not for approved
+    assert "2 个家庭的托位" in page and "2 个保留中的预约" in page
+    url = f"/regulator/filings/{c.filing.id}"
+    refused = client.post(url, data={"action": "close", "reasons": "无证经营"})
+    assert refused.status_code == 422 and "请勾选确认" in refused.get_data(as_text=True)
+    not_offered = client.post(url, data={"action": "approve", "understood": "y"})
+    assert not_offered.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Filing, c.filing.id).status == "approved"
+    assert {db.session.get(Reservation, r.id).status for r in families} == {"held"}
+    done = client.post(url, data={"action": "close", "reasons": "无证经营", "understood": "y"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Filing, c.filing.id).status == "closed"
+    assert {db.session.get(Reservation, r.id).status for r in families} == {"cancelled"}
+    closed = client.get(url).get_data(as_text=True)
+    assert "没有可执行的处理" in closed and 'name="action"' not in closed

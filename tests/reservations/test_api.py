@@ -193,6 +193,21 @@ def test_staff_cancel_200(client, w):
     assert resp.status_code == 200 and resp.get_json()["status"] == "cancelled"
 
 
+def test_cancel_takes_an_optional_reason(client, w):
+    from booking.audit.models import AuditEvent
+    rid = hold(client, w).get_json()["id"]
+    assert_problem(client.post(f"/api/v1/reservations/{rid}/cancel", headers=w["hs"],
+                               json={"reason": "长" * 201}), 422, "validation")
+    assert_problem(client.post(f"/api/v1/reservations/{rid}/cancel", headers=w["hs"],
+                               json=["not", "an", "object"]), 400, "validation")
+    resp = client.post(f"/api/v1/reservations/{rid}/cancel", headers=w["hs"],
+                       json={"reason": "名额调整"})
+    assert resp.status_code == 200 and resp.get_json()["status"] == "cancelled"
+    [event] = _db.session.scalars(_db.select(AuditEvent).where(
+        AuditEvent.action == "reservation.cancelled")).all()
+    assert event.reason == "名额调整"
+
+
 def test_confirm_200_after_a_valid_check_and_409_before(client, w):
     rid = hold(client, w).get_json()["id"]
     assert_problem(client.post(f"/api/v1/reservations/{rid}/confirm", headers=w["hs"]), 409,

@@ -87,7 +87,10 @@ def test_parent_holds_a_place_and_sees_it(client, world, db):
     assert "2026-11-25 10:00" in html
     assert f'data-expires-at="{r.expires_at.isoformat()}"' in html
     assert "需要完成入托体检（2026-12-01 或之后体检，在入托日期仍有效）并由机构核验" in html
-    assert f'action="/reservations/{r.id}/cancel"' in html
+    # the next step is the primary button; cancelling leads to a page that asks first
+    assert f'<a class="button small" href="/children/{kid.id}/health">上传体检' in html
+    assert f'href="/reservations/{r.id}/cancel"' in html
+    assert f'action="/reservations/{r.id}/cancel"' not in html
 
 
 def test_another_familys_child_is_refused_with_a_message(client, world, db):
@@ -171,6 +174,11 @@ def test_parent_cancels_their_hold(client, world, db):
     _c, s, p, kid, _ = world
     r = reservations.place_hold(slot_id=s.id, child_id=kid.id, parent=p)
     login(client, p)
+    html = client.get("/reservations").get_data(as_text=True)
+    assert f'href="/reservations/{r.id}/cancel"' in html  # a link to the page, not a one-tap form
+    page = client.get(f"/reservations/{r.id}/cancel").get_data(as_text=True)
+    assert "确认取消预约" in page and "无法恢复" in page and "张小宝" in page
+    assert db.session.get(Reservation, r.id).status == "held"  # looking changes nothing
     resp = client.post(f"/reservations/{r.id}/cancel")
     assert resp.status_code == 303
     assert db.session.get(Reservation, r.id).status == "cancelled"
@@ -184,6 +192,7 @@ def test_another_parent_cannot_cancel_or_see(client, world, db):
     other = f.user()
     login(client, other)
     assert client.post(f"/reservations/{r.id}/cancel").status_code == 404
+    assert client.get(f"/reservations/{r.id}/cancel").status_code == 404
     db.session.expire_all()
     assert db.session.get(Reservation, r.id).status == "held"
     assert "张小宝" not in client.get("/reservations").get_data(as_text=True)
@@ -224,7 +233,7 @@ def test_staff_see_their_centres_holds(client, world, db):
     html = client.get("/staff/reservations").get_data(as_text=True)
     assert "张小宝" in html and "别家孩子" not in html
     assert f'action="/staff/reservations/{r.id}/confirm"' in html
-    assert f'action="/staff/reservations/{r.id}/cancel"' in html
+    assert f'href="/staff/reservations/{r.id}/cancel"' in html
 
 
 def test_confirm_without_health_check_says_so(client, world, db):
@@ -254,12 +263,27 @@ def test_confirm_with_a_verified_check_enrols(client, world, db):
     assert db.session.get(Reservation, r.id).status == "enrolled"
 
 
-def test_staff_cancel(client, world, db):
+def test_staff_cancel_asks_for_the_reason_and_tells_the_family(client, world, db):
+    from booking.audit.models import Notification
+    from booking.audit.render import render_notification
     _c, s, p, kid, staff = world
     r = reservations.place_hold(slot_id=s.id, child_id=kid.id, parent=p)
     login(client, staff)
-    assert client.post(f"/staff/reservations/{r.id}/cancel").status_code == 303
+    page = client.get(f"/staff/reservations/{r.id}/cancel").get_data(as_text=True)
+    assert "家长会收到通知" in page and "确认取消预约" in page
+    refused = client.post(f"/staff/reservations/{r.id}/cancel")
+    assert refused.status_code == 422 and "请填写取消原因" in refused.get_data(as_text=True)
+    too_long = client.post(f"/staff/reservations/{r.id}/cancel", data={"reason": "长" * 201})
+    assert too_long.status_code == 422
+    assert db.session.get(Reservation, r.id).status == "held"  # nothing changed
+    done = client.post(f"/staff/reservations/{r.id}/cancel", data={"reason": "家长电话告知不来了"})
+    assert done.status_code == 303
+    db.session.expire_all()
     assert db.session.get(Reservation, r.id).status == "cancelled"
+    [note] = db.session.scalars(db.select(Notification).where(
+        Notification.user_id == p.id, Notification.kind == "reservation_cancelled")).all()
+    _title, body = render_notification(note)
+    assert "家长电话告知不来了" in body and "张小宝" in body
 
 
 def test_staff_of_another_centre_get_404(client, world, db):
