@@ -21,7 +21,7 @@ _LISTS = {
     "round_unplaced": "allocation.index", "day_summary": "daily.mine",
     "unlisted_pickup": "absences.mine", "message_received": "messages.index",
     "bulletin": "messages.index", "growth_flag": "growth.family",
-    "priority_rejected": "waitlists.mine",
+    "priority_rejected": "waitlists.mine", "check_window_open": "reservations.mine",
 }
 
 # Kinds that ask the reader to do something (the link says 去处理; the rest say 查看).
@@ -29,7 +29,7 @@ ACTING = frozenset({
     "offer_made", "offer_to_switch", "hold_lapsing", "hold_extended", "hold_lapsed",
     "reservation_cancelled", "centre_closed", "priority_rejected", "sent_home", "round_offer",
     "unlisted_pickup", "message_received", "growth_flag", "outbreak_alert", "filing_decided",
-    "password_reset", "staff_invited", "one_place_ended"})
+    "password_reset", "staff_invited", "one_place_ended", "check_window_open"})
 
 
 def _int(p: dict, key: str) -> int | None:
@@ -64,6 +64,8 @@ def link_for(note, role: str) -> str | None:
         return url_for("allocation.index")
     if kind == "health_check_verified" and _int(p, "check_id") is not None:
         return url_for("health.check", check_id=p["check_id"])
+    if kind == "check_window_open" and child_id is not None:
+        return url_for("health.child_checks", child_id=child_id)
     if kind == "sent_home" and child_id is not None:
         return url_for("absences.child", child_id=child_id)
     if kind == "unlisted_pickup" and child_id is not None:

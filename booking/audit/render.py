@@ -13,7 +13,7 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "signup_attempt", "password_reset",
          "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced",
          "day_summary", "unlisted_pickup", "message_received", "bulletin", "growth_flag",
-         "outbreak_alert")
+         "outbreak_alert", "check_window_open")
 
 
 def _local(value):
@@ -70,6 +70,7 @@ def _title(kind, p):
         "withdrawn": _("%(child)s 已办理离园：%(centre)s", child=c, centre=p.get("centre", "")),
         "sent_home": _("%(child)s 晨检未通过，请接孩子回家", child=c),
         "hold_extended": _("%(centre)s 延长了 %(child)s 的托位保留期", centre=p.get("centre", ""), child=c),
+        "check_window_open": _("%(child)s 现在可以做入托体检了", child=c),
         "session_booked": _("%(child)s 已预约场次：%(centre)s", child=c, centre=p.get("centre", "")),
         "session_cancelled": _("%(child)s 预约的场次已被机构取消", child=c),
         "signup_attempt": _("有人尝试用您的邮箱或手机号注册托位账号"),
@@ -116,6 +117,9 @@ def _body(kind, p):
                        obs=p.get("observations", "")),
         "hold_extended": _("托位现保留至 %(t)s，请在此之前完成入托体检并等待机构确认。",
                            t=p.get("expires_at", "")),
+        "check_window_open": _("%(centre)s 的托位 %(d)s 开始。从今天起做的入托体检在入托时仍有效，请在 %(t)s 前完成体检并交机构核验，否则托位会释放给候补家庭。",
+                               centre=p.get("centre", ""), d=p.get("starts_on", ""),
+                               t=p.get("expires_at", "")),
         "session_booked": _("场次 %(t)s 开始。如需取消，请在截止时间前操作。", t=p.get("starts_at", "")),
         "session_cancelled": _("%(centre)s %(t)s 的场次已取消。%(reason)s",
                                centre=p.get("centre", ""), t=p.get("starts_at", ""),

@@ -5,7 +5,7 @@ LOCKED where the database has it), so two schedulers at once are safe, and a re-
 nothing left to do."""
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from ..audit.services import notify_many
 from ..centres.models import Centre
@@ -86,14 +86,18 @@ def serve_waitlists(now=None, batch=200) -> int:
 
 
 def remind_lapsing(now=None, within=timedelta(hours=2)) -> int:
-    """Remind parents whose hold lapses within two hours; each hold is reminded once, even
-    with two schedulers (the conditional UPDATE claims it)."""
+    """Remind parents whose hold lapses within two hours, or within three days for a hold
+    held four days or more already (kept until a far-off start's check is due, or extended
+    by the centre: docs/domain.md); each hold is reminded once, even with two schedulers
+    (the conditional UPDATE claims it)."""
     now = now or clock_now()
     rows = db.session.execute(
         update(Reservation).where(Reservation.status == Status.HELD,
                                   Reservation.reminded_at.is_(None),
                                   Reservation.expires_at > now,
-                                  Reservation.expires_at <= now + within)
+                                  or_(Reservation.expires_at <= now + within,
+                                      and_(Reservation.expires_at <= now + timedelta(days=3),
+                                           Reservation.created_at <= now - timedelta(days=4))))
         .values(reminded_at=now).returning(Reservation.id, Reservation.parent_id,
                                            Reservation.expires_at, Reservation.child_id)
         .execution_options(synchronize_session=False)).all()

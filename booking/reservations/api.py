@@ -4,7 +4,7 @@ from flask import g, request
 from ..api.framework import endpoint, parse_body
 from ..api.pagination import page_of
 from ..clock import now
-from . import choices, enrolment, leaving, queries, services
+from . import choices, enrolment, far_off, leaving, queries, services
 from .models import Reservation
 from ..health.services import intake_readiness
 from .schemas import (CancelIn, ConfirmOut, DeclineIn, ExtendIn, ExtendOut, LeavingIn, LeavingOut, ReservationIn, ReservationOut, ReservationPage, ReservationQuery, StatusOut,
@@ -63,6 +63,15 @@ def cancel_reservation(reservation_id: int):
     body = parse_body(CancelIn) if request.get_data(cache=True) else CancelIn()
     r = services.cancel(reservation_id, g.api_user, reason=body.reason)
     return {"id": r.id, "status": r.status}
+
+
+@endpoint("/reservations/<int:reservation_id>/keep", "POST",
+          summary="Keep a hold on a far-off start until its intake check is due (the check "
+                  "cannot be valid on the start date if made now; docs/domain.md)",
+          tags=["reservations"], permission="reservation.cancel", response=ReservationOut,
+          errors=(409,))
+def keep_reservation(reservation_id: int):
+    return reservation_out(far_off.keep_until_due(reservation_id, g.api_user))
 
 
 @endpoint("/reservations/<int:reservation_id>/confirm", "POST",

@@ -46,6 +46,8 @@ class Reservation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A far-off hold kept until its check is due: told once when the check window opens.
+    check_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(200))

@@ -20,7 +20,7 @@ from ..slots.models import Slot
 from ..waitlists.forms import join_form
 from ..waitlists.queries import queues, waiting_counts, waitlist_offer_of
 from ..waitlists.services import CLAIMED_TIERS
-from . import choices, enrolment, queries, services
+from . import choices, enrolment, far_off, queries, services
 from .forms import CancelForm, ExtendForm, ReserveForm, StaffCancelForm, StaffFilterForm
 from .labels import status_label, status_pair
 from .models import is_live
@@ -107,8 +107,20 @@ def mine():
         replaces = r.replaces if status == "held" and r.replaces_id is not None \
             and is_live(r.replaces, now) else None
         rows.append({"r": r, "status": status, "readiness": readiness, "replaces": replaces,
-                     "offered": replaces is not None and waitlist_offer_of(r.id) is not None})
+                     "offered": replaces is not None and waitlist_offer_of(r.id) is not None,
+                     # a far-off start: the hold may be kept until its check is due
+                     "keep": far_off.keepable(r, r.slot) if status == "held" and not replaces
+                     else None})
     return render_template("reservations/mine.html", rows=rows)
+
+
+@bp.post("/reservations/<int:reservation_id>/keep")
+@permission_required("reservation.cancel")
+def keep(reservation_id):
+    attempt(lambda: far_off.keep_until_due(reservation_id, current_user),
+            lambda r: _("已为 %(child)s 保留托位至 %(t)s：请在此之前完成入托体检并交机构核验。",
+                        child=r.child.name, t=local_dt(r.expires_at)))
+    return redirect(url_for("reservations.mine"), 303)
 
 
 @bp.post("/reservations/<int:reservation_id>/take")

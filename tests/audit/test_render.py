@@ -30,6 +30,8 @@ PARAMS = {
                   "observations": "精神差"},
     "hold_extended": {"reservation_id": 8, "centre": "阳光托育",
                       "expires_at": "2026-12-01T02:00:00+00:00"},
+    "check_window_open": {"reservation_id": 8, "centre": "阳光托育",
+                          "expires_at": "2027-08-18T16:00:00+00:00", "starts_on": "2027-09-01"},
     "session_booked": {"booking_id": 9, "centre": "阳光托育", "starts_at": "2026-11-30 09:00"},
     "session_cancelled": {"booking_id": 9, "centre": "阳光托育", "starts_at": "2026-11-30 09:00",
                           "reason": "老师病假"},

@@ -87,8 +87,9 @@ def test_parent_holds_a_place_and_sees_it(client, world, db):
     assert "2026-11-25 10:00" in html
     assert f'data-expires-at="{r.expires_at.isoformat()}"' in html
     assert "需要完成入托体检（2026-12-01 或之后体检，在入托日期仍有效）并由机构核验" in html
-    # the next step is the primary button; cancelling leads to a page that asks first
-    assert f'<a class="button small" href="/children/{kid.id}/health">上传体检' in html
+    # the next step is the primary button (a start in 98 days: no check made now is valid
+    # on it, so keeping the place until the check is due); cancelling asks first
+    assert f'action="/reservations/{r.id}/keep"' in html and "保留到 2027-02-15" in html
     assert f'href="/reservations/{r.id}/cancel"' in html
     assert f'action="/reservations/{r.id}/cancel"' not in html
 
