@@ -11,6 +11,7 @@ import hashlib
 import math
 from urllib.parse import quote, urlencode
 
+RADII_KM = (1, 3, 5, 10)  # the radius chips a parent picks from
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG): haversine's error is under 0.5 %
 
 # The rectangle the conversion applies in (the published formula's own test); outside it

@@ -20,9 +20,6 @@ from ..children.models import Guardianship
 from . import geo
 from .models import Centre, District
 
-RADII_KM = (1, 3, 5, 10)
-
-
 def candidate_columns():
     return select(Centre.id, Centre.latitude, Centre.longitude)
 
