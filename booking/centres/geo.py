@@ -116,12 +116,3 @@ def navigation_url(lat: float | None, lng: float | None, name: str, address: str
         {"to": f"{lng:.6f},{lat:.6f},{name}", "mode": "car", "coordinate": "gaode",
          "callnative": 1, "src": "tuowei"}, quote_via=quote, safe=",")
 
-
-def format_km(km: float) -> str:
-    """"850 m" under one kilometre, "1.2 km" above, "12 km" from ten (numbers localised by
-    the caller's template filter)."""
-    if km < 1:
-        return f"{max(10, round(km * 1000, -1)):.0f} m"
-    if km < 10:
-        return f"{km:.1f} km"
-    return f"{km:.0f} km"
