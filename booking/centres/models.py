@@ -105,8 +105,9 @@ class Centre(_Located, db.Model):
         CheckConstraint("outdoor_area_m2 IS NULL OR outdoor_area_m2 >= 0", name="outdoor_area"),
         CheckConstraint(LATITUDE_CHECK, name="latitude_range"),
         CheckConstraint(LONGITUDE_CHECK, name="longitude_range"),
-        # The distance search's prefilter is a latitude band (services.search_centres).
-        db.Index("ix_centre_latitude", "latitude"),
+        # The distance search's prefilter, the radius's bounding box (centres/nearby.py): a
+        # range on latitude, longitude checked in the index before any row is read.
+        db.Index("ix_centre_point", "latitude", "longitude"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

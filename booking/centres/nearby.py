@@ -4,8 +4,8 @@
 
 Distances are sorted in two steps. SQL narrows the candidates: every filter of the search,
 and with a radius the bounding box of that radius (`latitude BETWEEN … AND longitude
-BETWEEN …`, helped by ix_centre_latitude), reading only (id, latitude, longitude). Python
-then computes the exact haversine distance of each candidate, drops those past the radius,
+BETWEEN …`, on ix_centre_point (latitude, longitude)), reading only (id, latitude,
+longitude). Python then computes the exact haversine distance of each candidate, drops those past the radius,
 sorts, and only the page's ids are read in full (with their places count). Both databases
 do the same, without PostGIS or SQLite extensions, and the costly per-row part (the places
 subquery) runs for one page, never for every candidate.

@@ -65,19 +65,22 @@ def search_centres(f: SearchFilters, page=1, per_page=20, now=None):
                      f, slot_filter, places)
     if f.near is None:
         return paginate(stmt.order_by(*BEST_FIRST), page, per_page)
-    return nearby.nearest_first(stmt, _filtered(nearby.candidate_columns(), f, slot_filter, places),
-                                f.near, f.radius_km, page, per_page)
+    # The candidates join the district only when a filter reads it: PostgreSQL otherwise
+    # plans a loop over every district around the bounding box (bench: 40 ms instead of 2).
+    candidates = _filtered(nearby.candidate_columns(), f, slot_filter, places,
+                           district=bool(f.district or f.city or f.q))
+    return nearby.nearest_first(stmt, candidates, f.near, f.radius_km, page, per_page)
 
 
 BEST_FIRST = (Centre.star_rating.desc(), Centre.id)
 
 
-def _filtered(stmt, f: SearchFilters, slot_filter, places):
-    """`stmt` over approved centres and their districts, narrowed by every filter but the
-    distance (which nearby.py applies)."""
-    stmt = (stmt.join(Filing, Filing.centre_id == Centre.id)
-            .join(District, District.id == Centre.district_id)
-            .where(Filing.status.in_(PUBLIC_STATUSES)))
+def _filtered(stmt, f: SearchFilters, slot_filter, places, district=True):
+    """`stmt` over approved centres (and their districts, unless `district` is False: then no
+    filter may read them), narrowed by every filter but the distance (nearby.py's)."""
+    stmt = stmt.join(Filing, Filing.centre_id == Centre.id).where(Filing.status.in_(PUBLIC_STATUSES))
+    if district:
+        stmt = stmt.join(District, District.id == Centre.district_id)
     if f.district:
         stmt = stmt.where(District.code == f.district)
     if f.city:

@@ -1,8 +1,8 @@
 """就近 search: coordinates (GCJ-02) and pinyin keys for districts and centres
 
 `latitude`, `longitude` (GCJ-02 degrees, both or neither) and `name_pinyin`, `name_initials`
-(booking/centres/pinyin.py) on `district` and `centre`, with `ix_centre_latitude` for the
-distance search's prefilter. Existing rows get their pinyin keys here; coordinates stay
+(booking/centres/pinyin.py) on `district` and `centre`, with `ix_centre_point` (latitude,
+longitude) for the distance search's prefilter. Existing rows get their pinyin keys here; coordinates stay
 blank until `flask seed` (seeded centres) or the centre's staff (docs/search.md) fill them.
 
 Plain ADD COLUMNs with column checks, on both databases: SQLite then adds and drops the
@@ -46,7 +46,7 @@ def upgrade():
         op.add_column(table, sa.Column('name_pinyin', sa.String(length=PINYIN_MAX), nullable=True))
         op.add_column(table, sa.Column('name_initials', sa.String(length=INITIALS_MAX),
                                        nullable=True))
-    op.create_index('ix_centre_latitude', 'centre', ['latitude'], unique=False)
+    op.create_index('ix_centre_point', 'centre', ['latitude', 'longitude'], unique=False)
     conn = op.get_bind()
     for table in TABLES:
         rows = conn.execute(sa.text(f"SELECT id, name FROM {table}")).all()
@@ -57,7 +57,7 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_index('ix_centre_latitude', table_name='centre')
+    op.drop_index('ix_centre_point', table_name='centre')
     sqlite = op.get_bind().dialect.name == 'sqlite'
     for table in reversed(TABLES):
         op.drop_column(table, 'name_initials')
