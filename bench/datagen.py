@@ -33,13 +33,27 @@ def districts(conn, kind, n):
                   f"City {(i - 1) // 10}", 500_000 + 1000 * i, 4.5) for i in range(1, n + 1)))
 
 
+def district_point(d: int) -> tuple[float, float]:
+    """District d's reference point (GCJ-02): a grid 0.1° apart, ten to a row, from Xi'an."""
+    return 34.0 + (d - 1) // 10 * 0.1, 108.5 + (d - 1) % 10 * 0.12
+
+
+def centre_point(i: int, n_districts: int) -> tuple[float | None, float | None]:
+    """Centre i within about 4.5 km of its district's point; one in twenty has none."""
+    if i % 20 == 0:
+        return None, None
+    lat, lng = district_point((i - 1) % n_districts + 1)
+    return round(lat + ((i * 37) % 81 - 40) * 0.001, 6), round(lng + ((i * 53) % 81 - 40) * 0.0012, 6)
+
+
 def centres(conn, kind, n, n_districts, approved_share=0.95):
     now = ts(NOW, kind)
     bulk_insert(conn, kind, "centre",
                 ["id", "name", "kind", "district_id", "subdistrict", "address", "affordable",
-                 "star_rating", "created_at"],
+                 "star_rating", "created_at", "latitude", "longitude"],
                 ((i, f"托育中心{i}", KINDS[i % len(KINDS)], (i - 1) % n_districts + 1,
-                  f"街道{i % 7}", f"{i}号", i % 3 == 0, i % 6, now) for i in range(1, n + 1)))
+                  f"街道{i % 7}", f"{i}号", i % 3 == 0, i % 6, now, *centre_point(i, n_districts))
+                 for i in range(1, n + 1)))
     cutoff = int(100 * approved_share)
     bulk_insert(conn, kind, "filing",
                 ["id", "centre_id", "status", "filing_number", "commitment_signed"],

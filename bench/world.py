@@ -83,25 +83,38 @@ def run(kind: str, quick: bool, tiny: bool = False, runs: int = RUNS, only=("sea
         n_q = 10 if tiny else 40
         search_paths = [f"/api/v1/centres?district=D{rnd.randint(1, sizes['districts']):04d}"
                         f"&age_band={rnd.choice(BANDS)}&has_places=true" for _ in range(n_q)]
+        # 就近 (docs/search.md): from a point near a district's, within 3 km (a radius chip),
+        # or nearest first in the district without a radius.
+        nearby_paths = []
+        for k in range(n_q):
+            d = rnd.randint(1, sizes["districts"])
+            lat, lng = datagen.district_point(d)
+            lat, lng = lat + rnd.uniform(-0.02, 0.02), lng + rnd.uniform(-0.02, 0.02)
+            nearby_paths.append(f"/api/v1/centres?near={lat:.6f},{lng:.6f}&radius_km=3"
+                                f"&age_band={rnd.choice(BANDS)}&has_places=true" if k % 2 == 0 else
+                                f"/api/v1/centres?near={lat:.6f},{lng:.6f}&district=D{d:04d}")
         approved = [i for i in (rnd.randint(1, sizes["centres"]) for _ in range(4 * n_q))
                     if i % 100 < 95][:n_q]  # datagen.centres: these have approved filings
         centre_paths = [f"/api/v1/centres/{i}" for i in approved]
-        captured = _capture(app, search_paths + centre_paths)
+        captured = _capture(app, search_paths + nearby_paths + centre_paths)
         conn = db.raw()
         sec = Section("Search and the centre page (app through gunicorn vs the same SQL raw)", kind)
         sec.notes.append(f"world: {sizes['centres']:,} centres, {sizes['slots']:,} slots, "
                          f"{sizes['reservations']:,} reservations, {sizes['districts']} districts; "
                          f"built in {gen_s:.0f} s")
-        sec.notes.append(f"{n_q} different searches (district + age band + has places) and "
+        sec.notes.append(f"{n_q} different searches (district + age band + has places), "
+                         f"{n_q} nearby searches (half within 3 km with age band + has places, "
+                         f"half nearest first in a district) and "
                          f"{n_q} centre pages per run, sequential, a new connection each")
         cov = Section("Coverage report, all districts", kind)
         mem = Section("Memory: a worker's RSS after serving search", kind)
         with gunicorn(db.url) as (base, master):
             # Warm-up, not timed: each worker compiles its statements and fills its caches once.
-            for p in search_paths + centre_paths:
+            for p in search_paths + nearby_paths + centre_paths:
                 _get(base, p)
             for r in range(runs):
-                for label, paths in (("search", search_paths), ("centre page", centre_paths)):
+                for label, paths in (("search", search_paths), ("nearby search", nearby_paths),
+                                     ("centre page", centre_paths)):
                     app_ms, raw_ms, nstmt = [], [], []
                     for p in paths:
                         status, dt, _ = _get(base, p)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from . import clock
 from .auth import services as auth
 from .auth.models import User
+from .centres import geo
 from .centres import services as centres
 from .centres.models import Centre, CityPolicy, District, Group
 from .children.models import Child, Guardianship
@@ -77,18 +78,44 @@ def load_districts(echo):
             district.population = int(d["population"])
             district.population_year = city.get("population_year")
             district.target_per_1000 = float(d.get("target_per_1000", city["target_per_1000"]))
+            if d.get("point"):
+                district.latitude, district.longitude = (float(x) for x in d["point"])
         db.session.commit()
         echo(f"seed: {city['city']}: {len(city['districts'])} districts ({added} new)")
     return len(data["cities"])
 
 
+def _seed_points() -> dict[str, tuple[float, float, float]]:
+    """District code → (lat, lng, spread_km) from districts.yaml (GCJ-02)."""
+    return {str(d["code"]): (*(float(x) for x in d["point"]), float(d.get("spread_km", 1.5)))
+            for city in _load("districts.yaml")["cities"] for d in city["districts"]
+            if d.get("point")}
+
+
+def centre_point(c: dict, points) -> tuple[float | None, float | None]:
+    """A seeded centre's point: its own `point` if the seed gives one, else a point within
+    its district's spread, the same on every run (docs/search.md)."""
+    if c.get("point"):
+        return tuple(float(x) for x in c["point"])
+    ref = points.get(str(c["district"]))
+    if ref is None:
+        return None, None
+    return geo.jitter(ref[0], ref[1], c["key"], ref[2])
+
+
 def load_centres(echo):
     data = _load("centres.yaml")
     items = data["centres"] if isinstance(data, dict) else data
+    points = _seed_points()
     created = 0
     for i, c in enumerate(items, 1):
-        if db.session.scalar(select(Centre.id).where(Centre.seed_key == c["key"])):
+        existing = db.session.scalar(select(Centre).where(Centre.seed_key == c["key"]))
+        if existing is not None:
+            if existing.latitude is None:  # seeded before centres had points
+                existing.latitude, existing.longitude = centre_point(c, points)
+                db.session.commit()
             continue
+        latitude, longitude = centre_point(c, points)
         status = c.get("filing_status", "approved")
         centre = centres.create_centre(
             district_code=str(c["district"]), seed_key=c["key"], approved=True,
@@ -98,7 +125,8 @@ def load_centres(echo):
             star_rating=int(c.get("star_rating") or 0), opening_hours=c.get("opening_hours"),
             open_days=c.get("open_days"), indoor_area_m2=c.get("indoor_area_m2"),
             outdoor_area_m2=c.get("outdoor_area_m2"), phone=c.get("phone"),
-            complaints_channel=c.get("complaints_channel"))
+            complaints_channel=c.get("complaints_channel"), latitude=latitude,
+            longitude=longitude)
         groups = {}
         for g in c.get("groups") or []:
             group = Group(centre_id=centre.id, name=g["name"], name_en=g.get("name_en"),

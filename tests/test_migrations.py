@@ -93,3 +93,26 @@ def test_audit_triggers_survive_a_round_trip(fresh_url):
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def test_0022_fills_pinyin_keys_of_existing_names(fresh_url):
+    """Districts and centres older than 0022 are found by pinyin at once (docs/search.md)."""
+    from sqlalchemy import text
+
+    app = create_app(config.TestConfig, SQLALCHEMY_DATABASE_URI=fresh_url)
+    with app.app_context():
+        try:
+            upgrade(revision="0021")
+            with db.engine.begin() as conn:
+                conn.execute(text("INSERT INTO district (code, name, city, population, "
+                                  "target_per_1000) VALUES ('610113', '雁塔区', '西安', 1, 4.8)"))
+            upgrade()
+            with db.engine.connect() as conn:
+                row = conn.execute(text("SELECT name_pinyin, name_initials, latitude, longitude "
+                                        "FROM district WHERE code = '610113'")).one()
+            assert tuple(row) == ("yantaqu", "ytq", None, None)
+            downgrade(revision="0021")
+            assert "name_pinyin" not in {c["name"] for c in inspect(db.engine).get_columns("district")}
+        finally:
+            db.session.remove()
+            db.engine.dispose()

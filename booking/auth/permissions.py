@@ -98,6 +98,7 @@ TABLE: dict[str, dict[str, str]] = {
     "fees.record": _MONEY,
     # The centre itself and its accounts.
     "centre.filing": _DIRECTOR,
+    "centre.edit": {"director": CENTRE, "admin": ALL},  # its location (docs/search.md)
     "staff_accounts.manage": {"director": CENTRE, "admin": ALL},
     # Supervision and the platform.
     "centre.register": _SUPERVISION,

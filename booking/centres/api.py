@@ -11,10 +11,10 @@ from ..extensions import db
 from ..places.eligibility import eligibility
 from ..slots.models import Slot
 from ..slots.queries import availability_map, taking_bookings
-from . import services
+from . import location, nearby, services
 from .models import Centre
 from .schemas import (CentreDetail, CentreIn, CentrePage, CentreQuery, DistrictIn, DistrictOut,
-                      EligibilityOut, EligibilityQuery, SlotOut)
+                      EligibilityOut, EligibilityQuery, LocationIn, SlotOut)
 
 
 @endpoint("/districts", summary="Districts with population and target", tags=["centres"],
@@ -31,21 +31,26 @@ def create_district(body: DistrictIn):
     return DistrictOut.model_validate(d)
 
 
-def centre_out(centre, filing_status, places) -> dict:
+def centre_out(centre, filing_status, places, origin=None) -> dict:
+    km = nearby.distance_to(origin, centre)
     return {"id": centre.id, "name": centre.name, "name_en": centre.name_en,
             "kind": centre.kind, "district": centre.district.code,
             "subdistrict": centre.subdistrict, "address": centre.address,
             "affordable": centre.affordable, "star_rating": centre.star_rating,
             "filing_status": filing_status, "places_available": int(places or 0),
-            "taking_bookings": filing_status == "approved"}
+            "taking_bookings": filing_status == "approved",
+            "latitude": centre.latitude, "longitude": centre.longitude,
+            "distance_km": None if km is None else round(km, 2)}
 
 
-@endpoint("/centres", summary="Search approved centres", tags=["centres"], query=CentreQuery,
-          response=CentrePage)
+@endpoint("/centres", summary="Search approved centres (nearest first with near=)",
+          tags=["centres"], query=CentreQuery, response=CentrePage)
 def list_centres(query: CentreQuery):
-    filters = services.SearchFilters(**query.model_dump(exclude={"page", "per_page"}))
+    origin = query.origin()
+    filters = services.SearchFilters(
+        **query.model_dump(exclude={"page", "per_page", "near", "datum"}), near=origin)
     rows, total = services.search_centres(filters, query.page, query.per_page)
-    return page_of([centre_out(*row) for row in rows], total, query)
+    return page_of([centre_out(*row, origin=origin) for row in rows], total, query)
 
 
 def _centre_or_404(centre_id) -> Centre:
@@ -75,6 +80,14 @@ def create_centre(body: CentreIn):
     data = body.model_dump()
     centre = services.create_centre(district_code=data.pop("district"), actor=g.api_user, **data)
     return get_centre.__wrapped__(centre.id)
+
+
+@endpoint("/centres/<int:centre_id>/location", "PUT",
+          summary="Set or clear a centre's coordinates (GCJ-02)", tags=["centres"],
+          permission="centre.edit", body=LocationIn, response=CentreDetail)
+def put_location(centre_id: int, body: LocationIn):
+    location.set_location(centre_id, g.api_user, body.latitude, body.longitude)
+    return get_centre.__wrapped__(centre_id)
 
 
 def slot_out(slot: Slot, available: int, bookable: bool = True) -> dict:

@@ -1,8 +1,11 @@
 """The public search form (GET, so no CSRF token); a centre's own sign-up."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import (BooleanField, EmailField, FloatField, HiddenField, PasswordField, RadioField,
+                     SelectField, StringField, ValidationError)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from . import geo
 
 from .bands import AGE_BANDS, CARE_TYPES, CENTRE_KINDS, PLACE_CATEGORIES
 
@@ -30,6 +33,34 @@ class SearchForm(FlaskForm):
     kind = SelectField(_l("机构类型"), choices=_choices(CENTRE_KINDS, _l("全部类型")),
                        validators=[Optional()])
     has_places = BooleanField(_l("只看有空位的"))
+    # 就近 (docs/search.md): the origin is a shared location (near, filled by
+    # static/js/nearby.js, WGS-84 from the browser) or a district or subdistrict picked here.
+    origin = SelectField(_l("距离起点"), choices=[], validators=[Optional()], validate_choice=False)
+    near = HiddenField(validators=[Optional(), Length(max=60)])
+    datum = HiddenField(validators=[Optional()])
+    radius = RadioField(_l("距离范围"), choices=lambda: [("", _l("不限"))] + [
+        (str(km), _l("%(km)s 公里内", km=km)) for km in geo.RADII_KM], validators=[Optional()],
+        default="")
+
+    def validate_near(self, field):
+        if field.data:
+            try:
+                geo.parse_point(field.data)
+            except ValueError:
+                raise ValidationError(_l("位置格式不正确"))
+
+    def validate_datum(self, field):
+        if field.data and field.data not in ("gcj02", "wgs84"):
+            raise ValidationError(_l("坐标系无效"))
+
+
+class LocationForm(FlaskForm):
+    """A centre's point, GCJ-02, as AMap's or Tencent's coordinate picker shows it."""
+
+    latitude = FloatField(_l("纬度"), validators=[Optional(), NumberRange(
+        min=geo.CHINA_LAT[0], max=geo.CHINA_LAT[1], message=_l("纬度应在 %(min)s 到 %(max)s 之间（中国境内）"))])
+    longitude = FloatField(_l("经度"), validators=[Optional(), NumberRange(
+        min=geo.CHINA_LNG[0], max=geo.CHINA_LNG[1], message=_l("经度应在 %(min)s 到 %(max)s 之间（中国境内）"))])
 
 
 class CentreSignupForm(FlaskForm):

@@ -1,13 +1,40 @@
 """Districts, centres (托育机构) and their classes (班级)."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..clock import now
 from ..extensions import db
 from ..types import UTCDateTime, enum_check
 from .bands import AGE_BANDS, CENTRE_KINDS
+from .pinyin import INITIALS_MAX, PINYIN_MAX, keys
+
+# A point is both coordinates or neither; GCJ-02 degrees (docs/search.md). Written as column
+# checks so that SQLite can add and drop the columns without rebuilding the table (0022).
+LATITUDE_CHECK = "latitude IS NULL OR latitude BETWEEN -90 AND 90"
+LONGITUDE_CHECK = ("(longitude IS NULL) = (latitude IS NULL) AND "
+                   "(longitude IS NULL OR longitude BETWEEN -180 AND 180)")
+
+
+class _Located:
+    """Coordinates (GCJ-02) and the pinyin keys of the name, shared by districts and centres."""
+
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    name_pinyin: Mapped[str | None] = mapped_column(String(PINYIN_MAX))
+    name_initials: Mapped[str | None] = mapped_column(String(INITIALS_MAX))
+
+    @validates("name")
+    def _fill_pinyin(self, _key, name):
+        self.name_pinyin, self.name_initials = keys(name)
+        return name
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return self.latitude, self.longitude
 
 
 class CityPolicy(db.Model):
@@ -42,11 +69,16 @@ class CityPolicy(db.Model):
         return getattr(self, f"cap_{age_band}_fen")
 
 
-class District(db.Model):
+class District(_Located, db.Model):
+    """A county-level division; its point is the reference seeds place centres around and a
+    parent may measure distances from (docs/search.md)."""
+
     __tablename__ = "district"
     __table_args__ = (
         CheckConstraint("population > 0", name="population_positive"),
         CheckConstraint("target_per_1000 >= 0", name="target_nonnegative"),
+        CheckConstraint(LATITUDE_CHECK, name="latitude_range"),
+        CheckConstraint(LONGITUDE_CHECK, name="longitude_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,7 +94,7 @@ class District(db.Model):
     centres: Mapped[list["Centre"]] = relationship(back_populates="district")
 
 
-class Centre(db.Model):
+class Centre(_Located, db.Model):
     """A childcare centre (托育机构). Bookable only while its filing is approved."""
 
     __tablename__ = "centre"
@@ -71,6 +103,11 @@ class Centre(db.Model):
         CheckConstraint("star_rating BETWEEN 0 AND 5", name="star_rating"),
         CheckConstraint("indoor_area_m2 IS NULL OR indoor_area_m2 >= 0", name="indoor_area"),
         CheckConstraint("outdoor_area_m2 IS NULL OR outdoor_area_m2 >= 0", name="outdoor_area"),
+        CheckConstraint(LATITUDE_CHECK, name="latitude_range"),
+        CheckConstraint(LONGITUDE_CHECK, name="longitude_range"),
+        # The distance search's prefilter, the radius's bounding box (centres/nearby.py): a
+        # range on latitude, longitude checked in the index before any row is read.
+        db.Index("ix_centre_point", "latitude", "longitude"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

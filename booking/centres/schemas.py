@@ -1,9 +1,10 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from ..api.schemas import Body, Id, Out, PageQuery, Query
+from . import geo
 
 Kind = Literal["public", "community_embedded", "employer", "kindergarten_class", "family",
                "medical", "special_needs", "service_hub", "private"]
@@ -42,9 +43,49 @@ class CentreQuery(PageQuery):
     category: Category | None = None
     care_type: CareType | None = None
     kind: Kind | None = None
-    q: str | None = Field(None, max_length=100)
+    q: str | None = Field(None, max_length=100, description="Free text; Latin letters also "
+                          "match names' pinyin and initials (`yanta`, `ytq` find 雁塔区)")
     has_places: bool = False
     affordable: bool | None = None
+    near: str | None = Field(None, max_length=60, description="The origin, `lat,lng` in decimal "
+                             "degrees, GCJ-02 (AMap, Tencent) unless `datum=wgs84`: results "
+                             "nearest first, each with `distance_km`; centres without "
+                             "coordinates last", examples=["34.2231,108.9480"])
+    radius_km: float | None = Field(None, gt=0, le=50, description="With `near`: only centres "
+                                    "within this many km (centres without coordinates are left "
+                                    "out)")
+    datum: Literal["gcj02", "wgs84"] = Field("gcj02", description="The datum of `near`: "
+                                             "`wgs84` for a raw GPS or browser position, "
+                                             "converted to GCJ-02 before comparing")
+
+    @field_validator("near")
+    @classmethod
+    def _near_is_a_point(cls, value):
+        if value is not None:
+            try:
+                geo.parse_point(value)
+            except ValueError:
+                raise ValueError("near must be lat,lng in degrees (-90..90, -180..180)")
+        return value
+
+    @model_validator(mode="after")
+    def _radius_needs_near(self):
+        if self.radius_km is not None and self.near is None:
+            raise ValueError("radius_km needs near")
+        return self
+
+    def origin(self) -> tuple[float, float] | None:
+        """`near` in GCJ-02, the datum centres are stored in."""
+        if self.near is None:
+            return None
+        point = geo.parse_point(self.near)
+        return geo.wgs84_to_gcj02(*point) if self.datum == "wgs84" else point
+
+
+class LocationIn(Body):
+    latitude: float | None = Field(description="GCJ-02 degrees, as AMap's or Tencent's "
+                                   "coordinate picker shows them; null with longitude clears it")
+    longitude: float | None = Field(description="GCJ-02 degrees")
 
 
 class CentreIn(Body):
@@ -63,6 +104,8 @@ class CentreIn(Body):
     outdoor_area_m2: int | None = Field(None, ge=0, le=1_000_000)
     phone: str | None = Field(None, max_length=40)
     complaints_channel: str | None = Field(None, max_length=200)
+    latitude: float | None = Field(None, description="GCJ-02; with longitude, or neither")
+    longitude: float | None = Field(None, description="GCJ-02")
 
 
 class CentreOut(Out):
@@ -79,6 +122,10 @@ class CentreOut(Out):
     places_available: int
     taking_bookings: bool = Field(True, description="False while the filing is suspended or "
                                   "closed: no holds, no waits, no places shown")
+    latitude: float | None = Field(None, description="GCJ-02 degrees; null when not set")
+    longitude: float | None = Field(None, description="GCJ-02 degrees; null when not set")
+    distance_km: float | None = Field(None, description="From `near`, great-circle, rounded to "
+                                      "0.01 km; null without `near` or coordinates")
 
 
 class CentreDetail(CentreOut):

@@ -3,7 +3,7 @@ opened, sent once (docs/domain.md, "Holds for far-off starts"). A nullable colum
 place (no table rebuild on SQLite).
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 """
 from alembic import op
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ import booking.types
 
 
 revision = '0023'
-down_revision = '0021'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 

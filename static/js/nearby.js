@@ -1,0 +1,44 @@
+// 就近 search (docs/search.md), progressive: the page works without this file.
+// "Use my location" asks the browser for its position (WGS-84), puts it in the form's hidden
+// `near` field with datum=wgs84 (the server converts it to GCJ-02, the datum centres are
+// stored in) and submits; picking a distance chip submits at once.
+(function () {
+  var form = document.getElementById("search-form");
+  if (!form) { return; }
+  var button = form.querySelector("[data-locate]");
+  var status = form.querySelector("[data-locate-status]");
+  function submit() {
+    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+  }
+  if (button && "geolocation" in navigator) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (status) { status.textContent = button.getAttribute("data-busy"); }
+      button.disabled = true;
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        form.elements.near.value = pos.coords.latitude.toFixed(6) + "," +
+          pos.coords.longitude.toFixed(6);
+        form.elements.datum.value = "wgs84";
+        var origin = form.elements.origin;
+        if (origin) {
+          if (!origin.querySelector('option[value="here"]')) {
+            var opt = document.createElement("option");
+            opt.value = "here";
+            opt.textContent = button.textContent;
+            origin.insertBefore(opt, origin.options[1] || null);
+          }
+          origin.value = "here";
+        }
+        var page = form.elements.page;
+        if (page) { page.value = "1"; }
+        submit();
+      }, function () {
+        button.disabled = false;
+        if (status) { status.textContent = button.getAttribute("data-denied"); }
+      }, {enableHighAccuracy: false, timeout: 10000, maximumAge: 300000});
+    });
+  }
+  form.querySelectorAll("[data-autosubmit]").forEach(function (input) {
+    input.addEventListener("change", submit);
+  });
+})();
