@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileSize
-from wtforms import (BooleanField, IntegerField, SelectField, StringField,
+from wtforms import (BooleanField, IntegerField, RadioField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -51,7 +51,11 @@ class ArrivalForm(FlaskForm):
         invalid_value_message=_l("请填写数字"))
     observations = StringField(_l("晨检观察"), validators=[
         Optional(), Length(max=500, message=_l("最多 500 个字"))])
-    passed = BooleanField(_l("晨检通过"), default=True)
+    # No default: the carer says which, so nobody is recorded as checked (or sent home)
+    # by a box left as it was.
+    result = RadioField(_l("晨检结果"), choices=lambda: [("pass", _l("通过")),
+                                                         ("fail", _l("未通过，送回家"))],
+                        validators=[InputRequired(_l("请选择晨检结果"))])
 
 
 class DepartureForm(FlaskForm):

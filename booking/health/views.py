@@ -210,7 +210,7 @@ def arrive(reservation_id: int):
         return _answer(reservation_id, form)
     day = attempt(lambda: attendance.record_arrival(
         reservation_id, current_user, temperature_c=float(form.temperature_c.data),
-        observations=form.observations.data, passed=form.passed.data),
+        observations=form.observations.data, passed=form.result.data == "pass"),
         lambda day: _("已登记入园") if day.morning_check_passed else None)
     if day is not None and not day.morning_check_passed:
         flash(_("晨检未通过：请联系家长接回，已通知监护人"), "error")

@@ -31,9 +31,9 @@ def withdraw(reservation_id: int):
 
 def _withdrawn(r) -> str:
     if r.status == "enrolled":  # in care until the leaving day, the place kept till then
-        return _("已办理离园：%(d)s 为最后一天在园，之后托位将提供给候补家庭",
+        return _("已办理退托：%(d)s 为最后一天在园，之后托位将提供给候补家庭",
                  d=r.leaves_on.isoformat())
-    return _("已办理离园，托位将提供给候补家庭")
+    return _("已办理退托，托位将提供给候补家庭")
 
 
 def _page(r, *, form=None, change=None):

@@ -47,9 +47,9 @@ def end_care(reservation_id: int, actor, on_date, reason: str, now=None) -> Rese
         raise Forbidden()
     slot = _lock(r)
     if r.status != Status.ENROLLED:
-        raise Conflict(_("只有在读的孩子可以办理离园（当前状态：%(s)s）", s=shown(r)))
+        raise Conflict(_("只有在读的孩子可以办理退托（当前状态：%(s)s）", s=shown(r)))
     if r.leaves_on is not None:
-        raise Conflict(_("已办理离园，离园日期为 %(d)s", d=r.leaves_on.isoformat()))
+        raise Conflict(_("已办理退托，离园日期为 %(d)s", d=r.leaves_on.isoformat()))
     errors = {}
     if not reason or not reason.strip():
         errors["reason"] = [_("请填写离园原因")]

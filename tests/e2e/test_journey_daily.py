@@ -50,6 +50,7 @@ def test_the_carer_logs_lunch_for_the_class_and_the_family_sees_its_day(
     carer.goto(f"/staff/attendance?group={group_id}")
     row = carer.locator(f"#r{hold['id']}")
     row.get_by_label("体温（℃）").fill("36.6")
+    row.get_by_label("通过", exact=True).check()  # no default: the carer says which
     row.get_by_role("button", name=re.compile("^登记入园")).click()
     expect(carer.locator(f"#r{hold['id']}")).to_contain_text("晨检通过")
 

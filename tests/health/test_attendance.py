@@ -7,6 +7,7 @@ from booking import clock
 from booking.audit.models import Notification
 from booking.errors import Conflict, HealthCheckRequired, NotFound
 from booking.health import attendance
+from booking.health.models import Attendance
 from booking.health import services as health
 from booking.pickup import services as pickup
 from booking.reservations import services as reservations
@@ -123,7 +124,7 @@ def test_attendance_page(client, world, db):
     page = client.get(f"/staff/attendance?group={world['group'].id}")
     assert page.status_code == 200 and world["kid"].name in page.get_data(as_text=True)
     resp = client.post(f"/staff/attendance/{world['r'].id}/arrive",
-                       data={"temperature_c": "38.0", "observations": "咳嗽", "passed": "y",
+                       data={"temperature_c": "38.0", "observations": "咳嗽", "result": "pass",
                              "group": world["group"].id})
     assert resp.status_code == 302
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
@@ -147,3 +148,21 @@ def test_attendance_page_is_staff_only(client, world):
     assert client.get("/staff/attendance").status_code == 403
     assert client.post(f"/staff/attendance/{world['r'].id}/arrive",
                        data={"temperature_c": "36.5"}).status_code == 403
+
+
+def test_the_morning_check_has_no_default(client, world, db):
+    """Nobody is recorded as checked, or sent home, by a box left as it was."""
+    login(client, world["staff"])
+    page = client.get(f"/staff/attendance?group={world['group'].id}").get_data(as_text=True)
+    assert 'name="result" value="pass" required>' in page and " checked" not in page.split(
+        'name="result"')[1][:60]
+    resp = client.post(f"/staff/attendance/{world['r'].id}/arrive",
+                       data={"temperature_c": "36.6", "group": world["group"].id})
+    assert resp.status_code == 302
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "请选择晨检结果" in page
+    assert db.session.scalars(db.select(Attendance)).all() == []  # nothing recorded
+    resp = client.post(f"/staff/attendance/{world['r'].id}/arrive",
+                       data={"temperature_c": "36.6", "result": "fail", "group": world["group"].id})
+    [day] = db.session.scalars(db.select(Attendance)).all()
+    assert day.morning_check_passed is False

@@ -26,7 +26,7 @@ def text(resp) -> str:
 
 def arrive(client, r, headers=None, **data):
     return client.post(f"/staff/attendance/{r.id}/arrive", headers=headers or {},
-                       data={"temperature_c": "36.6", "passed": "y", **data})
+                       data={"temperature_c": "36.6", "result": "pass", **data})
 
 
 def test_arrival_answers_the_row_with_htmx(client, world):
@@ -134,7 +134,7 @@ def test_the_csrf_token_is_still_required(app, world):
                        data={"temperature_c": "36.6"}).status_code == 400
     ok = client.post(f"/staff/attendance/{r.id}/arrive",
                      headers={**HX, "X-CSRFToken": header.group(1)},
-                     data={"temperature_c": "36.6", "passed": "y"})
+                     data={"temperature_c": "36.6", "result": "pass"})
     assert ok.status_code == 200 and "已登记入园" in text(ok)
 
 

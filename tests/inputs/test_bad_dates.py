@@ -83,7 +83,7 @@ def web_cases(w):
         ("staff", "POST", "/staff/sessions", session_form, "price_per_hour", "decimal"),
         ("staff", "POST", f"/staff/sessions/{w['session'].id}", {"capacity": "5"},
          "price_per_hour", "decimal"),
-        ("staff", "POST", f"/staff/attendance/{hold.id}/arrive", {"passed": "y"},
+        ("staff", "POST", f"/staff/attendance/{hold.id}/arrive", {"result": "pass"},
          "temperature_c", "decimal"),
         ("staff", "GET", "/staff/attendance", {}, "date", "date"),
         ("reg", "GET", "/regulator/audit", {}, "from", "date"),
