@@ -20,7 +20,7 @@ from . import audit_log, closure, services
 from . import filing as filings_svc
 from .forms import DecisionForm, FilingForm, InspectionForm
 from .inspections import DIMENSIONS, follow_up, overdue, record_inspection
-from .labels import FILING_STATUS_LABELS
+from .labels import FILING_STATUS_LABELS, PERCENT_COLUMNS, coverage_columns
 from .models import FILING_STATUSES, Filing, Inspection
 from .snapshots import trend
 
@@ -37,10 +37,12 @@ def _labels():
 @permission_required("supervision.read")
 def dashboard():
     city = request.args.get("city") or None
+    sort = request.args.get("sort") if request.args.get("sort") in services.SORTS else "name"
     rows = services.coverage(current_user, city=city)
     cities = services.city_rollup(rows)
     scale = max([r["places_per_1000"] for r in rows] + [r["target_per_1000"] for r in rows] + [1])
     return render_template("regulator/dashboard.html", rows=rows, cities=cities,
+                           table=services.sorted_coverage(rows, sort), sort=sort,
                            scale=scale, city=city, overdue=overdue(current_user),
                            trend=trend(current_user),
                            subdistricts=services.subdistricts_without_public(current_user),
@@ -51,10 +53,16 @@ def dashboard():
 @permission_required("supervision.read")
 def coverage_csv():
     rows = services.coverage(current_user, city=request.args.get("city") or None)
-    head = ["district", "name", "city", "population", "places", "places_per_1000",
-            "target_per_1000", "affordable_places", "public_places", "enrolled",
-            "occupancy_rate", "waitlisted_children"]
-    return csv_download(csv_bytes([head] + [[r[k] for k in head] for r in rows]), "coverage.csv")
+    body = [[str(label) for _key, label in coverage_columns()]]
+    for r in rows:
+        body.append([_percent(r[k]) if k in PERCENT_COLUMNS else r[k]
+                     for k, _label in coverage_columns()])
+    return csv_download(csv_bytes(body), "coverage.csv")
+
+
+def _percent(share: float) -> str:
+    """A share as the CSV shows it: 0.123 → "12.3%"."""
+    return f"{share * 100:.1f}%"
 
 
 @bp.get("/regulator/filings")
@@ -187,12 +195,11 @@ def own_filing():
 @permission_required("supervision.read")
 def coverage_xlsx():
     rows = services.coverage(current_user, city=request.args.get("city") or None)
-    head = ["district", "name", "city", "population", "places", "places_per_1000",
-            "target_per_1000", "affordable_places", "public_places", "enrolled",
-            "occupancy_rate", "waitlisted_children"]
-    body = xlsx_bytes([head] + [[r[k] for k in head] for r in rows], "coverage")
-    return Response(body, headers={"Content-Disposition": "attachment; filename=coverage.xlsx"},
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    columns = coverage_columns()
+    body = [[str(label) for _key, label in columns]] + [[r[k] for k, _l in columns] for r in rows]
+    percent = [i + 1 for i, (k, _l) in enumerate(columns) if k in PERCENT_COLUMNS]
+    return Response(xlsx_bytes(body, "coverage", percent_columns=percent), mimetype=XLSX,
+                    headers={"Content-Disposition": "attachment; filename=coverage.xlsx"})
 
 
 @bp.route("/regulator/centres/<int:centre_id>/inspections", methods=["GET", "POST"])
