@@ -145,10 +145,11 @@ def csv_bytes(rows) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(rows, title: str) -> bytes:
+def xlsx_bytes(rows, title: str, *, percent_columns=()) -> bytes:
     """Rows (the header first) as one XLSX sheet. openpyxl stores text starting with "=" as a
     formula (=HYPERLINK(...) from a name someone typed would run in Excel): every text cell
-    is written as text instead, shown exactly as typed. Numbers stay numbers."""
+    is written as text instead, shown exactly as typed. Numbers stay numbers; those of
+    `percent_columns` (1-based) are shares shown as percentages (0.123 → 12.3%)."""
     book = Workbook()
     sheet = book.active
     sheet.title = title
@@ -158,6 +159,8 @@ def xlsx_bytes(rows, title: str) -> bytes:
         for cell in row:
             if cell.data_type == "f":
                 cell.data_type = "s"
+            elif cell.row > 1 and cell.column in percent_columns and cell.data_type == "n":
+                cell.number_format = "0.0%"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,6 +1,8 @@
 from datetime import datetime
 from typing import Literal
 
+from pydantic import Field
+
 from ..api.schemas import Out, Query
 
 FilingStatus = Literal["draft", "submitted", "approved", "returned", "suspended", "closed"]
@@ -31,6 +33,8 @@ class CoverageOut(CityCoverageOut):
 
     district: str
     name: str
+    places_needed: int = Field(description="places still to be offered to reach the target "
+                               "(0 once reached): ceil(target × population / 1000) − places")
 
 
 class FilingQuery(Query):

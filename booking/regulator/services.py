@@ -1,4 +1,6 @@
 """Coverage against the targets (千人口托位数) and the filings registry."""
+import math
+
 from sqlalchemy import and_, case, func, or_, select
 
 from ..audit.models import AuditEvent
@@ -83,8 +85,28 @@ def coverage(user, city=None) -> list[dict]:
             "enrolled": int(n_enrolled),
             "occupancy_rate": round(n_enrolled / n_places, 3) if n_places else 0.0,
             "waitlisted_children": int(n_waiting),
+            "places_needed": places_needed(d.population, float(d.target_per_1000), int(n_places)),
         })
     return out
+
+
+def places_needed(population: int, target_per_1000: float, places: int) -> int:
+    """The gap to the target: places still to be offered for places per 1,000 to reach it
+    (0 once reached). ceil(target × population / 1000) − places."""
+    return max(0, math.ceil(round(target_per_1000 * population / 1000, 6)) - places)
+
+
+SORTS = {
+    "gap": lambda r: (-r["places_needed"], r["city"], r["district"]),
+    "name": lambda r: (r["city"], r["district"]),
+    "places": lambda r: (-r["places"], r["city"], r["district"]),
+}
+
+
+def sorted_coverage(rows: list[dict], sort: str) -> list[dict]:
+    """The dashboard's district table by `sort`: gap (the most places needed first), name
+    (city, then district code: the default) or places (most first)."""
+    return sorted(rows, key=SORTS.get(sort, SORTS["name"]))
 
 
 _SUMMED = ("population", "places", "affordable_places", "public_places", "enrolled",

@@ -6,28 +6,26 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.models import User
 from ..auth.permissions import permission_required
-from ..audit.models import AuditEvent
 from ..centres.bands import CENTRE_KINDS
 from ..centres.models import Centre
 from ..centres.services import disclosure
-from ..clock import end_of_day, start_of_day
 from ..extensions import db
 from ..fees.balances import refund_summary
 from ..inputs import MAX_DATE, MIN_DATE, parse_day
 from ..outbreaks import services as outbreaks
 from ..outbreaks.labels import symptom_word
 from ..web import attempt, csv_bytes, csv_download, submit, xlsx_bytes
-from . import closure, services
+from . import audit_log, closure, services
 from . import filing as filings_svc
 from .forms import DecisionForm, FilingForm, InspectionForm
 from .inspections import DIMENSIONS, follow_up, overdue, record_inspection
-from .labels import FILING_STATUS_LABELS
+from .labels import FILING_STATUS_LABELS, PERCENT_COLUMNS, coverage_columns
 from .models import FILING_STATUSES, Filing, Inspection
 from .snapshots import trend
 
 bp = Blueprint("regulator", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.app_context_processor
@@ -39,10 +37,12 @@ def _labels():
 @permission_required("supervision.read")
 def dashboard():
     city = request.args.get("city") or None
+    sort = request.args.get("sort") if request.args.get("sort") in services.SORTS else "name"
     rows = services.coverage(current_user, city=city)
     cities = services.city_rollup(rows)
     scale = max([r["places_per_1000"] for r in rows] + [r["target_per_1000"] for r in rows] + [1])
     return render_template("regulator/dashboard.html", rows=rows, cities=cities,
+                           table=services.sorted_coverage(rows, sort), sort=sort,
                            scale=scale, city=city, overdue=overdue(current_user),
                            trend=trend(current_user),
                            subdistricts=services.subdistricts_without_public(current_user),
@@ -53,10 +53,16 @@ def dashboard():
 @permission_required("supervision.read")
 def coverage_csv():
     rows = services.coverage(current_user, city=request.args.get("city") or None)
-    head = ["district", "name", "city", "population", "places", "places_per_1000",
-            "target_per_1000", "affordable_places", "public_places", "enrolled",
-            "occupancy_rate", "waitlisted_children"]
-    return csv_download(csv_bytes([head] + [[r[k] for k in head] for r in rows]), "coverage.csv")
+    body = [[str(label) for _key, label in coverage_columns()]]
+    for r in rows:
+        body.append([_percent(r[k]) if k in PERCENT_COLUMNS else r[k]
+                     for k, _label in coverage_columns()])
+    return csv_download(csv_bytes(body), "coverage.csv")
+
+
+def _percent(share: float) -> str:
+    """A share as the CSV shows it: 0.123 → "12.3%"."""
+    return f"{share * 100:.1f}%"
 
 
 @bp.get("/regulator/filings")
@@ -92,28 +98,45 @@ def filing(filing_id):
 @bp.get("/regulator/audit")
 @permission_required("supervision.read")
 def audit():
-    args = request.args
-    stmt = (select(AuditEvent).where(services.audit_clause(current_user))
-            .order_by(AuditEvent.id.desc()))
-    if args.get("centre", "").isdigit():
-        stmt = stmt.where(AuditEvent.centre_id == int(args["centre"]))
-    if args.get("person"):
-        who = db.session.scalar(select(User.id).where(User.email == args["person"].strip().lower()))
-        stmt = stmt.where(AuditEvent.actor_id == (who or -1))
-    if args.get("action"):
-        stmt = stmt.where(AuditEvent.action.like(f"{args['action'].strip()[:60]}%"))
-    for name, op in (("from", "__ge__"), ("to", "__lt__")):
-        if not args.get(name):
-            continue
-        day = parse_day(args[name])
-        if day is None:  # searched anyway, without this bound; the person is told why
-            flash(_("请按 年-月-日 填写日期（%(min)s 到 %(max)s 之间）",
-                    min=MIN_DATE.isoformat(), max=MAX_DATE.isoformat()), "error")
-            continue
-        moment = end_of_day(day) if name == "to" else start_of_day(day)
-        stmt = stmt.where(getattr(AuditEvent.at, op)(moment))
-    events = db.session.scalars(stmt.limit(200)).all()
-    return render_template("regulator/audit.html", events=events, args=args)
+    filters = _audit_filters()
+    result = audit_log.page(current_user, filters, request.args.get("page", 1, type=int) or 1)
+    return render_template("regulator/audit.html", result=result, filters=filters,
+                           centres=audit_log.centres_for(current_user),
+                           groups=audit_log.action_groups(), export_max=audit_log.EXPORT_MAX)
+
+
+def _audit_filters():
+    filters = audit_log.parse_filters(request.args)
+    if filters.bad_dates:  # searched anyway, without this bound; the person is told why
+        flash(_("请按 年-月-日 填写日期（%(min)s 到 %(max)s 之间）",
+                min=MIN_DATE.isoformat(), max=MAX_DATE.isoformat()), "error")
+    return filters
+
+
+def _audit_export(kind: str):
+    filters = _audit_filters()
+    total = audit_log.count(current_user, filters)
+    if total > audit_log.EXPORT_MAX:
+        flash(_("筛选出 %(n)s 条记录，一次最多导出 %(max)s 条：请缩小日期范围或选择机构。",
+                n=total, max=audit_log.EXPORT_MAX), "error")
+        return redirect(url_for("regulator.audit", **filters.query_args()))
+    rows = audit_log.export_rows(current_user, filters)
+    if kind == "csv":
+        return csv_download(csv_bytes(rows), "audit.csv", private=True)
+    return Response(xlsx_bytes(rows, "audit"), mimetype=XLSX, headers={
+        "Content-Disposition": "attachment; filename=audit.xlsx", "Cache-Control": "no-store"})
+
+
+@bp.get("/regulator/audit.csv")
+@permission_required("supervision.read")
+def audit_csv():
+    return _audit_export("csv")
+
+
+@bp.get("/regulator/audit.xlsx")
+@permission_required("supervision.read")
+def audit_xlsx():
+    return _audit_export("xlsx")
 
 
 @bp.get("/registry")
@@ -172,12 +195,11 @@ def own_filing():
 @permission_required("supervision.read")
 def coverage_xlsx():
     rows = services.coverage(current_user, city=request.args.get("city") or None)
-    head = ["district", "name", "city", "population", "places", "places_per_1000",
-            "target_per_1000", "affordable_places", "public_places", "enrolled",
-            "occupancy_rate", "waitlisted_children"]
-    body = xlsx_bytes([head] + [[r[k] for k in head] for r in rows], "coverage")
-    return Response(body, headers={"Content-Disposition": "attachment; filename=coverage.xlsx"},
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    columns = coverage_columns()
+    body = [[str(label) for _key, label in columns]] + [[r[k] for k, _l in columns] for r in rows]
+    percent = [i + 1 for i, (k, _l) in enumerate(columns) if k in PERCENT_COLUMNS]
+    return Response(xlsx_bytes(body, "coverage", percent_columns=percent), mimetype=XLSX,
+                    headers={"Content-Disposition": "attachment; filename=coverage.xlsx"})
 
 
 @bp.route("/regulator/centres/<int:centre_id>/inspections", methods=["GET", "POST"])

@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from ..auth.permissions import permission_required
 from ..extensions import db
+from ..slots.models import Slot
 from ..web import attempt
 from . import lottery
+from .lottery_words import words_for
 from .models import LotteryDraw
 
 bp = Blueprint("lottery", __name__)
@@ -28,15 +30,18 @@ def show(draw_id):
         ids = [int(x) for x in re.findall(r"\d+", request.form.get("ids") or "")[:10000]]
         check = {"seed": seed, "ids": ids, "order": lottery.order(seed, ids),
                  "sha256": lottery.participants_digest(ids)}
+    frozen = lottery.frozen_ids(draw)
     return render_template("waitlists/lottery.html", draw=draw, result=result, check=check,
-                           frozen=lottery.frozen_ids(draw))
+                           frozen=frozen, slot=db.session.get(Slot, draw.slot_id),
+                           words=words_for(frozen, current_user))
 
 
 @bp.get("/slots/<int:slot_id>/lotteries")
 def for_slot(slot_id):
     draws = db.session.scalars(select(LotteryDraw).where(LotteryDraw.slot_id == slot_id)
                                .order_by(LotteryDraw.id.desc())).all()
-    return render_template("waitlists/lotteries.html", draws=draws, slot_id=slot_id)
+    return render_template("waitlists/lotteries.html", draws=draws, slot_id=slot_id,
+                           slot=db.session.get(Slot, slot_id))
 
 
 @bp.post("/staff/slots/<int:slot_id>/lottery")

@@ -6,6 +6,7 @@ from ..centres.models import Centre, CityPolicy
 from ..children.models import Guardianship
 from ..extensions import db
 from ..slots.models import Slot
+from .lottery_words import draw_of
 from .models import WaitlistEntry
 from .ranking import DEFAULT_MAX_WAITS, LIVE, rank_key
 from .services import position, queue_order
@@ -60,7 +61,7 @@ def queues(slot_ids) -> dict[int, list[tuple[WaitlistEntry, int | None]]]:
 
 def choices_of(user) -> list[dict]:
     """The parent's page: for each child with waits, its live waits in the family's order
-    (志愿 1, 2, ...) with their places in the queues, its ended waits (newest first), and
+    (志愿 1, 2, ...) with their places in the queues and the draw each was in (摇号), its ended waits (newest first), and
     how many waits its cities allow ({city: N})."""
     out: dict[int, dict] = {}
     for e in for_guardian(user):
@@ -70,7 +71,7 @@ def choices_of(user) -> list[dict]:
     limits = dict(db.session.execute(select(CityPolicy.city, CityPolicy.max_waits)
                                      .where(CityPolicy.city.in_(cities))).all()) if cities else {}
     for row in out.values():
-        row["live"] = [{"e": e, "rank": i, "position": position(e)}
+        row["live"] = [{"e": e, "rank": i, "position": position(e), "draw": draw_of(e.id)}
                        for i, e in enumerate(sorted(row["live"], key=rank_key), 1)]
         row["limits"] = {c: limits.get(c, DEFAULT_MAX_WAITS)
                          for c in sorted({r["e"].slot.centre.district.city for r in row["live"]})}

@@ -153,7 +153,7 @@ def test_a_child_waiting_in_two_districts_counts_once_in_the_city(client, db):
 
     body = client.get("/regulator/coverage.csv?city=测试市").get_data(as_text=True)
     exported = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
-    assert sum(int(r["waitlisted_children"]) for r in exported) == 1
+    assert sum(int(r["候补儿童"]) for r in exported) == 1
 
 
 def test_twins_waiting_count_as_two_children_once_each(db):
@@ -196,7 +196,7 @@ def test_the_api_and_the_xlsx_agree(client, two_districts):
     from openpyxl import load_workbook
     sheet = load_workbook(io.BytesIO(resp.data)).active
     values = list(sheet.values)
-    col = values[0].index("enrolled")
+    col = values[0].index("在托儿童")
     assert sum(r[col] for r in values[1:]) == 1
 
 

@@ -75,4 +75,4 @@ def test_xlsx_export(client):
     resp = client.get("/regulator/coverage.xlsx")
     sheet = load_workbook(BytesIO(resp.data)).active
     rows = list(sheet.values)
-    assert rows[0][0] == "district" and any(r[0] == d.code and r[4] == 3 for r in rows[1:])
+    assert rows[0][0] == "区县代码" and any(r[0] == d.code and r[4] == 3 for r in rows[1:])

@@ -1,6 +1,7 @@
 """Regulators are held to their jurisdiction (docs/permissions.md): a district regulator sees
 its district, a city regulator its city, a national regulator and an admin everything.
 Outside the scope a record is missing (404 not-found) and lists hold only what is inside."""
+import re
 from datetime import date, time
 from pathlib import Path
 
@@ -166,19 +167,37 @@ def test_health_record_and_attachment_only_inside_the_scope(client, world, db, w
 
 
 @pytest.mark.parametrize("who", ACCOUNTS)
-def test_audit_search_hides_other_jurisdictions(client, world, who):
+def test_audit_search_hides_other_jurisdictions(client, world, db, who):
     login(client, world[who])
-    page = client.get("/regulator/audit").get_data(as_text=True)
+    page = "".join(_audit_pages(client, "/regulator/audit"))
+
+    def event(action, entity):
+        return db.session.scalar(select(AuditEvent.id).where(
+            AuditEvent.action == action, AuditEvent.entity_id == entity.id))
+
     for tag in ("A1", "A2", "B1"):
         p = world[tag]
         shown = {f"中心{tag}" in page,  # centre.created names the centre
-                 f"reservation #{p['hold'].id}<" in page,
-                 f"health_check #{p['check'].id}<" in page,  # no centre on the event: its child's
-                 f"waitlist_entry #{p['entry'].id}<" in page}
+                 f'id="event-{event("reservation.held", p["hold"])}"' in page,
+                 # no centre on the event: its child's stands for it
+                 f'id="event-{event("health_check.submitted", p["check"])}"' in page,
+                 f'id="event-{event("waitlist.joined", p["entry"])}"' in page}
         assert shown == {tag in SEES[who]}, (tag, shown)
     # naming another city's centre finds nothing either
     other = client.get(f"/regulator/audit?centre={world['B1']['centre'].id}").get_data(as_text=True)
     assert ("中心B1" in other) == ("B1" in SEES[who])
+    # the centre picker offers the jurisdiction's centres only
+    picker = other.split('id="a-centre"')[1].split("</select>")[0]
+    assert {t for t in ("A1", "A2", "B1") if f"中心{t}" in picker} == SEES[who]
+
+
+def _audit_pages(client, url):
+    """Every page of the log, following its 下一页 links."""
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        yield page
+        found = re.search(r'href="([^"]+)" rel="next"', page)
+        url = found.group(1).replace("&amp;", "&") if found else None
 
 
 @pytest.mark.parametrize("who, district, created", [

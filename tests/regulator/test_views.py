@@ -54,8 +54,12 @@ def test_audit_search_by_centre_and_action(client):
     c = f.centre()
     f.slot(c)
     login(client, f.user("regulator"))
-    page = client.get(f"/regulator/audit?centre={c.id}&action=slot.").get_data(as_text=True)
-    assert "slot.created" in page and "centre.created" not in page
+    rows = client.get(f"/regulator/audit?centre={c.id}&action=slot.").get_data(
+        as_text=True).split("<tbody>")[1]  # the table, not the action picker
+    assert "发布托位" in rows and "新增机构" not in rows
+    rows = client.get(f"/regulator/audit?centre={c.id}&action=centre.created").get_data(
+        as_text=True).split("<tbody>")[1]
+    assert "新增机构" in rows and "发布托位" not in rows
     assert client.get("/regulator/audit?from=2026-02-30").status_code == 200
 
 
