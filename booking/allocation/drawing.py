@@ -10,7 +10,7 @@
    free goes to the best of those who wanted it more than what they got (the vacancy chain keeps
    the result stable), then to the ordinary waitlist.
 4. The inputs, seed and results are published; `python -m booking.allocation verify` rechecks them.
-The rows are written a chunk of thousands per statement (`_insert_rows`, `_update_rows`): an
+The rows are written a chunk of thousands per statement (`booking.bulk`): an
 executemany costs a statement per row, which is most of the time of a city's round of 100,000
 applications (bench/RESULTS.md, "Round").
 """
@@ -18,9 +18,10 @@ import json
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import func, select, update
 
 from ..audit.services import notify_many, record, record_many
+from ..bulk import chunks, insert_rows, update_rows
 from ..children.models import Child
 from ..clock import now as clock_now
 from ..errors import Conflict
@@ -37,65 +38,14 @@ from .models import (Application, ApplicationChild, ApplicationChoice, AppStatus
                      RoundStatus)
 from .rounds import freeze_tiers, managed_round, status_at
 
-_CHUNK = 5000
-
-
-def _chunks(ids):
-    ids = list(ids)
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i:i + _CHUNK]
 
 
 def _lock_rows(model, ids, **values) -> None:
     """Write the rows in ascending id order, a chunk per statement (the lock order; one
     statement per row would take minutes for a city's round)."""
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in chunks(sorted(set(ids))):
         db.session.execute(update(model).where(model.id.in_(chunk)).values(**values)
                            .execution_options(synchronize_session=False))
-
-
-def _json_rows(table, columns) -> str:
-    """SQL for a derived table `v` with `columns` of `table`, read from the JSON array bound as
-    :rows (one list of values per row, in the order of `columns`)."""
-    dialect = db.session.get_bind().dialect
-    q = dialect.identifier_preparer.quote
-    if dialect.name == "postgresql":
-        cols = ", ".join(f"CAST(e->>{i} AS {table.c[c].type.compile(dialect)}) AS {q(c)}"
-                         for i, c in enumerate(columns))
-        return f"(SELECT {cols} FROM json_array_elements(CAST(:rows AS json)) AS e) AS v"
-    cols = ", ".join(f"json_extract(value, '$[{i}]') AS {q(c)}" for i, c in enumerate(columns))
-    return f"(SELECT {cols} FROM json_each(:rows)) AS v"
-
-
-def _run(table, sql: str, rows, fixed: dict) -> None:
-    """Execute `sql` once per chunk of `rows`, the chunk bound as JSON in :rows and each of
-    `fixed` as :f_<column>, converted as its column converts it (instants to naive UTC)."""
-    db.session.flush()  # as an ORM statement would: the rows it reads are the session's
-    stmt = text(sql).bindparams(*(bindparam(f"f_{c}", v, type_=table.c[c].type)
-                                  for c, v in fixed.items()))
-    for chunk in _chunks(rows):
-        db.session.execute(stmt, {"rows": json.dumps(chunk)})
-
-
-def _insert_rows(table, columns, rows, **fixed) -> None:
-    """INSERT one row per item of `rows` (values for `columns`); `fixed` the same in every row."""
-    q = db.session.get_bind().dialect.identifier_preparer.quote
-    names = ", ".join(q(c) for c in [*columns, *fixed])
-    values = ", ".join([*(f"v.{q(c)}" for c in columns), *(f":f_{c}" for c in fixed)])
-    _run(table, f"INSERT INTO {q(table.name)} ({names}) SELECT {values} FROM "
-                f"{_json_rows(table, columns)}", rows, fixed)
-
-
-def _update_rows(table, keys, columns, rows, match: dict, **fixed) -> None:
-    """UPDATE the row named by `keys` (and `match`, the same for all) of each item of `rows`
-    (values for keys + columns); `fixed` is set the same in every row."""
-    q = db.session.get_bind().dialect.identifier_preparer.quote
-    sets = ", ".join([*(f"{q(c)} = v.{q(c)}" for c in columns),
-                      *(f"{q(c)} = :f_{c}" for c in fixed)])
-    where = " AND ".join([*(f"{q(table.name)}.{q(k)} = v.{q(k)}" for k in keys),
-                          *(f"{q(table.name)}.{q(c)} = :f_{c}" for c in match)])
-    _run(table, f"UPDATE {q(table.name)} SET {sets} FROM {_json_rows(table, [*keys, *columns])} "
-                f"WHERE {where}", rows, {**fixed, **match})
 
 
 def _inputs(rnd):
@@ -128,7 +78,7 @@ def _inputs(rnd):
 
 def _live_places(child_ids, now) -> dict[int, list[Reservation]]:
     out: dict[int, list[Reservation]] = {}
-    for chunk in _chunks(child_ids):
+    for chunk in chunks(child_ids):
         for r in db.session.scalars(select(Reservation).where(
                 Reservation.child_id.in_(chunk), live_at(now)).order_by(Reservation.id)):
             out.setdefault(r.child_id, []).append(r)
@@ -181,7 +131,7 @@ def draw_round(round_id: int, actor, now=None):
     _record_outcome(rnd, rows, assignment, meta, hold_ids, now)
     waits = _waits(rnd, applicants, assignment, meta, position, now)
     # The slots' objects in the session expire at the commit, reading these seats back.
-    _update_rows(RoundSlot.__table__, ["slot_id"], ["seats"],
+    update_rows(RoundSlot.__table__, ["slot_id"], ["seats"],
                  [[sid, seats[sid]] for sid in slot_ids], {"round_id": rnd.id})
     doc = draw.publication(rnd.id, rnd.seed, seats, applicants, assignment)
     rnd.publication = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
@@ -232,7 +182,7 @@ def _offers(assignment, meta, places, now, expires):
         end_offers(ended, "withdrawn", now)
         superseded = [r.id for r in ended]
     columns = ["slot_id", "child_id", "parent_id", "replaces_id"]
-    _insert_rows(Reservation.__table__, columns, [[h[c] for c in columns] for h in holds],
+    insert_rows(Reservation.__table__, columns, [[h[c] for c in columns] for h in holds],
                  status=Status.HELD, created_at=now, expires_at=expires)
     return holds, superseded
 
@@ -240,7 +190,7 @@ def _offers(assignment, meta, places, now, expires):
 def _hold_ids(holds, now) -> dict[tuple[int, int], int]:
     out = {}
     slot_ids = sorted({h["slot_id"] for h in holds})
-    for chunk in _chunks(slot_ids):
+    for chunk in chunks(slot_ids):
         out.update({(sid, cid): rid for rid, sid, cid in db.session.execute(
             select(Reservation.id, Reservation.slot_id, Reservation.child_id).where(
                 Reservation.slot_id.in_(chunk), Reservation.status == Status.HELD,
@@ -258,9 +208,9 @@ def _record_outcome(rnd, rows, assignment, meta, hold_ids, now) -> None:
                         got[1] if got else None])
         if got:
             members += [[c, hold_ids[(got[0], c)]] for c in meta[r.id][2]]
-    _update_rows(Application.__table__, ["id"], ["status", "lottery", "slot_id", "choice_rank"],
+    update_rows(Application.__table__, ["id"], ["status", "lottery", "slot_id", "choice_rank"],
                  updates, {}, updated_at=now)
-    _update_rows(ApplicationChild.__table__, ["child_id"], ["reservation_id"], members,
+    update_rows(ApplicationChild.__table__, ["child_id"], ["reservation_id"], members,
                  {"round_id": rnd.id})
 
 
@@ -282,7 +232,7 @@ def _waits(rnd, applicants, assignment, meta, position, now) -> int:
     if not wanted:
         return 0
     existing = {}
-    for chunk in _chunks(sorted({w["child_id"] for w in wanted})):
+    for chunk in chunks(sorted({w["child_id"] for w in wanted})):
         existing.update({(sid, cid): eid for eid, sid, cid in db.session.execute(
             select(WaitlistEntry.id, WaitlistEntry.slot_id, WaitlistEntry.child_id).where(
                 WaitlistEntry.child_id.in_(chunk),
@@ -293,7 +243,7 @@ def _waits(rnd, applicants, assignment, meta, position, now) -> int:
         for w in wanted if (w["slot_id"], w["child_id"]) in existing]
     columns = ["slot_id", "child_id", "parent_id", "priority", "tier", "unit_key",
                "draw_position", "choice_rank", "round_id"]
-    _insert_rows(WaitlistEntry.__table__, columns, [[w[c] for c in columns] for w in fresh],
+    insert_rows(WaitlistEntry.__table__, columns, [[w[c] for c in columns] for w in fresh],
                  status="waiting", joined_at=now)
     if taken_over:
         db.session.execute(update(WaitlistEntry), taken_over)
