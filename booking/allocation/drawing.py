@@ -123,17 +123,21 @@ def draw_round(round_id: int, actor, now=None):
         here = {p.slot_id for k in kids for p in places.get(k, [])}
         applicants.append(draw.Applicant(r.id, r.priority, r.size,
                                          tuple(s for s in choices[r.id] if s not in here)))
-    assignment = draw.allocate(rnd.seed, applicants, seats)
-    position = {a.id: i for i, a in enumerate(draw.order(rnd.seed, applicants), 1)}
+    # The order is ranked once (every lottery hashed once) for the draw, the waits, the
+    # outcomes and the publication.
+    ranked = draw.ranking(rnd.seed, applicants)
+    assignment = draw.allocate(rnd.seed, applicants, seats, ranked)
+    position = {app_id: i for i, (_p, _x, app_id, _a) in enumerate(ranked, 1)}
+    number = {app_id: x for _p, x, app_id, _a in ranked}
     expires = now + timedelta(days=rnd.offer_days)
     holds, superseded = _offers(assignment, meta, places, now, expires)
     hold_ids = _hold_ids(holds, now)
-    _record_outcome(rnd, rows, assignment, meta, hold_ids, now)
+    _record_outcome(rnd, rows, assignment, meta, hold_ids, number, now)
     waits = _waits(rnd, applicants, assignment, meta, position, now)
     # The slots' objects in the session expire at the commit, reading these seats back.
     update_rows(RoundSlot.__table__, ["slot_id"], ["seats"],
                  [[sid, seats[sid]] for sid in slot_ids], {"round_id": rnd.id})
-    doc = draw.publication(rnd.id, rnd.seed, seats, applicants, assignment)
+    doc = draw.publication(rnd.id, rnd.seed, seats, applicants, assignment, ranked)
     rnd.publication = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
     rnd.inputs_sha256 = doc["inputs_sha256"]
     rnd.status, rnd.drawn_at = RoundStatus.DRAWN, now
@@ -198,13 +202,13 @@ def _hold_ids(holds, now) -> dict[tuple[int, int], int]:
     return out
 
 
-def _record_outcome(rnd, rows, assignment, meta, hold_ids, now) -> None:
+def _record_outcome(rnd, rows, assignment, meta, hold_ids, number, now) -> None:
     """Each application's lottery number and outcome; each child's hold."""
     updates, members = [], []
     for r in rows:
         got = assignment[r.id]
         updates.append([r.id, AppStatus.OFFERED if got else AppStatus.UNPLACED,
-                        draw.lottery(rnd.seed, r.id), got[0] if got else None,
+                        number[r.id], got[0] if got else None,
                         got[1] if got else None])
         if got:
             members += [[c, hold_ids[(got[0], c)]] for c in meta[r.id][2]]
