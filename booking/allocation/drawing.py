@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from ..audit.services import notify_many, record, record_many
-from ..bulk import chunks, insert_rows, update_rows
+from ..bulk import insert_rows, update_rows
 from ..children.models import Child
 from ..clock import now as clock_now
 from ..errors import Conflict
@@ -40,12 +40,35 @@ from .rounds import freeze_tiers, managed_round, status_at
 
 
 
-def _lock_rows(model, ids, **values) -> None:
-    """Write the rows in ascending id order, a chunk per statement (the lock order; one
-    statement per row would take minutes for a city's round)."""
-    for chunk in chunks(sorted(set(ids))):
-        db.session.execute(update(model).where(model.id.in_(chunk)).values(**values)
-                           .execution_options(synchronize_session=False))
+def _in_round(rnd):
+    """The round's slot ids, as a subquery: joined, not a list of 10,000 ids bound."""
+    return select(RoundSlot.slot_id).where(RoundSlot.round_id == rnd.id)
+
+
+def _applicants_children(rnd):
+    """The children of the round's submitted applications, as a subquery."""
+    return (select(ApplicationChild.child_id)
+            .join(Application, Application.id == ApplicationChild.application_id)
+            .where(ApplicationChild.round_id == rnd.id, Application.status == AppStatus.SUBMITTED))
+
+
+def _lock(rnd) -> None:
+    """The lock order after the round's row: the applicants' children, then the round's slots,
+    each in ascending id (docs/design.md, "Lock order").
+
+    On PostgreSQL, `SELECT … ORDER BY id FOR NO KEY UPDATE` takes the very row locks the no-op
+    UPDATEs of `places.locking` take (they conflict with each other, with `FOR UPDATE` and
+    with every UPDATE; neither blocks a foreign key's check), in id order (the locking step
+    runs above the sort), without writing 115,000 new row versions for a city's round. On
+    SQLite the round's row (`lock_round`, the first write) already took the database's one
+    write lock, which nobody else gets until this commits, so there is nothing to add."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    conn = db.session.connection()
+    conn.execute(select(Child.id).where(Child.id.in_(_applicants_children(rnd)))
+                 .order_by(Child.id).with_for_update(key_share=True, of=Child))
+    conn.execute(select(Slot.id).where(Slot.id.in_(_in_round(rnd)))
+                 .order_by(Slot.id).with_for_update(key_share=True, of=Slot))
 
 
 def _inputs(rnd):
@@ -76,12 +99,13 @@ def _inputs(rnd):
     return rows, choices, meta
 
 
-def _live_places(child_ids, now) -> dict[int, list[Reservation]]:
+def _live_places(rnd, now) -> dict[int, list[Reservation]]:
+    """The live places of the applicants' children, by child."""
     out: dict[int, list[Reservation]] = {}
-    for chunk in chunks(child_ids):
-        for r in db.session.scalars(select(Reservation).where(
-                Reservation.child_id.in_(chunk), live_at(now)).order_by(Reservation.id)):
-            out.setdefault(r.child_id, []).append(r)
+    for r in db.session.scalars(select(Reservation).where(
+            Reservation.child_id.in_(_applicants_children(rnd)), live_at(now))
+            .order_by(Reservation.id)):
+        out.setdefault(r.child_id, []).append(r)
     return out
 
 
@@ -100,22 +124,21 @@ def draw_round(round_id: int, actor, now=None):
         freeze_tiers(rnd, now)
         rnd.closed_at = rnd.closes_at
     rows, choices, meta = _inputs(rnd)
-    child_ids = [c for _p, _t, kids in meta.values() for c in kids]
     slot_ids = [rs.slot_id for rs in rnd.slots]
-    _lock_rows(Child, child_ids, older_siblings=Child.older_siblings)
-    _lock_rows(Slot, slot_ids, version=Slot.version + 1)
+    _lock(rnd)
+    in_round = _in_round(rnd)
     capacity = dict(db.session.execute(select(Slot.id, Slot.capacity)
-                                       .where(Slot.id.in_(slot_ids))).all())
+                                       .where(Slot.id.in_(in_round))).all())
     taken = dict(db.session.execute(select(Reservation.slot_id, func.count(Reservation.id))
-                                    .where(Reservation.slot_id.in_(slot_ids), live_at(now))
+                                    .where(Reservation.slot_id.in_(in_round), live_at(now))
                                     .group_by(Reservation.slot_id)).all())
     # A centre suspended or closed since the round opened offers nothing (its seats are 0).
     open_ids = set(db.session.scalars(
         select(Slot.id).join(Filing, Filing.centre_id == Slot.centre_id)
-        .where(Slot.id.in_(slot_ids), Filing.status == "approved")))
+        .where(Slot.id.in_(in_round), Filing.status == "approved")))
     seats = {sid: max(0, capacity[sid] - taken.get(sid, 0)) if sid in open_ids else 0
              for sid in slot_ids}
-    places = _live_places(child_ids, now)
+    places = _live_places(rnd, now)
     applicants = []
     for r in rows:
         kids = meta[r.id][2]
@@ -131,7 +154,7 @@ def draw_round(round_id: int, actor, now=None):
     number = {app_id: x for _p, x, app_id, _a in ranked}
     expires = now + timedelta(days=rnd.offer_days)
     holds, superseded = _offers(assignment, meta, places, now, expires)
-    hold_ids = _hold_ids(holds, now)
+    hold_ids = _hold_ids(rnd, now)
     _record_outcome(rnd, rows, assignment, meta, hold_ids, number, now)
     waits = _waits(rnd, applicants, assignment, meta, position, now)
     # The slots' objects in the session expire at the commit, reading these seats back.
@@ -191,15 +214,12 @@ def _offers(assignment, meta, places, now, expires):
     return holds, superseded
 
 
-def _hold_ids(holds, now) -> dict[tuple[int, int], int]:
-    out = {}
-    slot_ids = sorted({h["slot_id"] for h in holds})
-    for chunk in chunks(slot_ids):
-        out.update({(sid, cid): rid for rid, sid, cid in db.session.execute(
-            select(Reservation.id, Reservation.slot_id, Reservation.child_id).where(
-                Reservation.slot_id.in_(chunk), Reservation.status == Status.HELD,
-                Reservation.created_at == now))})
-    return out
+def _hold_ids(rnd, now) -> dict[tuple[int, int], int]:
+    """The draw's holds, by (slot, child)."""
+    return {(sid, cid): rid for rid, sid, cid in db.session.execute(
+        select(Reservation.id, Reservation.slot_id, Reservation.child_id).where(
+            Reservation.slot_id.in_(_in_round(rnd)), Reservation.status == Status.HELD,
+            Reservation.created_at == now))}
 
 
 def _record_outcome(rnd, rows, assignment, meta, hold_ids, number, now) -> None:
@@ -235,12 +255,10 @@ def _waits(rnd, applicants, assignment, meta, position, now) -> int:
                                "round_id": rnd.id})
     if not wanted:
         return 0
-    existing = {}
-    for chunk in chunks(sorted({w["child_id"] for w in wanted})):
-        existing.update({(sid, cid): eid for eid, sid, cid in db.session.execute(
-            select(WaitlistEntry.id, WaitlistEntry.slot_id, WaitlistEntry.child_id).where(
-                WaitlistEntry.child_id.in_(chunk),
-                WaitlistEntry.status.in_(("waiting", "offered"))))})
+    existing = {(sid, cid): eid for eid, sid, cid in db.session.execute(
+        select(WaitlistEntry.id, WaitlistEntry.slot_id, WaitlistEntry.child_id).where(
+            WaitlistEntry.child_id.in_(_applicants_children(rnd)),
+            WaitlistEntry.status.in_(("waiting", "offered"))))}
     fresh = [w for w in wanted if (w["slot_id"], w["child_id"]) not in existing]
     taken_over = [{"id": existing[(w["slot_id"], w["child_id"])], **{
         k: w[k] for k in ("priority", "tier", "unit_key", "draw_position", "round_id")}}
