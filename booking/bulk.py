@@ -78,3 +78,21 @@ def update_rows(table, keys, columns, rows, match: dict, **fixed) -> None:
                           *(f"{q(table.name)}.{q(c)} = :f_{c}" for c in match)])
     _run(table, f"UPDATE {q(table.name)} SET {sets} FROM {_json_rows(table, [*keys, *columns])} "
                 f"WHERE {where}", rows, {**fixed, **match})
+
+
+def read(stmt) -> list[tuple]:
+    """Every row of a Core SELECT as plain tuples, straight from the driver's cursor in this
+    session's transaction: SQLAlchemy's row objects cost more than the query itself when a
+    round's draw reads its 500,000 choices. Values come as the driver gives them, with no
+    column type's conversion: use it for integers and strings."""
+    conn = db.session.connection()
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from ..audit.services import notify_many, record, record_many
-from ..bulk import insert_rows, update_rows
+from ..bulk import insert_rows, read, update_rows
 from ..children.models import Child
 from ..clock import now as clock_now
 from ..errors import Conflict
@@ -72,30 +72,31 @@ def _lock(rnd) -> None:
 
 
 def _inputs(rnd):
-    """(applicants, {application id: (parent id, tier, [child ids])}, choices by application)."""
-    # Read as plain Core rows (the ORM's row handling is most of the cost of reading a city's
-    # 500,000 choices), after flushing the tiers freeze_tiers may just have changed.
+    """(rows (id, priority, size, parent id, tier) of the submitted applications by id,
+    choices by application, {application id: (parent id, tier, [child ids])})."""
+    # Read as the driver's own tuples (bulk.read): the ORM's or even Core's row handling is
+    # most of the cost of reading a city's 500,000 choices. After flushing the tiers
+    # freeze_tiers may just have changed.
     db.session.flush()
-    conn = db.session.connection()
-    rows = conn.execute(select(Application.id, Application.priority, Application.size,
-                               Application.parent_id, Application.tier)
-                        .where(Application.round_id == rnd.id,
-                               Application.status == AppStatus.SUBMITTED)
-                        .order_by(Application.id)).all()
-    choices: dict[int, list[int]] = {r.id: [] for r in rows}
-    for app_id, slot_id in conn.execute(
+    rows = read(select(Application.id, Application.priority, Application.size,
+                       Application.parent_id, Application.tier)
+                .where(Application.round_id == rnd.id, Application.status == AppStatus.SUBMITTED)
+                .order_by(Application.id))
+    choices: dict[int, list[int]] = {row[0]: [] for row in rows}
+    for app_id, slot_id in read(
             select(ApplicationChoice.application_id, ApplicationChoice.slot_id)
             .join(Application, Application.id == ApplicationChoice.application_id)
             .where(Application.round_id == rnd.id, Application.status == AppStatus.SUBMITTED)
             .order_by(ApplicationChoice.application_id, ApplicationChoice.rank)):
         choices[app_id].append(slot_id)
-    members: dict[int, list[int]] = {r.id: [] for r in rows}
-    for app_id, child_id in conn.execute(
+    members: dict[int, list[int]] = {row[0]: [] for row in rows}
+    for app_id, child_id in read(
             select(ApplicationChild.application_id, ApplicationChild.child_id)
             .where(ApplicationChild.round_id == rnd.id).order_by(ApplicationChild.child_id)):
         if app_id in members:
             members[app_id].append(child_id)
-    meta = {r.id: (r.parent_id, r.tier, members[r.id]) for r in rows}
+    meta = {app_id: (parent_id, tier, members[app_id])
+            for app_id, _priority, _size, parent_id, tier in rows}
     return rows, choices, meta
 
 
@@ -124,7 +125,7 @@ def draw_round(round_id: int, actor, now=None):
         freeze_tiers(rnd, now)
         rnd.closed_at = rnd.closes_at
     rows, choices, meta = _inputs(rnd)
-    slot_ids = [rs.slot_id for rs in rnd.slots]
+    slot_ids = [sid for (sid,) in read(_in_round(rnd).order_by(RoundSlot.slot_id))]
     _lock(rnd)
     in_round = _in_round(rnd)
     capacity = dict(db.session.execute(select(Slot.id, Slot.capacity)
@@ -140,12 +141,14 @@ def draw_round(round_id: int, actor, now=None):
              for sid in slot_ids}
     places = _live_places(rnd, now)
     applicants = []
-    for r in rows:
-        kids = meta[r.id][2]
-        # A slot where one of the children already has its place is no choice for it any more.
-        here = {p.slot_id for k in kids for p in places.get(k, [])}
-        applicants.append(draw.Applicant(r.id, r.priority, r.size,
-                                         tuple(s for s in choices[r.id] if s not in here)))
+    for app_id, priority, size, _parent_id, _tier in rows:
+        listed = choices[app_id]
+        if places:
+            # A slot where one of the children already has its place is no choice for it any
+            # more.
+            here = {p.slot_id for k in meta[app_id][2] for p in places.get(k, [])}
+            listed = [s for s in listed if s not in here]
+        applicants.append(draw.Applicant(app_id, priority, size, tuple(listed)))
     # The order is ranked once (every lottery hashed once) for the draw, the waits, the
     # outcomes and the publication.
     ranked = draw.ranking(rnd.seed, applicants)
@@ -157,20 +160,21 @@ def draw_round(round_id: int, actor, now=None):
     hold_ids = _hold_ids(rnd, now)
     _record_outcome(rnd, rows, assignment, meta, hold_ids, number, now)
     waits = _waits(rnd, applicants, assignment, meta, position, now)
-    # The slots' objects in the session expire at the commit, reading these seats back.
+    # Written past the ORM: round slots loaded in the session (none, unless something read
+    # `rnd.slots`) expire at the commit, reading these seats back.
     update_rows(RoundSlot.__table__, ["slot_id"], ["seats"],
-                 [[sid, seats[sid]] for sid in slot_ids], {"round_id": rnd.id})
+                [[sid, seats[sid]] for sid in slot_ids], {"round_id": rnd.id})
     doc = draw.publication(rnd.id, rnd.seed, seats, applicants, assignment, ranked)
     rnd.publication = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
     rnd.inputs_sha256 = doc["inputs_sha256"]
     rnd.status, rnd.drawn_at = RoundStatus.DRAWN, now
     offered = sum(1 for v in assignment.values() if v is not None)
+    until = expires.isoformat()  # as the audit log writes an instant, once for all
     record_many([{"action": "reservation.held", "entity_type": "reservation",
-                  "entity_id": hold_ids[(h["slot_id"], h["child_id"])],
-                  "actor_id": actor.id,
-                  "after": {"status": Status.HELD, "expires_at": expires,
-                            "child_id": h["child_id"], "round_id": rnd.id,
-                            "replaces": h["replaces_id"]}} for h in holds], at=now)
+                  "entity_id": hold_ids[(slot_id, child_id)], "actor_id": actor.id,
+                  "after": {"status": Status.HELD, "expires_at": until, "child_id": child_id,
+                            "round_id": rnd.id, "replaces": replaces}}
+                 for slot_id, child_id, _parent_id, replaces in holds], at=now)
     record("round.drawn", rnd, actor=actor, at=now, before={"status": RoundStatus.CLOSED},
            after={"status": RoundStatus.DRAWN, "seed": rnd.seed,
                   "inputs_sha256": rnd.inputs_sha256, "applications": len(rows),
@@ -179,38 +183,39 @@ def draw_round(round_id: int, actor, now=None):
                   "kind": "round_offer" if got else "round_unplaced",
                   "params": {"round_id": rnd.id, "round": rnd.name, "application_id": app_id,
                              "slot_id": got[0] if got else None,
-                             "expires_at": expires.isoformat() if got else None}}
+                             "expires_at": until if got else None}}
                  for app_id, got in assignment.items()], at=now)
     db.session.commit()
     return rnd
 
 
 def _offers(assignment, meta, places, now, expires):
-    """The holds to insert, and the ids of other holds they supersede (a child holding a place
-    and a hold waiting to replace it: the round's offer replaces the place, the waiting hold
-    ends, as the family's latest choice)."""
+    """The holds inserted ([slot id, child id, parent id, id of the place it replaces]), and
+    the ids of other holds they supersede (a child holding a place and a hold waiting to
+    replace it: the round's offer replaces the place, the waiting hold ends, as the family's
+    latest choice)."""
     holds, superseded, ended = [], [], []
     for app_id, got in assignment.items():
         if got is None:
             continue
         parent_id, _tier, kids = meta[app_id]
         for child_id in kids:
-            live = places.get(child_id, [])
-            stands = standing(live)
-            replaces = stands[0].id if stands else None
-            for r in live:
-                if r.id != replaces and r.status == Status.HELD:
-                    r.status, r.ended_at, r.end_reason = (Status.CANCELLED, now,
-                                                          "replaced by a round's offer")
-                    ended.append(r)
-            holds.append({"slot_id": got[0], "child_id": child_id, "parent_id": parent_id,
-                          "replaces_id": replaces})
+            live = places.get(child_id)
+            replaces = None
+            if live:
+                stands = standing(live)
+                replaces = stands[0].id if stands else None
+                for r in live:
+                    if r.id != replaces and r.status == Status.HELD:
+                        r.status, r.ended_at, r.end_reason = (Status.CANCELLED, now,
+                                                              "replaced by a round's offer")
+                        ended.append(r)
+            holds.append([got[0], child_id, parent_id, replaces])
     if ended:
         end_offers(ended, "withdrawn", now)
         superseded = [r.id for r in ended]
-    columns = ["slot_id", "child_id", "parent_id", "replaces_id"]
-    insert_rows(Reservation.__table__, columns, [[h[c] for c in columns] for h in holds],
-                 status=Status.HELD, created_at=now, expires_at=expires)
+    insert_rows(Reservation.__table__, ["slot_id", "child_id", "parent_id", "replaces_id"],
+                holds, status=Status.HELD, created_at=now, expires_at=expires)
     return holds, superseded
 
 
@@ -225,48 +230,47 @@ def _hold_ids(rnd, now) -> dict[tuple[int, int], int]:
 def _record_outcome(rnd, rows, assignment, meta, hold_ids, number, now) -> None:
     """Each application's lottery number and outcome; each child's hold."""
     updates, members = [], []
-    for r in rows:
-        got = assignment[r.id]
-        updates.append([r.id, AppStatus.OFFERED if got else AppStatus.UNPLACED,
-                        number[r.id], got[0] if got else None,
-                        got[1] if got else None])
+    for app_id, *_row in rows:
+        got = assignment[app_id]
         if got:
-            members += [[c, hold_ids[(got[0], c)]] for c in meta[r.id][2]]
+            updates.append([app_id, AppStatus.OFFERED, number[app_id], got[0], got[1]])
+            members += [[c, hold_ids[(got[0], c)]] for c in meta[app_id][2]]
+        else:
+            updates.append([app_id, AppStatus.UNPLACED, number[app_id], None, None])
     update_rows(Application.__table__, ["id"], ["status", "lottery", "slot_id", "choice_rank"],
-                 updates, {}, updated_at=now)
+                updates, {}, updated_at=now)
     update_rows(ApplicationChild.__table__, ["child_id"], ["reservation_id"], members,
-                 {"round_id": rnd.id})
+                {"round_id": rnd.id})
 
 
 def _waits(rnd, applicants, assignment, meta, position, now) -> int:
     """The waits for the choices each application ranked above what it got; an ordinary wait
     of the child for that slot becomes the round's (keeping one wait per child and slot)."""
-    wanted = []
+    columns = ["slot_id", "child_id", "parent_id", "priority", "tier", "unit_key",
+               "draw_position", "choice_rank"]
+    wanted = []  # values of `columns`, a list per wait
     for a in applicants:
         got = assignment[a.id]
         above = a.choices if got is None else a.choices[:got[1] - 1]
+        if not above:
+            continue
         parent_id, tier, kids = meta[a.id]
+        unit, pos = f"round-{rnd.id}-{a.id}", position[a.id]
         for rank, slot_id in enumerate(above, 1):
             for child_id in kids:
-                wanted.append({"slot_id": slot_id, "child_id": child_id,
-                               "parent_id": parent_id, "priority": a.priority, "tier": tier,
-                               "unit_key": f"round-{rnd.id}-{a.id}",
-                               "draw_position": position[a.id], "choice_rank": rank,
-                               "round_id": rnd.id})
+                wanted.append([slot_id, child_id, parent_id, a.priority, tier, unit, pos, rank])
     if not wanted:
         return 0
     existing = {(sid, cid): eid for eid, sid, cid in db.session.execute(
         select(WaitlistEntry.id, WaitlistEntry.slot_id, WaitlistEntry.child_id).where(
             WaitlistEntry.child_id.in_(_applicants_children(rnd)),
             WaitlistEntry.status.in_(("waiting", "offered"))))}
-    fresh = [w for w in wanted if (w["slot_id"], w["child_id"]) not in existing]
-    taken_over = [{"id": existing[(w["slot_id"], w["child_id"])], **{
-        k: w[k] for k in ("priority", "tier", "unit_key", "draw_position", "round_id")}}
-        for w in wanted if (w["slot_id"], w["child_id"]) in existing]
-    columns = ["slot_id", "child_id", "parent_id", "priority", "tier", "unit_key",
-               "draw_position", "choice_rank", "round_id"]
-    insert_rows(WaitlistEntry.__table__, columns, [[w[c] for c in columns] for w in fresh],
-                 status="waiting", joined_at=now)
+    fresh = [w for w in wanted if (w[0], w[1]) not in existing] if existing else wanted
+    taken_over = [{"id": existing[(w[0], w[1])], "priority": w[3], "tier": w[4],
+                   "unit_key": w[5], "draw_position": w[6], "round_id": rnd.id}
+                  for w in wanted if (w[0], w[1]) in existing]
+    insert_rows(WaitlistEntry.__table__, columns, fresh, status="waiting", joined_at=now,
+                round_id=rnd.id)
     if taken_over:
         db.session.execute(update(WaitlistEntry), taken_over)
     return len(wanted)
