@@ -18,8 +18,8 @@ from .extensions import db
 CHUNK = 5000
 
 
-def chunks(items, size: int = CHUNK):
-    items = list(items)
+def chunks(items, size: int | None = None):
+    items, size = list(items), size or CHUNK
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
