@@ -83,8 +83,9 @@ def update_rows(table, keys, columns, rows, match: dict, **fixed) -> None:
 def read(stmt) -> list[tuple]:
     """Every row of a Core SELECT as plain tuples, straight from the driver's cursor in this
     session's transaction: SQLAlchemy's row objects cost more than the query itself when a
-    round's draw reads its 500,000 choices. Values come as the driver gives them, with no
-    column type's conversion: use it for integers and strings."""
+    round's draw reads its 500,000 choices. Parameters go and values come as the driver
+    takes and gives them, with no column type's conversion: use it for integers and strings
+    only (an instant would be compared and read unconverted)."""
     conn = db.session.connection()
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.params
