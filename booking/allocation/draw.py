@@ -55,7 +55,13 @@ def lottery(seed: str, application_id: int) -> float:
     return int(hashlib.sha256(f"{seed}:{application_id}".encode()).hexdigest()[:13], 16) / 16**13
 
 
-def _ranked(seed: str, applicants) -> list[tuple[int, float, int, Applicant]]:
+def ranking(seed: str, applicants) -> list[tuple[int, float, int, Applicant]]:
+    """The common order, best first: (priority, lottery, application id, applicant) per
+    application. Hashing every lottery is most of a draw's own work, so a caller that needs
+    several of the functions below ranks once and passes this as their `ranked`.
+
+    :raises ValueError: two applicants share an id (the order would not be total).
+    """
     ranked = [(a.priority, lottery(seed, a.id), a.id, a) for a in applicants]
     if len({r[2] for r in ranked}) != len(ranked):
         raise ValueError("application ids must be unique")
@@ -63,21 +69,22 @@ def _ranked(seed: str, applicants) -> list[tuple[int, float, int, Applicant]]:
     return ranked
 
 
-def order(seed: str, applicants) -> list[Applicant]:
+
+def order(seed: str, applicants, ranked=None) -> list[Applicant]:
     """The applications as every slot ranks them: best first."""
-    return [r[3] for r in _ranked(seed, applicants)]
+    return [r[3] for r in (ranking(seed, applicants) if ranked is None else ranked)]
 
 
-def allocate(seed: str, applicants: list[Applicant],
-             seats: dict[int, int]) -> dict[int, tuple[int, int] | None]:
+def allocate(seed: str, applicants: list[Applicant], seats: dict[int, int],
+             ranked=None) -> dict[int, tuple[int, int] | None]:
     """Application id -> (slot id, 1-based rank of that choice), or None when unplaced.
 
     A choice naming a slot not in `seats` is skipped as if it had no room; its rank still counts
-    its place in the application's list.
+    its place in the application's list. `ranked`: `ranking(seed, applicants)`, if already made.
 
     :raises ValueError: two applicants share an id (the order would not be total).
     """
-    return _assign(_ranked(seed, applicants), seats)
+    return _assign(ranking(seed, applicants) if ranked is None else ranked, seats)
 
 
 def _assign(ranked, seats: dict[int, int]) -> dict[int, tuple[int, int] | None]:
@@ -98,7 +105,7 @@ def _assign(ranked, seats: dict[int, int]) -> dict[int, tuple[int, int] | None]:
 def cutoffs(seed: str, applicants, assignment) -> dict[int, tuple[int, float]]:
     """Slot id -> (priority, lottery) of the last application admitted there (the worst in the
     order); a slot nobody was admitted to is absent."""
-    return _cutoffs(_ranked(seed, applicants), assignment)
+    return _cutoffs(ranking(seed, applicants), assignment)
 
 
 def _cutoffs(ranked, assignment) -> dict[int, tuple[int, float]]:
@@ -126,10 +133,10 @@ def digest(inputs: dict) -> str:
                                      ensure_ascii=False).encode()).hexdigest()
 
 
-def results_document(seed: str, applicants, assignment) -> dict:
+def results_document(seed: str, applicants, assignment, ranked=None) -> dict:
     """Every application's lottery and place, and each slot's cutoff (the service adds the
     reservation ids to the items; `verify` ignores keys it does not know)."""
-    return _results(_ranked(seed, applicants), assignment)
+    return _results(ranking(seed, applicants) if ranked is None else ranked, assignment)
 
 
 def _results(ranked, assignment) -> dict:
@@ -145,13 +152,14 @@ def _results(ranked, assignment) -> dict:
                         for s, (p, x) in sorted(cut.items())]}
 
 
-def publication(round_id: int, seed: str, seats: dict[int, int], applicants, assignment) -> dict:
+def publication(round_id: int, seed: str, seats: dict[int, int], applicants, assignment,
+                ranked=None) -> dict:
     """The whole downloadable file of a drawn round."""
     inputs = inputs_document(round_id, seats, applicants)
     return {"format": FORMAT, "algorithm": ALGORITHM, "round_id": round_id, "seed": seed,
             "seed_sha256": seed_commitment(seed), "inputs": inputs,
             "inputs_sha256": digest(inputs),
-            "results": results_document(seed, applicants, assignment)}
+            "results": results_document(seed, applicants, assignment, ranked)}
 
 
 def explain(seed: str, applicants, assignment, application_id: int,
@@ -168,7 +176,7 @@ def explain(seed: str, applicants, assignment, application_id: int,
     :raises ValueError: no such application, or `assignment` is not the draw of these inputs
         (a choice it skipped had room for it).
     """
-    ranked = _ranked(seed, applicants)
+    ranked = ranking(seed, applicants)
     taken: dict[int, int] = {}  # slot -> seats taken by the applications ahead of this one
     for _p, _x, app_id, a in ranked:
         if app_id == application_id:
@@ -326,7 +334,7 @@ def _verify(document, round_id, seats, applicants, items, cuts) -> list[str]:
     if digest(inputs) != document["inputs_sha256"]:
         problems.append(f"inputs_sha256 does not match the inputs (their sha256 is "
                         f"{digest(inputs)})")
-    ranked = _ranked(seed, applicants)
+    ranked = ranking(seed, applicants)
     expected = _results(ranked, _assign(ranked, seats))
     mismatches = (_compare(items, expected["items"], "application_id", "application")
                   + _compare(cuts, expected["cutoffs"], "slot_id", "cutoff of slot"))

@@ -10,7 +10,7 @@
    free goes to the best of those who wanted it more than what they got (the vacancy chain keeps
    the result stable), then to the ordinary waitlist.
 4. The inputs, seed and results are published; `python -m booking.allocation verify` rechecks them.
-The rows are written a chunk of thousands per statement (`_insert_rows`, `_update_rows`): an
+The rows are written a chunk of thousands per statement (`booking.bulk`): an
 executemany costs a statement per row, which is most of the time of a city's round of 100,000
 applications (bench/RESULTS.md, "Round").
 """
@@ -18,9 +18,10 @@ import json
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import func, select, update
 
 from ..audit.services import notify_many, record, record_many
+from ..bulk import insert_rows, read, update_rows
 from ..children.models import Child
 from ..clock import now as clock_now
 from ..errors import Conflict
@@ -37,101 +38,75 @@ from .models import (Application, ApplicationChild, ApplicationChoice, AppStatus
                      RoundStatus)
 from .rounds import freeze_tiers, managed_round, status_at
 
-_CHUNK = 5000
 
 
-def _chunks(ids):
-    ids = list(ids)
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i:i + _CHUNK]
+def _in_round(rnd):
+    """The round's slot ids, as a subquery: joined, not a list of 10,000 ids bound."""
+    return select(RoundSlot.slot_id).where(RoundSlot.round_id == rnd.id)
 
 
-def _lock_rows(model, ids, **values) -> None:
-    """Write the rows in ascending id order, a chunk per statement (the lock order; one
-    statement per row would take minutes for a city's round)."""
-    for chunk in _chunks(sorted(set(ids))):
-        db.session.execute(update(model).where(model.id.in_(chunk)).values(**values)
-                           .execution_options(synchronize_session=False))
+def _applicants_children(rnd):
+    """The children of the round's submitted applications, as a subquery."""
+    return (select(ApplicationChild.child_id)
+            .join(Application, Application.id == ApplicationChild.application_id)
+            .where(ApplicationChild.round_id == rnd.id, Application.status == AppStatus.SUBMITTED))
 
 
-def _json_rows(table, columns) -> str:
-    """SQL for a derived table `v` with `columns` of `table`, read from the JSON array bound as
-    :rows (one list of values per row, in the order of `columns`)."""
-    dialect = db.session.get_bind().dialect
-    q = dialect.identifier_preparer.quote
-    if dialect.name == "postgresql":
-        cols = ", ".join(f"CAST(e->>{i} AS {table.c[c].type.compile(dialect)}) AS {q(c)}"
-                         for i, c in enumerate(columns))
-        return f"(SELECT {cols} FROM json_array_elements(CAST(:rows AS json)) AS e) AS v"
-    cols = ", ".join(f"json_extract(value, '$[{i}]') AS {q(c)}" for i, c in enumerate(columns))
-    return f"(SELECT {cols} FROM json_each(:rows)) AS v"
+def _lock(rnd) -> None:
+    """The lock order after the round's row: the applicants' children, then the round's slots,
+    each in ascending id (docs/design.md, "Lock order").
 
-
-def _run(table, sql: str, rows, fixed: dict) -> None:
-    """Execute `sql` once per chunk of `rows`, the chunk bound as JSON in :rows and each of
-    `fixed` as :f_<column>, converted as its column converts it (instants to naive UTC)."""
-    db.session.flush()  # as an ORM statement would: the rows it reads are the session's
-    stmt = text(sql).bindparams(*(bindparam(f"f_{c}", v, type_=table.c[c].type)
-                                  for c, v in fixed.items()))
-    for chunk in _chunks(rows):
-        db.session.execute(stmt, {"rows": json.dumps(chunk)})
-
-
-def _insert_rows(table, columns, rows, **fixed) -> None:
-    """INSERT one row per item of `rows` (values for `columns`); `fixed` the same in every row."""
-    q = db.session.get_bind().dialect.identifier_preparer.quote
-    names = ", ".join(q(c) for c in [*columns, *fixed])
-    values = ", ".join([*(f"v.{q(c)}" for c in columns), *(f":f_{c}" for c in fixed)])
-    _run(table, f"INSERT INTO {q(table.name)} ({names}) SELECT {values} FROM "
-                f"{_json_rows(table, columns)}", rows, fixed)
-
-
-def _update_rows(table, keys, columns, rows, match: dict, **fixed) -> None:
-    """UPDATE the row named by `keys` (and `match`, the same for all) of each item of `rows`
-    (values for keys + columns); `fixed` is set the same in every row."""
-    q = db.session.get_bind().dialect.identifier_preparer.quote
-    sets = ", ".join([*(f"{q(c)} = v.{q(c)}" for c in columns),
-                      *(f"{q(c)} = :f_{c}" for c in fixed)])
-    where = " AND ".join([*(f"{q(table.name)}.{q(k)} = v.{q(k)}" for k in keys),
-                          *(f"{q(table.name)}.{q(c)} = :f_{c}" for c in match)])
-    _run(table, f"UPDATE {q(table.name)} SET {sets} FROM {_json_rows(table, [*keys, *columns])} "
-                f"WHERE {where}", rows, {**fixed, **match})
+    On PostgreSQL, `SELECT … ORDER BY id FOR NO KEY UPDATE` takes the very row locks the no-op
+    UPDATEs of `places.locking` take (they conflict with each other, with `FOR UPDATE` and
+    with every UPDATE; neither blocks a foreign key's check), in id order (the locking step
+    runs above the sort), without writing 115,000 new row versions for a city's round. On
+    SQLite the round's row (`lock_round`, the first write) already took the database's one
+    write lock, which nobody else gets until this commits, so there is nothing to add."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    conn = db.session.connection()
+    conn.execute(select(Child.id).where(Child.id.in_(_applicants_children(rnd)))
+                 .order_by(Child.id).with_for_update(key_share=True, of=Child))
+    conn.execute(select(Slot.id).where(Slot.id.in_(_in_round(rnd)))
+                 .order_by(Slot.id).with_for_update(key_share=True, of=Slot))
 
 
 def _inputs(rnd):
-    """(applicants, {application id: (parent id, tier, [child ids])}, choices by application)."""
-    # Read as plain Core rows (the ORM's row handling is most of the cost of reading a city's
-    # 500,000 choices), after flushing the tiers freeze_tiers may just have changed.
+    """(rows (id, priority, size, parent id, tier) of the submitted applications by id,
+    choices by application, {application id: (parent id, tier, [child ids])})."""
+    # Read as the driver's own tuples (bulk.read): the ORM's or even Core's row handling is
+    # most of the cost of reading a city's 500,000 choices. After flushing the tiers
+    # freeze_tiers may just have changed.
     db.session.flush()
-    conn = db.session.connection()
-    rows = conn.execute(select(Application.id, Application.priority, Application.size,
-                               Application.parent_id, Application.tier)
-                        .where(Application.round_id == rnd.id,
-                               Application.status == AppStatus.SUBMITTED)
-                        .order_by(Application.id)).all()
-    choices: dict[int, list[int]] = {r.id: [] for r in rows}
-    for app_id, slot_id in conn.execute(
+    rows = read(select(Application.id, Application.priority, Application.size,
+                       Application.parent_id, Application.tier)
+                .where(Application.round_id == rnd.id, Application.status == AppStatus.SUBMITTED)
+                .order_by(Application.id))
+    choices: dict[int, list[int]] = {row[0]: [] for row in rows}
+    for app_id, slot_id in read(
             select(ApplicationChoice.application_id, ApplicationChoice.slot_id)
             .join(Application, Application.id == ApplicationChoice.application_id)
             .where(Application.round_id == rnd.id, Application.status == AppStatus.SUBMITTED)
             .order_by(ApplicationChoice.application_id, ApplicationChoice.rank)):
         choices[app_id].append(slot_id)
-    members: dict[int, list[int]] = {r.id: [] for r in rows}
-    for app_id, child_id in conn.execute(
+    members: dict[int, list[int]] = {row[0]: [] for row in rows}
+    for app_id, child_id in read(
             select(ApplicationChild.application_id, ApplicationChild.child_id)
             .where(ApplicationChild.round_id == rnd.id).order_by(ApplicationChild.child_id)):
         if app_id in members:
             members[app_id].append(child_id)
-    meta = {r.id: (r.parent_id, r.tier, members[r.id]) for r in rows}
+    meta = {app_id: (parent_id, tier, members[app_id])
+            for app_id, _priority, _size, parent_id, tier in rows}
     return rows, choices, meta
 
 
-def _live_places(child_ids, now) -> dict[int, list[Reservation]]:
+def _live_places(rnd, now) -> dict[int, list[Reservation]]:
+    """The live places of the applicants' children, by child."""
     out: dict[int, list[Reservation]] = {}
-    for chunk in _chunks(child_ids):
-        for r in db.session.scalars(select(Reservation).where(
-                Reservation.child_id.in_(chunk), live_at(now)).order_by(Reservation.id)):
-            out.setdefault(r.child_id, []).append(r)
+    for r in db.session.scalars(select(Reservation).where(
+            Reservation.child_id.in_(_applicants_children(rnd)), live_at(now))
+            .order_by(Reservation.id)):
+        out.setdefault(r.child_id, []).append(r)
     return out
 
 
@@ -150,50 +125,56 @@ def draw_round(round_id: int, actor, now=None):
         freeze_tiers(rnd, now)
         rnd.closed_at = rnd.closes_at
     rows, choices, meta = _inputs(rnd)
-    child_ids = [c for _p, _t, kids in meta.values() for c in kids]
-    slot_ids = [rs.slot_id for rs in rnd.slots]
-    _lock_rows(Child, child_ids, older_siblings=Child.older_siblings)
-    _lock_rows(Slot, slot_ids, version=Slot.version + 1)
+    slot_ids = [sid for (sid,) in read(_in_round(rnd).order_by(RoundSlot.slot_id))]
+    _lock(rnd)
+    in_round = _in_round(rnd)
     capacity = dict(db.session.execute(select(Slot.id, Slot.capacity)
-                                       .where(Slot.id.in_(slot_ids))).all())
+                                       .where(Slot.id.in_(in_round))).all())
     taken = dict(db.session.execute(select(Reservation.slot_id, func.count(Reservation.id))
-                                    .where(Reservation.slot_id.in_(slot_ids), live_at(now))
+                                    .where(Reservation.slot_id.in_(in_round), live_at(now))
                                     .group_by(Reservation.slot_id)).all())
     # A centre suspended or closed since the round opened offers nothing (its seats are 0).
     open_ids = set(db.session.scalars(
         select(Slot.id).join(Filing, Filing.centre_id == Slot.centre_id)
-        .where(Slot.id.in_(slot_ids), Filing.status == "approved")))
+        .where(Slot.id.in_(in_round), Filing.status == "approved")))
     seats = {sid: max(0, capacity[sid] - taken.get(sid, 0)) if sid in open_ids else 0
              for sid in slot_ids}
-    places = _live_places(child_ids, now)
+    places = _live_places(rnd, now)
     applicants = []
-    for r in rows:
-        kids = meta[r.id][2]
-        # A slot where one of the children already has its place is no choice for it any more.
-        here = {p.slot_id for k in kids for p in places.get(k, [])}
-        applicants.append(draw.Applicant(r.id, r.priority, r.size,
-                                         tuple(s for s in choices[r.id] if s not in here)))
-    assignment = draw.allocate(rnd.seed, applicants, seats)
-    position = {a.id: i for i, a in enumerate(draw.order(rnd.seed, applicants), 1)}
+    for app_id, priority, size, _parent_id, _tier in rows:
+        listed = choices[app_id]
+        if places:
+            # A slot where one of the children already has its place is no choice for it any
+            # more.
+            here = {p.slot_id for k in meta[app_id][2] for p in places.get(k, [])}
+            listed = [s for s in listed if s not in here]
+        applicants.append(draw.Applicant(app_id, priority, size, tuple(listed)))
+    # The order is ranked once (every lottery hashed once) for the draw, the waits, the
+    # outcomes and the publication.
+    ranked = draw.ranking(rnd.seed, applicants)
+    assignment = draw.allocate(rnd.seed, applicants, seats, ranked)
+    position = {app_id: i for i, (_p, _x, app_id, _a) in enumerate(ranked, 1)}
+    number = {app_id: x for _p, x, app_id, _a in ranked}
     expires = now + timedelta(days=rnd.offer_days)
     holds, superseded = _offers(assignment, meta, places, now, expires)
-    hold_ids = _hold_ids(holds, now)
-    _record_outcome(rnd, rows, assignment, meta, hold_ids, now)
+    hold_ids = _hold_ids(rnd, now)
+    _record_outcome(rnd, rows, assignment, meta, hold_ids, number, now)
     waits = _waits(rnd, applicants, assignment, meta, position, now)
-    # The slots' objects in the session expire at the commit, reading these seats back.
-    _update_rows(RoundSlot.__table__, ["slot_id"], ["seats"],
-                 [[sid, seats[sid]] for sid in slot_ids], {"round_id": rnd.id})
-    doc = draw.publication(rnd.id, rnd.seed, seats, applicants, assignment)
+    # Written past the ORM: round slots loaded in the session (none, unless something read
+    # `rnd.slots`) expire at the commit, reading these seats back.
+    update_rows(RoundSlot.__table__, ["slot_id"], ["seats"],
+                [[sid, seats[sid]] for sid in slot_ids], {"round_id": rnd.id})
+    doc = draw.publication(rnd.id, rnd.seed, seats, applicants, assignment, ranked)
     rnd.publication = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
     rnd.inputs_sha256 = doc["inputs_sha256"]
     rnd.status, rnd.drawn_at = RoundStatus.DRAWN, now
     offered = sum(1 for v in assignment.values() if v is not None)
+    until = expires.isoformat()  # as the audit log writes an instant, once for all
     record_many([{"action": "reservation.held", "entity_type": "reservation",
-                  "entity_id": hold_ids[(h["slot_id"], h["child_id"])],
-                  "actor_id": actor.id,
-                  "after": {"status": Status.HELD, "expires_at": expires,
-                            "child_id": h["child_id"], "round_id": rnd.id,
-                            "replaces": h["replaces_id"]}} for h in holds], at=now)
+                  "entity_id": hold_ids[(slot_id, child_id)], "actor_id": actor.id,
+                  "after": {"status": Status.HELD, "expires_at": until, "child_id": child_id,
+                            "round_id": rnd.id, "replaces": replaces}}
+                 for slot_id, child_id, _parent_id, replaces in holds], at=now)
     record("round.drawn", rnd, actor=actor, at=now, before={"status": RoundStatus.CLOSED},
            after={"status": RoundStatus.DRAWN, "seed": rnd.seed,
                   "inputs_sha256": rnd.inputs_sha256, "applications": len(rows),
@@ -206,99 +187,94 @@ def draw_round(round_id: int, actor, now=None):
                   "params": {"round_id": rnd.id, "round": rnd.name, "application_id": app_id,
                              "child": "、".join(names.get(c, "") for c in kids[app_id]),
                              "slot_id": got[0] if got else None,
-                             "expires_at": expires.isoformat() if got else None}}
+                             "expires_at": until if got else None}}
                  for app_id, got in assignment.items()], at=now)
     db.session.commit()
     return rnd
 
 
 def _offers(assignment, meta, places, now, expires):
-    """The holds to insert, and the ids of other holds they supersede (a child holding a place
-    and a hold waiting to replace it: the round's offer replaces the place, the waiting hold
-    ends, as the family's latest choice)."""
+    """The holds inserted ([slot id, child id, parent id, id of the place it replaces]), and
+    the ids of other holds they supersede (a child holding a place and a hold waiting to
+    replace it: the round's offer replaces the place, the waiting hold ends, as the family's
+    latest choice)."""
     holds, superseded, ended = [], [], []
     for app_id, got in assignment.items():
         if got is None:
             continue
         parent_id, _tier, kids = meta[app_id]
         for child_id in kids:
-            live = places.get(child_id, [])
-            stands = standing(live)
-            replaces = stands[0].id if stands else None
-            for r in live:
-                if r.id != replaces and r.status == Status.HELD:
-                    r.status, r.ended_at, r.end_reason = (Status.CANCELLED, now,
-                                                          "replaced by a round's offer")
-                    ended.append(r)
-            holds.append({"slot_id": got[0], "child_id": child_id, "parent_id": parent_id,
-                          "replaces_id": replaces})
+            live = places.get(child_id)
+            replaces = None
+            if live:
+                stands = standing(live)
+                replaces = stands[0].id if stands else None
+                for r in live:
+                    if r.id != replaces and r.status == Status.HELD:
+                        r.status, r.ended_at, r.end_reason = (Status.CANCELLED, now,
+                                                              "replaced by a round's offer")
+                        ended.append(r)
+            holds.append([got[0], child_id, parent_id, replaces])
     if ended:
         end_offers(ended, "withdrawn", now)
         superseded = [r.id for r in ended]
-    columns = ["slot_id", "child_id", "parent_id", "replaces_id"]
-    _insert_rows(Reservation.__table__, columns, [[h[c] for c in columns] for h in holds],
-                 status=Status.HELD, created_at=now, expires_at=expires)
+    insert_rows(Reservation.__table__, ["slot_id", "child_id", "parent_id", "replaces_id"],
+                holds, status=Status.HELD, created_at=now, expires_at=expires)
     return holds, superseded
 
 
-def _hold_ids(holds, now) -> dict[tuple[int, int], int]:
-    out = {}
-    slot_ids = sorted({h["slot_id"] for h in holds})
-    for chunk in _chunks(slot_ids):
-        out.update({(sid, cid): rid for rid, sid, cid in db.session.execute(
-            select(Reservation.id, Reservation.slot_id, Reservation.child_id).where(
-                Reservation.slot_id.in_(chunk), Reservation.status == Status.HELD,
-                Reservation.created_at == now))})
-    return out
+def _hold_ids(rnd, now) -> dict[tuple[int, int], int]:
+    """The draw's holds, by (slot, child)."""
+    return {(sid, cid): rid for rid, sid, cid in db.session.execute(
+        select(Reservation.id, Reservation.slot_id, Reservation.child_id).where(
+            Reservation.slot_id.in_(_in_round(rnd)), Reservation.status == Status.HELD,
+            Reservation.created_at == now))}
 
 
-def _record_outcome(rnd, rows, assignment, meta, hold_ids, now) -> None:
+def _record_outcome(rnd, rows, assignment, meta, hold_ids, number, now) -> None:
     """Each application's lottery number and outcome; each child's hold."""
     updates, members = [], []
-    for r in rows:
-        got = assignment[r.id]
-        updates.append([r.id, AppStatus.OFFERED if got else AppStatus.UNPLACED,
-                        draw.lottery(rnd.seed, r.id), got[0] if got else None,
-                        got[1] if got else None])
+    for app_id, *_row in rows:
+        got = assignment[app_id]
         if got:
-            members += [[c, hold_ids[(got[0], c)]] for c in meta[r.id][2]]
-    _update_rows(Application.__table__, ["id"], ["status", "lottery", "slot_id", "choice_rank"],
-                 updates, {}, updated_at=now)
-    _update_rows(ApplicationChild.__table__, ["child_id"], ["reservation_id"], members,
-                 {"round_id": rnd.id})
+            updates.append([app_id, AppStatus.OFFERED, number[app_id], got[0], got[1]])
+            members += [[c, hold_ids[(got[0], c)]] for c in meta[app_id][2]]
+        else:
+            updates.append([app_id, AppStatus.UNPLACED, number[app_id], None, None])
+    update_rows(Application.__table__, ["id"], ["status", "lottery", "slot_id", "choice_rank"],
+                updates, {}, updated_at=now)
+    update_rows(ApplicationChild.__table__, ["child_id"], ["reservation_id"], members,
+                {"round_id": rnd.id})
 
 
 def _waits(rnd, applicants, assignment, meta, position, now) -> int:
     """The waits for the choices each application ranked above what it got; an ordinary wait
     of the child for that slot becomes the round's (keeping one wait per child and slot)."""
-    wanted = []
+    columns = ["slot_id", "child_id", "parent_id", "priority", "tier", "unit_key",
+               "draw_position", "choice_rank"]
+    wanted = []  # values of `columns`, a list per wait
     for a in applicants:
         got = assignment[a.id]
         above = a.choices if got is None else a.choices[:got[1] - 1]
+        if not above:
+            continue
         parent_id, tier, kids = meta[a.id]
+        unit, pos = f"round-{rnd.id}-{a.id}", position[a.id]
         for rank, slot_id in enumerate(above, 1):
             for child_id in kids:
-                wanted.append({"slot_id": slot_id, "child_id": child_id,
-                               "parent_id": parent_id, "priority": a.priority, "tier": tier,
-                               "unit_key": f"round-{rnd.id}-{a.id}",
-                               "draw_position": position[a.id], "choice_rank": rank,
-                               "round_id": rnd.id})
+                wanted.append([slot_id, child_id, parent_id, a.priority, tier, unit, pos, rank])
     if not wanted:
         return 0
-    existing = {}
-    for chunk in _chunks(sorted({w["child_id"] for w in wanted})):
-        existing.update({(sid, cid): eid for eid, sid, cid in db.session.execute(
-            select(WaitlistEntry.id, WaitlistEntry.slot_id, WaitlistEntry.child_id).where(
-                WaitlistEntry.child_id.in_(chunk),
-                WaitlistEntry.status.in_(("waiting", "offered"))))})
-    fresh = [w for w in wanted if (w["slot_id"], w["child_id"]) not in existing]
-    taken_over = [{"id": existing[(w["slot_id"], w["child_id"])], **{
-        k: w[k] for k in ("priority", "tier", "unit_key", "draw_position", "round_id")}}
-        for w in wanted if (w["slot_id"], w["child_id"]) in existing]
-    columns = ["slot_id", "child_id", "parent_id", "priority", "tier", "unit_key",
-               "draw_position", "choice_rank", "round_id"]
-    _insert_rows(WaitlistEntry.__table__, columns, [[w[c] for c in columns] for w in fresh],
-                 status="waiting", joined_at=now)
+    existing = {(sid, cid): eid for eid, sid, cid in db.session.execute(
+        select(WaitlistEntry.id, WaitlistEntry.slot_id, WaitlistEntry.child_id).where(
+            WaitlistEntry.child_id.in_(_applicants_children(rnd)),
+            WaitlistEntry.status.in_(("waiting", "offered"))))}
+    fresh = [w for w in wanted if (w[0], w[1]) not in existing] if existing else wanted
+    taken_over = [{"id": existing[(w[0], w[1])], "priority": w[3], "tier": w[4],
+                   "unit_key": w[5], "draw_position": w[6], "round_id": rnd.id}
+                  for w in wanted if (w[0], w[1]) in existing]
+    insert_rows(WaitlistEntry.__table__, columns, fresh, status="waiting", joined_at=now,
+                round_id=rnd.id)
     if taken_over:
         db.session.execute(update(WaitlistEntry), taken_over)
     return len(wanted)

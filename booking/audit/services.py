@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask import has_request_context, request
 from flask_login import current_user
 
+from ..bulk import insert_rows
 from ..clock import now
 from ..extensions import db
 from ..transactions import command
@@ -59,29 +60,27 @@ def notify(user_id: int, kind: str, at=None, **params) -> Notification:
 
 
 def record_many(rows: list[dict], at=None) -> None:
-    """Many audit events in one statement (the sweep's batches). Each row: action,
-    entity_type, entity_id, and optionally centre_id, before, after, actor_id."""
+    """Many audit events, a chunk of thousands per statement (the sweep's batches, a round's
+    draw; booking/bulk.py), in the order given. Each row: action, entity_type, entity_id, and
+    optionally centre_id, before, after, actor_id, reason."""
     if not rows:
         return
-    from sqlalchemy import insert
-    stamp = at or now()
-    db.session.execute(insert(AuditEvent), [
-        {"at": stamp, "actor_id": r.get("actor_id"), "action": r["action"],
-         "entity_type": r["entity_type"], "entity_id": r["entity_id"],
-         "centre_id": r.get("centre_id"), "before": _dump(r.get("before")),
-         "after": _dump(r.get("after")), "reason": r.get("reason"), "ip": None}
-        for r in rows])
+    columns = ["actor_id", "action", "entity_type", "entity_id", "centre_id", "before",
+               "after", "reason"]
+    insert_rows(AuditEvent.__table__, columns, [
+        [r.get("actor_id"), r["action"], r["entity_type"], r["entity_id"], r.get("centre_id"),
+         _dump(r.get("before")), _dump(r.get("after")), r.get("reason")] for r in rows],
+        at=at or now())
 
 
 def notify_many(rows: list[dict], at=None) -> None:
-    """Many notifications in one statement. Each row: user_id, kind, params (dict)."""
+    """Many notifications, a chunk of thousands per statement, in the order given. Each row:
+    user_id, kind, params (dict)."""
     if not rows:
         return
-    from sqlalchemy import insert
-    stamp = at or now()
-    db.session.execute(insert(Notification), [
-        {"user_id": r["user_id"], "kind": r["kind"], "params": _dump(r.get("params") or {}),
-         "created_at": stamp} for r in rows])
+    insert_rows(Notification.__table__, ["user_id", "kind", "params"],
+                [[r["user_id"], r["kind"], _dump(r.get("params") or {})] for r in rows],
+                created_at=at or now())
 
 
 @command
