@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PORT   ?= 5000
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard booking/translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := wsgi
 # The Makefile is for developers' machines: a per-checkout random key in instance/ stands in
@@ -42,9 +43,13 @@ migrate: install
 seed: install
 	$(BIN)/flask seed
 
+# The web server and, beside it, the scheduler (holds lapse, offers move on, notices go out):
+# Ctrl-C stops both; the scheduler is also stopped whenever the server ends.
 serve:
-	@echo "Tuowei on http://127.0.0.1:5000  (Ctrl-C stops it)"
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@echo "Tuowei on http://127.0.0.1:$(PORT) with the scheduler beside it  (Ctrl-C stops both)"
+	@$(BIN)/flask scheduler & sched=$$!; \
+	  trap 'kill $$sched 2>/dev/null; wait $$sched 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 e2e: install                               ## browser journeys only
 	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)

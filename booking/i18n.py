@@ -1,9 +1,11 @@
 """Language choice and the display filters every template uses."""
+import re
 from datetime import date, datetime
 
 from flask import g, has_request_context, request, session
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import clock
@@ -55,6 +57,37 @@ def name_of(obj) -> str:
     return obj.name
 
 
+# Cities by their Chinese name (District.city); District.city_en, where filled, wins.
+CITY_EN = {"北京": "Beijing", "上海": "Shanghai", "广州": "Guangzhou", "深圳": "Shenzhen",
+           "西安": "Xi'an", "白银": "Baiyin", "大连": "Dalian", "阿拉尔": "Aral",
+           "成都": "Chengdu", "杭州": "Hangzhou", "南京": "Nanjing", "武汉": "Wuhan"}
+
+
+def city_name(city, city_en=None) -> str:
+    """A city's name in the reader's language (the English name where one is known)."""
+    if not city:
+        return city or ""
+    if is_english():
+        return city_en or CITY_EN.get(city, city)
+    return city
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_LABELS = (_l("周一"), _l("周二"), _l("周三"), _l("周四"), _l("周五"), _l("周六"), _l("周日"))
+
+
+def open_days(value) -> str:
+    """A centre's open days as the seeds and the API store them ("Mon-Fri") in the reader's
+    words: 周一至周五 / Mon–Fri. Anything else is shown as typed."""
+    m = re.fullmatch(r"\s*([A-Za-z]{3})[a-z]*\s*[-–~至]\s*([A-Za-z]{3})[a-z]*\s*", value or "")
+    if not m or m.group(1).lower() not in _DAYS or m.group(2).lower() not in _DAYS:
+        return value or ""
+    first, last = (_DAYS.index(m.group(i).lower()) for i in (1, 2))
+    if is_english():
+        return f"{_DAYS[first].title()}–{_DAYS[last].title()}"
+    return f"{_DAY_LABELS[first]}至{_DAY_LABELS[last]}"
+
+
 def init_app(app):
     @app.before_request
     def _fresh_locale():
@@ -65,6 +98,8 @@ def init_app(app):
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["local_dt"] = local_dt
     app.jinja_env.filters["name_of"] = name_of
+    app.jinja_env.filters["city_name"] = city_name
+    app.jinja_env.filters["open_days"] = open_days
     app.jinja_env.filters["local_date"] = clock.local_date
     app.jinja_env.globals["is_english"] = is_english
 

@@ -18,6 +18,7 @@ from .centres.models import Centre, CityPolicy, District, Group
 from .children.models import Child, Guardianship
 from .extensions import db
 from .rosters.models import StaffMember
+from .seeding_demo import fill_filing_materials, seed_demo_parent
 from .slots import services as slots
 from .slots.models import Slot
 
@@ -43,6 +44,8 @@ def load_all(echo=print):
     load_sessions(echo)
     seed_demo_payments(echo)
     load_rounds(echo)
+    fill_filing_materials(echo)
+    seed_demo_parent(echo)
     echo(f"seed: done ({cities} cities)")
 
 

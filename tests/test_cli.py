@@ -85,6 +85,37 @@ def test_seed_loads_on_this_database_and_again(runner, db):
     regulators = db.session.scalars(select(User).where(User.role == "regulator")).all()
     assert regulators and not any(r.national for r in regulators)
     assert all(r.district_id or r.city for r in regulators)
+    _demo_has_something_to_show(db)
+
+
+def _demo_has_something_to_show(db):
+    """Filed centres have their materials; the main demo parent has a place in care with the
+    day's record and fees, a held place with a check to verify, and a wait (once each)."""
+    from booking.daily.models import DailyEntry
+    from booking.fees.models import LedgerEntry
+    from booking.health.models import HealthCheck
+    from booking.regulator.models import Filing
+    from booking.reservations.models import Reservation
+    from booking.waitlists.models import WaitlistEntry
+
+    approved = db.session.scalars(select(Filing).where(Filing.status == "approved")).all()
+    assert approved and all(f.legal_entity_cert_no and f.premises and f.fire_safety_ref
+                            and f.health_evaluation_ref and f.commitment_signed
+                            for f in approved)
+    parent = db.session.scalar(select(User).where(User.email == "parent@tuowei.example"))
+    statuses = sorted(db.session.scalars(select(Reservation.status).where(
+        Reservation.parent_id == parent.id)).all())
+    assert statuses.count("enrolled") == 1 and statuses.count("held") >= 1
+    assert db.session.scalar(select(func.count(WaitlistEntry.id)).where(
+        WaitlistEntry.parent_id == parent.id)) == 1
+    kinds = set(db.session.scalars(select(LedgerEntry.kind).where(
+        LedgerEntry.parent_id == parent.id)).all())
+    assert {"charge", "payment"} <= kinds
+    assert db.session.scalar(select(func.count(DailyEntry.id)).join(
+        Reservation, Reservation.id == DailyEntry.reservation_id).where(
+        Reservation.parent_id == parent.id)) == 5
+    assert db.session.scalar(select(func.count(HealthCheck.id)).where(
+        HealthCheck.submitted_by == parent.id, HealthCheck.status == "submitted")) == 1
 
 
 def test_regulator_needs_exactly_one_scope(runner, db):

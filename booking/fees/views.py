@@ -39,7 +39,7 @@ def _families(centre_id: int) -> list[tuple[int, str]]:
     users = db.session.scalars(select(User).where(User.id.in_(
         select(Reservation.parent_id).join(Slot).where(Slot.centre_id == centre_id)))
         .order_by(User.name, User.id)).all()
-    return [(u.id, f"{u.name}（{u.email}）") for u in users]
+    return [(u.id, f"{u.name}（{u.email or u.phone}）" if (u.email or u.phone) else u.name) for u in users]
 
 
 @bp.route("/staff/fees", methods=["GET", "POST"])

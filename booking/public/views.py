@@ -1,5 +1,5 @@
 """The home page."""
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from sqlalchemy import func, select
 
 from ..centres.bands import AGE_BANDS
@@ -24,3 +24,9 @@ def home():
 @bp.get("/healthz")
 def healthz():
     return {"ok": True}
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links: the SVG answers it."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)

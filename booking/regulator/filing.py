@@ -18,6 +18,7 @@ from ..transactions import command
 from ..rosters.models import StaffMember
 from .closure import end_places
 from .jurisdiction import holds_centre
+from .labels import FILING_STATUS_LABELS
 from .models import Filing
 
 TRANSITIONS = {
@@ -40,7 +41,8 @@ def in_jurisdiction(user, filing: Filing) -> bool:
 def _move(filing: Filing, action: str, actor, **after):
     allowed, target = TRANSITIONS[action]
     if filing.status not in allowed:
-        raise Conflict(_("备案状态为“%(s)s”时不能执行此操作", s=filing.status))
+        raise Conflict(_("备案状态为“%(s)s”时不能执行此操作",
+                         s=FILING_STATUS_LABELS.get(filing.status, filing.status)))
     before = filing.status
     filing.status = target
     record(f"filing.{action}", filing, actor=actor, centre_id=filing.centre_id,

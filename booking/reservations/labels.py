@@ -11,8 +11,9 @@ STATUS_LABELS = {
     "withdrawn": _l("已离园"),   # an enrolment ended: the child left care
 }
 
-STATUS_SYMBOLS = {"held": "◷", "enrolled": "✔", "expired": "⌛", "cancelled": "✕",
-                  "withdrawn": "↩"}
+# Icons (templates/_icons.html names), drawn as SVG: a symbol font is not on every phone.
+STATUS_SYMBOLS = {"held": "clock", "enrolled": "ok", "expired": "hourglass", "cancelled": "cross",
+                  "withdrawn": "back"}
 
 
 def status_label(status: str):
@@ -22,4 +23,4 @@ def status_label(status: str):
 
 def status_pair(status: str) -> tuple:
     """(symbol, label) of a status code, for the status tag on pages."""
-    return STATUS_SYMBOLS.get(status, "•"), status_label(status)
+    return STATUS_SYMBOLS.get(status, "dot"), status_label(status)

@@ -31,7 +31,7 @@ _ON_CHILD = {"age-out-of-band": "child_id", "already-reserved": "child_id"}
 @bp.app_template_global()
 def session_status(status):
     """(symbol, label) of a session booking's status."""
-    return STATUS_SYMBOLS.get(status, "•"), STATUS_LABELS.get(status, status)
+    return STATUS_SYMBOLS.get(status, "dot"), STATUS_LABELS.get(status, status)
 
 
 @bp.app_template_filter("session_when")

@@ -21,10 +21,11 @@ STATUS_LABELS = {
     "withdrawn": _l("已退出候补"),  # left the waitlist (an offer's hold cancelled, too)
 }
 
-STATUS_SYMBOLS = {"waiting": "…", "offered": "★", "accepted": "✔", "expired": "⌛",
-                  "withdrawn": "↩"}
+# Icons (templates/_icons.html names), drawn as SVG: a symbol font is not on every phone.
+STATUS_SYMBOLS = {"waiting": "dots", "offered": "star", "accepted": "ok", "expired": "hourglass",
+                  "withdrawn": "back"}
 
 
 def status_pair(status: str) -> tuple:
     """(symbol, label) of a waitlist entry's status; an unknown code is shown as itself."""
-    return STATUS_SYMBOLS.get(status, "•"), STATUS_LABELS.get(status, status)
+    return STATUS_SYMBOLS.get(status, "dot"), STATUS_LABELS.get(status, status)

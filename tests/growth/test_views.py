@@ -99,7 +99,7 @@ def test_the_growth_page_draws_the_chart_without_javascript(client, world):
                                 height_cm=73.0, weight_kg=7.0)
     login(client, world.parent)
     page = client.get(f"/children/{world.kid.id}/growth").get_data(as_text=True)
-    assert page.count("<svg") == 2 and 'role="img"' in page
+    assert page.count('<svg class="growth-chart"') == 2 and 'role="img"' in page
     assert "<title id=\"chart-wfa-t\">" in page and "<desc id=\"chart-wfa-d\">" in page
     assert "<polyline" in page and "<script" not in page.split("<main", 1)[1]
     assert "<table class=\"table growth-table\">" in page and "2026-11-20" in page
@@ -128,11 +128,11 @@ def test_the_family_records_the_sex_the_standard_needs(client, world, db):
     login(client, world.other_parent)
     url = f"/children/{world.other_kid.id}/growth"
     page = client.get(url).get_data(as_text=True)
-    assert "填写孩子的性别" in page and "<svg" not in page
+    assert "填写孩子的性别" in page and '<svg class="growth-chart"' not in page
     resp = client.post(f"/children/{world.other_kid.id}/sex",
                        data={"csrf_token": _csrf(page), "sex": "m"})
     assert resp.status_code == 303
-    assert client.get(url).get_data(as_text=True).count("<svg") == 2
+    assert client.get(url).get_data(as_text=True).count('<svg class="growth-chart"') == 2
 
 
 def test_the_staff_growth_page_and_class_list(client, world, db):
@@ -145,7 +145,7 @@ def test_the_staff_growth_page_and_class_list(client, world, db):
     assert _audit(db, "growth.read", world.health) == 2
     url = f"/staff/children/{world.kid.id}/growth"
     page = client.get(url).get_data(as_text=True)
-    assert "<svg" in page and "记录一次测量" in page
+    assert '<svg class="growth-chart"' in page and "记录一次测量" in page
     resp = client.post(url, data={"csrf_token": _csrf(page), "measured_on": "2026-11-23",
                                   "weight_kg": "7.4", "measured_by": "centre"})
     assert resp.status_code == 303

@@ -67,7 +67,7 @@ def test_roster_grid_add_refuse_move_delete(client, world):
     assert (stored.hour, stored.minute, stored.utcoffset()) == (23, 30, timedelta(0))
     page = client.get("/staff/roster?week=2026-11-24").get_data(as_text=True)
     assert "王芳" in page and "07:30–17:30" in page
-    assert "⚠" in page and "缺 1 名保育人员" in page and "无卫生保健人员" in page
+    assert 'class="glyph"' in page and "⚠" not in page and "缺 1 名保育人员" in page and "无卫生保健人员" in page
     clash = client.post("/staff/roster/shifts", data={
         "staff_member_id": s.id, "group_id": "", "day": "2026-11-24",
         "starts": "12:00", "ends": "13:00"})
