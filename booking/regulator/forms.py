@@ -11,6 +11,7 @@ ACTIONS = (("approve", _l("通过备案（发放备案号）")), ("return", _l("
            ("suspend", _l("暂停该机构服务")), ("reinstate", _l("恢复服务")),
            ("close", _l("注销（停止服务）")))
 ENDS_PLACES = ("suspend", "close")
+NEEDS_REASON = ("return", "suspend", "close")
 
 
 class DecisionForm(FlaskForm):
@@ -28,11 +29,17 @@ class DecisionForm(FlaskForm):
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
-        if ok and self.action.data in ENDS_PLACES and self.affected["families"] \
+        if not ok:
+            return False
+        # Both refusals at once: the reason the service asks for too, and the confirmation.
+        if self.action.data in NEEDS_REASON and not (self.reasons.data or "").strip():
+            self.reasons.errors = [_l("请说明理由")]
+            ok = False
+        if self.action.data in ENDS_PLACES and self.affected["families"] \
                 and not self.understood.data:
             self.understood.errors = [_l("暂停或注销会结束 %(n)s 个家庭的托位，请勾选确认",
                                          n=self.affected["families"])]
-            return False
+            ok = False
         return ok
 
 

@@ -88,7 +88,7 @@ def test_regulator_suspends_a_centre_and_follows_every_family(page, new_context,
     page.get_by_label("理由").fill("消防检查不合格，暂停整改")
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_role("main")).to_contain_text("请勾选确认")
-    page.get_by_label(re.compile("^我已知晓")).check()
+    page.get_by_label(re.compile("我已知晓")).check()
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_role("status")).to_contain_text("已处理")
 

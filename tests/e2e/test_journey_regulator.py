@@ -82,8 +82,10 @@ def test_regulator_reviews_coverage_returns_a_filing_and_records_an_inspection(p
     detail = main.locator("section", has=page.get_by_role("heading", name="明细")) \
         .get_by_role("row").filter(has_text=f"{CITY} · {DISTRICT}")
     expect(detail.get_by_role("cell")).to_have_text([
-        f"{CITY} · {DISTRICT}", str(row["places"]), str(row["affordable_places"]),
-        str(row["public_places"]), re.compile(r"%$"), str(row["waitlisted_children"])])
+        f"{CITY} · {DISTRICT}", str(row["places"]),
+        f"{row['places_per_1000']} / {row['target_per_1000']}", str(row["places_needed"]),
+        str(row["affordable_places"]), str(row["public_places"]), re.compile(r"%$"),
+        str(row["waitlisted_children"])])
 
     # --- the submitted filings: the 西安 one is there ------------------------------------
     page.goto("/regulator/filings?status=submitted")
@@ -119,7 +121,6 @@ def test_regulator_reviews_coverage_returns_a_filing_and_records_an_inspection(p
     expect(page.get_by_role("status")).to_contain_text("已处理")
     expect(_term_value(facts, "状态")).to_have_text("已退回补正")
     expect(_term_value(facts, "退回理由")).to_have_text(reason)
-    filing_url = page.url
 
     # --- an inspection of an approved 西安 centre, by the link on its filing page -----------
     approved = server.centre  # 雁塔区长延堡街道公办托育中心, approved in the seeds
@@ -148,15 +149,14 @@ def test_regulator_reviews_coverage_returns_a_filing_and_records_an_inspection(p
         yesterday.isoformat(), str(total), "A", findings, "—", "—"])
 
     # --- the audit trail shows the return ------------------------------------------------
-    page.goto("/regulator/audit?" + urllib.parse.urlencode({"action": "filing."}))
+    page.goto("/regulator/audit?" + urllib.parse.urlencode({"action": "filing.return"}))
     expect(page.get_by_role("heading", level=1)).to_have_text("审计日志")
-    expect(page.get_by_label("操作（前缀，如 reservation.）")).to_have_value("filing.")
+    expect(page.get_by_label("操作", exact=True)).to_have_value("filing.return")
     event = page.get_by_role("row").filter(has_text="filing.return").first
     expect(event).to_be_visible()
     expect(event).to_contain_text(reason)
-    expect(event).to_contain_text("returned")
-    filing_id = filing_url.rsplit("/", 1)[1]
-    expect(event).to_contain_text(f"#{filing_id}")
+    expect(event).to_contain_text("已退回补正")  # the status in words, not the code
+    expect(event).to_contain_text(SUBMITTED_CENTRE)
 
     # --- the public registry and its CSV -------------------------------------------------
     page.goto("/registry")

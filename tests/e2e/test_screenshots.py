@@ -48,12 +48,15 @@ _OVERFLOW_JS = """() => {
   return {scrollWidth: document.documentElement.scrollWidth, innerWidth: vw, wide: out.slice(0, 10)};
 }"""
 
-# Controls smaller than MIN_TARGET in either direction (links inside running text are exempt).
+# Controls smaller than MIN_TARGET in either direction (links inside running text are exempt;
+# a transparent input is measured by its label, the chip that is tapped).
 _SMALL_TARGETS_JS = """(min) => {
   const out = [];
   const sel = 'button, select, summary, input:not([type=hidden]), nav a, .button, label.check';
   for (const el of document.querySelectorAll(sel)) {
-    const r = el.getBoundingClientRect();
+    // A radio drawn as a chip: the input is transparent and its label is what is tapped.
+    const hidden = el.tagName === 'INPUT' && getComputedStyle(el).opacity === '0' && el.labels && el.labels.length;
+    const r = (hidden ? el.labels[0] : el).getBoundingClientRect();
     if (!r.width || el.closest('.visually-hidden, .skip')) continue;
     if (r.width < min || r.height < min)
       out.push(`${el.tagName.toLowerCase()} "${(el.innerText || el.value || el.name || '').trim().slice(0, 20)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
