@@ -19,6 +19,7 @@ from ..clock import now as clock_now
 from ..extensions import db
 from ..reservations.models import Reservation, Status
 from ..slots.models import Slot
+from ..transactions import command
 from .services import valid_days_for
 
 DEFAULT_DUE_DAYS = 14
@@ -44,6 +45,7 @@ def far_off(slot: Slot, now: datetime) -> FarOff | None:
     return FarOff(opens_on, due_on, end_of_day(due_on))
 
 
+@command
 def remind_check_window(now=None) -> int:
     """Tell each family whose kept hold's check window has opened, once (the conditional
     UPDATE claims it, so two schedulers send one notice). Only long holds are read: one that
