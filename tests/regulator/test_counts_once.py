@@ -2,8 +2,8 @@
 roll-up, the daily snapshot and the exports count each child once, whatever places and waits
 the child has across slots and districts."""
 import csv
-import re
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
