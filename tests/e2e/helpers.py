@@ -5,7 +5,7 @@ import re
 import urllib.error
 import urllib.request
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 try:
     from playwright.sync_api import expect
@@ -13,6 +13,15 @@ except ImportError:  # the fixtures skip (or fail on CI) with the reason
     expect = None
 
 PHONE = {"width": 360, "height": 780}
+
+
+def beijing_today():
+    """Today as the server sees it (Beijing): from 16:00 UTC the machine's date.today() is
+    still yesterday there, and a form would refuse it as past."""
+    from datetime import datetime
+
+    from booking.clock import LOCAL
+    return datetime.now(LOCAL).date()
 
 
 def call(url, method="GET", body=None, token=None):
@@ -68,7 +77,7 @@ def child(server, tok, name, birth_date, twin_of=None):
 def own_date(days):
     """A start `days` from today that no seeded slot has (theirs start on the 1st or the 4th
     of a month), so a page's row for it is the journey's own."""
-    day = date.today() + timedelta(days=days)
+    day = beijing_today() + timedelta(days=days)
     while day.day in (1, 4):
         day += timedelta(days=1)
     return day

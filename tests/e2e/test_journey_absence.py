@@ -7,11 +7,11 @@ reports today's absence with two symptoms, sees it listed, adds grandma to the p
 and the director finds the child on 缺勤追踪 with the symptoms. No page scrolls sideways.
 """
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
-from .helpers import api, expect, family, log_in, phone, shot, slot, token
+from .helpers import api, expect, family, log_in, phone, shot, slot, token, beijing_today
 from .helpers import menu
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +24,7 @@ CHILD = "请假小宝"
 def _enrolled_child(server):
     """(parent email, password) of a family whose child is in care from today."""
     staff = token(server, STAFF_EMAIL, STAFF_PASSWORD)
-    today = date.today()
+    today = beijing_today()
     s = slot(server, staff, "public", 100000, 1, today)
     email, password, tok = family(server, "请假家长", "absence")
     kid = api(server, "POST", "/api/v1/children",
@@ -53,7 +53,7 @@ def test_family_reports_an_absence_and_keeps_the_pickup_list(new_context, server
     shot(page, tmp_path, "absences-home")
     page.get_by_role("region", name=CHILD).get_by_role("link", name="请假", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{CHILD} 的请假")
-    page.get_by_label("请假日期（从）").fill(date.today().isoformat())
+    page.get_by_label("请假日期（从）").fill(beijing_today().isoformat())
     page.get_by_role("radio", name="病假").check()
     page.get_by_role("checkbox", name="发热").check()
     page.get_by_role("checkbox", name="咳嗽").check()

@@ -8,7 +8,7 @@ which no other journey uses.
 """
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -17,7 +17,7 @@ try:
 except ImportError:  # the fixtures skip (or fail on CI) with the reason
     expect = None
 
-from .helpers import api as _api
+from .helpers import api as _api, beijing_today
 from .helpers import token as _token
 from .helpers import menu
 
@@ -36,7 +36,7 @@ def _family_enrolled_and_paid(server):
     parent = _token(server, email, "Closure-2026!")
     staff = _token(server, *STAFF)
     centre_id = staff["user"]["centre_id"]
-    starts_on = date.today() + timedelta(days=30)
+    starts_on = beijing_today() + timedelta(days=30)
     slot = _api(server, "POST", f"/api/v1/centres/{centre_id}/slots", {
         "age_band": "toddler", "care_type": "full_day", "category": "market", "capacity": 2,
         "monthly_fee_fen": 200000, "starts_on": starts_on.isoformat()},
@@ -48,7 +48,7 @@ def _family_enrolled_and_paid(server):
                                                          "child_id": child["id"]},
                 token=parent["token"], status=201)
     check = _api(server, "POST", f"/api/v1/children/{child['id']}/health-checks", {
-        "examined_on": date.today().isoformat(), "institution": "庄河市妇幼保健院",
+        "examined_on": beijing_today().isoformat(), "institution": "庄河市妇幼保健院",
         "result": "pass", "vaccination_verified": True}, token=parent["token"], status=201)
     _api(server, "POST", f"/api/v1/health-checks/{check['id']}/verify", token=staff["token"],
          status=200)

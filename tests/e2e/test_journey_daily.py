@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from .helpers import api, child, expect, family, log_in, phone, shot, token
+from .helpers import api, child, expect, family, log_in, phone, shot, token, beijing_today
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ def test_the_carer_logs_lunch_for_the_class_and_the_family_sees_its_day(
     hold = api(server, "POST", "/api/v1/reservations",
                {"slot_id": slot["id"], "child_id": kid["id"]}, token=parent, status=201)
     check = api(server, "POST", f"/api/v1/children/{kid['id']}/health-checks", {
-        "examined_on": date.today().isoformat(), "institution": "阿拉尔市妇幼保健院",
+        "examined_on": beijing_today().isoformat(), "institution": "阿拉尔市妇幼保健院",
         "result": "pass", "vaccination_verified": True}, token=parent, status=201)
     api(server, "POST", f"/api/v1/health-checks/{check['id']}/verify", token=staff["token"],
         status=200)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from tests.e2e.helpers import beijing_today
 
 try:
     from playwright.sync_api import expect
@@ -98,7 +99,7 @@ def _row(scope, child, page=None):
 def test_parent_reserves_enters_health_check_and_staff_confirm(page, new_context, server):
     centre = _pick_centre(server)
     slot_label = SLOT_LABEL.format(category=CATEGORY_LABELS[centre["slot"]["category"]])
-    today = date.today()  # the server runs on the real clock, as this test does
+    today = beijing_today()  # the server runs on the real clock, as this test does
 
     # --- the parent holds a place for 张小宝 from the centre's page
     _log_in(page, PARENT_EMAIL, PARENT_PASSWORD)

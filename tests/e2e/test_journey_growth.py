@@ -1,11 +1,11 @@
 """A family on a phone: the child's growth chart against the WHO standard, a low measurement
 flagged in words, and an allergy added for the centre — the pages never scroll sideways."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
-from .helpers import api, child, family, fits_the_phone, log_in, phone, shot
+from .helpers import api, child, family, fits_the_phone, log_in, phone, shot, beijing_today
 from .helpers import menu
 
 try:
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 def test_a_family_reads_the_chart_and_tells_the_centre_of_an_allergy(new_context, server,
                                                                       tmp_path):
     email, password, tok = family(server, "成长家长", "growth")
-    today = date.today()
+    today = beijing_today()
     kid = child(server, tok, "小禾", today - timedelta(days=400))
     base = f"/api/v1/children/{kid['id']}"
     api(server, "PUT", f"{base}/sex", {"sex": "f"}, token=tok, status=200)

@@ -11,7 +11,7 @@ the test's tmp dir.
 import re
 import struct
 import zlib
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -20,7 +20,7 @@ try:
 except ImportError:  # the fixtures skip (or fail on CI) with the reason
     expect = None
 
-from .helpers import api as _api
+from .helpers import api as _api, beijing_today
 from .helpers import child as _child
 from .helpers import family as _family
 from .helpers import fits_the_phone as _fits
@@ -52,7 +52,7 @@ def test_a_family_and_the_centre_talk_and_the_director_sends_a_bulletin(
         new_context, server, tmp_path):
     if server.data_source != "seed":
         pytest.skip("the journey needs `flask seed` data (雁塔妇幼's staff account)")
-    today = date.today()
+    today = beijing_today()
     starts = _own_date(45)
     child_name = "许小禾"
     email, password, parent = _family(server, "许妈妈", "messages")

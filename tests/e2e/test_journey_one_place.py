@@ -16,7 +16,7 @@ Each key page is saved as a screenshot in the test's tmp dir (not in the repo), 
 scrolls sideways.
 """
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -25,7 +25,7 @@ try:
 except ImportError:  # the fixtures skip (or fail on CI) with the reason
     expect = None
 
-from .helpers import api as _api
+from .helpers import api as _api, beijing_today
 from .helpers import child as _child
 from .helpers import family as _family
 from .helpers import log_in as _log_in
@@ -82,7 +82,7 @@ def test_a_family_transfers_an_enrolled_child_and_the_new_centre_confirms(
         new_context, server, tmp_path):
     if server.data_source != "seed":
         pytest.skip("the journey needs `flask seed` data (the Beijing centres' staff accounts)")
-    today = date.today()
+    today = beijing_today()
     starts_a, starts_b = _own_date(30), _own_date(60)
     child_name = "周小满"
 
