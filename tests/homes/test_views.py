@@ -13,6 +13,7 @@ from booking.reservations import services as reservations
 from booking.regulator import filing as filings
 from booking.regulator.models import Filing
 from tests import factories as f
+from tests.outbreaks.world import ensure_rules
 
 
 def login(client, u):
@@ -129,6 +130,7 @@ def test_regulator_home_is_held_to_the_jurisdiction(client, db):
         f.district(city="北京", population=1_000_000, target=4.8)
     mine = f.centre(xa, name="雁塔待审托育", approved=False)
     theirs = f.centre(bj, name="朝阳待审托育", approved=False)
+    ensure_rules()  # the migration seeds them; a database made by create_all has none
     for c in (mine, theirs):
         fl = _db.session.query(Filing).filter_by(centre_id=c.id).one()
         fl.status, fl.submitted_at = "submitted", clock.now()
