@@ -7,6 +7,7 @@ from ..centres.services import list_cities
 from ..extensions import db
 from ..regulator.models import Filing
 from ..slots.models import Slot
+from . import readiness
 
 bp = Blueprint("public", __name__)
 
@@ -24,6 +25,13 @@ def home():
 @bp.get("/healthz")
 def healthz():
     return {"ok": True}
+
+
+@bp.get("/readyz")
+def readyz():
+    results = readiness.checks()
+    ready = all(value == "ok" for value in results.values())
+    return {"ready": ready, "checks": results}, (200 if ready else 503), {"Cache-Control": "no-store"}
 
 
 @bp.get("/favicon.ico")
