@@ -13,7 +13,7 @@ from ..places.eligibility import eligibility
 from ..slots.models import Slot
 from ..slots.queries import availability_map
 from ..web import submit
-from ..i18n import name_of
+from ..i18n import city_name, name_of
 from . import geo, location, nearby, services
 from .bands import AGE_BANDS, CARE_TYPES, CENTRE_KINDS, PLACE_CATEGORIES
 from .forms import CentreSignupForm, LocationForm, SearchForm
@@ -29,9 +29,17 @@ def search():
     if "city" not in request.args:  # a first visit: the parent's own city (docs/search.md)
         form.city.data = nearby.default_city(current_user) or ""
     districts = services.list_districts()
-    form.city.choices = [("", _("全部城市"))] + [(c, c) for c, _en in services.list_cities()]
-    form.district.choices = [("", _("全部区县"))] + [(d.code, f"{d.city} · {d.name}")
-                                                  for d in districts]
+    form.city.choices = [("", _("全部城市"))] + [(c, city_name(c, en))
+                                                for c, en in services.list_cities()]
+    # A city narrows the district list (nearby.js does it in the page as the city changes);
+    # a district left over from another city gives way to the city picked after it.
+    all_districts = [(d.code, d.city, f"{city_name(d.city, d.city_en)} · {name_of(d)}")
+                     for d in districts]
+    in_city = [d for d in all_districts if not form.city.data or d[1] == form.city.data]
+    elsewhere = {code for code, *_r in all_districts} - {code for code, *_r in in_city}
+    if form.district.data in elsewhere:
+        form.district.data = ""
+    form.district.choices = [("", _("全部区县"))] + [(code, label) for code, _c, label in in_city]
     choices = nearby.origin_choices(form.city.data or None)
     form.origin.choices = origin_options(choices, bool(form.near.data))
     page = request.args.get("page", "1")
@@ -58,6 +66,7 @@ def search():
     return render_template("centres/search.html", form=form, rows=rows, total=total, page=page,
                            pages=pages, kinds=CENTRE_KINDS, origin=origin, distances=distances,
                            origin_label=dict(form.origin.choices).get(form.origin.data or ""),
+                           all_districts=all_districts,
                            active=active_filters(form), nav_url=_nav_url), status
 
 

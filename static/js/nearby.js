@@ -38,6 +38,21 @@
       }, {enableHighAccuracy: false, timeout: 10000, maximumAge: 300000});
     });
   }
+  // A city narrows the district list at once: [[code, city, label], ...] from the server.
+  var city = form.elements.city, district = form.elements.district;
+  if (city && district && form.dataset.districts) {
+    var all = JSON.parse(form.dataset.districts);
+    city.addEventListener("change", function () {
+      var keep = district.value;
+      district.options.length = 0;
+      district.add(new Option(form.dataset.allDistricts, ""));
+      all.forEach(function (d) {
+        if (!city.value || d[1] === city.value) { district.add(new Option(d[2], d[0])); }
+      });
+      district.value = keep;
+      if (district.value !== keep) { district.value = ""; }
+    });
+  }
   form.querySelectorAll("[data-autosubmit]").forEach(function (input) {
     input.addEventListener("change", submit);
   });

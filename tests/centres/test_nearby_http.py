@@ -158,3 +158,18 @@ def test_carers_may_not_set_the_location(client, world):
     carer = f.user("staff", centre_id=world["near"].id, staff_role="carer")
     client.post("/login", data={"login": carer.email, "password": f.PASSWORD})
     assert client.get("/staff/centre/location").status_code == 403
+
+
+def test_a_city_narrows_the_district_list(client, world):
+    """The district select lists only the chosen city's districts; a district left from another
+    city gives way to the city; the page carries every district for nearby.js to narrow live."""
+    yt, by = world["yt"], world["by"]
+    html = page(client, {"city": "白银"})
+    select = html[html.index('name="district"'):]
+    select = select[:select.index("</select>")]
+    assert f'value="{by.code}"' in select and f'value="{yt.code}"' not in select
+    html = page(client, {"city": "白银", "district": yt.code})
+    assert "共找到 1 家机构" in html and "白银托育" in html
+    assert yt.code in html[html.index("data-districts="):][:2000]  # the whole list, for the JS
+    html = page(client, {"city": "", "district": yt.code})
+    assert "共找到 5 家机构" in html

@@ -51,3 +51,12 @@ def test_parent_finds_the_nearest_centres_on_a_phone(new_context, server, tmp_pa
     page.get_by_role("button", name="搜索", exact=True).click()
     expect(page.locator(".centre-card").first).to_contain_text("雁塔")
     fits_the_phone(page)
+
+    # Filters: picking a city narrows the district list at once, before anything is submitted.
+    page.locator("details.more summary").click()
+    page.get_by_label("城市").select_option("白银")
+    options = page.get_by_label("区县", exact=True).locator("option").all_inner_texts()
+    assert len(options) > 1 and all(o.startswith("白银") for o in options[1:]), options
+    page.get_by_label("城市").select_option("")
+    assert any(o.startswith("西安") for o in
+               page.get_by_label("区县", exact=True).locator("option").all_inner_texts())
