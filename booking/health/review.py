@@ -2,7 +2,9 @@
 reason, so they can upload a corrected one (verifying is `services.verify`; verifying and
 enrolling in one step is `reservations.intake.verify_and_enrol`)."""
 from flask_babel import gettext as _
+from sqlalchemy import select
 
+from ..audit.models import AuditEvent
 from ..audit.services import notify, record
 from ..children import services as children
 from ..clock import now as clock_now
@@ -46,3 +48,12 @@ def return_check(check_id: int, staff, reason: str | None, now=None) -> HealthCh
                child=check.child.name, child_id=check.child_id)
     db.session.commit()
     return check
+
+
+def return_reason(check: HealthCheck) -> str | None:
+    """Why the centre returned the check (the reason its audit event keeps), or None."""
+    if check.status != "rejected":
+        return None
+    return db.session.scalar(select(AuditEvent.reason).where(
+        AuditEvent.entity_type == HealthCheck.__tablename__, AuditEvent.entity_id == check.id,
+        AuditEvent.action == "health_check.returned").order_by(AuditEvent.id.desc()).limit(1))

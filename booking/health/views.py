@@ -130,6 +130,8 @@ def _check_page(record, reason=None, return_form=None):
         and allowed(current_user, "reservation.confirm") else None
     return render_template("health/check.html", check=record, reason=reason,
                            staff_may_act=may_act, hold=hold,
+                           returned_because=review.return_reason(record)
+                           if current_user.role != "regulator" else None,
                            return_form=return_form or ReturnForm()), \
         422 if return_form is not None and return_form.errors else 200
 

@@ -163,6 +163,12 @@ def test_return_page_refuses_a_blank_reason_then_returns(client, db, world):
     assert resp.status_code == 302
     db.session.refresh(check)
     assert check.status == "rejected"
+    # the family reads why, and is led to upload again
+    client.post("/logout")
+    login(client, w["parent"])
+    page = client.get(f"/health-checks/{check.id}").get_data(as_text=True)
+    assert "原因：缺少接种证查验页" in page and "已退回，请重新上传" in page
+    assert f'href="/children/{w["kid"].id}/health"' in page
 
 
 # --- 核验并确认入托 --------------------------------------------------------------------------
