@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from .helpers import api, beijing_today, family, fits_the_phone, log_in, own_date, phone, slot, token
+from .helpers import (api, beijing_today, family, fits_the_phone, log_in, own_date, phone, shot,
+                      slot, token)
 
 try:
     from playwright.sync_api import expect
@@ -32,7 +33,7 @@ def _png() -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def test_review_and_roster_on_a_phone(new_context, server):
+def test_review_and_roster_on_a_phone(new_context, server, tmp_path):
     staff_tok = token(server, STAFF_EMAIL, STAFF_PASSWORD)
     s = slot(server, staff_tok, "public", 100000, 1, own_date(40))
     email, password, tok = family(server, "核验家长", "review")
@@ -63,7 +64,7 @@ def test_review_and_roster_on_a_phone(new_context, server):
     photo = page.get_by_role("img", name="体检表照片")
     expect(photo).to_be_visible()
     assert page.evaluate("(img) => img.naturalWidth", photo.element_handle()) == 8
-    fits_the_phone(page)
+    shot(page, tmp_path, "review-photo", photo)
     review = page.locator("#review")
     review.get_by_role("button", name="退回", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("请写明退回原因")
@@ -71,6 +72,9 @@ def test_review_and_roster_on_a_phone(new_context, server):
     page.locator("#review").get_by_role("button", name="退回", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("已退回")
     fits_the_phone(page)
+    parent.goto(f"/health-checks/{first_id}")
+    expect(parent.get_by_role("note")).to_contain_text("照片看不清，请重新拍摄")
+    shot(parent, tmp_path, "returned-for-the-family")
 
     # The family's second check (through the API): verified and the place confirmed at once.
     second = api(server, "POST", f"/api/v1/children/{kid['id']}/health-checks",
@@ -95,6 +99,7 @@ def test_review_and_roster_on_a_phone(new_context, server):
     expect(add).to_be_visible()
     add.click()
     expect(page.get_by_role("status")).to_contain_text("已排班")
+    shot(page, tmp_path, "roster-staff-grid", page.locator("#staff-grid"))
     expect(page.get_by_role("region", name="按员工排班").get_by_role(
         "button", name=f"删除 {CARER} {sunday.isoformat()} 08:00 的班次")).to_be_visible()
     fits_the_phone(page)
