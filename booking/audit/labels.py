@@ -70,6 +70,7 @@ ACTION_LABELS = {
     "child.anonymised": _l("孩子信息已匿名化"),
     "health_check.submitted": _l("提交入托体检"),
     "health_check.verified": _l("核验入托体检"),
+    "health_check.returned": _l("退回入托体检"),
     "health_check.read": _l("查阅入托体检记录"),
     "health_note.added": _l("添加健康记录"),
     "health_note.removed": _l("删除健康记录"),

@@ -15,7 +15,8 @@ _LISTS = {
     "enrolled": "reservations.mine", "withdrawn": "reservations.mine",
     "one_place_ended": "reservations.mine", "waits_ended": "waitlists.mine",
     "centre_closed": "centres.search", "filing_decided": "regulator.own_filing",
-    "health_check_verified": "health.mine", "sent_home": "absences.mine",
+    "health_check_verified": "health.mine", "health_check_returned": "health.mine",
+    "sent_home": "absences.mine",
     "session_booked": "sessions.mine", "session_cancelled": "sessions.mine",
     "signup_attempt": "auth.login", "round_offer": "allocation.index",
     "round_unplaced": "allocation.index", "day_summary": "daily.mine",
@@ -29,7 +30,8 @@ ACTING = frozenset({
     "offer_made", "offer_to_switch", "hold_lapsing", "hold_extended", "hold_lapsed",
     "reservation_cancelled", "centre_closed", "priority_rejected", "sent_home", "round_offer",
     "unlisted_pickup", "message_received", "growth_flag", "outbreak_alert", "filing_decided",
-    "password_reset", "staff_invited", "one_place_ended", "check_window_open"})
+    "password_reset", "staff_invited", "one_place_ended", "check_window_open",
+    "health_check_returned"})
 
 
 def _int(p: dict, key: str) -> int | None:
@@ -64,7 +66,7 @@ def link_for(note, role: str) -> str | None:
         return url_for("allocation.index")
     if kind == "health_check_verified" and _int(p, "check_id") is not None:
         return url_for("health.check", check_id=p["check_id"])
-    if kind == "check_window_open" and child_id is not None:
+    if kind in ("check_window_open", "health_check_returned") and child_id is not None:
         return url_for("health.child_checks", child_id=child_id)
     if kind == "sent_home" and child_id is not None:
         return url_for("absences.child", child_id=child_id)

@@ -13,7 +13,7 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "signup_attempt", "password_reset",
          "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced",
          "day_summary", "unlisted_pickup", "message_received", "bulletin", "growth_flag",
-         "outbreak_alert", "check_window_open")
+         "outbreak_alert", "check_window_open", "health_check_returned")
 
 
 def _local(value):
@@ -67,6 +67,7 @@ def _title(kind, p):
         "filing_decided": _("备案状态更新：%(status)s", status=p.get("status", "")),
         "centre_closed": _("%(centre)s 已暂停或停止服务", centre=p.get("centre", "")),
         "health_check_verified": _("%(child)s 的入托体检已核验", child=c),
+        "health_check_returned": _("%(child)s 的入托体检被退回，请重新上传", child=c),
         "withdrawn": _("%(child)s 已办理离园：%(centre)s", child=c, centre=p.get("centre", "")),
         "sent_home": _("%(child)s 晨检未通过，请接孩子回家", child=c),
         "hold_extended": _("%(centre)s 延长了 %(child)s 的托位保留期", centre=p.get("centre", ""), child=c),
@@ -111,6 +112,8 @@ def _body(kind, p):
         "centre_closed": _("%(child)s 在该机构的预约或入托已结束（%(reason)s）。孩子在您选择的其他机构候补时享有最高优先级（应急转托），请尽快选择机构加入候补。",
                            child=c, reason=p.get("reason", "")),
         "health_check_verified": _("机构已核验 %(child)s 的入托体检记录。", child=c),
+        "health_check_returned": _("机构退回了 %(child)s 的入托体检记录，原因：%(reason)s。请按要求重新上传体检表。",
+                                   child=c, reason=p.get("reason", "")),
         "withdrawn": _("离园日期：%(d)s（最后一天在园），这个托位随之结束。", d=p.get("on_date", "")),
         "sent_home": _("%(centre)s 晨检：体温 %(t)s ℃。%(obs)s 请尽快接孩子回家，必要时就医。",
                        centre=p.get("centre", ""), t=p.get("temperature_c", ""),

@@ -44,6 +44,12 @@ class ReasonForm(FlaskForm):
         Length(max=400, message=_l("最多 400 个字"))])
 
 
+class ReturnForm(FlaskForm):
+    reason = TextAreaField(_l("退回原因"), validators=[
+        DataRequired(_l("请写明退回原因，家长需要知道要改什么")),
+        Length(max=400, message=_l("最多 400 个字"))])
+
+
 class ArrivalForm(FlaskForm):
     temperature_c = DecimalField(_l("体温（℃）"), places=1, validators=[
         InputRequired(_l("请填写体温")),

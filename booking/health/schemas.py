@@ -5,6 +5,7 @@ from pydantic import Field
 
 from ..api.schemas import Body, Out
 from ..inputs import Day
+from ..reservations.schemas import ConfirmOut
 
 
 class HealthCheckIn(Body):
@@ -27,3 +28,13 @@ class HealthCheckOut(Out):
     valid_until: date
     institution: str
     vaccination_verified: bool
+
+
+class ReturnIn(Body):
+    reason: str = Field(max_length=400, description="what the family must fix; required "
+                                                    "(blank is refused with 422)")
+
+
+class VerifyEnrolOut(Out):
+    check: HealthCheckOut
+    reservation: ConfirmOut

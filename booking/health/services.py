@@ -100,16 +100,26 @@ def verify(check_id: int, staff, now=None) -> HealthCheck:
     check = db.session.get(HealthCheck, check_id)
     if check is None or not staff_may_act(staff, check.child_id, now, "health_record.verify"):
         raise NotFound()
+    mark_verified(check, staff, now)
+    db.session.commit()
+    return check
+
+
+def mark_verified(check: HealthCheck, staff, now) -> None:
+    """Verify a submitted check, log it and tell the guardians. Only flushes: `verify` and
+    `reservations.intake.verify_and_enrol` commit it (the latter with the enrolment).
+
+    :raises Conflict: not submitted (verified already, or returned to the family)."""
     if check.status != "submitted":
-        raise Conflict(_("该体检记录已核验"))
+        raise Conflict(_("该体检记录已核验") if check.status == "verified"
+                       else _("该体检记录已退回家长，请等家长重新提交"))
     check.status, check.verified_by, check.verified_at = "verified", staff.id, now
     record("health_check.verified", check, actor=staff, centre_id=staff.centre_id,
            before={"status": "submitted"}, after={"status": "verified"})
     for guardian_id in children.guardians_of(check.child_id):
         notify(guardian_id, "health_check_verified", check_id=check.id, result=check.result,
                child=check.child.name, child_id=check.child_id)
-    db.session.commit()
-    return check
+    db.session.flush()
 
 
 @command

@@ -20,8 +20,11 @@ from ..i18n import name_of
 from ..reservations.models import Reservation
 from ..absences import followup
 from ..pickup import departures
-from . import attachments, attendance, services
-from .forms import ArrivalForm, DepartureForm, HealthCheckForm, ReasonForm, collector_choice
+from ..auth.permissions import allowed
+from ..reservations import intake
+from . import attachments, attendance, review, services
+from .forms import (ArrivalForm, DepartureForm, HealthCheckForm, ReasonForm, ReturnForm,
+                    collector_choice)
 from .models import HealthCheck
 
 bp = Blueprint("health", __name__)
@@ -114,9 +117,23 @@ def check(check_id: int):
         record = services.read(check_id, current_user, reason=form.reason.data)
     else:
         record = services.read(check_id, current_user)
-    return render_template("health/check.html", check=record,
-                           reason=form.reason.data if current_user.role == "regulator" else None,
-                           staff_may_act=services.staff_may_act(current_user, record.child_id))
+    return _check_page(record, reason=form.reason.data
+                       if current_user.role == "regulator" else None)
+
+
+def _check_page(record, reason=None, return_form=None):
+    """One record's page; for staff of its centre the review (preview, 通过, 退回 and, for a
+    director with the child's hold here, 核验并确认入托)."""
+    may_act = services.staff_may_act(current_user, record.child_id)
+    hold = intake.hold_to_confirm(record.child_id, current_user.centre_id, clock_now()) \
+        if may_act and record.status == "submitted" \
+        and allowed(current_user, "reservation.confirm") else None
+    return render_template("health/check.html", check=record, reason=reason,
+                           staff_may_act=may_act, hold=hold,
+                           returned_because=review.return_reason(record)
+                           if current_user.role != "regulator" else None,
+                           return_form=return_form or ReturnForm()), \
+        422 if return_form is not None and return_form.errors else 200
 
 
 @bp.route("/health-checks/<int:check_id>/attachment", methods=["GET", "POST"])
@@ -125,9 +142,41 @@ def attachment(check_id: int):
     """The form's photo or PDF, under the same rules as the record (regulators POST a reason)."""
     reason = request.form.get("reason") if request.method == "POST" else None
     record = services.read(check_id, current_user, reason=reason)
+    # ?inline=1: shown in the page (an image) or a new tab (a PDF) for the review; the type
+    # is the sniffed one stored at upload, and nosniff stays, so nothing else renders.
+    inline = request.args.get("inline") == "1"
     return stored_file(attachments.path_of, record.attachment_path,
-                       mimetype=record.attachment_type, as_attachment=True,
+                       mimetype=record.attachment_type, as_attachment=not inline,
                        download_name=f"health-check-{record.id}")
+
+
+@bp.post("/health-checks/<int:check_id>/return")
+@permission_required("health_record.verify", own_centre=True)
+def return_check(check_id: int):
+    """退回 with a reason: the family is told what to fix and uploads again."""
+    form = ReturnForm()
+    if form.validate_on_submit():
+        done = submit(form, lambda: review.return_check(check_id, current_user, form.reason.data),
+                      _("已退回，家长会收到退回原因"))
+        if done is not None:
+            return redirect(url_for("health.staff_checks"))
+    check = db.session.get(HealthCheck, check_id)
+    if check is None or not services.staff_may_act(current_user, check.child_id):
+        raise NotFound()
+    return _check_page(check, return_form=form)
+
+
+@bp.post("/health-checks/<int:check_id>/verify-and-enrol")
+@permission_required("reservation.confirm", own_centre=True)
+def verify_and_enrol(check_id: int):
+    """核验并确认入托 in one step (both or neither)."""
+    r = attempt(lambda: intake.verify_and_enrol(check_id, current_user),
+                lambda r: _("已核验体检并确认 %(child)s 入托。", child=r.child.name))
+    if r is not None and r.ratio_warning:  # 设置标准 art. 20, as on the reservations page
+        w = r.ratio_warning
+        flash(_("注意：按当前排班，%(date)s 该班有 %(n)s 个时段保育人员不足，最多缺 %(m)s 人，请调整排班。",
+                date=w["on_date"].isoformat(), n=w["hours_short"], m=w["most_missing"]), "error")
+    return redirect(url_for("health.check", check_id=check_id))
 
 
 @bp.post("/health-checks/<int:check_id>/verify")

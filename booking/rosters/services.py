@@ -6,7 +6,7 @@ certificate (健康合格证) has lapsed on the shift's date (《托儿所幼儿
 76号令 art. 14; 管理规范 art. 28), or when the day's rostered hours would pass
 TUOWEI_MAX_SHIFT_HOURS.
 """
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -19,6 +19,7 @@ from ..errors import (HealthCertificateLapsed, NotFound, ShiftOverlap, ShiftTooL
                       ValidationFailed)
 from ..extensions import db
 from ..transactions import command
+from .labels import WEEKDAYS
 from .models import STAFF_ROLES, Shift, StaffMember
 from .weeks import local_day_bounds, week_shifts, week_start
 
@@ -164,6 +165,27 @@ def check_shift(staff: StaffMember, group_id: int | None, starts_at: datetime,
                              name=staff.name, day=day.isoformat(), h=f"{hours:g}", max=limit))
 
 
+_SKIPPABLE = (ValidationFailed, HealthCertificateLapsed, ShiftOverlap, ShiftTooLong)
+
+
+def day_label(day: date) -> str:
+    """周二 12-01: how the roster names a day in its messages."""
+    return f"{WEEKDAYS[day.weekday()]} {day.strftime('%m-%d')}"
+
+
+def ineligible_reason(staff: StaffMember, day: date) -> str | None:
+    """Why nobody may roster `staff` on `day` whatever the times (the grid shows the cell
+    disabled with this), or None. The same rules as check_shift's, in a few words."""
+    if not staff.active:
+        return _("已停用")
+    exp = staff.health_cert_expires_on
+    if exp is None:
+        return _("未登记健康合格证")
+    if exp < day:
+        return _("健康合格证 %(d)s 已过期", d=exp.isoformat())
+    return None
+
+
 def _shift_snapshot(s: Shift) -> dict:
     return {"staff_member_id": s.staff_member_id, "group_id": s.group_id,
             "starts_at": s.starts_at, "ends_at": s.ends_at}
@@ -244,8 +266,10 @@ def copy_last_week(centre_id: int, monday: date, *, actor=None) -> tuple[int, li
         ends = (old.ends_at.astimezone(LOCAL) + timedelta(days=7))
         try:
             check_shift(old.staff_member, old.group_id, starts, ends)
-        except (ValidationFailed, HealthCertificateLapsed, ShiftOverlap, ShiftTooLong) as err:
-            skipped.append(err.message)
+        except _SKIPPABLE as err:
+            # Say which day: the overlap and hours messages name the person, not the day.
+            skipped.append(_("%(day)s：%(reason)s", day=day_label(local_date(starts)),
+                             reason=err.message))
             continue
         shift = Shift(staff_member_id=old.staff_member_id, group_id=old.group_id,
                       starts_at=starts, ends_at=ends)
@@ -256,3 +280,36 @@ def copy_last_week(centre_id: int, monday: date, *, actor=None) -> tuple[int, li
            after={"week": monday, "copied": copied, "skipped": len(skipped)})
     db.session.commit()
     return copied, skipped
+
+
+@command
+def add_weekday_shifts(centre_id: int, *, staff_member_id: int, group_id: int | None,
+                       monday: date, starts: time, ends: time,
+                       actor=None) -> tuple[list[date], list[str]]:
+    """重复周一至周五: the same shift (Beijing times) for one staff member on each weekday of
+    `monday`'s week. Each day passes check_shift like a shift added by hand; a day that does
+    not (certificate lapsed by then, already rostered then, too many hours) is skipped and
+    its reason returned, naming the day. Returns (days added, reasons skipped); one commit.
+
+    :raises ValidationFailed: a staff member of another centre (nothing is added).
+    """
+    staff = _staff_in(centre_id, staff_member_id)
+    monday = week_start(monday)
+    added, skipped = [], []
+    for offset in range(5):
+        day = monday + timedelta(days=offset)
+        starts_at = datetime.combine(day, starts, tzinfo=LOCAL)
+        ends_at = datetime.combine(day, ends, tzinfo=LOCAL)
+        try:
+            check_shift(staff, group_id, starts_at, ends_at)
+        except _SKIPPABLE as err:
+            skipped.append(_("%(day)s：%(reason)s", day=day_label(day), reason=err.message))
+            continue
+        shift = Shift(staff_member_id=staff.id, group_id=group_id, starts_at=starts_at,
+                      ends_at=ends_at)
+        db.session.add(shift)
+        record("shift.added", shift, actor=actor, centre_id=centre_id,
+               after=_shift_snapshot(shift))  # flushes: the next day's checks see it
+        added.append(day)
+    db.session.commit()
+    return added, skipped

@@ -1,5 +1,5 @@
 """Staff pages: the team's records, the weekly roster grid, the gap dashboard, exports."""
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -151,11 +151,46 @@ def _grid(centre, monday: date):
     return days, checks, cells, gaps
 
 
+# The shift a tap on the staff grid adds, until the director picks other times above it.
+DEFAULT_CELL_SHIFT = (time(8, 0), time(17, 0))
+
+
+def _cell_template() -> dict:
+    """The grid's shift template from the query (or the form that repeats it): times and
+    class; anything unreadable falls back to the default."""
+    src = request.values
+
+    def hm(name, fallback):
+        try:
+            return time.fromisoformat(src.get(name, ""))
+        except ValueError:
+            return fallback
+    starts, ends = hm("tpl_starts", DEFAULT_CELL_SHIFT[0]), hm("tpl_ends", DEFAULT_CELL_SHIFT[1])
+    group = src.get("tpl_group", type=int)
+    if group not in {g.id for g in current_user.centre.groups}:
+        group = None
+    return {"starts": starts.strftime("%H:%M"), "ends": ends.strftime("%H:%M"), "group": group}
+
+
+def _staff_grid(centre, days, shifts):
+    """Active staff × the seven days: their shifts, and why a day is closed to them."""
+    people = services.staff_of(centre.id, active_only=True)
+    cells = {(p.id, d): [] for p in people for d in days}
+    for s in shifts:
+        key = (s.staff_member_id, local_date(s.starts_at))
+        if key in cells:
+            cells[key].append(s)
+    off = {(p.id, d): services.ineligible_reason(p, d) for p in people for d in days}
+    return people, cells, off
+
+
 def _render_roster(centre, monday, form, status=200):
     days, checks, cells, gaps = _grid(centre, monday)
+    people, staff_cells, off = _staff_grid(centre, days, weeks.week_shifts(centre.id, monday))
     return render_template(
         "rosters/roster.html", centre=centre, monday=monday, days=days, checks=checks,
         cells=cells, gaps=gaps, form=form, copy_form=CopyWeekForm(), delete_form=DeleteForm(),
+        people=people, staff_cells=staff_cells, off=off, tpl=_cell_template(),
         prev_week=monday - timedelta(days=7), next_week=monday + timedelta(days=7),
         **_labels()), status
 
@@ -182,9 +217,45 @@ def add_shift():
                 centre.id, staff_member_id=form.staff_member_id.data,
                 group_id=form.group_id.data, starts_at=starts, ends_at=ends,
                 actor=current_user), _("已排班"), fields=_SHIFT_FIELDS):
-            return redirect(url_for("rosters.roster", week=form.day.data.isoformat()))
+            return redirect(_week_url(form.day.data))
     shown = form.day.data if form.day.data and not form.day.errors else today()
     return _render_roster(centre, weeks.week_start(shown), form, 422)
+
+
+def _week_url(day: date) -> str:
+    """Back to the week; from the staff grid, keeping the template its cells add."""
+    if request.form.get("tpl_starts"):
+        tpl = _cell_template()
+        return url_for("rosters.roster", week=day.isoformat(), tpl_starts=tpl["starts"],
+                       tpl_ends=tpl["ends"], tpl_group=tpl["group"] or None, _anchor="staff-grid")
+    return url_for("rosters.roster", week=day.isoformat())
+
+
+@bp.post("/staff/roster/weekdays")
+@permission_required("roster.manage", own_centre=True)
+def weekday_shifts():
+    """重复周一至周五 for one staff member, with the grid's template times and class."""
+    form = CopyWeekForm()  # the CSRF token alone
+    if not form.validate_on_submit():
+        abort(400)
+    monday = _week_arg()
+    tpl = _cell_template()
+    staff_id = request.form.get("staff_member_id", type=int)
+    if staff_id is None:
+        abort(400)
+    _own_staff(staff_id)
+    try:
+        added, skipped = services.add_weekday_shifts(
+            current_user.centre_id, staff_member_id=staff_id, group_id=tpl["group"],
+            monday=monday, starts=time.fromisoformat(tpl["starts"]),
+            ends=time.fromisoformat(tpl["ends"]), actor=current_user)
+    except BookingError as err:
+        flash(err.message, "error")
+    else:
+        flash(_("已排 %(n)s 天（周一至周五）", n=len(added)), "success")
+        for reason in skipped:
+            flash(_("未排：%(reason)s", reason=reason), "error")
+    return redirect(_week_url(monday))
 
 
 @bp.route("/staff/roster/shifts/<int:shift_id>", methods=["GET", "POST"])
@@ -227,7 +298,7 @@ def delete_shift(shift_id):
     day = local_date(shift.starts_at)
     services.delete_shift(centre.id, shift.id, actor=current_user)
     flash(_("已删除班次"), "success")
-    return redirect(url_for("rosters.roster", week=day.isoformat()))
+    return redirect(_week_url(day))
 
 
 @bp.post("/staff/roster/copy")

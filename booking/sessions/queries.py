@@ -169,6 +169,32 @@ def centre_sessions(centre_id: int, *, upcoming_from=None, limit=200):
                               .limit(limit)).all()
 
 
+FINISHED_PER_PAGE = 20
+
+
+def finished_sessions(centre_id: int, now, page: int = 1, per_page: int = FINISHED_PER_PAGE):
+    """已结束: a centre's sessions that have ended (cancelled ones left out: nothing to record),
+    newest first, a page at a time, each with how many bookings still await 出席/未到, so staff
+    can record attendance and no-shows after the fact. Returns (rows, more): rows of
+    (session, booked, unmarked); `more` when an older page follows."""
+    stmt = (select(CareSession).where(CareSession.centre_id == centre_id,
+                                      CareSession.ends_at <= now,
+                                      CareSession.cancelled_at.is_(None))
+            .order_by(CareSession.starts_at.desc(), CareSession.id.desc())
+            .offset((page - 1) * per_page).limit(per_page + 1))
+    found = db.session.scalars(stmt).all()
+    sessions, more = found[:per_page], len(found) > per_page
+    ids = [s.id for s in sessions]
+    booked = booked_counts(ids)
+    unmarked = dict.fromkeys(ids, 0)
+    if ids:
+        unmarked.update({sid: int(n) for sid, n in db.session.execute(
+            select(SessionBooking.session_id, func.count(SessionBooking.id))
+            .where(SessionBooking.session_id.in_(ids), SessionBooking.status == "booked")
+            .group_by(SessionBooking.session_id)).all()})
+    return [(s, booked[s.id], unmarked[s.id]) for s in sessions], more
+
+
 def _loaded(stmt):
     return stmt.options(selectinload(SessionBooking.session).selectinload(CareSession.centre),
                         selectinload(SessionBooking.child))

@@ -171,7 +171,10 @@ def staff_index():
     upcoming = queries.centre_sessions(centre.id, upcoming_from=clock_now())
     counts = queries.booked_counts([s.id for s in upcoming])
     rows = [{"s": s, "booked": counts[s.id]} for s in upcoming]
+    page = max(request.args.get("done_page", 1, type=int), 1)
+    finished, more = queries.finished_sessions(centre.id, clock_now(), page)
     return render_template("sessions/staff.html", centre=centre, form=form, rows=rows,
+                           finished=finished, done_page=page, more_done=more,
                            **_context()), 422 if form.errors else 200
 
 
