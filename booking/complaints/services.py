@@ -91,6 +91,7 @@ def file_complaint(centre_id: int, *, category, body, contact=None, anonymous=Fa
         received_at=now(), due_on=due_on, provisional=provisional)
     db.session.add(complaint)
     event = record("complaint.filed", complaint, centre_id=centre.id,
+                   actor=None if anonymous else user,
                    after={"category": category, "anonymous": anonymous, "due_on": due_on,
                           "provisional": provisional})
     if anonymous:
