@@ -256,6 +256,16 @@ def _build(app):
         _db.session.commit()
         ids[key]["alert_id"] = ob_alert.id
         # --- end H5
+        # --- Complaints (issue 19, part 3): one filed about the centre and passed to it.
+        from booking.complaints import services as complaints
+        complaint = complaints.file_complaint(c.id, category="safety", body="窗户没有护栏",
+                                              contact="13900001111")
+        _db.session.add(complaint)
+        complaint.status, complaint.asked_at = "centre_asked", NOW
+        complaint.account_due_on = date(2026, 11, 30)
+        _db.session.commit()
+        ids[key]["complaint_id"] = complaint.id
+        # --- end complaints
     principals.append(Principal("admin", admin.id))
     for p in principals:
         p.client = app.test_client()

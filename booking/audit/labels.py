@@ -62,6 +62,12 @@ ACTION_LABELS = {
     "closure_case.placed": _l("关停后儿童已转托"),
     "outbreak.opened": _l("疫情预警"),
     "outbreak.acknowledged": _l("确认疫情预警"),
+    "inspection.opened": _l("启动检查"),
+    # Complaints (社会监督, docs/complaints.md).
+    "complaint.filed": _l("收到投诉"),
+    "complaint.centre_asked": _l("请机构说明投诉"),
+    "complaint.answered": _l("机构提交投诉说明"),
+    "complaint.closed": _l("投诉办结"),
     # Children and their health.
     "child.added": _l("添加孩子"),
     "child.sex_set": _l("填写孩子性别"),
@@ -146,6 +152,7 @@ ENTITY_LABELS = {
     "allocation_round": _l("派位批次"), "round_application": _l("派位申请"),
     "district": _l("区县"), "centre": _l("机构"), "slot": _l("托位"), "filing": _l("备案"),
     "inspection": _l("检查"), "closure_case": _l("关停处置"), "outbreak_alert": _l("疫情预警"),
+    "complaint": _l("投诉"),
     "child": _l("儿童档案"), "health_check": _l("入托体检"), "health_note": _l("健康记录"),
     "growth_measurement": _l("生长测量"), "attendance": _l("出勤"), "absence": _l("请假"),
     "absence_policy": _l("缺勤追踪设置"), "pickup_person": _l("接送人"),

@@ -23,6 +23,8 @@ _LISTS = {
     "unlisted_pickup": "absences.mine", "message_received": "messages.index",
     "bulletin": "messages.index", "growth_flag": "growth.family",
     "priority_rejected": "waitlists.mine", "check_window_open": "reservations.mine",
+    "complaint_received": "complaints.regulator_list",
+    "complaint_account_requested": "complaints.staff_list", "complaint_closed": "complaints.mine",
 }
 
 # Kinds that ask the reader to do something (the link says 去处理; the rest say 查看).
@@ -31,7 +33,7 @@ ACTING = frozenset({
     "reservation_cancelled", "centre_closed", "priority_rejected", "sent_home", "round_offer",
     "unlisted_pickup", "message_received", "growth_flag", "outbreak_alert", "filing_decided",
     "password_reset", "staff_invited", "one_place_ended", "check_window_open",
-    "health_check_returned"})
+    "health_check_returned", "complaint_received", "complaint_account_requested"})
 
 
 def _int(p: dict, key: str) -> int | None:
@@ -47,6 +49,12 @@ def link_for(note, role: str) -> str | None:
         url = p.get("url") or p.get("link")
         return url if isinstance(url, str) and url.startswith(("http://", "https://", "/")) \
             else None
+    if kind == "complaint_received" and _int(p, "complaint_id") is not None:
+        return url_for("complaints.regulator_detail", complaint_id=p["complaint_id"])
+    if kind == "complaint_account_requested" and _int(p, "complaint_id") is not None:
+        return url_for("complaints.staff_detail", complaint_id=p["complaint_id"])
+    if kind == "complaint_closed" and isinstance(p.get("code"), str):
+        return url_for("complaints.track", code=p["code"])
     if kind == "outbreak_alert":
         return url_for("outbreaks.staff" if role == "staff" else "outbreaks.regulator")
     if kind == "growth_flag" and child_id is not None:

@@ -4,6 +4,7 @@ import json
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..complaints.labels import complaint_body, complaint_title
 from ..daily.labels import summary_body
 from ..outbreaks.labels import outbreak_body, outbreak_title
 
@@ -13,7 +14,9 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "signup_attempt", "password_reset",
          "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced",
          "day_summary", "unlisted_pickup", "message_received", "bulletin", "growth_flag",
-         "outbreak_alert", "check_window_open", "health_check_returned")
+         "outbreak_alert", "check_window_open", "health_check_returned", "complaint_received",
+         "complaint_account_requested", "complaint_closed")
+COMPLAINT_KINDS = ("complaint_received", "complaint_account_requested", "complaint_closed")
 
 
 def _local(value):
@@ -56,6 +59,8 @@ def _filing_status(code: str) -> str:
 
 
 def _title(kind, p):
+    if kind in COMPLAINT_KINDS:
+        return complaint_title(kind, p)
     c = p["child"]
     return {
         "offer_made": _("候补到位：%(centre)s 为 %(child)s 保留了托位", centre=p.get("centre", ""), child=c),
@@ -93,6 +98,8 @@ def _title(kind, p):
 
 
 def _body(kind, p):
+    if kind in COMPLAINT_KINDS:
+        return complaint_body(kind, p)
     c = p["child"]
     return {
         "offer_made": _("请在 %(t)s 前完成入托体检并等待机构确认，逾期托位将顺延给下一位候补家庭。",

@@ -90,6 +90,10 @@ TABLE: dict[str, dict[str, str]] = {
     "outbreak.read": {"director": CENTRE, "health": CENTRE, "regulator": JURISDICTION,
                       "admin": ALL},
     "outbreak.acknowledge": {"director": CENTRE, "health": CENTRE},
+    # Complaints (社会监督, docs/complaints.md): the district's regulators handle them; the
+    # centre's director sees those passed on (without who complained) and answers.
+    "complaint.handle": _SUPERVISION,
+    "complaint.account": _DIRECTOR,
     # Rosters: carers and health workers read the week; the director plans it.
     "roster.read": {**_CARE, "regulator": JURISDICTION, "admin": ALL},
     "roster.manage": {"director": CENTRE, "admin": ALL},

@@ -89,3 +89,16 @@ def overdue(user) -> list[Inspection]:
         Inspection.fix_deadline < today(), Inspection.followed_up_on.is_(None),
         centre_clause(user, Inspection.centre_id))
         .order_by(Inspection.fix_deadline)).all()
+
+
+def open_inspection(centre_id: int, inspector, *, findings: str) -> Inspection:
+    """An inspection opened by another case (a complaint upheld, docs/complaints.md): dated
+    today, not yet scored (score and grade stay empty until the visit is recorded). A helper:
+    it only flushes; the calling command checks the jurisdiction and commits.
+    """
+    inspection = Inspection(centre_id=centre_id, inspector_id=inspector.id, inspected_on=today(),
+                            findings=findings)
+    db.session.add(inspection)
+    record("inspection.opened", inspection, actor=inspector, centre_id=centre_id,
+           after={"inspected_on": inspection.inspected_on})
+    return inspection

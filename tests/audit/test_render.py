@@ -58,11 +58,19 @@ PARAMS = {
     "outbreak_alert": {"alert_id": 1, "centre": "阳光托育", "group": "托小班", "symptom": "fever",
                        "count": 3, "window": 1, "since": "2026-11-23", "until": "2026-11-23",
                        "children": "王小明、李小红、赵小刚"},
+    "complaint_received": {"complaint_id": 3, "centre": "阳光托育", "category": "safety",
+                           "due_on": "2026-12-24"},
+    "complaint_account_requested": {"complaint_id": 3, "centre": "阳光托育",
+                                    "category": "safety", "due_on": "2026-12-10"},
+    "complaint_closed": {"complaint_id": 3, "centre": "阳光托育", "outcome": "upheld",
+                         "code": "Abc123xyz_-Q"},
 }
 # Kinds that are about one child (or the children of one application): the notice names it.
 NOT_ABOUT_A_CHILD = {"filing_decided", "signup_attempt", "password_reset", "staff_invited",
-                     "bulletin"}
-ROLE = {"filing_decided": "staff", "staff_invited": "staff", "outbreak_alert": "staff"}
+                     "bulletin", "complaint_received", "complaint_account_requested",
+                     "complaint_closed"}
+ROLE = {"filing_decided": "staff", "staff_invited": "staff", "outbreak_alert": "staff",
+        "complaint_received": "regulator", "complaint_account_requested": "staff"}
 CHILD = "王小明"
 
 
@@ -113,6 +121,13 @@ def test_links_lead_to_the_record_when_the_notice_names_one(app):
                         "parent") == "/children/42/days?date=2026-11-23"
         assert link_for(_note("hold_lapsing", {}), "parent") == "/reservations"
         assert link_for(_note("outbreak_alert", {}), "regulator") == "/regulator/outbreaks"
+        assert link_for(_note("complaint_received", {"complaint_id": 3}), "regulator") == \
+            "/regulator/complaints/3"
+        assert link_for(_note("complaint_account_requested", {"complaint_id": 3}), "staff") == \
+            "/staff/complaints/3"
+        assert link_for(_note("complaint_closed", {"code": "Abc123"}), "parent") == \
+            "/complaints/track/Abc123"
+        assert link_for(_note("complaint_closed", {}), "parent") == "/complaints/mine"
 
 
 def test_unreadable_params_render_without_error(app):
