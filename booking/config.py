@@ -118,6 +118,8 @@ class Config:
         self.TUOWEI_LOG_FORMAT = os.environ.get("TUOWEI_LOG_FORMAT", "plain")
         # Bearer token for GET /metrics; unset, /metrics answers 404 (booking/observability).
         self.METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+        # The scheduler's own metrics (job runs, lapses, offers) on this port; 0: none.
+        self.TUOWEI_SCHEDULER_METRICS_PORT = _int("TUOWEI_SCHEDULER_METRICS_PORT", 0)
 
 
 def check_secrets(app) -> None:
