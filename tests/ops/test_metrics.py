@@ -147,3 +147,21 @@ def test_multiprocess_mode_adds_up_the_workers_files(tmp_path, monkeypatch, app)
     body = metrics.exposition().decode()
     assert "tuowei_notification_backlog" in body
     assert "tuowei_holds_granted_total" not in body  # no worker wrote any file here
+
+
+def test_the_dashboard_and_the_docs_name_only_metrics_that_exist():
+    import json
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    known = {m._name for m in (metrics.REQUESTS, metrics.LATENCY, metrics.HOLDS_GRANTED,
+                               metrics.HOLDS_REFUSED, metrics.OFFERS_MADE, metrics.LAPSES_SWEPT,
+                               metrics.JOB_RUNS, metrics.JOB_DURATION)}
+    known.add("tuowei_notification_backlog")
+    board = json.loads((root / "deploy" / "grafana-dashboard.json").read_text())
+    exprs = " ".join(t["expr"] for p in board["panels"] for t in p["targets"])
+    docs = (root / "docs" / "operations.md").read_text()
+    for text in (exprs, docs):
+        named = set(re.findall(r"tuowei_[a-z_]+", text))
+        base = {re.sub(r"_(total|bucket|count|sum)$", "", n) for n in named}
+        assert named and base <= {re.sub(r"_total$", "", k) for k in known}, base
