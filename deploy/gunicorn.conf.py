@@ -20,7 +20,6 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = None  # nginx logs each request; the app logs with the request id
 errorlog = "-"
-forwarded_allow_ips = "*"  # the proxy is the only way in (compose.yaml); ProxyFix counts hops
 
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/prometheus")
 
