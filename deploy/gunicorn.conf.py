@@ -23,6 +23,22 @@ errorlog = "-"
 
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/prometheus")
 
+# gunicorn's own lines (worker start, timeout, exit) in the app's format: JSON in production.
+if os.environ.get("TUOWEI_LOG_FORMAT") == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "booking.observability.logs.json_formatter"}},
+        "handlers": {"error_console": {"class": "logging.StreamHandler", "formatter": "json",
+                                       "stream": "ext://sys.stderr"}},
+        # gunicorn merges this over its defaults one level deep: every handler named here.
+        "root": {"level": "INFO", "handlers": ["error_console"]},
+        "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["error_console"],
+                                       "propagate": False, "qualname": "gunicorn.error"},
+                    "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False,
+                                        "qualname": "gunicorn.access"}},
+    }
+
 
 def on_starting(server):
     path = os.environ["PROMETHEUS_MULTIPROC_DIR"]
