@@ -19,6 +19,8 @@ def create_app(config=None, **overrides):
     cfg = config() if isinstance(config, type) else (config or Config())
     app.config.from_object(cfg)
     app.config.update(overrides)
+    from . import observability
+    observability.init_app(app)  # first: the checks below log, with the chosen format
     check_secrets(app)
     check_rate_limit_storage(app)
     if app.config.get("TUOWEI_PROXIES"):

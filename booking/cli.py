@@ -67,6 +67,10 @@ def scheduler():
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     sched = build_scheduler(current_app._get_current_object())
+    port = current_app.config.get("TUOWEI_SCHEDULER_METRICS_PORT")
+    if port:  # the jobs' metrics, for Prometheus on the internal network (docs/operations.md)
+        from prometheus_client import start_http_server
+        start_http_server(port)
     click.echo(f"scheduler: every {current_app.config['TUOWEI_SWEEP_SECONDS']} s; Ctrl-C stops it")
     try:
         sched.start()

@@ -114,6 +114,12 @@ class Config:
         # Health-check attachments live outside the web root.
         self.TUOWEI_UPLOAD_DIR = os.environ.get("TUOWEI_UPLOAD_DIR") or str(INSTANCE / "uploads")
         self.MAX_CONTENT_LENGTH = _int("TUOWEI_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+        # "json": one JSON object per log line (production); anything else: plain text.
+        self.TUOWEI_LOG_FORMAT = os.environ.get("TUOWEI_LOG_FORMAT", "plain")
+        # Bearer token for GET /metrics; unset, /metrics answers 404 (booking/observability).
+        self.METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+        # The scheduler's own metrics (job runs, lapses, offers) on this port; 0: none.
+        self.TUOWEI_SCHEDULER_METRICS_PORT = _int("TUOWEI_SCHEDULER_METRICS_PORT", 0)
 
 
 def check_secrets(app) -> None:
@@ -143,11 +149,13 @@ def check_rate_limit_storage(app) -> None:
 
 
 def engine_options(uri: str) -> dict:
+    # A statement's parameters are people's names, phone and ID numbers: never in an error's
+    # text, which ends up in the logs (docs/operations.md, "Logs").
     if uri.startswith("sqlite"):
         INSTANCE.mkdir(exist_ok=True)
         # The sqlite3 driver waits on a locked database for `timeout` seconds.
-        return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+        return {"connect_args": {"timeout": 30}, "hide_parameters": True}
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, "hide_parameters": True}
 
 
 class TestConfig(Config):

@@ -164,6 +164,7 @@ def _http_title(status, err):
 
 def register_error_handlers(app):
     from .extensions import db
+    from .observability.logs import describe_database_error, log_failure
 
     @app.errorhandler(BookingError)
     def _booking_error(err):
@@ -191,7 +192,8 @@ def register_error_handlers(app):
     def _unstorable_input(err):
         # Input the database cannot take although it passed validation (PostgreSQL refuses a
         # NUL character in text; SQLite stores it): the request is at fault, not the server.
-        app.logger.warning("input refused by the database: %s", err.orig)
+        # Not the driver's text: it quotes the value refused (a name, a phone number).
+        app.logger.warning("input refused by the database: %s", describe_database_error(err))
         db.session.rollback()
         message = _("提交的内容包含无法保存的字符")
         if _is_api():
@@ -200,7 +202,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def _unexpected(err):  # last line of defence: log it, roll back, answer in shape
-        app.logger.exception("unhandled error")
+        log_failure(app.logger, "unhandled error")
         db.session.rollback()
         if _is_api():
             return problem(500, "internal", _("服务器出错了，请稍后再试"))

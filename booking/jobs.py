@@ -1,6 +1,7 @@
 """APScheduler wiring only: which service runs how often. The scheduler runs in its own
 process (`flask --app wsgi scheduler`), never inside web workers (docs/design.md, Jobs)."""
 import logging
+import time
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -9,15 +10,21 @@ log = logging.getLogger("tuowei.jobs")
 
 def _in_context(app, func):
     def run():
+        from .observability.metrics import job_ran
+        started, ok = time.perf_counter(), False
         with app.app_context():
             try:
                 done = func()
+                ok = True
                 if done:
                     log.info("%s: %s", func.__name__, done)
             except Exception:  # a failed run is logged; the next run catches up
-                log.exception("job %s failed", func.__name__)
+                from .observability.logs import log_failure
+                log_failure(log, "job %s failed", func.__name__)
                 from .extensions import db
                 db.session.rollback()
+            finally:
+                job_ran(func.__name__, time.perf_counter() - started, ok)
     run.__name__ = func.__name__
     return run
 

@@ -1,5 +1,6 @@
 """Fixtures: an app on SQLite (default) or PostgreSQL (TEST_DATABASE_URL or a postgresql
 DATABASE_URL), its schema made by the migrations, each test on an empty database."""
+import logging
 import os
 import secrets
 import shutil
@@ -108,3 +109,40 @@ def runner(app):
 def pg_only():
     if not IS_PG:
         pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL)")
+
+
+# -- no personal data in logs (tests/log_privacy.py) ---------------------------------------
+from tests.log_privacy import LeakCatcher  # noqa: E402
+
+_LEAKS = LeakCatcher()
+_ROOT_LEVEL = []
+
+
+def pytest_configure(config):
+    # INFO as in production (JSON logs): the jobs' summaries are scanned too.
+    root = logging.getLogger()
+    _ROOT_LEVEL.append(root.level)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    root.addHandler(_LEAKS)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _LEAKS.current_test = item.nodeid
+    yield
+    _LEAKS.current_test = "(outside a test)"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    logging.getLogger().removeHandler(_LEAKS)
+    if _ROOT_LEVEL:
+        logging.getLogger().setLevel(_ROOT_LEVEL.pop())
+    if _LEAKS.leaks and session.exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _LEAKS.leaks:
+        terminalreporter.section("personal data in logs", sep="=", red=True)
+        terminalreporter.write_line(_LEAKS.report())

@@ -153,4 +153,5 @@ def _release(claim_id: int) -> None:
         db.session.commit()
     except SQLAlchemyError:  # the database is gone: the claim lapses after CLAIM_TIMEOUT
         db.session.rollback()
-        current_app.logger.exception("could not release idempotency claim %s", claim_id)
+        from ..observability.logs import log_failure
+        log_failure(current_app.logger, "could not release idempotency claim %s", claim_id)

@@ -27,6 +27,9 @@ class AuditEvent(db.Model):
     after: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(String(400))
     ip: Mapped[str | None] = mapped_column(String(45))
+    # The request that made the change (X-Request-ID, booking/observability/requests.py):
+    # finds its log lines. None for the scheduler's and commands' events.
+    request_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class Notification(db.Model):

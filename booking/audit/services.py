@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..bulk import insert_rows
 from ..clock import now
 from ..extensions import db
+from ..observability.requests import current as current_request_id
 from ..transactions import command
 from .models import AuditEvent, Notification
 
@@ -48,7 +49,8 @@ def record(action: str, entity, *, before=None, after=None, actor=None, centre_i
     event = AuditEvent(
         at=at or now(), actor_id=_actor_id(actor), action=action, entity_type=entity_type,
         entity_id=entity_id, centre_id=centre_id, before=_dump(before), after=_dump(after),
-        reason=reason, ip=request.remote_addr if has_request_context() else None)
+        reason=reason, ip=request.remote_addr if has_request_context() else None,
+        request_id=current_request_id())
     db.session.add(event)
     return event
 
@@ -70,7 +72,7 @@ def record_many(rows: list[dict], at=None) -> None:
     insert_rows(AuditEvent.__table__, columns, [
         [r.get("actor_id"), r["action"], r["entity_type"], r["entity_id"], r.get("centre_id"),
          _dump(r.get("before")), _dump(r.get("after")), r.get("reason")] for r in rows],
-        at=at or now())
+        at=at or now(), request_id=current_request_id())
 
 
 def notify_many(rows: list[dict], at=None) -> None:

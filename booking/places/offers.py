@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select
 from ..audit.services import notify_many, record_many
 from ..centres.models import Centre
 from ..extensions import db
+from ..observability.metrics import offers_made
 from ..reservations.models import Reservation, Status, live_at
 from ..slots.models import Slot
 from ..waitlists.models import WaitlistEntry
@@ -136,6 +137,7 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
                              "child_id": e.child_id,
                              "centre": names[e.slot_id], "replaces": replaces[e.id],
                              "expires_at": expires.isoformat()}} for e in offered], at=now)
+    offers_made(len(offered))  # before the deferred ones, which count themselves
     if deferred:
         # A child offered two of these slots: the second offer is made now that the first
         # hold exists, so it can replace it (the family then chooses).

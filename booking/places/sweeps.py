@@ -12,6 +12,7 @@ from ..centres.models import Centre
 from ..children.models import Child
 from ..clock import now as clock_now
 from ..extensions import db
+from ..observability.metrics import lapses_swept
 from ..reservations.models import Reservation, Status, past_leaving_at
 from ..slots.models import Slot
 from ..slots.queries import taken_for_slot
@@ -59,9 +60,11 @@ def release_lapsed(now=None, batch=200) -> int:
         if not claimed:
             db.session.rollback()
             break
-        total += expire_lapsed_many(claimed, now)
+        expired = expire_lapsed_many(claimed, now)
         offer_next_many(claimed, now)
         db.session.commit()
+        total += expired
+        lapses_swept(expired)
         if len(slot_ids) < batch:
             break
     return total

@@ -20,6 +20,7 @@ from ..clock import end_of_day
 from ..clock import now as clock_now
 from ..errors import AlreadyReserved, Conflict, Forbidden, NotFound, SlotFull, ValidationFailed
 from ..extensions import db
+from ..observability.metrics import count_holds
 from ..places.lapses import tidy
 from ..places.locking import lock_children, lock_slot
 from ..places.offers import end_offers, offer_next, waiting_count
@@ -36,6 +37,7 @@ def hold_ttl() -> timedelta:
     return timedelta(seconds=current_app.config["TUOWEI_HOLD_TTL_SECONDS"])
 
 
+@count_holds
 @command
 def place_hold(*, slot_id: int, child_id: int, parent, now=None, transfer: bool = False,
                with_multiples: bool = True) -> Reservation:

@@ -14,7 +14,7 @@ import booking.types  # noqa: F401 - column types used below
 
 # revision identifiers, used by Alembic.
 revision = '0026'
-down_revision = '0023'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 
