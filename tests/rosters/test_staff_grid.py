@@ -2,12 +2,12 @@
 shift or removes one, 重复周一至周五 adds a week's weekdays skipping (and naming) the days a
 person may not work, closed days are shown with their reason, Sunday included."""
 import re
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 
 from booking.errors import ValidationFailed
-from booking.rosters import services, weeks
+from booking.rosters import services
 from booking.rosters.models import Shift
 from tests import factories as f
 
