@@ -67,7 +67,7 @@ def by_group(user_id: int) -> dict[str, dict[str, bool]]:
 
 
 @command
-def save(user, choices: list[tuple[str, str, bool]]) -> None:
+def save(user, choices: list[tuple[str, str, bool]]) -> int:
     """Store (kind or '*', channel, enabled) choices for `user`, replacing earlier ones for
     the same kind and channel; a '*' choice also clears the channel's per-kind rows, so it
     means what it says. Audited (`notices.preferences_changed`)."""
@@ -88,3 +88,4 @@ def save(user, choices: list[tuple[str, str, bool]]) -> None:
     record("notices.preferences_changed", ("app_user", user.id), actor=user,
            after={"choices": [f"{k}:{c}:{'on' if e else 'off'}" for k, c, e in choices]})
     db.session.commit()
+    return len(choices)
