@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 from flask_babel import force_locale
 
-from .channels import DeliveryResult
+from .channels import DeliveryResult, idempotency_key
 
 # Aliyun's codes that a later try may get past; every other non-OK code will not change.
 RETRY_CODES = {"isv.BUSINESS_LIMIT_CONTROL", "isv.DAY_LIMIT_CONTROL", "SignatureNonceUsed",
@@ -72,12 +72,12 @@ class AliyunSms:
             "OutId": out_id,
         }
 
-    def send(self, user, notice, idempotency_key):
+    def send(self, user, notice):
         from ..audit.render import render_notification
 
         with force_locale(user.locale):
             title, _body = render_notification(notice, user.locale)
-        params = self.params(user.phone, title, idempotency_key)
+        params = self.params(user.phone, title, idempotency_key(notice, self.name))
         params["Signature"] = sign(params, self.secret)
         url = f"{self.base_url}?{canonical_query(params)}"
         try:

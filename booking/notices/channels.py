@@ -8,8 +8,6 @@ never raise for a provider's answer or a network failure; the job decides what f
 from dataclasses import dataclass
 from typing import Protocol
 
-from flask import current_app
-
 
 @dataclass(frozen=True)
 class DeliveryResult:
@@ -30,6 +28,12 @@ class DeliveryResult:
         return cls("give_up", error=error[:80])
 
 
+def idempotency_key(notice, channel: str) -> str:
+    """The delivery's unique key (notification_delivery.idempotency_key), also sent to
+    providers that take one."""
+    return f"{notice.id}:{channel}"
+
+
 class Channel(Protocol):
     name: str
 
@@ -39,8 +43,9 @@ class Channel(Protocol):
     def reachable(self, user) -> bool:
         """The user has what this channel needs (a phone number, an openid)."""
 
-    def send(self, user, notice, idempotency_key: str) -> DeliveryResult:
-        """One attempt to deliver `notice` (a Notification) to `user`."""
+    def send(self, user, notice) -> DeliveryResult:
+        """One attempt to deliver `notice` (a Notification) to `user`. Providers that take an
+        idempotency key get `idempotency_key(notice, self.name)`."""
 
 
 class InApp:
@@ -53,19 +58,5 @@ class InApp:
     def reachable(self, user):
         return True
 
-    def send(self, user, notice, idempotency_key):
+    def send(self, user, notice):
         return DeliveryResult.sent()
-
-
-def outside_channels() -> dict[str, Channel]:
-    """The channels the delivery job sends through, those configured only. Email keeps its
-    own path (audit/delivery.py, columns on the notification) and honours the same
-    preferences."""
-    from .aliyun_sms import AliyunSms
-    from .wechat import WechatSubscribe
-
-    found = {}
-    for channel in (AliyunSms(current_app.config), WechatSubscribe(current_app.config)):
-        if channel.configured():
-            found[channel.name] = channel
-    return found

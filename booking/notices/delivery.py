@@ -15,7 +15,8 @@ from ..auth.models import User
 from ..clock import now as clock_now
 from ..extensions import db
 from ..transactions import command
-from .channels import outside_channels
+from .channels import idempotency_key
+from .registry import outside_channels
 from .models import NotificationDelivery as D
 from .preferences import rows_of, wants
 
@@ -25,10 +26,6 @@ MAX_ATTEMPTS = 8
 BACKOFF_SECONDS = 60
 # Notices older than this are not queued for a newly set-up channel or a late run.
 WINDOW = timedelta(hours=24)
-
-
-def key_of(notification_id: int, channel: str) -> str:
-    return f"{notification_id}:{channel}"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -64,7 +61,7 @@ def enqueue(channels: dict, now) -> int:
             if wants(prefs[user.id], note.kind, name):
                 queued.append({"notification_id": note.id, "channel": name, "status": "queued",
                                "attempts": 0, "next_attempt_at": now,
-                               "idempotency_key": key_of(note.id, name), "created_at": now})
+                               "idempotency_key": idempotency_key(note, name), "created_at": now})
     if queued:
         _insert(queued)
     db.session.commit()
@@ -109,7 +106,7 @@ def deliver_notices(now=None, batch=100) -> int:
         if user.deleted_at is not None or not channel.reachable(user):
             _finish(delivery_id, status="given_up", last_error="no_address")
             continue
-        result = channel.send(user, note, delivery.idempotency_key)
+        result = channel.send(user, note)
         if result.status == "sent":
             _finish(delivery_id, status="sent", sent_at=clock_now(), last_error=None,
                     provider_message_id=result.provider_message_id)

@@ -80,7 +80,7 @@ class WechatSubscribe:
                          "time2": {"value": notice.created_at.astimezone(LOCAL)
                                    .strftime("%Y-%m-%d %H:%M")}}}
 
-    def send(self, user, notice, idempotency_key):
+    def send(self, user, notice):
         body = self.body(user, notice)
         try:
             for attempt in range(2):

@@ -11,7 +11,7 @@ from booking.clock import now
 from booking.extensions import db
 from booking.notices import delivery
 from booking.notices.aliyun_sms import sign
-from booking.notices.channels import outside_channels
+from booking.notices.registry import outside_channels
 from booking.notices.delivery import deliver_notices
 from booking.notices.models import NotificationDelivery
 from booking.notices.preferences import save
