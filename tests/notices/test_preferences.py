@@ -104,3 +104,20 @@ def test_the_form_is_protected_by_csrf(app, client):
     resp = client.post("/account/notifications", data={"places__sms": "y"})
     assert resp.status_code in (400, 422)
     assert db.session.scalar(select(NotificationPreference).limit(1)) is None
+
+
+def test_deleting_the_account_erases_choices_and_the_wechat_link(app):
+    from booking.children import privacy
+    from booking.notices.preferences import save
+
+    u = f.user()
+    u.wechat_openid = "o-openid-9"
+    db.session.commit()
+    save(u, [("*", "sms", True)])
+    export = privacy.export_family(u)
+    assert export["notices"] == [{"wechat_linked": True, "preferences": [
+        {"kind": "*", "channel": "sms", "enabled": True}]}]
+    privacy.delete_account(u, f.PASSWORD)
+    db.session.expire_all()
+    assert u.wechat_openid is None
+    assert prefs(u.id) == {}
