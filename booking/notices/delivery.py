@@ -42,6 +42,7 @@ def _insert(values: list[dict]):
                        .on_conflict_do_nothing(index_elements=["idempotency_key"]))
 
 
+@command
 def enqueue(channels: dict, now) -> int:
     """Queue a delivery for each recent notice × configured channel its reader wants and can
     be reached on. Safe to run twice at once: a key already queued is left alone."""
