@@ -8,7 +8,7 @@ that will not pass, or the 8th failure, gives it up. A `sent` row is never claim
 """
 from datetime import timedelta
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, or_, select, true, update
 
 from ..audit.models import Notification
 from ..auth.models import User
@@ -47,10 +47,13 @@ def enqueue(channels: dict, now) -> int:
     """Queue a delivery for each recent notice × configured channel its reader wants and can
     be reached on. Safe to run twice at once: a key already queued is left alone."""
     queued = []
+    # Readers the channel cannot reach are left out in SQL already (most have no openid).
+    address = {"sms": User.phone.is_not(None), "wechat": User.wechat_openid.is_not(None)}
     for name, channel in channels.items():
         rows = db.session.execute(
             select(Notification, User).join(User, User.id == Notification.user_id)
             .where(Notification.created_at >= now - WINDOW, User.deleted_at.is_(None),
+                   address.get(name, true()),
                    ~exists().where(D.notification_id == Notification.id, D.channel == name))
             .order_by(Notification.id)).all()
         prefs = {}
