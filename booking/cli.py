@@ -150,6 +150,8 @@ def places_check(fix):
 
 
 def init_app(app):
+    from .backup import backup, restore
+
     for command in (users, seed, scheduler, release_lapsed, check_outbreaks, post_charges,
-                    places):
+                    places, backup, restore):
         app.cli.add_command(command)

@@ -99,6 +99,16 @@ class Config:
         self.SMTP_HOST = os.environ.get("SMTP_HOST") or None
         self.SMTP_PORT = _int("SMTP_PORT", 25)
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@tuowei.example")
+        # Notices to phones (docs/notices.md). A channel with any of its keys empty is off.
+        self.ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID", "")
+        self.ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+        self.ALIYUN_SMS_SIGN_NAME = os.environ.get("ALIYUN_SMS_SIGN_NAME", "")
+        self.ALIYUN_SMS_TEMPLATE_CODE = os.environ.get("ALIYUN_SMS_TEMPLATE_CODE", "")
+        self.ALIYUN_SMS_BASE_URL = os.environ.get("ALIYUN_SMS_BASE_URL", "https://dysmsapi.aliyuncs.com/")
+        self.WECHAT_APPID = os.environ.get("WECHAT_APPID", "")
+        self.WECHAT_SECRET = os.environ.get("WECHAT_SECRET", "")
+        self.WECHAT_TEMPLATE_ID = os.environ.get("WECHAT_TEMPLATE_ID", "")
+        self.WECHAT_BASE_URL = os.environ.get("WECHAT_BASE_URL", "https://api.weixin.qq.com")
         self.BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
         # Pages show the time where the centres are; China has one time zone (clock.LOCAL).
         self.BABEL_DEFAULT_TIMEZONE = LOCAL.key

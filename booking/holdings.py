@@ -9,3 +9,4 @@ from .messages import privacy as _messages  # noqa: F401
 from .outbreaks import privacy as _outbreaks  # noqa: F401
 from .pickup import privacy as _pickup  # noqa: F401
 from .regulator import privacy as _regulator  # noqa: F401
+from .notices import privacy as _notices  # noqa: F401

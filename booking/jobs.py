@@ -36,13 +36,15 @@ def job_table():
     from .regulator.snapshots import take_snapshot
     from .outbreaks.detection import check_outbreaks
     from .health.deadlines import remind_check_window
+    from .notices.delivery import deliver_notices
     return [(release_lapsed, "TUOWEI_SWEEP_SECONDS"), (remind_lapsing, "TUOWEI_SWEEP_SECONDS"),
             (deliver_emails, "TUOWEI_SWEEP_SECONDS"), (take_snapshot, "TUOWEI_SNAPSHOT_SECONDS"),
             (post_monthly_charges, "TUOWEI_CHARGES_SECONDS"),
             (release_leavers, "TUOWEI_SWEEP_SECONDS"),
             (serve_waitlists, "TUOWEI_SWEEP_SECONDS"),
             (check_outbreaks, "TUOWEI_SWEEP_SECONDS"),
-            (remind_check_window, "TUOWEI_SWEEP_SECONDS")]
+            (remind_check_window, "TUOWEI_SWEEP_SECONDS"),
+            (deliver_notices, "TUOWEI_SWEEP_SECONDS")]
 
 
 def build_scheduler(app, scheduler_class=BlockingScheduler):

@@ -1,7 +1,5 @@
 """Email for notifications, sent by the scheduler, never inside a request."""
-import smtplib
 from datetime import timedelta
-from email.message import EmailMessage
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
@@ -10,8 +8,8 @@ from ..auth.models import User
 from ..clock import now as clock_now
 from ..extensions import db
 from ..transactions import command
+from ..notices.email import Email
 from .models import Notification
-from .render import render_notification
 
 
 # A claim older than this belongs to a run that died (killed, machine lost): the message is
@@ -50,6 +48,7 @@ def deliver_emails(now=None, batch=100) -> int:
     if not host:
         return 0
     now = now or clock_now()
+    channel = Email(current_app.config)  # the Channel interface (docs/notices.md)
     rows = db.session.execute(
         select(Notification, User).join(User, User.id == Notification.user_id)
         .where(_claimable(now), User.email.is_not(None))
@@ -63,16 +62,7 @@ def deliver_emails(now=None, batch=100) -> int:
         db.session.commit()
         if not claimed:
             continue
-        title, body = render_notification(note, user.locale)
-        msg = EmailMessage()
-        msg["From"] = current_app.config["MAIL_FROM"]
-        msg["To"] = user.email
-        msg["Subject"] = title
-        msg.set_content(body)
-        try:
-            with smtplib.SMTP(host, current_app.config["SMTP_PORT"], timeout=10) as smtp:
-                smtp.send_message(msg)
-        except (OSError, smtplib.SMTPException):
+        if channel.send(user, note).status != "sent":
             current_app.logger.warning("email for notification %s failed; will retry", note.id)
             _set(note.id, email_claimed_at=None)
             break

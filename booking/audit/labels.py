@@ -132,6 +132,7 @@ ACTION_LABELS = {
     "user.created": _l("新建账号"),
     "user.updated": _l("修改账号"),
     "user.invited": _l("邀请工作人员"),
+    "notices.preferences_changed": _l("修改通知方式"),
     "user.invitation_accepted": _l("接受邀请并设置密码"),
     "user.staff_role_changed": _l("更改岗位"),
     "user.deactivated": _l("停用账号"),

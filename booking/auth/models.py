@@ -31,6 +31,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # The user's openid in the WeChat mini-program, for subscription messages (docs/notices.md).
+    wechat_openid: Mapped[str | None] = mapped_column(String(64))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(12), default="parent")
