@@ -161,6 +161,8 @@ def test_the_dashboard_and_the_docs_name_only_metrics_that_exist():
     board = json.loads((root / "deploy" / "grafana-dashboard.json").read_text())
     exprs = " ".join(t["expr"] for p in board["panels"] for t in p["targets"])
     docs = (root / "docs" / "operations.md").read_text()
+    docs = docs[docs.index("## Metrics"):]  # the section, not database names elsewhere
+    docs = docs[:docs.index("\n## ", 1)]
     for text in (exprs, docs):
         named = set(re.findall(r"tuowei_[a-z_]+", text))
         base = {re.sub(r"_(total|bucket|count|sum)$", "", n) for n in named}
