@@ -9,7 +9,9 @@ Each returns a list of readable findings; an empty list means the page passes.
 - chinese_interface_text(page): in English mode, interface text still in Chinese. User data
   (names of children, people, centres, districts, cities; text people typed) is marked
   `translate="no"` in the templates, the standard HTML attribute, and its subtree is skipped;
-  so is anything marked `lang="zh…"` on purpose (the language switch's 中文).
+  so is anything marked `lang="zh…"` on purpose (the language switch's 中文). The document's
+  title is not read: it often holds a name beside its words and cannot mark it; the page's
+  h1, which says the same, is read.
 """
 from __future__ import annotations
 
@@ -70,7 +72,6 @@ _CJK_JS = "() => {" + _SELECTOR_JS + """
     seen.add(key);
     out.push(`${selectorOf(el)}${where}: "${text.slice(0, 60)}"`);
   };
-  if (han.test(document.title)) add(document.head.querySelector('title') || document.head, document.title, '');
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const el = n.parentElement;

@@ -82,12 +82,6 @@ def test_chinese_text_reports_untranslated_interface(page):
     assert "[placeholder]" in text and "[aria-label]" in text and "[value]" in text, found
 
 
-def test_chinese_text_reports_the_title(page):
-    page.set_content('<!doctype html><html lang="en"><head><title>我的 · Tuowei</title></head>'
-                     '<body><p>ok</p></body></html>')
-    assert any("我的" in f for f in chinese_interface_text(page))
-
-
 def test_chinese_punctuation_alone_is_not_chinese_text(page):
     show(page, '<p>Fee: ¥880 / month · 2026–12（full day）</p>')
     assert chinese_interface_text(page) == []
