@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from flask import g, has_request_context, request, session
 from flask.json.provider import DefaultJSONProvider
+from markupsafe import Markup
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -88,6 +89,17 @@ def open_days(value) -> str:
     return f"{_DAY_LABELS[first]}至{_DAY_LABELS[last]}"
 
 
+# render_kw of a form's select whose choices are names (user data): see user_data below.
+USER_DATA = {"translate": "no"}
+
+
+def user_data(value) -> Markup:
+    """User data inside a sentence (a name, text someone typed), marked translate="no": it is
+    shown as stored in every language, and the browser suite's English check skips it
+    (docs/design.md, "User data in templates")."""
+    return Markup('<span translate="no">%s</span>') % ("" if value is None else value)
+
+
 def init_app(app):
     @app.before_request
     def _fresh_locale():
@@ -100,6 +112,7 @@ def init_app(app):
     app.jinja_env.filters["name_of"] = name_of
     app.jinja_env.filters["city_name"] = city_name
     app.jinja_env.filters["open_days"] = open_days
+    app.jinja_env.filters["user"] = user_data
     app.jinja_env.filters["local_date"] = clock.local_date
     app.jinja_env.globals["is_english"] = is_english
 

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from ..i18n import USER_DATA
 
 
 def _scope_choices():
@@ -13,8 +14,8 @@ class ScopeFields:
     the last only with its own confirmation (never by leaving fields blank)."""
 
     scope = RadioField(_l("监管辖区"), choices=_scope_choices, validators=[Optional()])
-    district = SelectField(_l("区县"), choices=[], validators=[Optional()])
-    city = SelectField(_l("城市"), choices=[], validators=[Optional()])
+    district = SelectField(_l("区县"), render_kw=USER_DATA, choices=[], validators=[Optional()])
+    city = SelectField(_l("城市"), render_kw=USER_DATA, choices=[], validators=[Optional()])
     national_confirm = BooleanField(_l("我确认该监管账号可查看全国所有机构和家庭的记录"))
 
 
@@ -26,7 +27,7 @@ class UserCreateForm(ScopeFields, FlaskForm):
                                               Email(_l("邮箱格式不正确")), Length(max=254)])
     password = PasswordField(_l("初始密码"), validators=[
         DataRequired(_l("请填写初始密码")), Length(min=8, max=128, message=_l("密码长度为 8 到 128 个字符"))])
-    centre = SelectField(_l("所属机构（工作人员）"), choices=[], validators=[Optional()])
+    centre = SelectField(_l("所属机构（工作人员）"), render_kw=USER_DATA, choices=[], validators=[Optional()])
 
 
 class UserEditForm(ScopeFields, FlaskForm):

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from . import geo
 
 from .bands import AGE_BANDS, CARE_TYPES, CENTRE_KINDS, PLACE_CATEGORIES
+from ..i18n import USER_DATA
 
 
 def _choices(mapping, blank):
@@ -21,8 +22,8 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("关键词"), validators=[Optional(), Length(max=100)])
-    city = SelectField(_l("城市"), choices=[], validators=[Optional()], validate_choice=True)
-    district = SelectField(_l("区县"), choices=[], validators=[Optional()], validate_choice=True)
+    city = SelectField(_l("城市"), render_kw=USER_DATA, choices=[], validators=[Optional()], validate_choice=True)
+    district = SelectField(_l("区县"), render_kw=USER_DATA, choices=[], validators=[Optional()], validate_choice=True)
     subdistrict = StringField(_l("街道"), validators=[Optional(), Length(max=60)])
     age_band = SelectField(_l("班型"), choices=_choices({k: b.label for k, b in AGE_BANDS.items()}, _l("全部班型")),
                            validators=[Optional()])
@@ -35,7 +36,7 @@ class SearchForm(FlaskForm):
     has_places = BooleanField(_l("只看有空位的"))
     # 就近 (docs/search.md): the origin is a shared location (near, filled by
     # static/js/nearby.js, WGS-84 from the browser) or a district or subdistrict picked here.
-    origin = SelectField(_l("距离起点"), choices=[], validators=[Optional()], validate_choice=False)
+    origin = SelectField(_l("距离起点"), render_kw=USER_DATA, choices=[], validators=[Optional()], validate_choice=False)
     near = HiddenField(validators=[Optional(), Length(max=60)])
     datum = HiddenField(validators=[Optional()])
     radius = RadioField(_l("距离范围"), choices=lambda: [("", _l("不限"))] + [
@@ -70,7 +71,7 @@ class CentreSignupForm(FlaskForm):
         DataRequired(_l("请填写机构名称")), Length(max=120)])
     kind = SelectField(_l("机构类型"), choices=lambda: list(CENTRE_KINDS.items()),
                        validators=[DataRequired()])
-    district = SelectField(_l("所在区县"), choices=[], validators=[DataRequired(_l("请选择区县"))])
+    district = SelectField(_l("所在区县"), render_kw=USER_DATA, choices=[], validators=[DataRequired(_l("请选择区县"))])
     subdistrict = StringField(_l("街道（乡镇）"), validators=[
         DataRequired(_l("请填写街道")), Length(max=60)])
     address = StringField(_l("地址"), validators=[

@@ -4,6 +4,7 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..inputs import DateField
+from ..i18n import USER_DATA
 
 
 def optional_id(value):
@@ -34,7 +35,7 @@ class ChildForm(FlaskForm):
     birth_date = DateField(_l("出生日期"), validators=[InputRequired(_l("请填写出生日期"))],
                            invalid_value_message=_l("请按 年-月-日 填写出生日期，例如 2025-03-01"))
     older_siblings = older_siblings_field()
-    twin_of = SelectField(_l("与哪个孩子是双（多）胞胎"), coerce=optional_id,
+    twin_of = SelectField(_l("与哪个孩子是双（多）胞胎"), render_kw=USER_DATA, coerce=optional_id,
                           invalid_value_message=_l("找不到这个孩子"),
                           invalid_choice_message=_l("找不到这个孩子"))
 

@@ -8,10 +8,11 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from ..inputs import DateField, DecimalField
 from ..children.forms import optional_id
 from .services import MAX_PAYMENT_FEN
+from ..i18n import USER_DATA
 
 
 class PaymentForm(FlaskForm):
-    parent_id = SelectField(_l("家庭"), coerce=optional_id, validators=[InputRequired(_l("请选择家庭"))],
+    parent_id = SelectField(_l("家庭"), render_kw=USER_DATA, coerce=optional_id, validators=[InputRequired(_l("请选择家庭"))],
                             invalid_value_message=_l("请选择家庭"),
                             invalid_choice_message=_l("请选择家庭"))
     amount = DecimalField(_l("金额（元）"), places=2, validators=[

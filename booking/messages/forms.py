@@ -8,6 +8,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from .models import BULLETIN_BODY, BULLETIN_TITLE, MAX_BODY
+from ..i18n import USER_DATA
 
 
 class MessageForm(FlaskForm):
@@ -21,7 +22,7 @@ class OpenThreadForm(FlaskForm):
 
 
 class BulletinForm(FlaskForm):
-    group_id = SelectField(_l("发给"), coerce=str,
+    group_id = SelectField(_l("发给"), render_kw=USER_DATA, coerce=str,
                            invalid_choice_message=_l("请选择全园或一个班级"))
     title = StringField(_l("标题"), render_kw={"maxlength": BULLETIN_TITLE})
     body = TextAreaField(_l("内容"), render_kw={"maxlength": BULLETIN_BODY, "rows": 6})

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from ..inputs import DateField
 from ..clock import LOCAL
 from .labels import LEVEL_LABELS, ROLE_LABELS
+from ..i18n import USER_DATA
 
 
 def _roles():
@@ -39,9 +40,9 @@ class StaffForm(FlaskForm):
 class ShiftForm(FlaskForm):
     """A shift; `staff_member_id` and `group_id` choices are set by the view per centre."""
 
-    staff_member_id = SelectField(_l("员工"), choices=lambda: [], coerce=_int_or_none,
+    staff_member_id = SelectField(_l("员工"), render_kw=USER_DATA, choices=lambda: [], coerce=_int_or_none,
                                   validators=[DataRequired()])
-    group_id = SelectField(_l("班级"), choices=lambda: [], coerce=_int_or_none, validators=[Optional()])
+    group_id = SelectField(_l("班级"), render_kw=USER_DATA, choices=lambda: [], coerce=_int_or_none, validators=[Optional()])
     day = DateField(_l("日期"), validators=[InputRequired(_l("请填写日期"))], earliest=date(2000, 1, 1),
                     latest=date(2099, 12, 31), range_message=_l("日期应在 2000–2099 年之间"))
     starts = TimeField(_l("上班时间（北京时间）"), validators=[DataRequired()])

@@ -9,6 +9,7 @@ from ..inputs import DateField, DecimalField
 from ..children.forms import ChildSelectField, optional_id
 from .labels import KIND_LABELS, WEEKDAY_LABELS
 from .services import MAX_CAPACITY, MAX_WEEKS
+from ..i18n import USER_DATA
 
 
 def _optional_text(value):
@@ -23,9 +24,9 @@ class CalendarForm(FlaskForm):
 
     week = DateField(_l("周"), validators=[Optional()],
                      invalid_value_message=_l("请按 年-月-日 填写日期"))
-    district = SelectField(_l("区"), coerce=optional_id, invalid_value_message=_l("区不存在"),
+    district = SelectField(_l("区"), render_kw=USER_DATA, coerce=optional_id, invalid_value_message=_l("区不存在"),
                            invalid_choice_message=_l("区不存在"))
-    child = SelectField(_l("适合哪个孩子"), coerce=optional_id,
+    child = SelectField(_l("适合哪个孩子"), render_kw=USER_DATA, coerce=optional_id,
                         invalid_value_message=_l("请选择您的孩子"),
                         invalid_choice_message=_l("请选择您的孩子"))
     band = SelectField(_l("班型"), coerce=_optional_text, invalid_choice_message=_l("请选择班型"),
@@ -62,7 +63,7 @@ class SessionForm(FlaskForm):
                        invalid_choice_message=_l("请选择场次类型"))
     age_band = SelectField(_l("班型"), choices=lambda: [(k, b.label) for k, b in AGE_BANDS.items()],
                            invalid_choice_message=_l("请选择班型"))
-    group_id = SelectField(_l("计入哪个班级的师幼比"), coerce=optional_id,
+    group_id = SelectField(_l("计入哪个班级的师幼比"), render_kw=USER_DATA, coerce=optional_id,
                            invalid_value_message=_l("班级不存在"),
                            invalid_choice_message=_l("班级不存在"))
     on_date = DateField(_l("日期"), validators=[InputRequired(_l("请填写日期"))],

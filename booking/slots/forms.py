@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, NumberRange
 from ..inputs import DateField, DecimalField
 from ..centres.bands import AGE_BANDS, CARE_TYPES, PLACE_CATEGORIES
 from ..children.forms import optional_id
+from ..i18n import USER_DATA
 
 MAX_FEE_YUAN = 100000
 
@@ -32,7 +33,7 @@ def _fee():
 
 
 class SlotForm(FlaskForm):
-    group_id = SelectField(_l("班级"), coerce=optional_id,
+    group_id = SelectField(_l("班级"), render_kw=USER_DATA, coerce=optional_id,
                            invalid_value_message=_l("班级不存在"),
                            invalid_choice_message=_l("班级不存在"))
     age_band = SelectField(_l("班型"), choices=lambda: [(k, b.label) for k, b in AGE_BANDS.items()],

@@ -64,3 +64,20 @@ document.addEventListener("change", function (e) {
     e.target.form.submit();
   }
 });
+
+// A table wider than its box scrolls sideways: the keyboard must reach it too (WCAG 2.1.1),
+// so the box becomes focusable, a region named by its caption or its section's heading.
+(function () {
+  document.querySelectorAll(".table-scroll").forEach(function (box) {
+    if (box.scrollWidth <= box.clientWidth || box.hasAttribute("tabindex")) { return; }
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    var caption = box.querySelector("caption");
+    var section = box.closest("[aria-labelledby]");
+    if (caption && caption.textContent.trim()) {
+      box.setAttribute("aria-label", caption.textContent.trim());
+    } else if (section) {
+      box.setAttribute("aria-labelledby", section.getAttribute("aria-labelledby"));
+    }
+  });
+})();
