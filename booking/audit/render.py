@@ -2,10 +2,12 @@
 import json
 
 from flask_babel import force_locale
+from markupsafe import Markup, escape
 from flask_babel import gettext as _
 
 from ..complaints.labels import complaint_body, complaint_title
 from ..daily.labels import summary_body
+from ..i18n import user_data
 from ..outbreaks.labels import outbreak_body, outbreak_title
 
 KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_cancelled",
@@ -38,10 +40,17 @@ def params_of(note) -> dict:
     return params if isinstance(params, dict) else {}
 
 
-def render_notification(note, locale=None) -> tuple[str, str]:
+# Parameters that are people's data (names, text someone typed), marked translate="no" on web
+# pages (docs/design.md, "User data in templates").
+USER_PARAMS = frozenset({"child", "centre", "round", "title", "reason", "group", "children",
+                         "names", "name"})
+
+
+def render_notification(note, locale=None, markup=False) -> tuple[str, str]:
     """(title, body) in `locale`. Each notice about a child names it; none shows an internal
     id. Notices stored before a parameter was added (the child's name, say) still render: a
-    missing child reads "孩子"."""
+    missing child reads "孩子". With `markup` (the inbox page) every parameter is escaped and
+    people's data is marked as such; email, SMS and WeChat take plain text."""
     params = params_of(note)
     if params.get("expires_at"):
         params["expires_at"] = _local(params["expires_at"])
@@ -49,7 +58,12 @@ def render_notification(note, locale=None) -> tuple[str, str]:
         params["child"] = params.get("child") or _("孩子")
         if note.kind == "filing_decided":
             params["status"] = _filing_status(params.get("status", ""))
-        return _title(note.kind, params), _body(note.kind, params)
+        if not markup:
+            return _title(note.kind, params), _body(note.kind, params)
+        params = {k: (user_data(v) if k in USER_PARAMS else escape(v)) if isinstance(v, str) else v
+                  for k, v in params.items()}
+        # Every parameter is escaped above; the sentence around them is the catalog's own.
+        return Markup(_title(note.kind, params)), Markup(_body(note.kind, params))
 
 
 def _filing_status(code: str) -> str:

@@ -23,7 +23,7 @@ def inbox():
     locale = str(get_locale() or "zh_Hans_CN")
     items = []
     for n in notes:
-        title, body = render_notification(n, locale)
+        title, body = render_notification(n, locale, markup=True)
         items.append({"title": title, "body": body, "at": n.created_at,
                       "unread": n.read_at is None, "href": link_for(n, current_user.role),
                       "acts": n.kind in ACTING})

@@ -1,4 +1,5 @@
 """/inbox: notifications in the reader's language, newest first; opening it reads them."""
+import re
 from datetime import timedelta
 
 from flask_babel import refresh
@@ -32,7 +33,10 @@ def test_inbox_newest_first_and_marks_read(client, db):
     home = client.get("/").get_data(as_text=True)
     assert 'aria-label="2 条未读通知"' in home
 
-    html = client.get("/inbox").get_data(as_text=True)
+    raw = client.get("/inbox").get_data(as_text=True)
+    # Names are marked as people's data (docs/design.md), the sentence around them is not.
+    assert '<span translate="no">王小明</span> 已确认入托：<span translate="no">阳光托育</span>' in raw
+    html = re.sub(r'<span translate="no">(.*?)</span>', r"\1", raw)
     assert html.index("王小明 已确认入托：阳光托育") < html.index("王小明 保留的托位已过期")
     assert "入托日期：2027-03-01" in html and "阳光托育 的托位已过保留期限" in html
     assert "#7" not in html and "#8" not in html  # no internal ids
@@ -99,3 +103,14 @@ def test_role_links_in_the_header(client, db):
         assert f'href="{href}"' in nav and label in nav
     assert "/family" not in nav and "/staff/policy" not in nav and 'href="/centres"' not in nav
     assert 'href="/staff/policy"' in client.get("/staff/reservations").get_data(as_text=True)
+
+
+def test_inbox_escapes_names_it_marks(client, db):
+    p = f.user()
+    notify(p.id, "hold_lapsed", reservation_id=7, centre="<i>托育</i>", child="<b>小明</b>",
+           child_id=3)
+    _db.session.commit()
+    login(client, p)
+    html = client.get("/inbox").get_data(as_text=True)
+    assert '<span translate="no">&lt;b&gt;小明&lt;/b&gt;</span>' in html
+    assert "<b>小明</b>" not in html and "<i>托育</i>" not in html
