@@ -9,6 +9,7 @@ from ..clock import now as clock_now
 from ..extensions import db
 from ..transactions import command
 from ..notices.email import Email
+from ..notices.preferences import rows_of, wants
 from .models import Notification
 
 
@@ -17,14 +18,13 @@ from .models import Notification
 CLAIM_SECONDS = 600
 # A message the server refuses this often is left alone (its row keeps the count).
 MAX_ATTEMPTS = 10
-# Everyday notices stay in the app (the inbox and the mini-program): only what is urgent or
-# asks for an answer is also emailed (docs/operations.md).
-IN_APP_ONLY = ("day_summary", "message_received", "bulletin")
+# Which notices are emailed is the reader's choice (notices/preferences.py): by default
+# everything but the everyday notices, which stay in the app (docs/notices.md). A notice the
+# reader does not want by email is set aside as if tried MAX_ATTEMPTS times, never sent.
 
 
 def _claimable(now):
     return and_(Notification.emailed_at.is_(None), Notification.email_attempts < MAX_ATTEMPTS,
-                Notification.kind.not_in(IN_APP_ONLY),
                 or_(Notification.email_claimed_at.is_(None),
                     Notification.email_claimed_at < now - timedelta(seconds=CLAIM_SECONDS)))
 
@@ -53,8 +53,17 @@ def deliver_emails(now=None, batch=100) -> int:
         select(Notification, User).join(User, User.id == Notification.user_id)
         .where(_claimable(now), User.email.is_not(None))
         .order_by(Notification.id).limit(batch)).all()
-    sent = 0
+    sent, prefs = 0, {}
     for note, user in rows:
+        if user.id not in prefs:
+            prefs[user.id] = rows_of(user.id)
+        if not wants(prefs[user.id], note.kind, "email"):
+            db.session.execute(update(Notification).where(
+                Notification.id == note.id, Notification.emailed_at.is_(None))
+                .values(email_attempts=MAX_ATTEMPTS)
+                .execution_options(synchronize_session=False))
+            db.session.commit()
+            continue
         claimed = db.session.execute(update(Notification).where(
             Notification.id == note.id, _claimable(now))
             .values(email_claimed_at=now, email_attempts=Notification.email_attempts + 1)

@@ -9,7 +9,7 @@ def field_name(group: str, channel: str) -> str:
 
 
 class PreferencesForm(FlaskForm):
-    """One checkbox per kind group × channel (SMS, WeChat)."""
+    """One checkbox per kind group × channel (email, SMS, WeChat)."""
 
 
 for _group in GROUPS:

@@ -1,8 +1,8 @@
 """Which notices a user wants on which channel (docs/notices.md, "Preferences").
 
 A row for the kind wins over a row for '*' (every kind), which wins over the channel's default.
-The page groups kinds; the API takes single kinds or '*'. Email keeps its own rule for now
-(audit/delivery.py: everything but the everyday notices) and the inbox has every notice.
+The page groups kinds; the API takes single kinds or '*'. Email is chosen here too; it is sent
+by its own job (audit/delivery.py). The inbox has every notice.
 """
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
@@ -11,7 +11,7 @@ from ..extensions import db
 from ..transactions import command
 from .models import NotificationPreference
 
-CHOOSABLE = ("sms", "wechat")
+CHOOSABLE = ("email", "sms", "wechat")
 GROUPS = {
     "places": ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_cancelled",
                "priority_rejected", "hold_extended", "offer_to_switch", "waits_ended",
@@ -24,12 +24,12 @@ GROUPS = {
 }
 GROUP_LABELS = {"places": _l("名额与预约"), "safety": _l("安全与健康提醒"),
                 "everyday": _l("日常消息（每日小结、留言、通知）"), "account": _l("账户与审批")}
-CHANNEL_LABELS = {"sms": _l("短信"), "wechat": _l("微信订阅消息")}
+CHANNEL_LABELS = {"email": _l("邮件"), "sms": _l("短信"), "wechat": _l("微信订阅消息")}
 
 
 def default(kind: str, channel: str) -> bool:
-    """SMS costs money and interrupts: only for what cannot wait (safety). WeChat: everything
-    but the everyday notices, like email."""
+    """SMS costs money and interrupts: only for what cannot wait (safety). Email and WeChat:
+    everything but the everyday notices, which stay in the app unless the reader asks."""
     if channel == "sms":
         return kind in GROUPS["safety"]
     return kind not in GROUPS["everyday"]

@@ -28,7 +28,7 @@ class PreferenceOut(Out):
 class ChannelOut(Out):
     channel: str
     configured: bool = Field(description="The service has credentials for it")
-    reachable: bool = Field(description="The account has what it needs (phone number, WeChat openid)")
+    reachable: bool = Field(description="The account has what it needs (email address, phone number, WeChat openid)")
 
 
 class PreferencesOut(Out):

@@ -72,12 +72,14 @@ class BacklogCollector:
     def collect(self):
         from sqlalchemy import func, select
 
-        from ..audit.delivery import IN_APP_ONLY, MAX_ATTEMPTS
+        from ..audit.delivery import MAX_ATTEMPTS
+        from ..notices.preferences import GROUPS
         from ..audit.models import Notification
         from ..extensions import db
         n = db.session.scalar(select(func.count(Notification.id)).where(
             Notification.emailed_at.is_(None), Notification.email_attempts < MAX_ATTEMPTS,
-            Notification.kind.not_in(IN_APP_ONLY)))
+            # Everyday notices are emailed only to the few who ask: not a backlog to watch.
+            Notification.kind.not_in(GROUPS["everyday"])))
         gauge = GaugeMetricFamily("tuowei_notification_backlog",
                                   "Notifications whose email has not been sent yet")
         gauge.add_metric([], n or 0)

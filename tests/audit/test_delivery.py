@@ -142,3 +142,22 @@ def test_a_request_never_waits_for_email(app, client, notified):
     assert resp.status_code == 200
     assert db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == parent.id, Notification.emailed_at.is_(None))) == 1
+
+
+def test_a_reader_who_turned_email_off_gets_none_and_one_who_asked_gets_everyday(app, db, smtp):
+    """Email follows the reader's choices (notices/preferences.py): a notice not wanted by
+    email is set aside unsent and never picked again; everyday ones go to those who ask."""
+    from booking.audit.services import notify
+    from booking.notices import preferences
+
+    quiet, keen = f.user(email="quiet@example.cn"), f.user(email="keen@example.cn")
+    preferences.save(quiet, [("*", "email", False)])
+    preferences.save(keen, [("day_summary", "email", True)])
+    notify(quiet.id, "hold_lapsing", reservation_id=1)
+    notify(keen.id, "day_summary", child="小明")
+    notify(quiet.id, "day_summary", child="小红")  # nobody asked: stays in the app
+    db.session.commit()
+    assert deliver_emails() == 1
+    assert deliver_emails() == 0
+    assert [m["To"] for m in smtp.messages] == ["keen@example.cn"]
+    assert unsent() == 2  # set aside, never marked as emailed

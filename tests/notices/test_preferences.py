@@ -32,7 +32,10 @@ def test_the_api_shows_the_defaults(client):
     assert effective(body, "sent_home", "sms") is True
     assert effective(body, "offer_made", "sms") is False
     assert effective(body, "day_summary", "wechat") is False
-    assert {c["channel"]: c["configured"] for c in body["channels"]} == {"sms": False, "wechat": False}
+    assert effective(body, "offer_made", "email") is True
+    assert effective(body, "day_summary", "email") is False
+    assert {c["channel"]: c["configured"] for c in body["channels"]} == {
+        "email": False, "sms": False, "wechat": False}
 
 
 def test_the_api_stores_choices_and_a_star_clears_per_kind_rows(client):
