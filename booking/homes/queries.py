@@ -9,6 +9,7 @@ from ..audit.queries import unread_count
 from ..auth.permissions import allowed
 from ..centres.models import Centre
 from ..children.services import children_of
+from ..complaints import queries as complaints
 from ..clock import now as clock_now
 from ..clock import today
 from ..daily.labels import summary_body
@@ -64,7 +65,8 @@ def parent_home(user, now=None) -> dict:
 def staff_home(user, now=None) -> dict:
     """The centre's 今日, each card only for a role that may open its page: arrivals expected
     and arrived, intake checks to verify, holds lapsing within 24 hours, the ratio's gaps
-    today, conversations waiting for an answer, open outbreak alerts."""
+    today, conversations waiting for an answer, open outbreak alerts, complaints the district
+    asked the centre to account for."""
     now = now or clock_now()
     centre = db.session.get(Centre, user.centre_id) if user.centre_id else None
     out = {"centre": centre, "notices": unread_count(user)}
@@ -84,13 +86,17 @@ def staff_home(user, now=None) -> dict:
         out["unanswered"] = unanswered_count(user, now)
     if allowed(user, "outbreak.read"):
         out["alerts"] = [a for a in alerts_for(user, now=now) if a.is_open]
+    if allowed(user, "complaint.account"):
+        out["accounts_due"] = [c for c in complaints.for_centre(centre.id)
+                               if c.status == "centre_asked"]
     return out
 
 
 def regulator_home(user, now=None) -> dict:
     """A regulator's (or an admin's) home, within the jurisdiction: open outbreak alerts,
-    filings waiting for review, inspections overdue for follow-up, and the districts below
-    the 千人口托位数 target with the places each still needs."""
+    filings waiting for review, inspections overdue for follow-up, complaints open, due soon
+    and overdue, and the districts below the 千人口托位数 target with the places each still
+    needs."""
     now = now or clock_now()
     gaps = []
     for r in regulator.coverage(user):
@@ -98,6 +104,9 @@ def regulator_home(user, now=None) -> dict:
             short = math.ceil(r["target_per_1000"] * r["population"] / 1000 - r["places"])
             gaps.append({**r, "short": max(short, 0)})
     gaps.sort(key=lambda r: r["places_per_1000"] - r["target_per_1000"])
-    return {"alerts": [a for a in alerts_for(user, now=now) if a.is_open],
-            "pending": regulator.filings(user, "submitted"), "overdue": overdue(user),
-            "gaps": gaps, "notices": unread_count(user)}
+    out = {"alerts": [a for a in alerts_for(user, now=now) if a.is_open],
+           "pending": regulator.filings(user, "submitted"), "overdue": overdue(user),
+           "gaps": gaps, "notices": unread_count(user)}
+    if allowed(user, "complaint.handle"):
+        out["complaints"] = complaints.due_counts(user)
+    return out
