@@ -111,9 +111,9 @@ def export_rows(user, f: Filters) -> list[list]:
     events = db.session.scalars(_statement(user, f).order_by(AuditEvent.id.desc())
                                 .limit(EXPORT_MAX)).all()
     head = [_("时间"), _("操作"), _("操作代码"), _("操作人"), _("角色"), _("机构"), _("对象"),
-            _("变更"), _("原因")]
+            _("变更"), _("原因"), _("请求编号")]
     return [head] + [[r["at"], r["action"], r["code"], r["actor"], r["role"], r["centre"],
-                      r["entity"], "；".join(r["changes"]), r["reason"]]
+                      r["entity"], "；".join(r["changes"]), r["reason"], r["request_id"]]
                      for r in describe(user, events)]
 
 
@@ -170,6 +170,8 @@ def describe(user, events) -> list[dict]:
             "changes": ([_("（内容只有家庭和机构可见）")] if private and (e.before or e.after)
                         else _changes(e)),
             "reason": "" if private else (e.reason or ""),
+            # The proxy's X-Request-ID: finds the request's log lines (docs/operations.md, "Logs").
+            "request_id": e.request_id or "",
         })
     return rows
 

@@ -51,6 +51,12 @@ def test_audit_events_of_a_request_carry_its_id(client, db):
     event = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "reservation.held")).one()
     assert event.request_id == "rush-0001"
+    # The regulator's export carries it, to find the request's log lines.
+    client.post("/logout")
+    assert client.post("/login", data={"login": f.user("regulator").email,
+                                       "password": f.PASSWORD}).status_code == 302
+    text = client.get(f"/regulator/audit.csv?centre={c.id}").data.decode("utf-8-sig")
+    assert "rush-0001" in text
 
 
 def test_audit_events_outside_a_request_have_none(db):

@@ -93,7 +93,8 @@ def test_export_is_the_filtered_log_in_words_and_formula_safe(client):
     assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-store"
     text = resp.data.decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text)))
-    assert table[0] == ["时间", "操作", "操作代码", "操作人", "角色", "机构", "对象", "变更", "原因"]
+    assert table[0] == ["时间", "操作", "操作代码", "操作人", "角色", "机构", "对象", "变更", "原因",
+                        "请求编号"]
     held = next(r for r in table if r[2] == "reservation.held")
     assert held[1] == "保留托位" and held[4] == "家长" and held[6] == "托位预约"
     assert held[3].startswith("'=cmd") and held[5].startswith("'=HYPERLINK")
