@@ -144,7 +144,7 @@ def test_staff_reservations_keep_a_childs_name_on_one_line(client, db):
     db.session.commit()
     login(client, staff)
     page = client.get("/staff/reservations").get_data(as_text=True)
-    assert 'class="child-name nowrap">欧阳可欣</th>' in page
+    assert 'class="child-name nowrap"><span translate="no">欧阳可欣</span></th>' in page
 
 
 def test_regulator_city_names_in_english(client, db):
