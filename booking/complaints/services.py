@@ -10,7 +10,7 @@ import re
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from ..audit.services import notify, record
 from ..auth.models import User
@@ -121,6 +121,18 @@ def for_centre(complaint_id: int, user) -> Complaint:
     return complaint
 
 
+def _lock(complaint_id: int) -> None:
+    """Write the complaint's row first (a no-op change that takes its lock), so two officers
+    acting on one complaint at once are serialised by the database and the second sees the
+    first's status: on PostgreSQL the row lock, on SQLite the database's write lock."""
+    db.session.execute(update(Complaint).where(Complaint.id == complaint_id)
+                       .values(status=Complaint.status)
+                       .execution_options(synchronize_session=False))
+    complaint = db.session.get(Complaint, complaint_id)
+    if complaint is not None:
+        db.session.refresh(complaint)
+
+
 def _refuse_unless(complaint, *statuses):
     if complaint.status not in statuses:
         raise Conflict(_("投诉当前状态不允许此操作"))
@@ -130,6 +142,7 @@ def _refuse_unless(complaint, *statuses):
 def ask_centre(complaint_id: int, regulator) -> Complaint:
     """Ask the centre for its account, due in ACCOUNT_DAYS working days.
     :raises NotFound: outside the jurisdiction. :raises Conflict: not newly received."""
+    _lock(complaint_id)
     complaint = for_regulator(complaint_id, regulator)
     _refuse_unless(complaint, "received")
     complaint.account_due_on, provisional = deadline(today(), ACCOUNT_DAYS)
@@ -150,6 +163,7 @@ def ask_centre(complaint_id: int, regulator) -> Complaint:
 def submit_account(complaint_id: int, staff, text) -> Complaint:
     """The centre's account of what happened. :raises NotFound: another centre's.
     :raises Conflict: not awaiting an account. :raises ValidationFailed: empty or too long."""
+    _lock(complaint_id)
     complaint = for_centre(complaint_id, staff)
     _refuse_unless(complaint, "centre_asked")
     errors = {}
@@ -169,6 +183,7 @@ def close(complaint_id: int, regulator, *, outcome, text, inspect=False) -> Comp
     """Record the outcome; an upheld (or partly upheld) complaint may open an inspection.
     :raises NotFound: outside the jurisdiction. :raises Conflict: already closed.
     :raises ValidationFailed: bad outcome or text, or an inspection for one not upheld."""
+    _lock(complaint_id)
     complaint = for_regulator(complaint_id, regulator)
     _refuse_unless(complaint, "received", "centre_asked", "answered")
     errors = {}
