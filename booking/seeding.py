@@ -15,6 +15,7 @@ from .auth.models import User
 from .centres import geo
 from .centres import services as centres
 from .centres.models import Centre, CityPolicy, District, Group
+from .policy.models import FIRST_EFFECTIVE, SUBSIDY_FIELDS
 from .children.models import Child, Guardianship
 from .extensions import db
 from .rosters.models import StaffMember
@@ -49,24 +50,44 @@ def load_all(echo=print):
     echo(f"seed: done ({cities} cities)")
 
 
+def load_policy(city: dict) -> None:
+    """The city's seeded policy versions (docs/subsidies.md): the first from `policy`, in force
+    from 2025-01-01, then each of `policy_changes`. A version is found by its effective date,
+    so seeding twice updates the seeded versions in place and adds none."""
+    values = dict(city.get("policy") or {})
+    versions = [(FIRST_EFFECTIVE, None, values)]
+    for change in city.get("policy_changes") or []:
+        change = dict(change)
+        values = {**values, **change}
+        versions.append((change.pop("effective_from"), change.pop("reason", None),
+                         {k: v for k, v in values.items() if k not in ("effective_from", "reason")}))
+    for effective_from, reason, p in versions:
+        policy = db.session.scalar(select(CityPolicy).where(
+            CityPolicy.city == city["city"], CityPolicy.effective_from == effective_from))
+        if policy is None:
+            policy = CityPolicy(city=city["city"], effective_from=effective_from)
+            db.session.add(policy)
+        policy.city_en = city.get("city_en")
+        policy.reason = reason
+        caps = p.get("affordable_cap_fen") or {}
+        for band in ("infant", "toddler", "preschool", "mixed"):
+            setattr(policy, f"cap_{band}_fen", caps.get(band))
+        for field, default in SEEDED_DEFAULTS.items():
+            setattr(policy, field, p.get(field, default))
+
+
+# Settings a city's YAML may leave out, and what they then are (docs/domain.md *default*s).
+SEEDED_DEFAULTS = {
+    "health_check_valid_days": 90, "second_child_reduction_pct": 0,
+    "third_child_reduction_pct": 0, "max_prepaid_months": 3, "session_quota_per_year": 12,
+    "session_cancel_cutoff_hours": 2, "max_waits": 5, **{f: None for f in SUBSIDY_FIELDS},
+}
+
+
 def load_districts(echo):
     data = _load("districts.yaml")
     for city in data["cities"]:
-        policy = db.session.scalar(select(CityPolicy).where(CityPolicy.city == city["city"]))
-        p = city.get("policy") or {}
-        caps = p.get("affordable_cap_fen") or {}
-        if policy is None:
-            policy = CityPolicy(city=city["city"])
-            db.session.add(policy)
-        policy.city_en = city.get("city_en")
-        for band in ("infant", "toddler", "preschool", "mixed"):
-            setattr(policy, f"cap_{band}_fen", caps.get(band))
-        policy.health_check_valid_days = p.get("health_check_valid_days", 90)
-        policy.second_child_reduction_pct = p.get("second_child_reduction_pct", 0)
-        policy.third_child_reduction_pct = p.get("third_child_reduction_pct", 0)
-        policy.max_prepaid_months = p.get("max_prepaid_months", 3)
-        policy.session_quota_per_year = p.get("session_quota_per_year", 12)
-        policy.session_cancel_cutoff_hours = p.get("session_cancel_cutoff_hours", 2)
+        load_policy(city)
         added = 0
         for d in city["districts"]:
             district = db.session.scalar(select(District).where(District.code == str(d["code"])))

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..clock import now
 from ..extensions import db
+from ..policy.models import CityPolicy  # noqa: F401 - long imported from here
 from ..types import UTCDateTime, enum_check
 from .bands import AGE_BANDS, CENTRE_KINDS
 from .pinyin import INITIALS_MAX, PINYIN_MAX, keys
@@ -35,38 +36,6 @@ class _Located:
         if self.latitude is None or self.longitude is None:
             return None
         return self.latitude, self.longitude
-
-
-class CityPolicy(db.Model):
-    """Per-city settings that docs/domain.md marks *default*: an admin changes them per city."""
-
-    __tablename__ = "city_policy"
-    __table_args__ = (
-        CheckConstraint("health_check_valid_days > 0", name="valid_days_positive"),
-        CheckConstraint("second_child_reduction_pct BETWEEN 0 AND 100", name="second_pct"),
-        CheckConstraint("third_child_reduction_pct BETWEEN 0 AND 100", name="third_pct"),
-        CheckConstraint("max_prepaid_months >= 0", name="prepaid_months"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    city: Mapped[str] = mapped_column(String(40), unique=True)
-    city_en: Mapped[str | None] = mapped_column(String(60))
-    # 政府指导价: an affordable place's monthly fee cap, per age band, in fen.
-    cap_infant_fen: Mapped[int | None] = mapped_column(Integer)
-    cap_toddler_fen: Mapped[int | None] = mapped_column(Integer)
-    cap_preschool_fen: Mapped[int | None] = mapped_column(Integer)
-    cap_mixed_fen: Mapped[int | None] = mapped_column(Integer)
-    health_check_valid_days: Mapped[int] = mapped_column(Integer, default=90)
-    second_child_reduction_pct: Mapped[int] = mapped_column(Integer, default=0)
-    third_child_reduction_pct: Mapped[int] = mapped_column(Integer, default=0)
-    max_prepaid_months: Mapped[int] = mapped_column(Integer, default=3)
-    session_quota_per_year: Mapped[int] = mapped_column(Integer, default=12)
-    session_cancel_cutoff_hours: Mapped[int] = mapped_column(Integer, default=2)
-    # 志愿数: how many slots one child may wait for at once (docs/domain.md, one child, one place).
-    max_waits: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
-
-    def affordable_cap_fen(self, age_band: str) -> int | None:
-        return getattr(self, f"cap_{age_band}_fen")
 
 
 class District(_Located, db.Model):

@@ -23,6 +23,7 @@ from ..slots.queries import taken_for_slot, taking_bookings
 from . import nearby, pinyin
 from .location import point_problems
 from .bands import AGE_BANDS, CENTRE_KINDS
+from ..policy import services as policy_versions
 from .models import Centre, CityPolicy, District
 
 PUBLIC_STATUSES = ("approved",)
@@ -142,8 +143,9 @@ def subdistricts(district_code=None):
     return db.session.scalars(stmt).all()
 
 
-def policy_for(city: str) -> CityPolicy | None:
-    return db.session.scalar(select(CityPolicy).where(CityPolicy.city == city))
+def policy_for(city: str, on=None) -> CityPolicy | None:
+    """The city's policy version in force on `on` (default today; docs/subsidies.md)."""
+    return policy_versions.in_force(city, on)
 
 
 def disclosure(centre: Centre, now=None) -> dict:

@@ -117,14 +117,16 @@ class Fee:
     monthly_fee_fen: int   # base − reduction
 
 
-def fee_of(reservation) -> Fee:
-    """The monthly fee of an enrolment now (current slot fee, family and city policy).
+def fee_of(reservation, on: date | None = None) -> Fee:
+    """The monthly fee of an enrolment on `on` (default today): the current slot fee, the family
+    and the city policy version in force that day (a month is charged with the version in force
+    on its first day, docs/subsidies.md).
 
     Affordable places (普惠): the fee charged never exceeds the city's guidance price, even if
     the cap was lowered after the slot was published: reduced ≤ base ≤ cap.
     """
     slot = reservation.slot
-    policy = policy_for(slot.centre.district.city)
+    policy = policy_for(slot.centre.district.city, on)
     base = slot.monthly_fee_fen
     cap = policy.affordable_cap_fen(slot.age_band) if policy and slot.category == "affordable" else None
     if cap is not None:
@@ -162,7 +164,7 @@ def due_for_month(reservation, first: date, fee: Fee | None = None) -> tuple[int
     """(fee due for month `first`, days in care, days in the month)."""
     if reservation.enrolled_at is None:
         return 0, 0, calendar.monthrange(first.year, first.month)[1]
-    fee = fee or fee_of(reservation)
+    fee = fee or fee_of(reservation, first)
     dim = calendar.monthrange(first.year, first.month)[1]
     days = days_in_care(first, care_start(reservation), care_last_day(reservation))
     return prorate(fee.monthly_fee_fen, days, dim), days, dim

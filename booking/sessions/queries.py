@@ -8,7 +8,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from ..api.pagination import paginate
-from ..centres.models import Centre, CityPolicy, District
+from ..centres.models import Centre, District
+from ..policy.services import in_force
 from ..children.models import Guardianship
 from ..clock import LOCAL
 from ..clock import now as clock_now
@@ -33,7 +34,7 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 def policy_of(city: str | None) -> tuple[int, int]:
     """(yearly quota of subsidised sessions, cancel cut-off in hours) for a city; docs/domain.md's
     defaults (12 and 2) when the city has no policy row."""
-    p = db.session.scalar(select(CityPolicy).where(CityPolicy.city == city)) if city else None
+    p = in_force(city)
     if p is None:
         return DEFAULT_QUOTA, DEFAULT_CUTOFF_HOURS
     return p.session_quota_per_year, p.session_cancel_cutoff_hours

@@ -2,7 +2,8 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..centres.models import Centre, CityPolicy
+from ..centres.models import Centre
+from ..policy.services import in_force_many
 from ..children.models import Guardianship
 from ..extensions import db
 from ..slots.models import Slot
@@ -68,8 +69,7 @@ def choices_of(user) -> list[dict]:
         row = out.setdefault(e.child_id, {"child": e.child, "live": [], "ended": []})
         row["live" if e.status in LIVE else "ended"].append(e)
     cities = {e.slot.centre.district.city for row in out.values() for e in row["live"]}
-    limits = dict(db.session.execute(select(CityPolicy.city, CityPolicy.max_waits)
-                                     .where(CityPolicy.city.in_(cities))).all()) if cities else {}
+    limits = {city: p.max_waits for city, p in in_force_many(cities).items()}
     for row in out.values():
         row["live"] = [{"e": e, "rank": i, "position": position(e), "draw": draw_of(e.id)}
                        for i, e in enumerate(sorted(row["live"], key=rank_key), 1)]

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..audit.services import record
-from ..centres.models import CityPolicy
+from ..policy.services import in_force
 from ..children import services as children
 from ..clock import now as clock_now
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -31,9 +31,8 @@ DEFAULT_MAX_WAITS = 5  # docs/domain.md: *default* 5 when the city set none
 
 def max_waits(slot) -> int:
     """How many slots one child may wait for at once: the slot's city's policy."""
-    n = db.session.scalar(select(CityPolicy.max_waits).where(
-        CityPolicy.city == slot.centre.district.city))
-    return DEFAULT_MAX_WAITS if n is None else n
+    p = in_force(slot.centre.district.city)
+    return DEFAULT_MAX_WAITS if p is None or p.max_waits is None else p.max_waits
 
 
 def rank_order():
