@@ -20,4 +20,5 @@ from .reservations.models import Reservation  # noqa: F401
 from .rosters.models import Shift, StaffMember  # noqa: F401
 from .sessions.models import CareSession, SessionBooking  # noqa: F401
 from .slots.models import Slot  # noqa: F401
+from .subsidies.models import SubsidyClaim, SubsidyClaimLine  # noqa: F401
 from .waitlists.models import LotteryDraw, PriorityTier, WaitlistEntry  # noqa: F401
