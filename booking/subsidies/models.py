@@ -5,7 +5,8 @@ constraints, so two generators racing cannot claim a child twice.
 """
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+                        update)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -90,3 +91,16 @@ class SubsidyClaimLine(db.Model):
 
     claim: Mapped[SubsidyClaim] = relationship(back_populates="lines")
     child = relationship("Child")
+
+
+def lock_claim(claim_id: int) -> "SubsidyClaim | None":
+    """Write the claim's row first (a no-op change that takes its lock), so a submission and a
+    decision, or two decisions, on one claim are serialised by the database and the second
+    sees the first's status: on PostgreSQL the row lock, on SQLite the write lock."""
+    db.session.execute(update(SubsidyClaim).where(SubsidyClaim.id == claim_id)
+                       .values(status=SubsidyClaim.status)
+                       .execution_options(synchronize_session=False))
+    claim = db.session.get(SubsidyClaim, claim_id)
+    if claim is not None:
+        db.session.refresh(claim)
+    return claim
