@@ -68,6 +68,9 @@ ACTION_LABELS = {
     "complaint.centre_asked": _l("请机构说明投诉"),
     "complaint.answered": _l("机构提交投诉说明"),
     "complaint.closed": _l("投诉办结"),
+    # City policy versions (docs/subsidies.md).
+    "policy.version_created": _l("新增城市政策版本"),
+    "policy.version_withdrawn": _l("撤回未生效的城市政策版本"),
     # Children and their health.
     "child.added": _l("添加孩子"),
     "child.sex_set": _l("填写孩子性别"),
@@ -153,7 +156,7 @@ ENTITY_LABELS = {
     "allocation_round": _l("派位批次"), "round_application": _l("派位申请"),
     "district": _l("区县"), "centre": _l("机构"), "slot": _l("托位"), "filing": _l("备案"),
     "inspection": _l("检查"), "closure_case": _l("关停处置"), "outbreak_alert": _l("疫情预警"),
-    "complaint": _l("投诉"),
+    "complaint": _l("投诉"), "city_policy": _l("城市政策"),
     "child": _l("儿童档案"), "health_check": _l("入托体检"), "health_note": _l("健康记录"),
     "growth_measurement": _l("生长测量"), "attendance": _l("出勤"), "absence": _l("请假"),
     "absence_policy": _l("缺勤追踪设置"), "pickup_person": _l("接送人"),
@@ -193,6 +196,23 @@ FIELD_LABELS = {
     "id_number_masked": _l("身份证号"), "subsidised": _l("普惠"), "week": _l("周"),
     "copied": _l("复制的班次"), "children": _l("儿童"), "applications": _l("申请"),
     "offered": _l("分配托位"), "reservations": _l("托位"), "children_anonymised": _l("匿名化的儿童"),
+    # City policy versions (the same words as policy/labels.py).
+    "effective_from": _l("生效日期"), "cap_infant_fen": _l("乳儿班普惠收费上限（元/月）"),
+    "cap_toddler_fen": _l("托小班普惠收费上限（元/月）"),
+    "cap_preschool_fen": _l("托大班普惠收费上限（元/月）"),
+    "cap_mixed_fen": _l("混龄班普惠收费上限（元/月）"),
+    "health_check_valid_days": _l("入托体检有效天数"),
+    "second_child_reduction_pct": _l("二孩托费减免（%）"),
+    "third_child_reduction_pct": _l("三孩及以上托费减免（%）"),
+    "max_prepaid_months": _l("预收费最多月数"), "session_quota_per_year": _l("每户每年免费或补贴场次"),
+    "session_cancel_cutoff_hours": _l("场次取消截止（小时）"), "max_waits": _l("每个孩子最多候补志愿数"),
+    "allowance_fen_per_year": _l("育儿补贴（元/年）"),
+    "extra_allowance_fen_per_month": _l("本市育儿津贴（元/月）"),
+    "extra_allowance_from_child": _l("津贴起始孩次"), "extra_allowance_born_from": _l("津贴适用出生日期起"),
+    "operating_subsidy_fen": _l("普惠托位运营补贴（元/人/月）"),
+    "operating_min_attendance_pct": _l("运营补贴最低出勤率（%）"),
+    "construction_subsidy_fen": _l("新增托位建设补贴（元/个）"),
+    "sibling_reward_pct": _l("多孩减免以奖代补比例（%）"),
 }
 
 # Who acted: an account's role, a staff account's post.

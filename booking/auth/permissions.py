@@ -112,6 +112,10 @@ TABLE: dict[str, dict[str, str]] = {
     # a claimed tier's evidence is checked by the centre the family chose first, or the regulator.
     "round.manage": _SUPERVISION,
     "round.evidence": {"director": CENTRE, "regulator": JURISDICTION, "admin": ALL},
+    # City policy versions (docs/subsidies.md): read within the jurisdiction's city; changed by
+    # the city's own regulators and admins only (policy/changes.py narrows it further).
+    "policy.read": _SUPERVISION,
+    "policy.manage": _SUPERVISION,
     "district.create": {"admin": ALL},
     "user.create": {"admin": ALL},
     "user.manage": {"admin": ALL},

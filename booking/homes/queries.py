@@ -10,6 +10,7 @@ from ..auth.permissions import allowed
 from ..centres.models import Centre
 from ..children.services import children_of
 from ..complaints import queries as complaints
+from ..policy import queries as policy
 from ..clock import now as clock_now
 from ..clock import today
 from ..daily.labels import summary_body
@@ -109,4 +110,6 @@ def regulator_home(user, now=None) -> dict:
            "gaps": gaps, "notices": unread_count(user)}
     if allowed(user, "complaint.handle"):
         out["complaints"] = complaints.due_counts(user)
+    if allowed(user, "policy.read"):
+        out["policy_upcoming"] = [r for r in policy.overview(user) if r.upcoming]
     return out
