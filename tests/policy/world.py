@@ -21,9 +21,10 @@ def text(resp) -> str:
 
 
 def counts(db) -> tuple[int, int]:
-    """(versions, audit events): what a refusal must leave unchanged."""
+    """(versions, policy audit events): what a refusal must leave unchanged."""
     return (db.session.scalar(select(func.count(CityPolicy.id))),
-            db.session.scalar(select(func.count(AuditEvent.id))))
+            db.session.scalar(select(func.count(AuditEvent.id))
+                              .where(AuditEvent.action.like("policy.%"))))
 
 
 @pytest.fixture
