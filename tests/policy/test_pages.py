@@ -124,9 +124,14 @@ def _translated(app) -> bool:
 def test_in_english_the_fields_are_in_english(app, client, world):
     if not _translated(app):
         pytest.skip("this branch's messages are not in the catalogue yet (the lead merges them)")
+    from booking.policy import changes
+    changes.add_version("西安", date(2026, 12, 1), {"cap_mixed_fen": None, "max_waits": 3},
+                        "指导价调整", world["admin"])
     login(client, world["city_regulator"])
+    client.get("/policy?lang=en")                 # shows (and clears) the sign-in message
     page = text(client.get("/policy/西安?lang=en"))
     page = re.sub(r'<span translate="no">.*?</span>', "", page, flags=re.S)
     labels = re.findall(r"<label[^>]*>(.*?)</label>", page, flags=re.S)
     assert labels and not [label for label in labels if CHINESE.search(label)]
+    assert "Scheduled" in page and "→" in page
     assert not CHINESE.search(re.sub(r"<[^>]+>", "", page.split("<main", 1)[-1]))
