@@ -12,7 +12,7 @@ from .changes import DATES, MONEY, REASON_MAX
 from .labels import FIELD_LABELS
 from .models import POLICY_FIELDS
 
-YUAN = re.compile(r"^(\d{1,8})(?:\.(\d{1,2}))?$")
+YUAN = re.compile(r"^(\d{1,7})(?:\.(\d{1,2}))?$")
 WHOLE = re.compile(r"^\d{1,9}$")
 
 
