@@ -4,9 +4,10 @@ from flask import g
 from ..api.framework import endpoint
 from ..clock import today
 from ..errors import NotFound
+from ..inputs import parse_day
 from . import changes, queries
 from .models import POLICY_FIELDS
-from .schemas import CityOut, OnQuery, VersionIn, VersionOut
+from .schemas import CityOut, OnQuery, VersionIn, VersionOut, WithdrawnOut
 from .services import in_force, versions
 
 
@@ -58,3 +59,14 @@ def add_policy_version(city: str, body: VersionIn):
     values = {f: getattr(body, f) for f in POLICY_FIELDS if f in body.model_fields_set}
     v = changes.add_version(city, body.effective_from, values, body.reason, g.api_user)
     return version_out(v)
+
+
+@endpoint("/policy/cities/<city>/versions/<effective_from>", "DELETE",
+          summary="Withdraw a version not yet in force (never one in force)", tags=["policy"],
+          permission="policy.manage", response=WithdrawnOut, errors=(403, 404, 409))
+def withdraw_policy_version(city: str, effective_from: str):
+    day = parse_day(effective_from)
+    if day is None:
+        raise NotFound()
+    changes.withdraw_version(city, day, g.api_user)
+    return {"city": city, "effective_from": day, "withdrawn": True}

@@ -80,3 +80,9 @@ class VersionIn(Body):
     operating_min_attendance_pct: int | None = None
     construction_subsidy_fen: Fen = None
     sibling_reward_pct: int | None = None
+
+
+class WithdrawnOut(Out):
+    city: str
+    effective_from: date
+    withdrawn: bool

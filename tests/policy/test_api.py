@@ -84,3 +84,19 @@ def test_conflicts_are_409(client, db, world):
     resp = _post(client, world["city_regulator"], effective_from="2027-01-01", max_waits=4)
     assert resp.status_code == 409 and "2027-02" in resp.get_json()["detail"]
     assert counts(db) == before
+
+
+def test_withdraw_a_scheduled_version_not_one_in_force(client, db, world):
+    assert _post(client, world["city_regulator"], max_waits=3).status_code == 201
+    h = f.bearer(client, world["district_regulator"])
+    assert client.delete(f"{URL}/西安/versions/2026-12-01", headers=h).status_code == 403
+    h = f.bearer(client, world["beijing_regulator"])
+    assert client.delete(f"{URL}/西安/versions/2026-12-01", headers=h).status_code == 404
+    h = f.bearer(client, world["city_regulator"])
+    resp = client.delete(f"{URL}/西安/versions/2026-12-01", headers=h)
+    assert resp.status_code == 200 and resp.get_json()["withdrawn"] is True
+    assert client.delete(f"{URL}/西安/versions/2026-12-01", headers=h).status_code == 404
+    assert client.delete(f"{URL}/西安/versions/nonsense", headers=h).status_code == 404
+    resp = client.delete(f"{URL}/西安/versions/2025-01-01", headers=h)
+    assert resp.status_code == 409 and resp.mimetype == "application/problem+json"
+    assert len(client.get(f"{URL}/西安/versions", headers=h).get_json()) == 1
