@@ -197,6 +197,7 @@ def _build(app):
             lambda stored: messages.post_message(thread.id, parent, "你好", stored))
         bulletin = bulletins.send(c.id, director, title="通知", body="内容")
         ids[key] = {
+            "city": city,  # city policy (policy/views.py, api.py): the object is the city
             "centre_id": c.id, "slot_id": slot.id, "session_id": session.id,
             "draw_id": draw.id, "filing_id": c.filing.id, "inspection_id": inspection.id,
             "shift_id": shift.id, "staff_id": member.id, "user_id": carer.user_id,
@@ -299,6 +300,8 @@ def _value(endpoint, rule, name, ids):
         return "2026-11"
     if name == "code":
         return "en"
+    if name in ("day", "effective_from"):  # a city policy version, named by its first day
+        return "2027-06-01"
     if name == "act":  # a round's regulator action, a family's answer
         return "close" if rule.rule.startswith("/regulator/") else "withdraw"
     return ids[name]
