@@ -74,6 +74,10 @@ ACTION_LABELS = {
     "child.id_number_set": _l("填写孩子身份证号"),
     "child.older_siblings_set": _l("填写哥哥姐姐人数"),
     "child.anonymised": _l("孩子信息已匿名化"),
+    # Family entitlements (docs/subsidies.md): the declared city, applications to the office.
+    "child.subsidy_city_set": _l("填写孩子的补贴城市"),
+    "allowance.application_recorded": _l("登记育儿补贴申请"),
+    "allowance.status_updated": _l("更新育儿补贴申请状态"),
     "health_check.submitted": _l("提交入托体检"),
     "health_check.verified": _l("核验入托体检"),
     "health_check.returned": _l("退回入托体检"),
@@ -153,7 +157,7 @@ ENTITY_LABELS = {
     "allocation_round": _l("派位批次"), "round_application": _l("派位申请"),
     "district": _l("区县"), "centre": _l("机构"), "slot": _l("托位"), "filing": _l("备案"),
     "inspection": _l("检查"), "closure_case": _l("关停处置"), "outbreak_alert": _l("疫情预警"),
-    "complaint": _l("投诉"),
+    "complaint": _l("投诉"), "allowance_application": _l("育儿补贴申请"),
     "child": _l("儿童档案"), "health_check": _l("入托体检"), "health_note": _l("健康记录"),
     "growth_measurement": _l("生长测量"), "attendance": _l("出勤"), "absence": _l("请假"),
     "absence_policy": _l("缺勤追踪设置"), "pickup_person": _l("接送人"),
@@ -193,6 +197,8 @@ FIELD_LABELS = {
     "id_number_masked": _l("身份证号"), "subsidised": _l("普惠"), "week": _l("周"),
     "copied": _l("复制的班次"), "children": _l("儿童"), "applications": _l("申请"),
     "offered": _l("分配托位"), "reservations": _l("托位"), "children_anonymised": _l("匿名化的儿童"),
+    "scheme": _l("补贴类别"), "applied_on": _l("申请日期"), "reference": _l("受理编号"),
+    "status_on": _l("状态日期"),
 }
 
 # Who acted: an account's role, a staff account's post.
