@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
-from ..centres.models import Centre
+from ..centres.models import Centre, District
 from ..children.models import Child
 from ..children.services import child_for_guardian, is_guardian
 from ..clock import today
@@ -35,9 +35,10 @@ def cities() -> list[str]:
 
 def centre_city(child_id: int, on: date | None = None) -> str | None:
     """The city of the centre caring for the child on `on` (its latest enrolment if two)."""
-    return db.session.scalar(select(Centre.city).select_from(Reservation)
+    return db.session.scalar(select(District.city).select_from(Reservation)
                              .join(Slot, Slot.id == Reservation.slot_id)
                              .join(Centre, Centre.id == Slot.centre_id)
+                             .join(District, District.id == Centre.district_id)
                              .where(Reservation.child_id == child_id, in_care_on(on or today()))
                              .order_by(Reservation.enrolled_at.desc(), Reservation.id.desc())
                              .limit(1))
