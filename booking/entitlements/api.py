@@ -7,7 +7,7 @@ from ..children.services import child_for_guardian
 from . import services
 from .labels import rule_text
 from .rules import third_birthday
-from .schemas import (ApplicationIn, ApplicationOut, EntitlementsOut, StatusIn, SubsidyCityIn,
+from .schemas import (AllowanceApplicationIn, AllowanceApplicationOut, EntitlementsOut, AllowanceStatusIn, SubsidyCityIn,
                       SubsidyCityOut)
 
 
@@ -58,7 +58,7 @@ def set_subsidy_city(child_id: int, body: SubsidyCityIn):
 
 @endpoint("/children/<int:child_id>/allowance-applications", summary="The family's "
           "applications to the paying office, newest first", tags=["entitlements"],
-          permission="family.read", response=list[ApplicationOut], errors=(404,))
+          permission="family.read", response=list[AllowanceApplicationOut], errors=(404,))
 def list_allowance_applications(child_id: int):
     child = child_for_guardian(g.api_user, child_id)
     return [application_out(a) for a in services.applications_of(child.id)]
@@ -66,9 +66,9 @@ def list_allowance_applications(child_id: int):
 
 @endpoint("/children/<int:child_id>/allowance-applications", "POST", summary="Record an "
           "application to the paying office (one open per scheme)", tags=["entitlements"],
-          permission="child.manage", body=ApplicationIn, response=ApplicationOut, status=201,
+          permission="child.manage", body=AllowanceApplicationIn, response=AllowanceApplicationOut, status=201,
           errors=(404, 409, 422))
-def record_allowance_application(child_id: int, body: ApplicationIn):
+def record_allowance_application(child_id: int, body: AllowanceApplicationIn):
     return application_out(services.record_application(
         child_id, g.api_user, scheme=body.scheme, city=body.city, applied_on=body.applied_on,
         reference=body.reference, note=body.note))
@@ -76,9 +76,9 @@ def record_allowance_application(child_id: int, body: ApplicationIn):
 
 @endpoint("/allowance-applications/<int:application_id>/status", "POST", summary="The office's "
           "answer as the family reports it: applied → approved | rejected, approved → paid",
-          tags=["entitlements"], permission="child.manage", body=StatusIn,
-          response=ApplicationOut, errors=(404, 409, 422))
-def update_allowance_status(application_id: int, body: StatusIn):
+          tags=["entitlements"], permission="child.manage", body=AllowanceStatusIn,
+          response=AllowanceApplicationOut, errors=(404, 409, 422))
+def update_allowance_status(application_id: int, body: AllowanceStatusIn):
     return application_out(services.update_status(
         application_id, g.api_user, status=body.status, status_on=body.status_on,
         amount_fen=body.amount_fen, note=body.note))

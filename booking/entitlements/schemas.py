@@ -9,7 +9,7 @@ Scheme = Literal["national", "city"]
 Status = Literal["applied", "approved", "paid", "rejected"]
 
 
-class RulePartOut(Out):
+class EntitlementRuleOut(Out):
     scheme: Scheme
     effective_from: date = Field(description="the policy version's first day")
     rate_fen: int
@@ -18,18 +18,18 @@ class RulePartOut(Out):
     days_in_month: int
 
 
-class MonthOut(Out):
+class EntitlementMonthOut(Out):
     month: str = Field(description="YYYY-MM")
     national_fen: int
     city_fen: int
     total_fen: int
     future: bool
-    rule: list[RulePartOut]
+    rule: list[EntitlementRuleOut]
     reasons: list[Literal["no_policy", "not_qualified"]]
     rule_text: str = Field(description="the rule in the reader's language")
 
 
-class YearOut(Out):
+class EntitlementYearOut(Out):
     year: int
     national_fen: int
     city_fen: int
@@ -43,8 +43,8 @@ class EntitlementsOut(Out):
     city_source: Literal["declared", "centre"] | None
     birth_order: int | None
     third_birthday: date
-    months: list[MonthOut]
-    years: list[YearOut]
+    months: list[EntitlementMonthOut]
+    years: list[EntitlementYearOut]
     total_fen: int
 
 
@@ -59,7 +59,7 @@ class SubsidyCityOut(Out):
     city_source: Literal["declared", "centre"] | None
 
 
-class ApplicationIn(Body):
+class AllowanceApplicationIn(Body):
     scheme: Scheme
     city: str | None = Field(None, max_length=40, description="default: the child's subsidy city")
     applied_on: date = Field(description="not in the future")
@@ -67,7 +67,7 @@ class ApplicationIn(Body):
     note: str | None = Field(None, max_length=200)
 
 
-class StatusIn(Body):
+class AllowanceStatusIn(Body):
     status: Status = Field(description=(
         "applied → approved | rejected; approved → paid; anything else is 409"))
     status_on: date = Field(description="not in the future, nor before the last status")
@@ -76,7 +76,7 @@ class StatusIn(Body):
     note: str | None = Field(None, max_length=200)
 
 
-class ApplicationOut(Out):
+class AllowanceApplicationOut(Out):
     id: int
     child_id: int
     scheme: Scheme
