@@ -7,8 +7,8 @@ from ..children.services import child_for_guardian
 from . import services
 from .labels import rule_text
 from .rules import third_birthday
-from .schemas import (AllowanceApplicationIn, AllowanceApplicationOut, EntitlementsOut, AllowanceStatusIn, SubsidyCityIn,
-                      SubsidyCityOut)
+from .schemas import (AllowanceApplicationIn, AllowanceApplicationOut, AllowanceStatusIn,
+                      EntitlementsOut, SubsidyCityIn, SubsidyCityOut)
 
 
 def entitlements_out(child) -> dict:
@@ -66,8 +66,8 @@ def list_allowance_applications(child_id: int):
 
 @endpoint("/children/<int:child_id>/allowance-applications", "POST", summary="Record an "
           "application to the paying office (one open per scheme)", tags=["entitlements"],
-          permission="child.manage", body=AllowanceApplicationIn, response=AllowanceApplicationOut, status=201,
-          errors=(404, 409, 422))
+          permission="child.manage", body=AllowanceApplicationIn,
+          response=AllowanceApplicationOut, status=201, errors=(404, 409, 422))
 def record_allowance_application(child_id: int, body: AllowanceApplicationIn):
     return application_out(services.record_application(
         child_id, g.api_user, scheme=body.scheme, city=body.city, applied_on=body.applied_on,
