@@ -13,6 +13,8 @@ from tests.entitlements.world import child, login, text, world  # noqa: F401
 def test_the_family_reaches_the_page_and_reads_the_months(client, world):
     kid = child(world["parent"], date(2024, 3, 15), city="阿拉尔", name="小禾")
     login(client, world["parent"])
+    assert 'href="/subsidies"' in text(client.get("/home"))  # home and menu
+    assert 'href="/subsidies"' in text(client.get("/me"))
     family = text(client.get("/family"))
     assert f"/children/{kid.id}/subsidies" in family
     index = text(client.get("/subsidies"))
