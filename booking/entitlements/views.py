@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..auth.permissions import permission_required
 from ..children import services as children
 from ..clock import today
+from ..i18n import city_name
 from ..web import page_status, submit
 from . import services
 from .forms import ApplicationForm, CityForm, StatusForm
@@ -31,7 +32,7 @@ def index():
 
 
 def _city_choices():
-    return [("", _("按孩子所在托育机构的城市"))] + [(c, c) for c in services.cities()]
+    return [("", _("按孩子所在托育机构的城市"))] + [(c, city_name(c)) for c in services.cities()]
 
 
 def _city_form(child):
