@@ -95,6 +95,12 @@ class Entitlement:
     def total_fen(self) -> int:
         return sum(m.total_fen for m in self.months)
 
+    @property
+    def city_pays(self) -> bool:
+        """Whether the city has its own allowance in any of the months (shown or not)."""
+        return any(p.scheme == "city" for m in self.months for p in m.parts) or any(
+            "not_qualified" in m.reasons for m in self.months)
+
     def years(self) -> list[tuple[int, int, int, int]]:
         """(year, national, city, total) per calendar year."""
         out: dict[int, list[int]] = {}

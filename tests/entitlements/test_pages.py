@@ -86,3 +86,13 @@ def test_other_parents_404_staff_403(client, world):
     db.session.expire_all()
     assert kid.subsidy_city == "阿拉尔"
     assert db.session.scalar(select(func.count(AllowanceApplication.id))) == 0
+
+
+def test_the_city_column_shows_only_where_the_city_pays_its_own(client, world):
+    aral = child(world["parent"], date(2024, 3, 15), city="阿拉尔")
+    baiyin = child(world["parent"], date(2024, 5, 10), city="白银", older=1)
+    login(client, world["parent"])
+    column = 'data-label="本地育儿补贴"'
+    assert column not in text(client.get(f"/children/{aral.id}/subsidies"))
+    body = text(client.get(f"/children/{baiyin.id}/subsidies"))
+    assert column in body and "¥500" in body  # 2025-01: 300 + 200 yuan
