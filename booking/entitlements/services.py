@@ -25,7 +25,7 @@ from ..reservations.models import Reservation, in_care_on
 from ..slots.models import Slot
 from ..transactions import command
 from . import rules
-from .models import NEXT, NOTE_MAX, OPEN, REFERENCE_MAX, SCHEMES, AllowanceApplication
+from .models import NEXT, NOTE_MAX, REFERENCE_MAX, SCHEMES, AllowanceApplication
 
 
 def cities() -> list[str]:
@@ -188,7 +188,3 @@ def update_status(application_id: int, guardian, *, status: str, status_on: date
            after={"status": status, "status_on": status_on, "amount_fen": app.amount_fen})
     db.session.commit()
     return app
-
-
-def is_open(app: AllowanceApplication) -> bool:
-    return app.status in OPEN
