@@ -136,6 +136,7 @@ def _register_blueprints(app):
     from .complaints.views import bp as complaints_bp
     from .notices.views import bp as notices_bp
     from .policy.views import bp as policy_bp
+    from .entitlements.views import bp as entitlements_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -162,6 +163,7 @@ def _register_blueprints(app):
     from .complaints import api as _complaints_api  # noqa: F401
     from .notices import api as _notices_api  # noqa: F401
     from .policy import api as _policy_api  # noqa: F401
+    from .entitlements import api as _entitlements_api  # noqa: F401
 
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never cookies
     for bp in (public_bp, homes_bp, auth_bp, admin_bp, centres_bp, lottery_bp, regulator_bp,
@@ -183,3 +185,4 @@ def _register_blueprints(app):
     app.register_blueprint(complaints_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(policy_bp)
+    app.register_blueprint(entitlements_bp)

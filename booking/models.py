@@ -8,6 +8,7 @@ from .complaints.models import Complaint  # noqa: F401
 from .centres.models import Centre, CityPolicy, District, Group  # noqa: F401
 from .children.models import Child, Guardianship  # noqa: F401
 from .daily.models import DailyEntry  # noqa: F401
+from .entitlements.models import AllowanceApplication  # noqa: F401
 from .fees.models import LedgerAccount, LedgerEntry  # noqa: F401
 from .notices.models import NotificationDelivery, NotificationPreference  # noqa: F401
 from .outbreaks.models import OutbreakAlert, OutbreakAlertChild, OutbreakRule  # noqa: F401

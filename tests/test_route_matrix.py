@@ -67,6 +67,7 @@ FAMILY = {"child_id", "reservation_id", "booking_id", "check_id", "app_id",
           "thread_id", "attachment_id", "bulletin_id"}  # H3 messages: the last three
 FAMILY |= {"note_id"}  # H4 health notes: a note is its child's family's
 FAMILY |= {"photo_id"}  # H1 daily record: a photo is its child's family's
+FAMILY |= {"application_id"}  # issue 18: an allowance application is its child's family's
 
 
 def _daily_photo():
@@ -267,6 +268,15 @@ def _build(app):
         _db.session.commit()
         ids[key]["complaint_id"] = complaint.id
         # --- end complaints
+        # --- Family entitlements (issue 18, part 2): the family's allowance application.
+        from booking.entitlements.models import AllowanceApplication
+        allowance = AllowanceApplication(child_id=kid.id, scheme="national", city=city,
+                                         applied_on=date(2026, 11, 2), status="applied",
+                                         status_on=date(2026, 11, 2), recorded_by=parent.id)
+        _db.session.add(allowance)
+        _db.session.commit()
+        ids[key]["application_id"] = allowance.id
+        # --- end entitlements
     principals.append(Principal("admin", admin.id))
     for p in principals:
         p.client = app.test_client()

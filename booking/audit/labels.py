@@ -77,6 +77,10 @@ ACTION_LABELS = {
     "child.id_number_set": _l("填写孩子身份证号"),
     "child.older_siblings_set": _l("填写哥哥姐姐人数"),
     "child.anonymised": _l("孩子信息已匿名化"),
+    # Family entitlements (docs/subsidies.md): the declared city, applications to the office.
+    "child.subsidy_city_set": _l("填写孩子的补贴城市"),
+    "allowance.application_recorded": _l("登记育儿补贴申请"),
+    "allowance.status_updated": _l("更新育儿补贴申请状态"),
     "health_check.submitted": _l("提交入托体检"),
     "health_check.verified": _l("核验入托体检"),
     "health_check.returned": _l("退回入托体检"),
@@ -157,6 +161,7 @@ ENTITY_LABELS = {
     "district": _l("区县"), "centre": _l("机构"), "slot": _l("托位"), "filing": _l("备案"),
     "inspection": _l("检查"), "closure_case": _l("关停处置"), "outbreak_alert": _l("疫情预警"),
     "complaint": _l("投诉"), "city_policy": _l("城市政策"),
+    "allowance_application": _l("育儿补贴申请"),
     "child": _l("儿童档案"), "health_check": _l("入托体检"), "health_note": _l("健康记录"),
     "growth_measurement": _l("生长测量"), "attendance": _l("出勤"), "absence": _l("请假"),
     "absence_policy": _l("缺勤追踪设置"), "pickup_person": _l("接送人"),
@@ -213,6 +218,8 @@ FIELD_LABELS = {
     "operating_min_attendance_pct": _l("运营补贴最低出勤率（%）"),
     "construction_subsidy_fen": _l("新增托位建设补贴（元/个）"),
     "sibling_reward_pct": _l("多孩减免以奖代补比例（%）"),
+    "scheme": _l("补贴类别"), "applied_on": _l("申请日期"), "reference": _l("受理编号"),
+    "status_on": _l("状态日期"),
 }
 
 # Who acted: an account's role, a staff account's post.

@@ -27,6 +27,9 @@ class Child(db.Model):
     # Older brothers and sisters the parent declares, registered here or not (most are past
     # the platform's age): the birth order behind the second/third-child fee reduction.
     older_siblings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The city whose 育儿补贴 the child draws (户籍/居住地, as a guardian declares it); unset, the
+    # city of the centre caring for the child is assumed (docs/subsidies.md, "Family entitlements").
+    subsidy_city: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

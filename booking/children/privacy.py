@@ -103,6 +103,7 @@ def export_family(user, now=None) -> dict:
         "children": [{"id": c.id, "name": c.name, "birth_date": _iso(c.birth_date),
                       "sex": c.sex, "id_number_masked": c.id_number_masked,
                       "special_needs": c.special_needs, "created_at": _iso(c.created_at),
+                      "subsidy_city": c.subsidy_city,
                       "guardians": [{"relation": g.relation, "position": g.position,
                                      "is_me": g.user_id == user.id} for g in c.guardianships]}
                      for c in kids],
