@@ -68,6 +68,9 @@ ACTION_LABELS = {
     "complaint.centre_asked": _l("请机构说明投诉"),
     "complaint.answered": _l("机构提交投诉说明"),
     "complaint.closed": _l("投诉办结"),
+    # Centre subsidy claims (docs/subsidies.md).
+    "subsidy_claim.generated": _l("生成补贴申领"),
+    "subsidy_claim.submitted": _l("提交补贴申领"),
     # Children and their health.
     "child.added": _l("添加孩子"),
     "child.sex_set": _l("填写孩子性别"),
