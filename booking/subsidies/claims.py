@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 
 from ..audit.models import AuditEvent
 from ..audit.services import record
+from ..auth.permissions import can
 from ..centres.models import Centre
 from ..clock import local_date, now, start_of_day, today
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -234,11 +235,20 @@ def submit(claim_id: int, director) -> SubsidyClaim:
 
 
 def for_centre(claim_id: int, user) -> SubsidyClaim:
-    """:raises NotFound: no such claim, or another centre's."""
+    """A claim `user` may read (the centre's directors and finance staff, admins).
+    :raises NotFound: no such claim, or another centre's."""
     claim = db.session.get(SubsidyClaim, claim_id)
-    if claim is None or user.centre_id is None or claim.centre_id != user.centre_id:
+    if claim is None or not can(user, "fees.read", claim.centre_id):
         raise NotFound()
     return claim
+
+
+def centre_for(centre_id: int, user) -> Centre:
+    """:raises NotFound: no such centre, or not one whose claims `user` may see."""
+    centre = db.session.get(Centre, centre_id)
+    if centre is None or not can(user, "fees.read", centre.id):
+        raise NotFound()
+    return centre
 
 
 def of_centre(centre_id: int) -> list[SubsidyClaim]:
