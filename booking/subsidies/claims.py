@@ -161,10 +161,17 @@ def construction(centre: Centre, first: date) -> tuple[int, int]:
 
 # --- the commands -------------------------------------------------------------------------
 
+def _dialect_insert(model):
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
 def _claim_row(centre_id: int, key: str) -> SubsidyClaim:
     """The centre-month's claim, made if missing. Two generators at once both insert; the
     unique constraint keeps one, the other's insert does nothing and it reads that one."""
-    from ..fees.services import _dialect_insert
     db.session.execute(_dialect_insert(SubsidyClaim).values(
         centre_id=centre_id, month=key, status="draft", operating_fen=0, sibling_reward_fen=0,
         construction_places=0, construction_fen=0, total_fen=0, generated_at=now())
