@@ -63,3 +63,25 @@ def test_a_submission_and_a_regeneration_at_once(app, pg_only):
     assert db.session.scalar(select(func.count(SubsidyClaimLine.id))) == 1
     assert db.session.get(SubsidyClaim, claim_id).status == "submitted"
     assert_no_locks_left(app)
+
+
+def test_two_schedulers_drafting_last_month_at_once(app, pg_only):
+    worlds = [make_world("白银"), make_world("白银", policy=False)]
+    for w in worlds:
+        enrol(w)
+    db.session.commit()
+    db.session.remove()
+
+    def run(_i):
+        from booking.subsidies.jobs import generate_last_month
+        with app.app_context():
+            try:
+                return generate_last_month()
+            finally:
+                db.session.remove()
+
+    results = race(3, run)
+    assert all(isinstance(r, int) for r in results), results
+    assert db.session.scalar(select(func.count(SubsidyClaim.id))) == 2
+    assert db.session.scalar(select(func.count(SubsidyClaimLine.id))) == 2
+    assert_no_locks_left(app)
