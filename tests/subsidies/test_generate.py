@@ -166,3 +166,17 @@ def test_a_returned_claim_may_be_regenerated(city_world):
     db.session.commit()
     again, _ = claims.generate(w.centre.id, OCT)
     assert again.status == "returned" and again.total_fen == 20000
+
+
+def test_the_monthly_charge_keeps_the_reduction_granted(city_world):
+    from booking.fees.models import LedgerEntry
+    w = city_world("西安", category="public", fee=180000)
+    enrol(w, birth_date=date(2024, 1, 1))
+    _kid, second = enrol(w, birth_date=date(2025, 6, 1), on=date(2026, 10, 10))
+    post_monthly_charges(OCT)
+    rows = {e.reservation_id: (e.amount_fen, e.reduction_fen) for e in db.session.scalars(
+        select(LedgerEntry).where(LedgerEntry.kind == "charge"))}
+    # 1800 yuan less 10 % = 1620 yuan, for 22 of 31 days: 162000 × 22 ÷ 31 = 114967.74 → 114968;
+    # the reduction 18000 × 22 ÷ 31 = 12774.19 → 12774
+    assert rows[second.id] == (114968, 12774)
+    assert sorted(rows.values())[-1] == (180000, 0)
