@@ -102,3 +102,13 @@ def test_receivables_page(client, city_world):
     page = text(client.get("/staff/subsidies/receivables"))
     assert "2026-08" in page and "2026-10-05" in page
     assert "¥380" in page
+
+
+def test_the_directors_home_lists_claims_to_submit(client, city_world):
+    w = city_world("白银")
+    claim, _ = claims.generate(w.centre.id, OCT)
+    login(client, w.director)
+    home = text(client.get("/home"))
+    assert f"/staff/subsidies/{claim.id}" in home and 'id="h-claims"' in home
+    claims.submit(claim.id, w.director)
+    assert 'id="h-claims"' not in text(client.get("/home"))
