@@ -137,6 +137,7 @@ def _register_blueprints(app):
     from .notices.views import bp as notices_bp
     from .policy.views import bp as policy_bp
     from .entitlements.views import bp as entitlements_bp
+    from .subsidies.views import bp as subsidies_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -164,6 +165,7 @@ def _register_blueprints(app):
     from .notices import api as _notices_api  # noqa: F401
     from .policy import api as _policy_api  # noqa: F401
     from .entitlements import api as _entitlements_api  # noqa: F401
+    from .subsidies import api as _subsidies_api  # noqa: F401
 
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never cookies
     for bp in (public_bp, homes_bp, auth_bp, admin_bp, centres_bp, lottery_bp, regulator_bp,
@@ -186,3 +188,4 @@ def _register_blueprints(app):
     app.register_blueprint(notices_bp)
     app.register_blueprint(policy_bp)
     app.register_blueprint(entitlements_bp)
+    app.register_blueprint(subsidies_bp)

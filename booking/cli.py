@@ -111,6 +111,25 @@ def post_charges(month):
                                              for m in ms) or err.message)
 
 
+subsidies = AppGroup("subsidies", help="Centre subsidy claims (docs/subsidies.md).")
+
+
+@subsidies.command("generate")
+@click.option("--month", default=None, help="YYYY-MM, a month that has ended (default: last month)")
+def subsidies_generate(month):
+    """Generate (or regenerate) the draft claims of every centre whose city pays a centre
+    subsidy; submitted and decided claims are left as they are."""
+    from .errors import BookingError
+    from .subsidies.jobs import generate_month
+
+    try:
+        made, left = generate_month(month)
+    except BookingError as err:
+        raise click.ClickException("; ".join(str(m) for ms in (err.errors or {}).values()
+                                             for m in ms) or err.message)
+    click.echo(f"generated {made} subsidy claims, {left} already submitted or decided")
+
+
 places = AppGroup("places", help="Places: one child, one place.")
 
 
@@ -153,5 +172,5 @@ def init_app(app):
     from .backup import backup, restore
 
     for command in (users, seed, scheduler, release_lapsed, check_outbreaks, post_charges,
-                    places, backup, restore):
+                    subsidies, places, backup, restore):
         app.cli.add_command(command)

@@ -277,6 +277,13 @@ def _build(app):
         _db.session.commit()
         ids[key]["application_id"] = allowance.id
         # --- end entitlements
+        # --- Subsidy claims (issue 18, part 3): a draft claim of the centre's.
+        from booking.subsidies.models import SubsidyClaim
+        claim = SubsidyClaim(centre_id=c.id, month="2026-10", status="draft")
+        _db.session.add(claim)
+        _db.session.commit()
+        ids[key]["claim_id"] = claim.id
+        # --- end subsidy claims
     principals.append(Principal("admin", admin.id))
     for p in principals:
         p.client = app.test_client()

@@ -71,6 +71,9 @@ ACTION_LABELS = {
     # City policy versions (docs/subsidies.md).
     "policy.version_created": _l("新增城市政策版本"),
     "policy.version_withdrawn": _l("撤回未生效的城市政策版本"),
+    # Centre subsidy claims (docs/subsidies.md).
+    "subsidy_claim.generated": _l("生成补贴申领"),
+    "subsidy_claim.submitted": _l("提交补贴申领"),
     # Children and their health.
     "child.added": _l("添加孩子"),
     "child.sex_set": _l("填写孩子性别"),

@@ -62,6 +62,9 @@ class LedgerEntry(db.Model):
     kind: Mapped[str] = mapped_column(String(12))
     amount_fen: Mapped[int] = mapped_column(Integer)
     month: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM, charges and credits
+    # On a charge: the sibling reduction granted in it, prorated like the charge (a centre's
+    # 以奖代补 claim reads it, docs/subsidies.md). NULL on charges posted before it was kept.
+    reduction_fen: Mapped[int | None] = mapped_column(Integer)
     on_date: Mapped[date | None] = mapped_column(Date)  # when money was received or paid back
     method: Mapped[str | None] = mapped_column(String(40))
     settles_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)

@@ -23,7 +23,8 @@ from ..reservations.models import Reservation, Status
 from ..transactions import command
 from ..slots.models import Slot
 from .models import LedgerAccount, LedgerEntry, owed_amount, signed_amount
-from .rules import due_for_month, fee_of, month_end, month_key, next_month, parse_month
+from .rules import (due_for_month, fee_of, month_end, month_key, next_month, parse_month,
+                    prorate)
 
 MAX_PAYMENT_FEN = 10_000_000  # 100,000 yuan: far above any real payment, far below int32
 
@@ -170,13 +171,15 @@ def record_payment(centre_id: int, parent_id: int, amount_fen: int, actor, *, me
     return entry
 
 
-def _post(r: Reservation, kind: str, first: date, amount: int, actor, now) -> int | None:
+def _post(r: Reservation, kind: str, first: date, amount: int, actor, now,
+          reduction: int | None = None) -> int | None:
     """Insert a charge or credit unless that reservation-month already has one (the unique
-    index settles it, so two schedulers never post twice). Returns the new id or None."""
+    index settles it, so two schedulers never post twice). Returns the new id or None.
+    `reduction`: on a charge, the sibling reduction granted in it (a subsidy claim reads it)."""
     new_id = db.session.scalar(_dialect_insert(LedgerEntry).values(
         centre_id=r.slot.centre_id, parent_id=r.parent_id, child_id=r.child_id,
         reservation_id=r.id, kind=kind, amount_fen=amount, month=month_key(first),
-        recorded_by=actor.id if actor else None, recorded_at=now)
+        reduction_fen=reduction, recorded_by=actor.id if actor else None, recorded_at=now)
         .on_conflict_do_nothing(index_elements=["reservation_id", "month", "kind"],
                                 index_where=text("kind IN ('charge', 'credit')"))
         .returning(LedgerEntry.id))
@@ -216,8 +219,10 @@ def post_monthly_charges(month: str | None = None, *, centre_id: int | None = No
         db.session.refresh(r)
         if r.status != Status.ENROLLED:  # withdrawn meanwhile: its settlement charged it
             continue
-        due, _days, _dim = due_for_month(r, first)
-        if due > 0 and _post(r, "charge", first, due, actor, now) is not None:
+        fee = fee_of(r, first)
+        due, days, dim = due_for_month(r, first, fee)
+        if due > 0 and _post(r, "charge", first, due, actor, now,
+                             prorate(fee.reduction_fen, days, dim)) is not None:
             posted += 1
     db.session.commit()
     return posted
@@ -243,11 +248,11 @@ def settle_reservation(r: Reservation, actor, now) -> None:
         m = next_month(m)
     fee = fee_of(r)
     for first in sorted(months):
-        due, _days, _dim = due_for_month(r, first, fee)
+        due, days, dim = due_for_month(r, first, fee)
         key = month_key(first)
         charged, credited = posted.get(("charge", key), 0), posted.get(("credit", key), 0)
         if not charged and due > 0 and first >= current:
-            _post(r, "charge", first, due, actor, now)
+            _post(r, "charge", first, due, actor, now, prorate(fee.reduction_fen, days, dim))
         elif charged and not credited and charged > due:
             _post(r, "credit", first, charged - due, actor, now)
 
@@ -312,7 +317,7 @@ def on_leaving_changed(r: Reservation, actor, now) -> LedgerEntry | None:
     fee = fee_of(r)
     plan = []
     for first in sorted(x for x in months if x >= current):
-        due, _days, _dim = due_for_month(r, first, fee)
+        due, days, dim = due_for_month(r, first, fee)
         key = month_key(first)
         charged, credited = posted.get(("charge", key), 0), posted.get(("credit", key), 0)
         net = charged - credited

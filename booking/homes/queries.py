@@ -67,7 +67,7 @@ def staff_home(user, now=None) -> dict:
     """The centre's 今日, each card only for a role that may open its page: arrivals expected
     and arrived, intake checks to verify, holds lapsing within 24 hours, the ratio's gaps
     today, conversations waiting for an answer, open outbreak alerts, complaints the district
-    asked the centre to account for."""
+    asked the centre to account for, subsidy claims to submit (the director)."""
     now = now or clock_now()
     centre = db.session.get(Centre, user.centre_id) if user.centre_id else None
     out = {"centre": centre, "notices": unread_count(user)}
@@ -90,6 +90,9 @@ def staff_home(user, now=None) -> dict:
     if allowed(user, "complaint.account"):
         out["accounts_due"] = [c for c in complaints.for_centre(centre.id)
                                if c.status == "centre_asked"]
+    if user.staff_role == "director":   # the director submits the centre's subsidy claims
+        from ..subsidies.claims import OPEN, of_centre
+        out["claims_open"] = [c for c in of_centre(centre.id) if c.status in OPEN]
     return out
 
 
