@@ -135,6 +135,7 @@ def _register_blueprints(app):
     from .outbreaks.views import bp as outbreaks_bp
     from .complaints.views import bp as complaints_bp
     from .notices.views import bp as notices_bp
+    from .subsidies.review_views import bp as subsidy_review_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -160,6 +161,7 @@ def _register_blueprints(app):
     from .outbreaks import api as _outbreaks_api  # noqa: F401
     from .complaints import api as _complaints_api  # noqa: F401
     from .notices import api as _notices_api  # noqa: F401
+    from .subsidies import review_api as _subsidy_review_api  # noqa: F401
 
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never cookies
     for bp in (public_bp, homes_bp, auth_bp, admin_bp, centres_bp, lottery_bp, regulator_bp,
@@ -180,3 +182,4 @@ def _register_blueprints(app):
     app.register_blueprint(outbreaks_bp)
     app.register_blueprint(complaints_bp)
     app.register_blueprint(notices_bp)
+    app.register_blueprint(subsidy_review_bp)

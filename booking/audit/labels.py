@@ -68,6 +68,10 @@ ACTION_LABELS = {
     "complaint.centre_asked": _l("请机构说明投诉"),
     "complaint.answered": _l("机构提交投诉说明"),
     "complaint.closed": _l("投诉办结"),
+    # Subsidy claims: the regulator's decisions (docs/subsidies.md).
+    "subsidy_claim.approved": _l("补贴申报核准"),
+    "subsidy_claim.returned": _l("补贴申报退回"),
+    "subsidy_claim.rejected": _l("补贴申报不予核准"),
     # Children and their health.
     "child.added": _l("添加孩子"),
     "child.sex_set": _l("填写孩子性别"),
