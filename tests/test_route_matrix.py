@@ -266,6 +266,13 @@ def _build(app):
         _db.session.commit()
         ids[key]["complaint_id"] = complaint.id
         # --- end complaints
+        # --- Subsidy review (issue 18): a submitted claim of the centre's.
+        from booking.subsidies.models import SubsidyClaim
+        claim = SubsidyClaim(centre_id=c.id, month="2026-10", status="submitted")
+        _db.session.add(claim)
+        _db.session.commit()
+        ids[key]["claim_id"] = claim.id
+        # --- end subsidy review
     principals.append(Principal("admin", admin.id))
     for p in principals:
         p.client = app.test_client()

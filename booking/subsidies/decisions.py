@@ -51,11 +51,12 @@ def _reason(reason) -> str:
     return reason
 
 
-def _decide(claim: SubsidyClaim, regulator, status: str, *, reason=None, amount_fen=None):
+def _decide(claim: SubsidyClaim, regulator, action: str, *, reason=None, amount_fen=None):
+    status = action.rsplit(".", 1)[1]
     before = claim.status
     claim.status, claim.decided_at, claim.decided_by = status, now(), regulator.id
     claim.decision_reason, claim.approved_fen = reason, amount_fen
-    record(f"subsidy_claim.{status}", claim, actor=regulator, centre_id=claim.centre_id,
+    record(action, claim, actor=regulator, centre_id=claim.centre_id,
            before={"status": before},
            after={"status": status, "month": claim.month, "total_fen": claim.total_fen,
                   "approved_fen": amount_fen}, reason=reason)
@@ -81,18 +82,18 @@ def approve(claim_id: int, regulator, amount_fen=None, *,
     if found and not acknowledge_anomalies:
         raise Conflict(_("该申报有 %(n)s 项异常，请逐项核实并确认后再核准", n=len(found)),
                        extra={"anomalies": [a.as_dict() for a in found]})
-    return _decide(claim, regulator, "approved", amount_fen=amount_fen)
+    return _decide(claim, regulator, "subsidy_claim.approved", amount_fen=amount_fen)
 
 
 @command
 def return_claim(claim_id: int, regulator, reason) -> SubsidyClaim:
     """Return the claim to the centre for correction. :raises ValidationFailed: no reason."""
     claim = _decidable(claim_id, regulator)
-    return _decide(claim, regulator, "returned", reason=_reason(reason))
+    return _decide(claim, regulator, "subsidy_claim.returned", reason=_reason(reason))
 
 
 @command
 def reject(claim_id: int, regulator, reason) -> SubsidyClaim:
     """Reject the claim (final). :raises ValidationFailed: no reason."""
     claim = _decidable(claim_id, regulator)
-    return _decide(claim, regulator, "rejected", reason=_reason(reason))
+    return _decide(claim, regulator, "subsidy_claim.rejected", reason=_reason(reason))

@@ -113,9 +113,19 @@ def report():
                            first=first, last=last)
 
 
-@bp.get("/regulator/subsidies/report.<fmt>")
+@bp.get("/regulator/subsidies/report.csv")
 @permission_required("supervision.read")
-def report_download(fmt: str):
+def report_csv():
+    return _report_file("csv")
+
+
+@bp.get("/regulator/subsidies/report.xlsx")
+@permission_required("supervision.read")
+def report_xlsx():
+    return _report_file("xlsx")
+
+
+def _report_file(fmt: str):
     group = "centre" if request.args.get("group") == "centre" else "district"
     first, last = _range()
     return download(current_user, group, fmt, first, last)

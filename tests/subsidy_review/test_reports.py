@@ -60,6 +60,8 @@ def test_report_page_with_chart_and_downloads(client, world):
     assert cells[0] == reports.CENTRE_HEADER and cells[0][2] == "机构"
     assert {r[2]: r[5] for r in cells[1:]} == {"彩虹托育": 300, "阳光托育": 2000.5}
     assert client.get("/regulator/subsidies/report.pdf").status_code == 404
+    assert client.get("/regulator/subsidies/report.csv?group=centre&from=2030-01"
+                      ).get_data().decode("utf-8-sig").strip() == ",".join(reports.CENTRE_HEADER)
 
 
 def test_an_empty_chart_says_so(world):
