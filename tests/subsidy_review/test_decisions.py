@@ -124,3 +124,14 @@ def test_pages_refuse_other_roles_and_scopes(client, db, world, clean_claim):
     assert client.post(f"/regulator/subsidies/{clean_claim.id}/approve",
                        data={}).status_code == 403
     assert _state(db, clean_claim.id)[0] == "submitted"
+
+
+def test_the_centre_directors_are_told(db, world, clean_claim):
+    from booking.audit.models import Notification
+    from booking.audit.render import render_notification
+    decisions.return_claim(clean_claim.id, world["regulator"], "出勤天数与考勤不符")
+    [note] = db.session.scalars(select(Notification).where(
+        Notification.kind == "subsidy_claim_decided")).all()
+    assert note.user_id == world["director"].id
+    title, body = render_notification(note)
+    assert "2026-10" in title and "出勤天数与考勤不符" in body
