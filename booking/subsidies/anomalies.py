@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..centres.models import Centre, District
 from ..clock import local_date
@@ -127,12 +127,23 @@ def for_claim(claim: SubsidyClaim) -> list[Anomaly]:
             + _after_closure(claim, lines))
 
 
+def _scoped(user, what):
+    return (select(what).select_from(SubsidyClaim)
+            .join(Centre, Centre.id == SubsidyClaim.centre_id)
+            .join(District, District.id == Centre.district_id)
+            .where(district_clause(user), SubsidyClaim.status != "draft"))
+
+
+def waiting(user) -> int:
+    """How many submitted claims in `user`'s jurisdiction await a decision."""
+    return db.session.scalar(_scoped(user, func.count(SubsidyClaim.id))
+                             .where(SubsidyClaim.status == "submitted")) or 0
+
+
 def in_scope(user, month: str | None = None, status: str | None = None):
     """[(claim, anomalies)] of the claims (not drafts) in `user`'s jurisdiction, submitted
     first, then newest month first."""
-    stmt = (select(SubsidyClaim).join(Centre, Centre.id == SubsidyClaim.centre_id)
-            .join(District, District.id == Centre.district_id)
-            .where(district_clause(user), SubsidyClaim.status != "draft"))
+    stmt = _scoped(user, SubsidyClaim)
     if month:
         stmt = stmt.where(SubsidyClaim.month == month)
     if status:

@@ -28,7 +28,7 @@ def _helpers():
 def _waiting(user) -> int | None:
     if not allowed(user, "supervision.act"):
         return None
-    return sum(1 for c, _a in anomalies.in_scope(user, status="submitted"))
+    return anomalies.waiting(user)
 
 
 @bp.get("/regulator/subsidies")

@@ -108,3 +108,11 @@ def test_in_scope_lists_submitted_first_without_drafts(world, clean_claim):
     assert [c.month for c, _a in anomalies.in_scope(world["city_regulator"], "2026-10")] == \
         ["2026-10", "2026-10"]
     assert anomalies.in_scope(world["regulator"], status="rejected") == []
+
+
+def test_waiting_counts_submitted_claims_in_scope(world, clean_claim):
+    make_claim(world["centre2"], month="2026-11", status="approved", approved=0)
+    make_claim(world["other"], month="2026-10")
+    assert anomalies.waiting(world["regulator"]) == 1
+    assert anomalies.waiting(world["city_regulator"]) == 2
+    assert anomalies.waiting(world["director"]) == 0
