@@ -138,6 +138,7 @@ def _register_blueprints(app):
     from .policy.views import bp as policy_bp
     from .entitlements.views import bp as entitlements_bp
     from .subsidies.views import bp as subsidies_bp
+    from .subsidies.review_views import bp as subsidy_review_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -166,6 +167,7 @@ def _register_blueprints(app):
     from .policy import api as _policy_api  # noqa: F401
     from .entitlements import api as _entitlements_api  # noqa: F401
     from .subsidies import api as _subsidies_api  # noqa: F401
+    from .subsidies import review_api as _subsidy_review_api  # noqa: F401
 
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never cookies
     for bp in (public_bp, homes_bp, auth_bp, admin_bp, centres_bp, lottery_bp, regulator_bp,
@@ -189,3 +191,4 @@ def _register_blueprints(app):
     app.register_blueprint(policy_bp)
     app.register_blueprint(entitlements_bp)
     app.register_blueprint(subsidies_bp)
+    app.register_blueprint(subsidy_review_bp)

@@ -25,6 +25,8 @@ _LISTS = {
     "priority_rejected": "waitlists.mine", "check_window_open": "reservations.mine",
     "complaint_received": "complaints.regulator_list",
     "complaint_account_requested": "complaints.staff_list", "complaint_closed": "complaints.mine",
+    # The centre's own claim pages are the claims area's; until linked there, the home.
+    "subsidy_claim_decided": "homes.home",
 }
 
 # Kinds that ask the reader to do something (the link says 去处理; the rest say 查看).
@@ -33,7 +35,8 @@ ACTING = frozenset({
     "reservation_cancelled", "centre_closed", "priority_rejected", "sent_home", "round_offer",
     "unlisted_pickup", "message_received", "growth_flag", "outbreak_alert", "filing_decided",
     "password_reset", "staff_invited", "one_place_ended", "check_window_open",
-    "health_check_returned", "complaint_received", "complaint_account_requested"})
+    "health_check_returned", "complaint_received", "complaint_account_requested",
+    "subsidy_claim_decided"})
 
 
 def _int(p: dict, key: str) -> int | None:

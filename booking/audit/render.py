@@ -9,6 +9,7 @@ from ..complaints.labels import complaint_body, complaint_title
 from ..daily.labels import summary_body
 from ..i18n import user_data
 from ..outbreaks.labels import outbreak_body, outbreak_title
+from ..subsidies.review_notices import decided_body, decided_title
 
 KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_cancelled",
          "priority_rejected", "filing_decided", "centre_closed", "health_check_verified",
@@ -17,7 +18,7 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced",
          "day_summary", "unlisted_pickup", "message_received", "bulletin", "growth_flag",
          "outbreak_alert", "check_window_open", "health_check_returned", "complaint_received",
-         "complaint_account_requested", "complaint_closed")
+         "complaint_account_requested", "complaint_closed", "subsidy_claim_decided")
 COMPLAINT_KINDS = ("complaint_received", "complaint_account_requested", "complaint_closed")
 
 
@@ -75,6 +76,8 @@ def _filing_status(code: str) -> str:
 def _title(kind, p):
     if kind in COMPLAINT_KINDS:
         return complaint_title(kind, p)
+    if kind == "subsidy_claim_decided":
+        return decided_title(p)
     c = p["child"]
     return {
         "offer_made": _("候补到位：%(centre)s 为 %(child)s 保留了托位", centre=p.get("centre", ""), child=c),
@@ -114,6 +117,8 @@ def _title(kind, p):
 def _body(kind, p):
     if kind in COMPLAINT_KINDS:
         return complaint_body(kind, p)
+    if kind == "subsidy_claim_decided":
+        return decided_body(p)
     c = p["child"]
     return {
         "offer_made": _("请在 %(t)s 前完成入托体检并等待机构确认，逾期托位将顺延给下一位候补家庭。",
