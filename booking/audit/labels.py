@@ -75,9 +75,9 @@ ACTION_LABELS = {
     "subsidy_claim.generated": _l("生成补贴申领"),
     "subsidy_claim.submitted": _l("提交补贴申领"),
     # Subsidy claims: the regulator's decisions (docs/subsidies.md).
-    "subsidy_claim.approved": _l("补贴申报核准"),
-    "subsidy_claim.returned": _l("补贴申报退回"),
-    "subsidy_claim.rejected": _l("补贴申报不予核准"),
+    "subsidy_claim.approved": _l("补贴申领核准"),
+    "subsidy_claim.returned": _l("补贴申领退回"),
+    "subsidy_claim.rejected": _l("补贴申领不予核准"),
     # Children and their health.
     "child.added": _l("添加孩子"),
     "child.sex_set": _l("填写孩子性别"),

@@ -25,8 +25,7 @@ _LISTS = {
     "priority_rejected": "waitlists.mine", "check_window_open": "reservations.mine",
     "complaint_received": "complaints.regulator_list",
     "complaint_account_requested": "complaints.staff_list", "complaint_closed": "complaints.mine",
-    # The centre's own claim pages are the claims area's; until linked there, the home.
-    "subsidy_claim_decided": "homes.home",
+    "subsidy_claim_decided": "subsidies.index",
 }
 
 # Kinds that ask the reader to do something (the link says 去处理; the rest say 查看).
@@ -56,6 +55,8 @@ def link_for(note, role: str) -> str | None:
         return url_for("complaints.regulator_detail", complaint_id=p["complaint_id"])
     if kind == "complaint_account_requested" and _int(p, "complaint_id") is not None:
         return url_for("complaints.staff_detail", complaint_id=p["complaint_id"])
+    if kind == "subsidy_claim_decided" and _int(p, "claim_id") is not None:
+        return url_for("subsidies.claim", claim_id=p["claim_id"])
     if kind == "complaint_closed" and isinstance(p.get("code"), str):
         return url_for("complaints.track", code=p["code"])
     if kind == "outbreak_alert":

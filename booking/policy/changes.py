@@ -191,7 +191,7 @@ def add_version(city: str, effective_from, values: dict, reason, actor) -> CityP
         raise Conflict(_("%(d)s 起生效的版本已经存在", d=effective_from.isoformat()))
     months = _claims_decided(city, effective_from)
     if months:
-        raise Conflict(_("补贴申报已提交或已核准的月份不能再改变：%(m)s",
+        raise Conflict(_("补贴申领已提交或已核准的月份不能再改变：%(m)s",
                          m="、".join(months)))
     city_en = db.session.scalar(select(District.city_en).where(
         District.city == city, District.city_en.is_not(None)).limit(1))

@@ -11,11 +11,11 @@ def _yuan(fen) -> str:
 def decided_title(p: dict) -> str:
     month, status = p.get("month", ""), p.get("status")
     if status == "approved":
-        return _("%(month)s 补贴申报已核准：%(amount)s 元", month=month,
+        return _("%(month)s 补贴申领已核准：%(amount)s 元", month=month,
                  amount=_yuan(p.get("approved_fen")))
     if status == "returned":
-        return _("%(month)s 补贴申报被退回，请修改后重新提交", month=month)
-    return _("%(month)s 补贴申报不予核准", month=month)
+        return _("%(month)s 补贴申领被退回，请修改后重新提交", month=month)
+    return _("%(month)s 补贴申领不予核准", month=month)
 
 
 def decided_body(p: dict) -> str:

@@ -97,7 +97,7 @@ def test_pages_list_detail_and_decide(client, db, world, clean_claim):
     assert "阳光托育" in page and "2026-10" in page
     assert f"/regulator/subsidies/{clean_claim.id}" in page
     home = text(client.get("/home"))
-    assert "1 份申报待审核" in home and "/regulator/subsidies?status=submitted" in home
+    assert "1 份申领待审核" in home and "/regulator/subsidies?status=submitted" in home
     detail = client.get(f"/regulator/subsidies/{clean_claim.id}")
     assert detail.status_code == 200 and "小明" in text(detail)
     resp = client.post(f"/regulator/subsidies/{clean_claim.id}/return", data={"ret-reason": ""})
