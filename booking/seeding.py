@@ -52,10 +52,10 @@ def load_all(echo=print):
 
 def load_policy(city: dict) -> None:
     """The city's seeded policy versions (docs/subsidies.md): the first from `policy`, in force
-    from 2025-01-01, then each of `policy_changes`. A version is found by its effective date,
+    from `policy_effective_from` (default 2025-01-01), then each of `policy_changes`. A version is found by its effective date,
     so seeding twice updates the seeded versions in place and adds none."""
     values = dict(city.get("policy") or {})
-    versions = [(FIRST_EFFECTIVE, None, values)]
+    versions = [(city.get("policy_effective_from", FIRST_EFFECTIVE), None, values)]
     for change in city.get("policy_changes") or []:
         change = dict(change)
         values = {**values, **change}
