@@ -90,8 +90,10 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
             if len(unit) > left:
                 continue  # offered together or not at all
             if any(e.child_id in offered_children for e in unit):
-                deferred.add(sid)  # offered elsewhere in this batch: served once that exists
-                continue
+                # Offered elsewhere in this batch: it keeps its turn here, so the places
+                # behind it wait for the pass below, made once that hold exists.
+                deferred.add(sid)
+                break
             plan = _replacements(unit, sid, places)
             if plan is None:
                 continue  # already choosing between two places: passed over this time

@@ -290,6 +290,31 @@ def test_one_batch_never_offers_one_child_two_places(app, db):
     assert (first.replaces_id, second.replaces_id) == (None, first.id)
 
 
+def test_a_child_offered_elsewhere_in_the_batch_keeps_its_turn(app, db):
+    """Found by the booking state machine: a child first in line at two slots freed in one
+    sweep batch, with another family behind it at the second. The second slot's place is not
+    handed to the family behind while the child is offered the first: the child keeps its
+    turn, and its offer there is made once the first hold exists (the family chooses)."""
+    from booking.places import sweeps
+    c = f.centre()
+    slots = [f.slot(c, capacity=1) for _ in range(2)]
+    for s in slots:
+        q = f.user()
+        reservations.place_hold(slot_id=s.id, child_id=f.child(q).id, parent=q)
+    p = f.user()
+    kid = f.child(p)
+    for s in slots:
+        waitlists.join(slot_id=s.id, child_id=kid.id, parent=p)
+    behind = f.user()
+    [late] = waitlists.join(slot_id=slots[1].id, child_id=f.child(behind).id, parent=behind)
+    clock.advance(reservations.hold_ttl() + timedelta(minutes=1))
+    sweeps.release_lapsed()
+    first, second = live_of(kid.id)
+    assert (first.replaces_id, second.replaces_id) == (None, first.id)
+    db.session.refresh(late)
+    assert late.status == "waiting"
+
+
 def test_a_transfer_before_the_old_care_began_ends_it_at_once(two_centres):
     """Enrolled at b for 1 April, the family moves to a place at a starting 1 March: the care
     at b never began, so it ends now, with no day charged."""
