@@ -96,6 +96,10 @@ def _in_care(key, family, n, echo):
 
 def _claim(centre, month, echo) -> int:
     from .subsidies import claims, decisions
+    from .subsidies.models import SubsidyClaim
+    if db.session.scalar(select(SubsidyClaim.id).where(SubsidyClaim.centre_id == centre.id,
+                                                       SubsidyClaim.month == month)):
+        return 0  # made at an earlier seeding (a draft is the centre's to regenerate)
     try:
         claim, _ = claims.generate(centre.id, month)
     except BookingError:
