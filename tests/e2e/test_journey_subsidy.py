@@ -99,14 +99,13 @@ def test_a_centre_subsidy_from_policy_to_receivable(new_context, seeded, tmp_pat
     expect(district).to_have_url(re.compile(rf"/regulator/subsidies/{claim_id}$"))
     main = district.get_by_role("main")
     expect(main.locator(".anomaly[data-kind='absent_month']")).to_contain_text(CHILD)
-    approve = main.locator("form").filter(has=district.get_by_role("button", name="核准"))
+    approve = main.locator("section[aria-labelledby='approve-h']")
     # Without the acknowledgement the approval is refused and nothing is decided.
-    approve.get_by_role("button", name="核准").click()
+    approve.get_by_role("button", name="核准", exact=True).click()
     expect(district.locator(".claim-status")).to_have_attribute("data-status", "submitted")
-    approve = district.get_by_role("main").locator("form").filter(
-        has=district.get_by_role("button", name="核准"))
+    approve = district.locator("section[aria-labelledby='approve-h']")
     approve.get_by_label("我已逐项核实以上异常，仍予核准").check()
-    approve.get_by_role("button", name="核准").click()
+    approve.get_by_role("button", name="核准", exact=True).click()
     expect(district.locator(".claim-status")).to_have_attribute("data-status", "approved")
     shot(district, tmp_path, "subsidy-approved")
 
