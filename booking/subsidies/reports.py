@@ -85,10 +85,10 @@ def table(group: str, rows: list[dict]) -> list[list]:
 def svg_chart(points: list[tuple[str, int]], title: str, empty: str) -> Markup:
     """A bar chart as plain SVG (no script): one row per month, its bar as long as the yuan
     approved, the amount written after it. Rows, not columns: twelve months across a 360 px
-    phone would shrink every label below reading size, while rows keep their text at 13 of a
-    360-wide box whatever the count. Each bar carries a <title>, so a screen reader and a
+    phone would shrink every label below reading size, while rows keep their text at 14 of a
+    320-wide box whatever the count. Each bar carries a <title>, so a screen reader and a
     printout read the same."""
-    width, label_w, value_w, row, pad = 360, 64, 84, 26, 6
+    width, label_w, value_w, row, pad = 320, 68, 80, 28, 6
     bar_max = width - label_w - value_w
     height = pad * 2 + row * max(len(points), 1)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
@@ -97,7 +97,7 @@ def svg_chart(points: list[tuple[str, int]], title: str, empty: str) -> Markup:
              f'<title id="subsidy-chart-title">{escape(title)}</title>']
     if not points:
         parts.append(f'<text x="{width // 2}" y="{height // 2 + 5}" text-anchor="middle" '
-                     f'font-size="13">{escape(empty)}</text></svg>')
+                     f'font-size="14">{escape(empty)}</text></svg>')
         return Markup("".join(parts))
     peak = max(fen for _m, fen in points) or 1
     parts.append(f'<line x1="{label_w}" y1="{pad}" x2="{label_w}" y2="{height - pad}" '
@@ -108,10 +108,10 @@ def svg_chart(points: list[tuple[str, int]], title: str, empty: str) -> Markup:
         label = f"{month}: ¥{fen / 100:,.2f}"
         parts.append(f'<g><title>{escape(label)}</title>'
                      f'<text x="{label_w - 6}" y="{y + row / 2 + 5:.1f}" text-anchor="end" '
-                     f'font-size="13" fill="currentColor">{escape(month)}</text>'
+                     f'font-size="14" fill="currentColor">{escape(month)}</text>'
                      f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" '
                      f'fill="#2b6cb0"/>'
-                     f'<text x="{label_w + w + 4:.1f}" y="{y + row / 2 + 5:.1f}" font-size="13" '
+                     f'<text x="{label_w + w + 4:.1f}" y="{y + row / 2 + 5:.1f}" font-size="14" '
                      f'fill="currentColor">¥{fen / 100:,.0f}</text></g>')
     parts.append("</svg>")
     return Markup("".join(parts))
