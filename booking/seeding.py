@@ -20,6 +20,7 @@ from .children.models import Child, Guardianship
 from .extensions import db
 from .rosters.models import StaffMember
 from .seeding_demo import fill_filing_materials, seed_demo_parent
+from .seeding_subsidies import seed_subsidies
 from .slots import services as slots
 from .slots.models import Slot
 
@@ -47,6 +48,7 @@ def load_all(echo=print):
     load_rounds(echo)
     fill_filing_materials(echo)
     seed_demo_parent(echo)
+    seed_subsidies(echo)
     echo(f"seed: done ({cities} cities)")
 
 

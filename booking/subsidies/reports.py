@@ -83,39 +83,36 @@ def table(group: str, rows: list[dict]) -> list[list]:
 
 
 def svg_chart(points: list[tuple[str, int]], title: str, empty: str) -> Markup:
-    """A bar chart as plain SVG (no script): months on x, yuan approved on y; each bar carries
-    its value as text and a <title>, so a screen reader and a printout read the same."""
-    width, height, left, bottom, top = 640, 260, 64, 36, 24
-    plot_w, plot_h = width - left - 12, height - top - bottom
+    """A bar chart as plain SVG (no script): one row per month, its bar as long as the yuan
+    approved, the amount written after it. Rows, not columns: twelve months across a 360 px
+    phone would shrink every label below reading size, while rows keep their text at 14 of a
+    320-wide box whatever the count. Each bar carries a <title>, so a screen reader and a
+    printout read the same."""
+    width, label_w, value_w, row, pad = 320, 68, 80, 28, 6
+    bar_max = width - label_w - value_w
+    height = pad * 2 + row * max(len(points), 1)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
              f'role="img" aria-labelledby="subsidy-chart-title" class="chart" '
              f'preserveAspectRatio="xMinYMin meet" width="100%">',
              f'<title id="subsidy-chart-title">{escape(title)}</title>']
     if not points:
-        parts.append(f'<text x="{width // 2}" y="{height // 2}" text-anchor="middle">'
-                     f'{escape(empty)}</text></svg>')
+        parts.append(f'<text x="{width // 2}" y="{height // 2 + 5}" text-anchor="middle" '
+                     f'font-size="14">{escape(empty)}</text></svg>')
         return Markup("".join(parts))
     peak = max(fen for _m, fen in points) or 1
-    axis_y = top + plot_h
-    parts.append(f'<line x1="{left}" y1="{axis_y}" x2="{width - 12}" y2="{axis_y}" '
+    parts.append(f'<line x1="{label_w}" y1="{pad}" x2="{label_w}" y2="{height - pad}" '
                  f'stroke="currentColor"/>')
-    for frac in (0, 0.5, 1):
-        y = axis_y - plot_h * frac
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.0f}" text-anchor="end" font-size="11">'
-                     f'{peak * frac / 100:,.0f}</text>')
-    step = plot_w / len(points)
-    bar = max(min(step * 0.6, 48), 4)
     for i, (month, fen) in enumerate(points):
-        h = plot_h * fen / peak
-        x = left + step * i + (step - bar) / 2
+        y = pad + row * i
+        w = bar_max * fen / peak
         label = f"{month}: ¥{fen / 100:,.2f}"
         parts.append(f'<g><title>{escape(label)}</title>'
-                     f'<rect x="{x:.1f}" y="{axis_y - h:.1f}" width="{bar:.1f}" '
-                     f'height="{h:.1f}" fill="#2b6cb0"/>'
-                     f'<text x="{x + bar / 2:.1f}" y="{axis_y - h - 4:.1f}" '
-                     f'text-anchor="middle" font-size="10">{fen / 100:,.0f}</text>'
-                     f'<text x="{x + bar / 2:.1f}" y="{axis_y + 16}" text-anchor="middle" '
-                     f'font-size="11">{escape(month)}</text></g>')
+                     f'<text x="{label_w - 6}" y="{y + row / 2 + 5:.1f}" text-anchor="end" '
+                     f'font-size="14" fill="currentColor">{escape(month)}</text>'
+                     f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" '
+                     f'fill="#2b6cb0"/>'
+                     f'<text x="{label_w + w + 4:.1f}" y="{y + row / 2 + 5:.1f}" font-size="14" '
+                     f'fill="currentColor">¥{fen / 100:,.0f}</text></g>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

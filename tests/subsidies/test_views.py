@@ -31,7 +31,7 @@ def test_the_director_generates_reads_and_submits(client, city_world):
     assert resp.status_code == 302
     claim = db.session.scalar(select(SubsidyClaim))
     page = text(client.get(f"/staff/subsidies/{claim.id}"))
-    assert '<span translate="no">张小明</span>' in page and "<td>¥200</td>" in page
+    assert '<span translate="no">张小明</span>' in page and '<td class="num">¥200</td>' in page
     assert "提交区卫健委审核" in page and "运营补贴每名普惠托位在托儿童每月 ¥200" in page
     assert client.post(f"/staff/subsidies/{claim.id}/submit").status_code == 302
     db.session.expire_all()
