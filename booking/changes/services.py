@@ -43,7 +43,7 @@ def _clean(values: dict, centre: Centre, errors: dict) -> dict:
         if not new or new == old[key]:
             continue
         if key == "capacity":
-            if not new.isdigit() or not 0 < int(new) <= MAX_PLACES:
+            if not (new.isascii() and new.isdigit()) or not 0 < int(new) <= MAX_PLACES:
                 errors[key] = [_("托位数应为 1 到 %(n)s 之间的整数", n=MAX_PLACES)]
                 continue
             new = str(int(new))
