@@ -8,7 +8,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..regulator.jurisdiction import holds_centre
 from . import queries, services
-from .schemas import ApproveIn, ChangeIn, ChangeOut, ChangesQuery, ReasonIn
+from .schemas import ChangeApproveIn, ChangeIn, ChangeOut, ChangesQuery, ChangeReasonIn
 
 READERS = ("staff", "regulator", "admin")
 
@@ -78,21 +78,21 @@ def centre_change_resubmit(change_id: int, body: ChangeIn):
 
 @endpoint("/changes/<int:change_id>/approve", "POST", summary="Record the change; the "
           "centre's record and disclosure follow", tags=["changes"],
-          permission="supervision.act", body=ApproveIn, response=ChangeOut,
+          permission="supervision.act", body=ChangeApproveIn, response=ChangeOut,
           errors=(404, 409, 422))
-def centre_change_approve(change_id: int, body: ApproveIn):
+def centre_change_approve(change_id: int, body: ChangeApproveIn):
     return change_out(services.decide(change_id, g.api_user, "approve", body.reason))
 
 
 @endpoint("/changes/<int:change_id>/return", "POST", summary="Return the change for "
           "correction, with the reason", tags=["changes"], permission="supervision.act",
-          body=ReasonIn, response=ChangeOut, errors=(404, 409, 422))
-def centre_change_return(change_id: int, body: ReasonIn):
+          body=ChangeReasonIn, response=ChangeOut, errors=(404, 409, 422))
+def centre_change_return(change_id: int, body: ChangeReasonIn):
     return change_out(services.decide(change_id, g.api_user, "return", body.reason))
 
 
 @endpoint("/changes/<int:change_id>/reject", "POST", summary="Refuse the change, with the "
-          "reason", tags=["changes"], permission="supervision.act", body=ReasonIn,
+          "reason", tags=["changes"], permission="supervision.act", body=ChangeReasonIn,
           response=ChangeOut, errors=(404, 409, 422))
-def centre_change_reject(change_id: int, body: ReasonIn):
+def centre_change_reject(change_id: int, body: ChangeReasonIn):
     return change_out(services.decide(change_id, g.api_user, "reject", body.reason))

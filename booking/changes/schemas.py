@@ -19,7 +19,7 @@ class ChangeIn(Body):
                            description="the materials filed with the change")
 
 
-class ItemOut(Out):
+class ChangeItemOut(Out):
     old: str
     new: str
 
@@ -29,7 +29,7 @@ class ChangeOut(Out):
     centre_id: int
     centre_name: str
     status: Status
-    changes: dict[str, ItemOut]
+    changes: dict[str, ChangeItemOut]
     materials: str
     submitted_at: datetime
     received_on: date
@@ -47,9 +47,9 @@ class ChangesQuery(Query):
     status: Literal["submitted", "approved", "returned", "rejected", "due", "overdue"] | None = None
 
 
-class ReasonIn(Body):
+class ChangeReasonIn(Body):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class ApproveIn(Body):
+class ChangeApproveIn(Body):
     reason: str | None = Field(None, max_length=2000, description="an optional note")
