@@ -63,7 +63,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('centre_change')
-    with op.batch_alter_table('centre', schema=None) as batch_op:
-        batch_op.drop_column('care_scope')
-        batch_op.drop_column('manager_name')
-        batch_op.drop_column('approved_places')
+    # Plain DROP COLUMN (SQLite 3.35+): a batch rebuild of centre would trip over its checks.
+    op.drop_column('centre', 'care_scope')
+    op.drop_column('centre', 'manager_name')
+    op.drop_column('centre', 'approved_places')
