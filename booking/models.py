@@ -5,6 +5,7 @@ from .api.models import IdempotencyRecord  # noqa: F401
 from .audit.models import AuditEvent, Notification  # noqa: F401
 from .auth.models import ApiToken, PasswordReset, User  # noqa: F401
 from .complaints.models import Complaint  # noqa: F401
+from .changes.models import CentreChange  # noqa: F401
 from .centres.models import Centre, CityPolicy, District, Group  # noqa: F401
 from .children.models import Child, Guardianship  # noqa: F401
 from .daily.models import DailyEntry  # noqa: F401

@@ -25,7 +25,7 @@ _LISTS = {
     "priority_rejected": "waitlists.mine", "check_window_open": "reservations.mine",
     "complaint_received": "complaints.regulator_list",
     "complaint_account_requested": "complaints.staff_list", "complaint_closed": "complaints.mine",
-    "subsidy_claim_decided": "subsidies.index",
+    "subsidy_claim_decided": "subsidies.index", "centre_change_decided": "changes.staff_list",
 }
 
 # Kinds that ask the reader to do something (the link says 去处理; the rest say 查看).
@@ -35,7 +35,7 @@ ACTING = frozenset({
     "unlisted_pickup", "message_received", "growth_flag", "outbreak_alert", "filing_decided",
     "password_reset", "staff_invited", "one_place_ended", "check_window_open",
     "health_check_returned", "complaint_received", "complaint_account_requested",
-    "subsidy_claim_decided"})
+    "subsidy_claim_decided", "centre_change_decided"})
 
 
 def _int(p: dict, key: str) -> int | None:
@@ -57,6 +57,8 @@ def link_for(note, role: str) -> str | None:
         return url_for("complaints.staff_detail", complaint_id=p["complaint_id"])
     if kind == "subsidy_claim_decided" and _int(p, "claim_id") is not None:
         return url_for("subsidies.claim", claim_id=p["claim_id"])
+    if kind == "centre_change_decided" and _int(p, "change_id") is not None:
+        return url_for("changes.staff_detail", change_id=p["change_id"])
     if kind == "complaint_closed" and isinstance(p.get("code"), str):
         return url_for("complaints.track", code=p["code"])
     if kind == "outbreak_alert":

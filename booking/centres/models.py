@@ -92,6 +92,11 @@ class Centre(_Located, db.Model):
     affordable: Mapped[bool] = mapped_column(Boolean, default=False)
     star_rating: Mapped[int] = mapped_column(Integer, default=0)
     opening_hours: Mapped[str | None] = mapped_column(String(40))
+    # Set by an approved change filing (booking/changes): the places the district recorded,
+    # the person in charge (负责人) and the scope of care offered.
+    approved_places: Mapped[int | None] = mapped_column(Integer)
+    manager_name: Mapped[str | None] = mapped_column(String(60))
+    care_scope: Mapped[str | None] = mapped_column(String(200))
     open_days: Mapped[str | None] = mapped_column(String(40))
     indoor_area_m2: Mapped[int | None] = mapped_column(Integer)
     outdoor_area_m2: Mapped[int | None] = mapped_column(Integer)

@@ -199,6 +199,10 @@ def disclosure(centre: Centre, now=None) -> dict:
         "star_rating": centre.star_rating,
         "opening_hours": centre.opening_hours,
         "open_days": centre.open_days,
+        # As recorded by the district's last approved change filing (docs/changes.md).
+        "approved_places": centre.approved_places,
+        "manager_name": centre.manager_name,
+        "care_scope": centre.care_scope,
         "age_bands": sorted(places),
         "places_by_band_and_category": places,
         "places_total": sum(s.capacity for s in slots),

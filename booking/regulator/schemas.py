@@ -1,9 +1,9 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
 
-from ..api.schemas import Out, Query
+from ..api.schemas import Body, Out, Query
 
 FilingStatus = Literal["draft", "submitted", "approved", "returned", "suspended", "closed"]
 
@@ -51,3 +51,28 @@ class FilingOut(Out):
     submitted_at: datetime | None
     decided_at: datetime | None
     return_reasons: str | None
+
+
+class FilingReasonsIn(Body):
+    reasons: str | None = Field(None, max_length=2000, description="required to return, suspend "
+                                "or close")
+
+
+class InspectionIn(Body):
+    inspected_on: date
+    scores: dict[str, int] = Field(description="points per WS/T 821 dimension: conditions, "
+                                   "staff, care, health, parenting, safety, management")
+    findings: str | None = Field(None, max_length=4000)
+    fix_deadline: date | None = None
+    basic_failed: bool = False
+
+
+class InspectionOut(Out):
+    id: int
+    centre_id: int
+    inspected_on: date
+    score: int | None
+    grade: str | None
+    findings: str | None
+    fix_deadline: date | None
+    followed_up_on: date | None

@@ -18,6 +18,7 @@ DYNAMIC = {
     "ledger.": ["charge", "credit"],                    # fees/services.py _post
     "waitlist.": ["accepted", "withdrawn", "expired"],  # places/offers.py end_offers
     "session_booking.": ["attended", "no_show"],        # sessions/services.py mark
+    "centre_change.": ["approved", "returned", "rejected"],  # changes/services.py decide
 }
 
 

@@ -64,6 +64,8 @@ PARAMS = {
                                     "category": "safety", "due_on": "2026-12-10"},
     "complaint_closed": {"complaint_id": 3, "centre": "阳光托育", "outcome": "upheld",
                          "code": "Abc123xyz_-Q"},
+    "centre_change_decided": {"change_id": 4, "centre": "阳光托育", "status": "returned",
+                              "reason": "缺少消防验收材料"},
     "subsidy_claim_decided": {"claim_id": 5, "centre": "阳光托育", "month": "2026-10",
                               "status": "returned", "total_fen": 103000, "approved_fen": None,
                               "reason": "出勤天数与考勤不符"},
@@ -71,10 +73,10 @@ PARAMS = {
 # Kinds that are about one child (or the children of one application): the notice names it.
 NOT_ABOUT_A_CHILD = {"filing_decided", "signup_attempt", "password_reset", "staff_invited",
                      "bulletin", "complaint_received", "complaint_account_requested",
-                     "complaint_closed", "subsidy_claim_decided"}
+                     "complaint_closed", "subsidy_claim_decided", "centre_change_decided"}
 ROLE = {"filing_decided": "staff", "staff_invited": "staff", "outbreak_alert": "staff",
         "complaint_received": "regulator", "complaint_account_requested": "staff",
-        "subsidy_claim_decided": "staff"}
+        "subsidy_claim_decided": "staff", "centre_change_decided": "staff"}
 CHILD = "王小明"
 
 
