@@ -134,6 +134,7 @@ def _register_blueprints(app):
     from .growth.views import bp as growth_bp
     from .outbreaks.views import bp as outbreaks_bp
     from .complaints.views import bp as complaints_bp
+    from .recognition.views import bp as recognition_bp
     from .notices.views import bp as notices_bp
     from .policy.views import bp as policy_bp
     from .entitlements.views import bp as entitlements_bp
@@ -163,6 +164,7 @@ def _register_blueprints(app):
     from .growth import api as _growth_api  # noqa: F401
     from .outbreaks import api as _outbreaks_api  # noqa: F401
     from .complaints import api as _complaints_api  # noqa: F401
+    from .recognition import api as _recognition_api  # noqa: F401
     from .notices import api as _notices_api  # noqa: F401
     from .policy import api as _policy_api  # noqa: F401
     from .entitlements import api as _entitlements_api  # noqa: F401
@@ -187,6 +189,7 @@ def _register_blueprints(app):
     app.register_blueprint(growth_bp)
     app.register_blueprint(outbreaks_bp)
     app.register_blueprint(complaints_bp)
+    app.register_blueprint(recognition_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(policy_bp)
     app.register_blueprint(entitlements_bp)

@@ -6,6 +6,8 @@ from markupsafe import Markup, escape
 from flask_babel import gettext as _
 
 from ..complaints.labels import complaint_body, complaint_title
+from ..recognition.labels import decided_body as recognition_body
+from ..recognition.labels import decided_title as recognition_title
 from ..daily.labels import summary_body
 from ..i18n import user_data
 from ..outbreaks.labels import outbreak_body, outbreak_title
@@ -18,7 +20,8 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "staff_invited", "offer_to_switch", "waits_ended", "one_place_ended", "round_offer", "round_unplaced",
          "day_summary", "unlisted_pickup", "message_received", "bulletin", "growth_flag",
          "outbreak_alert", "check_window_open", "health_check_returned", "complaint_received",
-         "complaint_account_requested", "complaint_closed", "subsidy_claim_decided")
+         "complaint_account_requested", "complaint_closed", "subsidy_claim_decided",
+         "recognition_decided")
 COMPLAINT_KINDS = ("complaint_received", "complaint_account_requested", "complaint_closed")
 
 
@@ -78,6 +81,8 @@ def _title(kind, p):
         return complaint_title(kind, p)
     if kind == "subsidy_claim_decided":
         return decided_title(p)
+    if kind == "recognition_decided":
+        return recognition_title(p)
     c = p["child"]
     return {
         "offer_made": _("候补到位：%(centre)s 为 %(child)s 保留了托位", centre=p.get("centre", ""), child=c),
@@ -119,6 +124,8 @@ def _body(kind, p):
         return complaint_body(kind, p)
     if kind == "subsidy_claim_decided":
         return decided_body(p)
+    if kind == "recognition_decided":
+        return recognition_body(p)
     c = p["child"]
     return {
         "offer_made": _("请在 %(t)s 前完成入托体检并等待机构确认，逾期托位将顺延给下一位候补家庭。",
