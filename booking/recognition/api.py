@@ -21,7 +21,7 @@ def recognition_out(r) -> dict:
           summary="Apply for 普惠 recognition or a star rating (the centre's director)",
           tags=["recognition"], permission="recognition.apply", body=ApplyIn,
           response=RecognitionOut, status=201, errors=(404, 409, 422))
-def apply(centre_id: int, body: ApplyIn):
+def apply_for_recognition(centre_id: int, body: ApplyIn):
     return recognition_out(services.apply(centre_id, g.api_user, kind=body.kind,
                                           stars=body.stars))
 
@@ -29,7 +29,7 @@ def apply(centre_id: int, body: ApplyIn):
 @endpoint("/centres/<int:centre_id>/recognitions", summary="A centre's applications and grants, "
           "newest first", tags=["recognition"], permission="recognition.read",
           response=list[RecognitionOut], errors=(404,))
-def list_for_centre(centre_id: int):
+def centre_recognitions(centre_id: int):
     centre = services.centre_for(centre_id, g.api_user)
     return [recognition_out(r) for r in queries.of_centre(centre.id)]
 
@@ -38,7 +38,7 @@ def list_for_centre(centre_id: int):
           summary="Grant an application for a term (district regulators)", tags=["recognition"],
           permission="recognition.decide", body=GrantIn, response=RecognitionOut,
           errors=(404, 409, 422))
-def grant(recognition_id: int, body: GrantIn):
+def grant_recognition(recognition_id: int, body: GrantIn):
     return recognition_out(services.grant(recognition_id, g.api_user,
                                           valid_from=body.valid_from,
                                           valid_until=body.valid_until))
@@ -48,7 +48,7 @@ def grant(recognition_id: int, body: GrantIn):
           summary="Refuse an application, with the reason", tags=["recognition"],
           permission="recognition.decide", body=ReasonIn, response=RecognitionOut,
           errors=(404, 409, 422))
-def refuse(recognition_id: int, body: ReasonIn):
+def refuse_recognition(recognition_id: int, body: ReasonIn):
     return recognition_out(services.refuse(recognition_id, g.api_user, reason=body.reason))
 
 
@@ -56,5 +56,5 @@ def refuse(recognition_id: int, body: ReasonIn):
           summary="Withdraw a grant, with the reason", tags=["recognition"],
           permission="recognition.decide", body=ReasonIn, response=RecognitionOut,
           errors=(404, 409, 422))
-def withdraw(recognition_id: int, body: ReasonIn):
+def withdraw_recognition(recognition_id: int, body: ReasonIn):
     return recognition_out(services.withdraw(recognition_id, g.api_user, reason=body.reason))
