@@ -16,8 +16,8 @@ def _word(labels, code) -> str:
 
 
 def decided_title(p: dict) -> str:
-    what = _word(KIND_LABELS, p.get("kind"))
-    if p.get("kind") == "star" and p.get("stars"):
+    what = _word(KIND_LABELS, p.get("what"))
+    if p.get("what") == "star" and p.get("stars"):
         what = _("%(what)s（%(n)s 星）", what=what, n=p["stars"])
     return _("%(centre)s 的%(what)s：%(status)s", centre=p.get("centre", ""), what=what,
              status=_word(STATUS_LABELS, p.get("status")))

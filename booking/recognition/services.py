@@ -131,7 +131,7 @@ def _decided(rec, regulator, status, reason=None):
     rec.status, rec.decided_at, rec.decided_by, rec.reason = status, now(), regulator.id, reason
     for uid in _directors_of(rec.centre_id):
         notify(uid, "recognition_decided", recognition_id=rec.id, centre=rec.centre.name,
-               kind=rec.kind, stars=rec.stars, status=status,
+               what=rec.kind, stars=rec.stars, status=status,
                valid_until=rec.valid_until.isoformat() if rec.valid_until else None)
 
 

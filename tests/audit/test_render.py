@@ -67,7 +67,7 @@ PARAMS = {
     "subsidy_claim_decided": {"claim_id": 5, "centre": "阳光托育", "month": "2026-10",
                               "status": "returned", "total_fen": 103000, "approved_fen": None,
                               "reason": "出勤天数与考勤不符"},
-    "recognition_decided": {"recognition_id": 6, "centre": "阳光托育", "kind": "star",
+    "recognition_decided": {"recognition_id": 6, "centre": "阳光托育", "what": "star",
                             "stars": 4, "status": "granted", "valid_until": "2029-11-22"},
 }
 # Kinds that are about one child (or the children of one application): the notice names it.
