@@ -9,7 +9,7 @@ from .models import REASON_MAX
 
 class ApplyForm(FlaskForm):
     kind = HiddenField(validators=[InputRequired()])
-    stars = SelectField(_l("申请星级"), choices=[(str(n), "★" * n) for n in range(1, 6)],
+    stars = SelectField(_l("申请星级"), choices=lambda: [(str(n), "★" * n) for n in range(1, 6)],
                         validators=[Optional()])
 
 

@@ -107,3 +107,16 @@ def criteria(centre, kind: str) -> list[dict]:
     ]
 
 
+
+
+def in_force_map(centre_ids, day=None) -> dict:
+    """{centre_id: {kind: grant}} for the grants in force on `day`, in one query (the registry)."""
+    day = day or today()
+    held: dict = {}
+    if not centre_ids:
+        return held
+    for rec in db.session.scalars(select(Recognition).where(
+            Recognition.centre_id.in_(list(centre_ids)), Recognition.status == "granted",
+            Recognition.valid_from <= day, Recognition.valid_until >= day)):
+        held.setdefault(rec.centre_id, {})[rec.kind] = rec
+    return held
