@@ -8,7 +8,7 @@ from ..auth.permissions import permission_required
 from ..centres.models import Centre
 from ..clock import today
 from ..extensions import db
-from ..web import submit
+from ..web import page_status, submit
 from . import queries, services
 from .forms import ApplyForm, GrantForm, ReasonForm
 from .labels import CRITERIA_LABELS, KIND_LABELS, STATUS_LABELS
@@ -54,7 +54,7 @@ def apply():
                                                kind=form.kind.data, stars=stars),
                   _("申请已提交，等待区县审批")):
             return redirect(url_for("recognition.staff_page"))
-    return _staff_page(form, 422 if form.errors else 409)
+    return _staff_page(form, page_status(form))
 
 
 @bp.get("/regulator/recognitions")
@@ -88,7 +88,7 @@ def grant(recognition_id: int):
             recognition_id, current_user, valid_from=form.valid_from.data,
             valid_until=form.valid_until.data), _("已批准")):
         return redirect(url_for("recognition.regulator_detail", recognition_id=recognition_id))
-    return _detail(rec, grant_form=form, status=422 if form.errors else 409)
+    return _detail(rec, grant_form=form, status=page_status(form))
 
 
 def _with_reason(recognition_id, call, done):
@@ -97,7 +97,7 @@ def _with_reason(recognition_id, call, done):
     if form.validate_on_submit() and submit(form, lambda: call(
             recognition_id, current_user, reason=form.reason.data), done):
         return redirect(url_for("recognition.regulator_detail", recognition_id=recognition_id))
-    return _detail(rec, reason_form=form, status=422 if form.errors else 409)
+    return _detail(rec, reason_form=form, status=page_status(form))
 
 
 @bp.post("/regulator/recognitions/<int:recognition_id>/refuse")
