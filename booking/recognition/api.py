@@ -4,7 +4,7 @@ from flask import g
 from ..api.framework import endpoint
 from ..clock import today
 from . import queries, services
-from .schemas import ApplyIn, GrantIn, ReasonIn, RecognitionOut
+from .schemas import RecognitionApplyIn, RecognitionGrantIn, RecognitionReasonIn, RecognitionOut
 
 
 def recognition_out(r) -> dict:
@@ -19,9 +19,9 @@ def recognition_out(r) -> dict:
 
 @endpoint("/centres/<int:centre_id>/recognitions", "POST",
           summary="Apply for 普惠 recognition or a star rating (the centre's director)",
-          tags=["recognition"], permission="recognition.apply", body=ApplyIn,
+          tags=["recognition"], permission="recognition.apply", body=RecognitionApplyIn,
           response=RecognitionOut, status=201, errors=(404, 409, 422))
-def apply_for_recognition(centre_id: int, body: ApplyIn):
+def apply_for_recognition(centre_id: int, body: RecognitionApplyIn):
     return recognition_out(services.apply(centre_id, g.api_user, kind=body.kind,
                                           stars=body.stars))
 
@@ -36,9 +36,9 @@ def centre_recognitions(centre_id: int):
 
 @endpoint("/recognitions/<int:recognition_id>/grant", "POST",
           summary="Grant an application for a term (district regulators)", tags=["recognition"],
-          permission="recognition.decide", body=GrantIn, response=RecognitionOut,
+          permission="recognition.decide", body=RecognitionGrantIn, response=RecognitionOut,
           errors=(404, 409, 422))
-def grant_recognition(recognition_id: int, body: GrantIn):
+def grant_recognition(recognition_id: int, body: RecognitionGrantIn):
     return recognition_out(services.grant(recognition_id, g.api_user,
                                           valid_from=body.valid_from,
                                           valid_until=body.valid_until))
@@ -46,15 +46,15 @@ def grant_recognition(recognition_id: int, body: GrantIn):
 
 @endpoint("/recognitions/<int:recognition_id>/refuse", "POST",
           summary="Refuse an application, with the reason", tags=["recognition"],
-          permission="recognition.decide", body=ReasonIn, response=RecognitionOut,
+          permission="recognition.decide", body=RecognitionReasonIn, response=RecognitionOut,
           errors=(404, 409, 422))
-def refuse_recognition(recognition_id: int, body: ReasonIn):
+def refuse_recognition(recognition_id: int, body: RecognitionReasonIn):
     return recognition_out(services.refuse(recognition_id, g.api_user, reason=body.reason))
 
 
 @endpoint("/recognitions/<int:recognition_id>/withdraw", "POST",
           summary="Withdraw a grant, with the reason", tags=["recognition"],
-          permission="recognition.decide", body=ReasonIn, response=RecognitionOut,
+          permission="recognition.decide", body=RecognitionReasonIn, response=RecognitionOut,
           errors=(404, 409, 422))
-def withdraw_recognition(recognition_id: int, body: ReasonIn):
+def withdraw_recognition(recognition_id: int, body: RecognitionReasonIn):
     return recognition_out(services.withdraw(recognition_id, g.api_user, reason=body.reason))

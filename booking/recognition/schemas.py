@@ -9,22 +9,22 @@ Kind = Literal["affordable", "star"]
 Status = Literal["applied", "granted", "refused", "withdrawn", "expired"]
 
 
-class ApplyIn(Body):
+class RecognitionApplyIn(Body):
     kind: Kind
     stars: int | None = Field(None, ge=1, le=5, description="for a star rating: 1 to 5")
 
 
-class GrantIn(Body):
+class RecognitionGrantIn(Body):
     valid_from: date | None = Field(None, description=(
         "default today, or for a renewal the day after the current grant ends"))
     valid_until: date | None = Field(None, description="default the last day of 3 years")
 
 
-class ReasonIn(Body):
+class RecognitionReasonIn(Body):
     reason: str = Field(min_length=1, max_length=1000)
 
 
-class Criterion(Out):
+class RecognitionCriterion(Out):
     code: Literal["fees_within_cap", "places", "inspection_grade", "complaints_upheld_12m"]
     value: Any = Field(description="fees_within_cap: the affordable slots above the cap "
                        "(slot_id, fee_fen, cap_fen); places: capacity; inspection_grade: A–D "
@@ -45,4 +45,4 @@ class RecognitionOut(Out):
     valid_from: date | None
     valid_until: date | None
     reason: str | None
-    criteria: list[Criterion] = Field(description="computed now, from live data")
+    criteria: list[RecognitionCriterion] = Field(description="computed now, from live data")
