@@ -38,6 +38,7 @@ def job_table():
     from .health.deadlines import remind_check_window
     from .notices.delivery import deliver_notices
     from .subsidies.jobs import generate_last_month
+    from .recognition.services import expire_recognitions
     return [(release_lapsed, "TUOWEI_SWEEP_SECONDS"), (remind_lapsing, "TUOWEI_SWEEP_SECONDS"),
             (deliver_emails, "TUOWEI_SWEEP_SECONDS"), (take_snapshot, "TUOWEI_SNAPSHOT_SECONDS"),
             (post_monthly_charges, "TUOWEI_CHARGES_SECONDS"),
@@ -46,7 +47,8 @@ def job_table():
             (check_outbreaks, "TUOWEI_SWEEP_SECONDS"),
             (remind_check_window, "TUOWEI_SWEEP_SECONDS"),
             (deliver_notices, "TUOWEI_SWEEP_SECONDS"),
-            (generate_last_month, "TUOWEI_CHARGES_SECONDS")]
+            (generate_last_month, "TUOWEI_CHARGES_SECONDS"),
+            (expire_recognitions, "TUOWEI_SNAPSHOT_SECONDS")]
 
 
 def build_scheduler(app, scheduler_class=BlockingScheduler):

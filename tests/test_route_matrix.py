@@ -268,6 +268,14 @@ def _build(app):
         _db.session.commit()
         ids[key]["complaint_id"] = complaint.id
         # --- end complaints
+        # --- Recognition (issue 19, part 2): the centre's open application for 普惠.
+        from booking.recognition.models import Recognition
+        recognition = Recognition(centre_id=c.id, kind="affordable", status="applied",
+                                  applied_at=NOW)
+        _db.session.add(recognition)
+        _db.session.commit()
+        ids[key]["recognition_id"] = recognition.id
+        # --- end recognition
         # --- Family entitlements (issue 18, part 2): the family's allowance application.
         from booking.entitlements.models import AllowanceApplication
         allowance = AllowanceApplication(child_id=kid.id, scheme="national", city=city,

@@ -73,6 +73,12 @@ ACTION_LABELS = {
     "centre_change.approved": _l("变更备案通过"),
     "centre_change.returned": _l("退回变更备案"),
     "centre_change.rejected": _l("不予变更备案"),
+    # 普惠 recognition and star ratings (docs/recognition.md).
+    "recognition.applied": _l("申请认定或星级"),
+    "recognition.granted": _l("批准认定或星级"),
+    "recognition.refused": _l("不予认定"),
+    "recognition.withdrawn": _l("撤销认定"),
+    "recognition.expired": _l("认定到期"),
     # City policy versions (docs/subsidies.md).
     "policy.version_created": _l("新增城市政策版本"),
     "policy.version_withdrawn": _l("撤回未生效的城市政策版本"),
@@ -173,6 +179,7 @@ ENTITY_LABELS = {
     "district": _l("区县"), "centre": _l("机构"), "slot": _l("托位"), "filing": _l("备案"),
     "inspection": _l("检查"), "closure_case": _l("关停处置"), "outbreak_alert": _l("疫情预警"),
     "complaint": _l("投诉"), "centre_change": _l("变更备案"), "city_policy": _l("城市政策"),
+    "recognition": _l("认定与星级"),
     "allowance_application": _l("育儿补贴申请"),
     "child": _l("儿童档案"), "health_check": _l("入托体检"), "health_note": _l("健康记录"),
     "growth_measurement": _l("生长测量"), "attendance": _l("出勤"), "absence": _l("请假"),

@@ -26,6 +26,7 @@ _LISTS = {
     "complaint_received": "complaints.regulator_list",
     "complaint_account_requested": "complaints.staff_list", "complaint_closed": "complaints.mine",
     "subsidy_claim_decided": "subsidies.index", "centre_change_decided": "changes.staff_list",
+    "recognition_decided": "recognition.staff_page",
 }
 
 # Kinds that ask the reader to do something (the link says 去处理; the rest say 查看).
@@ -35,7 +36,7 @@ ACTING = frozenset({
     "unlisted_pickup", "message_received", "growth_flag", "outbreak_alert", "filing_decided",
     "password_reset", "staff_invited", "one_place_ended", "check_window_open",
     "health_check_returned", "complaint_received", "complaint_account_requested",
-    "subsidy_claim_decided", "centre_change_decided"})
+    "subsidy_claim_decided", "centre_change_decided", "recognition_decided"})
 
 
 def _int(p: dict, key: str) -> int | None:

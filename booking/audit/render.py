@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from ..changes.labels import decided_body as change_body
 from ..changes.labels import decided_title as change_title
 from ..complaints.labels import complaint_body, complaint_title
+from ..recognition.labels import decided_body as recognition_body
+from ..recognition.labels import decided_title as recognition_title
 from ..daily.labels import summary_body
 from ..i18n import user_data
 from ..outbreaks.labels import outbreak_body, outbreak_title
@@ -21,7 +23,7 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "day_summary", "unlisted_pickup", "message_received", "bulletin", "growth_flag",
          "outbreak_alert", "check_window_open", "health_check_returned", "complaint_received",
          "complaint_account_requested", "complaint_closed", "subsidy_claim_decided",
-         "centre_change_decided")
+         "centre_change_decided", "recognition_decided")
 COMPLAINT_KINDS = ("complaint_received", "complaint_account_requested", "complaint_closed")
 
 
@@ -83,6 +85,8 @@ def _title(kind, p):
         return decided_title(p)
     if kind == "centre_change_decided":
         return change_title(p)
+    if kind == "recognition_decided":
+        return recognition_title(p)
     c = p["child"]
     return {
         "offer_made": _("候补到位：%(centre)s 为 %(child)s 保留了托位", centre=p.get("centre", ""), child=c),
@@ -126,6 +130,8 @@ def _body(kind, p):
         return decided_body(p)
     if kind == "centre_change_decided":
         return change_body(p)
+    if kind == "recognition_decided":
+        return recognition_body(p)
     c = p["child"]
     return {
         "offer_made": _("请在 %(t)s 前完成入托体检并等待机构确认，逾期托位将顺延给下一位候补家庭。",

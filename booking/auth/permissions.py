@@ -94,6 +94,11 @@ TABLE: dict[str, dict[str, str]] = {
     # centre's director sees those passed on (without who complained) and answers.
     "complaint.handle": _SUPERVISION,
     "complaint.account": _DIRECTOR,
+    # 普惠 recognition and star ratings (docs/recognition.md): the director applies, the
+    # district's regulators decide.
+    "recognition.apply": _DIRECTOR,
+    "recognition.read": {"director": CENTRE, "regulator": JURISDICTION, "admin": ALL},
+    "recognition.decide": _SUPERVISION,
     # Rosters: carers and health workers read the week; the director plans it.
     "roster.read": {**_CARE, "regulator": JURISDICTION, "admin": ALL},
     "roster.manage": {"director": CENTRE, "admin": ALL},

@@ -94,10 +94,13 @@ class CentreIn(Body):
     district: str = Field(min_length=1, max_length=12, description="District code")
     subdistrict: str = Field(min_length=1, max_length=60)
     address: str = Field(min_length=1, max_length=200)
-    affordable: bool = False
+    affordable: bool = Field(False, description=(
+        "the authority's own entry: recorded as a 3-year 普惠 grant from today (later ones: "
+        "POST /centres/{id}/recognitions, docs/recognition.md)"))
     name_en: str | None = Field(None, max_length=160)
     operator: str | None = Field(None, max_length=160)
-    star_rating: int = Field(0, ge=0, le=5)
+    star_rating: int = Field(0, ge=0, le=5, description=(
+        "the authority's own entry: recorded as a 3-year star grant from today"))
     opening_hours: str | None = Field(None, max_length=40)
     open_days: str | None = Field(None, max_length=40)
     indoor_area_m2: int | None = Field(None, ge=0, le=1_000_000)

@@ -25,6 +25,7 @@ from .location import point_problems
 from .bands import AGE_BANDS, CENTRE_KINDS
 from ..policy import services as policy_versions
 from .models import Centre, CityPolicy, District
+from ..recognition.queries import in_force_clause, recognised
 
 PUBLIC_STATUSES = ("approved",)
 
@@ -90,8 +91,9 @@ def _filtered(stmt, f: SearchFilters, slot_filter, places, district=True):
         stmt = stmt.where(Centre.subdistrict == f.subdistrict)
     if f.kind:
         stmt = stmt.where(Centre.kind == f.kind)
-    if f.affordable is not None:
-        stmt = stmt.where(Centre.affordable.is_(f.affordable))
+    if f.affordable is not None:  # the grant in force, not the cached flag
+        held = in_force_clause("affordable", today())
+        stmt = stmt.where(held if f.affordable else ~held)
     if f.age_band or f.category or f.care_type:
         stmt = stmt.where(exists(select(Slot.id).where(*slot_filter)))
     if f.q:
@@ -181,9 +183,10 @@ def disclosure(centre: Centre, now=None) -> dict:
     valid_health = sum(1 for m in staff if m.health_cert_expires_on and m.health_cert_expires_on >= day)
     inspection = db.session.scalar(select(Inspection).where(Inspection.centre_id == centre.id)
                                    .order_by(Inspection.inspected_on.desc()).limit(1))
+    held = recognised(centre, day)
     policy = policy_for(centre.district.city)
     caps = ({band: policy.affordable_cap_fen(band) for band in AGE_BANDS}
-            if policy and centre.affordable else None)
+            if policy and held["affordable"] else None)
     filing = centre.filing
     return {
         "name": centre.name,
@@ -195,8 +198,11 @@ def disclosure(centre: Centre, now=None) -> dict:
         "subdistrict": centre.subdistrict,
         "filing_number": filing.filing_number if filing else None,
         "filing_status": filing.status if filing else None,
-        "affordable": centre.affordable,
-        "star_rating": centre.star_rating,
+        "affordable": held["affordable"] is not None,
+        "affordable_valid_until": (held["affordable"].valid_until.isoformat()
+                                   if held["affordable"] else None),
+        "star_rating": held["star"].stars if held["star"] else 0,
+        "star_valid_until": held["star"].valid_until.isoformat() if held["star"] else None,
         "opening_hours": centre.opening_hours,
         "open_days": centre.open_days,
         # As recorded by the district's last approved change filing (docs/changes.md).
@@ -274,9 +280,20 @@ def create_centre(*, district_code: str, actor=None, approved=True, filing_numbe
         raise ValidationFailed(errors={"star_rating": [_("星级应在 0 到 5 之间")]})
     if errors := point_problems(fields.get("latitude"), fields.get("longitude")):
         raise ValidationFailed(errors=errors)
+    # 普惠 and stars are decisions of the authority (docs/recognition.md): given here only by
+    # seeds, imports and tests, they enter as grants, and the flags follow the grants.
+    affordable, stars = bool(fields.pop("affordable", False)), int(fields.pop("star_rating", 0) or 0)
     centre = Centre(district=district, seed_key=seed_key, **fields)
     db.session.add(centre)
     db.session.flush()
+    if affordable or stars:
+        from ..recognition.services import refresh_flags, seed_grant
+        if affordable:
+            seed_grant(centre, "affordable", actor=actor)
+        if stars:
+            seed_grant(centre, "star", stars, actor=actor)
+        db.session.flush()
+        refresh_flags(centre)
     status = "approved" if approved else "draft"
     filing = Filing(centre_id=centre.id, status=status,
                     filing_number=(filing_number or next_filing_number(district)) if approved else None,

@@ -143,7 +143,9 @@ def audit_xlsx():
 def registry():
     """The public registry of filed centres (信息公示), with open data."""
     centres = _registry_centres()
-    return render_template("regulator/registry.html", centres=centres, kinds=CENTRE_KINDS)
+    from ..recognition.queries import in_force_map  # the decision, not the cached flag
+    return render_template("regulator/registry.html", centres=centres, kinds=CENTRE_KINDS,
+                           held=in_force_map([c.id for c in centres]))
 
 
 def _registry_centres():
@@ -152,7 +154,8 @@ def _registry_centres():
 
 
 REGISTRY_FIELDS = ["name", "kind", "operator", "address", "district", "subdistrict",
-                   "filing_number", "filing_status", "affordable", "star_rating", "opening_hours",
+                   "filing_number", "filing_status", "affordable", "affordable_valid_until",
+                   "star_rating", "star_valid_until", "opening_hours",
                    "places_total", "places_available", "staff_total",
                    "staff_health_certificates_valid_share", "complaints_channel"]
 

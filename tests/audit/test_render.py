@@ -69,14 +69,18 @@ PARAMS = {
     "subsidy_claim_decided": {"claim_id": 5, "centre": "阳光托育", "month": "2026-10",
                               "status": "returned", "total_fen": 103000, "approved_fen": None,
                               "reason": "出勤天数与考勤不符"},
+    "recognition_decided": {"recognition_id": 6, "centre": "阳光托育", "what": "star",
+                            "stars": 4, "status": "granted", "valid_until": "2029-11-22"},
 }
 # Kinds that are about one child (or the children of one application): the notice names it.
 NOT_ABOUT_A_CHILD = {"filing_decided", "signup_attempt", "password_reset", "staff_invited",
                      "bulletin", "complaint_received", "complaint_account_requested",
-                     "complaint_closed", "subsidy_claim_decided", "centre_change_decided"}
+                     "complaint_closed", "subsidy_claim_decided", "centre_change_decided",
+                     "recognition_decided"}
 ROLE = {"filing_decided": "staff", "staff_invited": "staff", "outbreak_alert": "staff",
         "complaint_received": "regulator", "complaint_account_requested": "staff",
-        "subsidy_claim_decided": "staff", "centre_change_decided": "staff"}
+        "subsidy_claim_decided": "staff", "centre_change_decided": "staff",
+        "recognition_decided": "staff"}
 CHILD = "王小明"
 
 
