@@ -163,6 +163,7 @@ def _register_blueprints(app):
     from .growth import api as _growth_api  # noqa: F401
     from .outbreaks import api as _outbreaks_api  # noqa: F401
     from .complaints import api as _complaints_api  # noqa: F401
+    from .workforce import api as _workforce_api  # noqa: F401
     from .notices import api as _notices_api  # noqa: F401
     from .policy import api as _policy_api  # noqa: F401
     from .entitlements import api as _entitlements_api  # noqa: F401

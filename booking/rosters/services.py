@@ -15,17 +15,17 @@ from sqlalchemy import select
 from ..audit.services import record
 from ..centres.models import Group
 from ..clock import LOCAL, local_date, today
-from ..errors import (HealthCertificateLapsed, NotFound, ShiftOverlap, ShiftTooLong,
-                      ValidationFailed)
+from ..errors import (HealthCertificateLapsed, NotFound, QualificationLapsed, ShiftOverlap,
+                      ShiftTooLong, ValidationFailed)
 from ..extensions import db
 from ..transactions import command
 from .labels import WEEKDAYS
-from .models import STAFF_ROLES, Shift, StaffMember
+from .models import CARER_ROLES, STAFF_ROLES, Shift, StaffMember
 from .weeks import local_day_bounds, week_shifts, week_start
 
 STAFF_FIELDS = ("name", "role", "qualification_level", "certificate_no",
                 "certificate_expires_on", "health_cert_expires_on", "background_checked_on",
-                "active")
+                "background_check_expires_on", "active")
 LAPSING_DAYS = 30
 
 
@@ -71,6 +71,10 @@ def update_staff(staff_id: int, *, actor=None, **fields) -> StaffMember:
         raise NotFound()
     fields = {k: v for k, v in fields.items() if k in STAFF_FIELDS}
     _validate_staff(fields)
+    if fields.get("active") and not staff.active:
+        from ..workforce.identity import reactivation_refusal  # workforce builds on rosters
+        if (refusal := reactivation_refusal(staff)) is not None:
+            raise refusal
     before = _staff_snapshot(staff)
     for k, v in fields.items():
         setattr(staff, k, v)
@@ -145,6 +149,8 @@ def check_shift(staff: StaffMember, group_id: int | None, starts_at: datetime,
                _("%(name)s 的健康合格证已于 %(date)s 过期，不能排在 %(day)s 的班（《托儿所幼儿园卫生保健管理办法》第十四条）",
                  name=staff.name, date=exp.isoformat(), day=day.isoformat()))
         raise HealthCertificateLapsed(msg)
+    if (lapse := _credential_lapse(staff, day)) is not None:
+        raise QualificationLapsed(lapse)
     day_start, day_end = local_day_bounds(day)
     stmt = select(Shift).where(Shift.staff_member_id == staff.id,
                                Shift.starts_at < day_end, Shift.ends_at > day_start)
@@ -165,7 +171,23 @@ def check_shift(staff: StaffMember, group_id: int | None, starts_at: datetime,
                              name=staff.name, day=day.isoformat(), h=f"{hours:g}", max=limit))
 
 
-_SKIPPABLE = (ValidationFailed, HealthCertificateLapsed, ShiftOverlap, ShiftTooLong)
+def _credential_lapse(staff: StaffMember, day: date) -> str | None:
+    """A carer's qualification certificate or anyone's background check (无犯罪记录) expired
+    before `day` (docs/workforce.md). An expiry not recorded is not a lapse here: the filing
+    and the regulator's coverage count it as missing."""
+    exp = staff.certificate_expires_on
+    if staff.role in CARER_ROLES and exp is not None and exp < day:
+        return _("%(name)s 的资格证书已于 %(date)s 过期，不能排在 %(day)s 的班",
+                 name=staff.name, date=exp.isoformat(), day=day.isoformat())
+    exp = staff.background_check_expires_on
+    if exp is not None and exp < day:
+        return _("%(name)s 的背景审查（无犯罪记录）已于 %(date)s 过期，不能排在 %(day)s 的班",
+                 name=staff.name, date=exp.isoformat(), day=day.isoformat())
+    return None
+
+
+_SKIPPABLE = (ValidationFailed, HealthCertificateLapsed, QualificationLapsed, ShiftOverlap,
+              ShiftTooLong)
 
 
 def day_label(day: date) -> str:
@@ -183,6 +205,12 @@ def ineligible_reason(staff: StaffMember, day: date) -> str | None:
         return _("未登记健康合格证")
     if exp < day:
         return _("健康合格证 %(d)s 已过期", d=exp.isoformat())
+    exp = staff.certificate_expires_on
+    if staff.role in CARER_ROLES and exp is not None and exp < day:
+        return _("资格证书 %(d)s 已过期", d=exp.isoformat())
+    exp = staff.background_check_expires_on
+    if exp is not None and exp < day:
+        return _("背景审查 %(d)s 已过期", d=exp.isoformat())
     return None
 
 
