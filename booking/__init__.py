@@ -134,6 +134,7 @@ def _register_blueprints(app):
     from .growth.views import bp as growth_bp
     from .outbreaks.views import bp as outbreaks_bp
     from .complaints.views import bp as complaints_bp
+    from .workforce.views import bp as workforce_bp
     from .notices.views import bp as notices_bp
     from .policy.views import bp as policy_bp
     from .entitlements.views import bp as entitlements_bp
@@ -188,6 +189,7 @@ def _register_blueprints(app):
     app.register_blueprint(growth_bp)
     app.register_blueprint(outbreaks_bp)
     app.register_blueprint(complaints_bp)
+    app.register_blueprint(workforce_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(policy_bp)
     app.register_blueprint(entitlements_bp)

@@ -54,9 +54,9 @@ def _refusal(digest: str, staff_id: int) -> SecondCentre:
         .join(StaffMember, StaffMember.centre_id == Centre.id)
         .where(StaffMember.id_number_hash == digest, StaffMember.active.is_(True),
                StaffMember.id != staff_id))
-    return SecondCentre(_("此人已在%(district)s另一家机构在职，不能同时在两家机构任职（挂靠）；"
-                          "须先由原机构办理离职", district=district or _("其他区")),
-                        errors={"id_number": [_("已在其他机构在职（挂靠）")]})
+    msg = _("此人已在%(district)s另一家机构在职，不能同时在两家机构任职（挂靠）；须先由原机构办理离职",
+            district=district or _("其他区"))
+    return SecondCentre(msg, errors={"id_number": [msg]}, extra={"reason": "挂靠"})
 
 
 @command
