@@ -11,12 +11,13 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
 from ..centres.models import Group
 from ..clock import LOCAL, local_date, today
-from ..errors import (HealthCertificateLapsed, NotFound, QualificationLapsed, ShiftOverlap,
-                      ShiftTooLong, ValidationFailed)
+from ..errors import (Conflict, HealthCertificateLapsed, NotFound, QualificationLapsed,
+                      ShiftOverlap, ShiftTooLong, ValidationFailed)
 from ..extensions import db
 from ..transactions import command
 from .labels import WEEKDAYS
@@ -65,7 +66,8 @@ def create_staff(centre_id: int, *, actor=None, **fields) -> StaffMember:
 
 @command
 def update_staff(staff_id: int, *, actor=None, **fields) -> StaffMember:
-    """Change a staff record. :raises NotFound, ValidationFailed:"""
+    """Change a staff record. :raises NotFound, ValidationFailed, SecondCentre: (reactivating
+    a person now on another centre's staff, 挂靠; docs/workforce.md)"""
     staff = db.session.get(StaffMember, staff_id)
     if staff is None:
         raise NotFound()
@@ -78,9 +80,16 @@ def update_staff(staff_id: int, *, actor=None, **fields) -> StaffMember:
     before = _staff_snapshot(staff)
     for k, v in fields.items():
         setattr(staff, k, v)
-    record("staff.updated", staff, actor=actor, centre_id=staff.centre_id, before=before,
-           after=_staff_snapshot(staff))
-    db.session.commit()
+    try:
+        record("staff.updated", staff, actor=actor, centre_id=staff.centre_id, before=before,
+               after=_staff_snapshot(staff))
+        db.session.commit()
+    except IntegrityError:
+        # The unique index on active ID hashes: another centre took the person meanwhile.
+        db.session.rollback()
+        from ..workforce.identity import reactivation_refusal
+        raise (reactivation_refusal(db.session.get(StaffMember, staff_id))
+               or Conflict()) from None
     return staff
 
 
