@@ -115,8 +115,8 @@ def decide(filing_id: int, regulator, action: str, reasons: str | None = None,
         raise ValidationFailed(errors={"reasons": [_("请说明理由")]})
     if action == "approve" and (unqualified := unqualified_carers(filing.centre_id)):
         # Aral: the filing requires each carer's qualification (docs/workforce.md).
-        raise Conflict(_("有 %(num)d 名在职保育人员没有有效的资格证书，不能批准备案",
-                         num=unqualified), errors={"staff": [_("保育人员资格证书缺失或已过期")]},
+        msg = _("有 %(num)d 名在职保育人员没有有效的资格证书，不能批准备案", num=unqualified)
+        raise Conflict(msg, errors={"staff": [msg]},
                        extra={"unqualified_carers": unqualified})
     if action == "approve" and not filing.filing_number:
         filing.filing_number = next_filing_number(filing.centre.district)

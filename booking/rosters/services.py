@@ -3,8 +3,9 @@
 Every command commits once, with its audit event (docs/design.md, Unit of work). Shifts are refused
 when they would put a carer in two places at once, when the staff member's health
 certificate (健康合格证) has lapsed on the shift's date (《托儿所幼儿园卫生保健管理办法》
-76号令 art. 14; 管理规范 art. 28), or when the day's rostered hours would pass
-TUOWEI_MAX_SHIFT_HOURS.
+76号令 art. 14; 管理规范 art. 28), when a carer's qualification certificate or anyone's
+background check has expired by then (docs/workforce.md), or when the day's rostered hours
+would pass TUOWEI_MAX_SHIFT_HOURS.
 """
 from datetime import date, datetime, time, timedelta
 
