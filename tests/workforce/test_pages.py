@@ -53,3 +53,21 @@ def test_other_centre_staff_404_and_roles(client, wf):
     page = client.get("/regulator/workforce?group=district")
     assert page.status_code == 200 and "雁塔区" in page.get_data(as_text=True)
     assert "碑林区" not in page.get_data(as_text=True)
+
+
+def test_regulator_filing_page_refuses_approval_with_the_count(client):
+    from booking.regulator import filing
+    from tests.workforce.test_rules import COMPLETE
+    d = f.district()
+    c = f.centre(d, approved=False)
+    director = f.user("staff", centre_id=c.id)
+    regulator = f.user("regulator", district_id=d.id)
+    carer(c, certificate_no=None)
+    filing.save_draft(c.filing, director, **COMPLETE)
+    filing.submit(c.filing.id, director)
+    login(client, regulator)
+    resp = client.post(f"/regulator/filings/{c.filing.id}", data={"action": "approve"})
+    assert resp.status_code in (409, 422)
+    assert "有 1 名在职保育人员没有有效的资格证书" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert c.filing.status == "submitted"
