@@ -112,6 +112,10 @@ class HealthCertificateLapsed(BookingError):
     status, slug, title = 409, "health-certificate-lapsed", _l("健康合格证已过期，不能排班")
 
 
+class QualificationLapsed(BookingError):
+    status, slug, title = 409, "qualification-lapsed", _l("资格证书或背景审查已过期，不能排班")
+
+
 class ShiftTooLong(BookingError):
     status, slug, title = 422, "shift-too-long", _l("超过每日最长排班时数")
 

@@ -25,3 +25,4 @@ from .sessions.models import CareSession, SessionBooking  # noqa: F401
 from .slots.models import Slot  # noqa: F401
 from .subsidies.models import SubsidyClaim, SubsidyClaimLine  # noqa: F401
 from .waitlists.models import LotteryDraw, PriorityTier, WaitlistEntry  # noqa: F401
+from .workforce.models import TrainingRecord  # noqa: F401

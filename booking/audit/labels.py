@@ -137,6 +137,8 @@ ACTION_LABELS = {
     # Staff and rosters.
     "staff.created": _l("添加工作人员"),
     "staff.updated": _l("修改工作人员"),
+    "staff.id_number_set": _l("填写工作人员身份证号"),
+    "staff.training_recorded": _l("记录培训学时"),
     "shift.added": _l("排班"),
     "shift.moved": _l("调整排班"),
     "shift.deleted": _l("删除排班"),
@@ -218,6 +220,8 @@ FIELD_LABELS = {
     "recipients": _l("收件家庭"), "where": _l("查阅页面"), "reached": _l("已联系上"),
     "notices": _l("通知"), "collector": _l("接走的人"), "collected_by": _l("接走的人"),
     "id_number_masked": _l("身份证号"), "subsidised": _l("普惠"), "week": _l("周"),
+    "hours": _l("学时"), "topic": _l("培训内容"),
+    "background_check_expires_on": _l("背景审查有效期至"),
     "copied": _l("复制的班次"), "children": _l("儿童"), "applications": _l("申请"),
     "offered": _l("分配托位"), "reservations": _l("托位"), "children_anonymised": _l("匿名化的儿童"),
     # City policy versions (the same words as policy/labels.py).

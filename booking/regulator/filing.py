@@ -16,6 +16,7 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..transactions import command
 from ..rosters.models import StaffMember
+from ..workforce.queries import unqualified_carers
 from .closure import end_places
 from .jurisdiction import holds_centre
 from .labels import FILING_STATUS_LABELS
@@ -112,6 +113,11 @@ def decide(filing_id: int, regulator, action: str, reasons: str | None = None,
         raise NotFound()
     if action in ("return", "suspend", "close") and not (reasons and reasons.strip()):
         raise ValidationFailed(errors={"reasons": [_("请说明理由")]})
+    if action == "approve" and (unqualified := unqualified_carers(filing.centre_id)):
+        # Aral: the filing requires each carer's qualification (docs/workforce.md).
+        msg = _("有 %(num)d 名在职保育人员没有有效的资格证书，不能批准备案", num=unqualified)
+        raise Conflict(msg, errors={"staff": [msg]},
+                       extra={"unqualified_carers": unqualified})
     if action == "approve" and not filing.filing_number:
         filing.filing_number = next_filing_number(filing.centre.district)
     _move(filing, action, regulator, reasons=reasons, filing_number=filing.filing_number)

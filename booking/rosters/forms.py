@@ -34,6 +34,7 @@ class StaffForm(FlaskForm):
     certificate_expires_on = DateField(_l("资格证书有效期至"), validators=[Optional()])
     health_cert_expires_on = DateField(_l("健康合格证有效期至"), validators=[Optional()])
     background_checked_on = DateField(_l("无犯罪记录查询日期"), validators=[Optional()])
+    background_check_expires_on = DateField(_l("背景审查有效期至"), validators=[Optional()])
     active = BooleanField(_l("在职"), default=True)
 
 

@@ -1,7 +1,7 @@
 """Staff records, qualifications and shifts (排班)."""
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -19,6 +19,10 @@ class StaffMember(db.Model):
         CheckConstraint(enum_check("role", STAFF_ROLES), name="role"),
         CheckConstraint("qualification_level IS NULL OR qualification_level BETWEEN 1 AND 5",
                         name="level"),
+        # One carer, one centre (Guangdong blocks 挂靠): a person's ID number (by its keyed
+        # lookup hash, booking/workforce/identity.py) may be on one active staff list only.
+        Index("uq_staff_member_active_person", "id_number_hash", unique=True,
+              postgresql_where=text("active"), sqlite_where=text("active")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,6 +35,12 @@ class StaffMember(db.Model):
     certificate_expires_on: Mapped[date | None] = mapped_column(Date)
     health_cert_expires_on: Mapped[date | None] = mapped_column(Date)
     background_checked_on: Mapped[date | None] = mapped_column(Date)
+    background_check_expires_on: Mapped[date | None] = mapped_column(Date)
+    # 身份证号: encrypted (Fernet, like children's), a masked copy for display, and a keyed
+    # HMAC for the one-centre rule; never in clear.
+    id_number_encrypted: Mapped[str | None] = mapped_column(Text)
+    id_number_masked: Mapped[str | None] = mapped_column(String(24))
+    id_number_hash: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     centre = relationship("Centre")

@@ -24,6 +24,7 @@ class StaffIn(Body):
     certificate_expires_on: Day | None = None
     health_cert_expires_on: Day | None = None
     background_checked_on: Day | None = None
+    background_check_expires_on: Day | None = None
 
 
 class StaffOut(Out):
@@ -36,6 +37,8 @@ class StaffOut(Out):
     certificate_expires_on: date | None
     health_cert_expires_on: date | None
     background_checked_on: date | None
+    background_check_expires_on: date | None
+    id_number_masked: str | None = Field(None, description="身份证号, masked; never in clear")
     active: bool
 
 

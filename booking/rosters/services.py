@@ -3,29 +3,31 @@
 Every command commits once, with its audit event (docs/design.md, Unit of work). Shifts are refused
 when they would put a carer in two places at once, when the staff member's health
 certificate (健康合格证) has lapsed on the shift's date (《托儿所幼儿园卫生保健管理办法》
-76号令 art. 14; 管理规范 art. 28), or when the day's rostered hours would pass
-TUOWEI_MAX_SHIFT_HOURS.
+76号令 art. 14; 管理规范 art. 28), when a carer's qualification certificate or anyone's
+background check has expired by then (docs/workforce.md), or when the day's rostered hours
+would pass TUOWEI_MAX_SHIFT_HOURS.
 """
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
 from ..centres.models import Group
 from ..clock import LOCAL, local_date, today
-from ..errors import (HealthCertificateLapsed, NotFound, ShiftOverlap, ShiftTooLong,
-                      ValidationFailed)
+from ..errors import (Conflict, HealthCertificateLapsed, NotFound, QualificationLapsed,
+                      ShiftOverlap, ShiftTooLong, ValidationFailed)
 from ..extensions import db
 from ..transactions import command
 from .labels import WEEKDAYS
-from .models import STAFF_ROLES, Shift, StaffMember
+from .models import CARER_ROLES, STAFF_ROLES, Shift, StaffMember
 from .weeks import local_day_bounds, week_shifts, week_start
 
 STAFF_FIELDS = ("name", "role", "qualification_level", "certificate_no",
                 "certificate_expires_on", "health_cert_expires_on", "background_checked_on",
-                "active")
+                "background_check_expires_on", "active")
 LAPSING_DAYS = 30
 
 
@@ -65,18 +67,30 @@ def create_staff(centre_id: int, *, actor=None, **fields) -> StaffMember:
 
 @command
 def update_staff(staff_id: int, *, actor=None, **fields) -> StaffMember:
-    """Change a staff record. :raises NotFound, ValidationFailed:"""
+    """Change a staff record. :raises NotFound, ValidationFailed, SecondCentre: (reactivating
+    a person now on another centre's staff, 挂靠; docs/workforce.md)"""
     staff = db.session.get(StaffMember, staff_id)
     if staff is None:
         raise NotFound()
     fields = {k: v for k, v in fields.items() if k in STAFF_FIELDS}
     _validate_staff(fields)
+    if fields.get("active") and not staff.active:
+        from ..workforce.identity import reactivation_refusal  # workforce builds on rosters
+        if (refusal := reactivation_refusal(staff)) is not None:
+            raise refusal
     before = _staff_snapshot(staff)
     for k, v in fields.items():
         setattr(staff, k, v)
-    record("staff.updated", staff, actor=actor, centre_id=staff.centre_id, before=before,
-           after=_staff_snapshot(staff))
-    db.session.commit()
+    try:
+        record("staff.updated", staff, actor=actor, centre_id=staff.centre_id, before=before,
+               after=_staff_snapshot(staff))
+        db.session.commit()
+    except IntegrityError:
+        # The unique index on active ID hashes: another centre took the person meanwhile.
+        db.session.rollback()
+        from ..workforce.identity import reactivation_refusal
+        raise (reactivation_refusal(db.session.get(StaffMember, staff_id))
+               or Conflict()) from None
     return staff
 
 
@@ -145,6 +159,8 @@ def check_shift(staff: StaffMember, group_id: int | None, starts_at: datetime,
                _("%(name)s 的健康合格证已于 %(date)s 过期，不能排在 %(day)s 的班（《托儿所幼儿园卫生保健管理办法》第十四条）",
                  name=staff.name, date=exp.isoformat(), day=day.isoformat()))
         raise HealthCertificateLapsed(msg)
+    if (lapse := _credential_lapse(staff, day)) is not None:
+        raise QualificationLapsed(lapse)
     day_start, day_end = local_day_bounds(day)
     stmt = select(Shift).where(Shift.staff_member_id == staff.id,
                                Shift.starts_at < day_end, Shift.ends_at > day_start)
@@ -165,7 +181,23 @@ def check_shift(staff: StaffMember, group_id: int | None, starts_at: datetime,
                              name=staff.name, day=day.isoformat(), h=f"{hours:g}", max=limit))
 
 
-_SKIPPABLE = (ValidationFailed, HealthCertificateLapsed, ShiftOverlap, ShiftTooLong)
+def _credential_lapse(staff: StaffMember, day: date) -> str | None:
+    """A carer's qualification certificate or anyone's background check (无犯罪记录) expired
+    before `day` (docs/workforce.md). An expiry not recorded is not a lapse here: the filing
+    and the regulator's coverage count it as missing."""
+    exp = staff.certificate_expires_on
+    if staff.role in CARER_ROLES and exp is not None and exp < day:
+        return _("%(name)s 的资格证书已于 %(date)s 过期，不能排在 %(day)s 的班",
+                 name=staff.name, date=exp.isoformat(), day=day.isoformat())
+    exp = staff.background_check_expires_on
+    if exp is not None and exp < day:
+        return _("%(name)s 的背景审查（无犯罪记录）已于 %(date)s 过期，不能排在 %(day)s 的班",
+                 name=staff.name, date=exp.isoformat(), day=day.isoformat())
+    return None
+
+
+_SKIPPABLE = (ValidationFailed, HealthCertificateLapsed, QualificationLapsed, ShiftOverlap,
+              ShiftTooLong)
 
 
 def day_label(day: date) -> str:
@@ -183,6 +215,12 @@ def ineligible_reason(staff: StaffMember, day: date) -> str | None:
         return _("未登记健康合格证")
     if exp < day:
         return _("健康合格证 %(d)s 已过期", d=exp.isoformat())
+    exp = staff.certificate_expires_on
+    if staff.role in CARER_ROLES and exp is not None and exp < day:
+        return _("资格证书 %(d)s 已过期", d=exp.isoformat())
+    exp = staff.background_check_expires_on
+    if exp is not None and exp < day:
+        return _("背景审查 %(d)s 已过期", d=exp.isoformat())
     return None
 
 

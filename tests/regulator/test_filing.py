@@ -24,7 +24,8 @@ def draft(db):
     c = f.centre(d, approved=False)
     staff = f.user("staff", centre_id=c.id)
     db.session.add(StaffMember(centre_id=c.id, name="李娜", role="childcare_worker",
-                               qualification_level=3, health_cert_expires_on=date(2027, 6, 1)))
+                               qualification_level=3, certificate_no="BYS-3-0001",
+                               health_cert_expires_on=date(2027, 6, 1)))
     db.session.commit()
     regulator = f.user("regulator", district_id=d.id)
     return c, staff, regulator
