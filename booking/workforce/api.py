@@ -5,8 +5,8 @@ from flask import g
 from ..api.framework import endpoint
 from ..clock import today
 from . import identity, queries, services
-from .schemas import (CoverageOut, CoverageQuery, IdNumberIn, IdNumberOut, TrainingIn,
-                      TrainingListOut, TrainingOut)
+from .schemas import (IdNumberIn, WorkforceCoverageOut, WorkforceCoverageQuery,
+                      IdNumberOut, TrainingIn, TrainingListOut, TrainingOut)
 
 
 @endpoint("/staff/<int:staff_id>/id-number", "PUT",
@@ -43,8 +43,9 @@ def staff_training_record(staff_id: int, body: TrainingIn):
 
 @endpoint("/workforce/coverage", summary="Qualification, background check and training "
           "coverage per centre or district of the jurisdiction", tags=["regulator"],
-          permission="supervision.read", query=CoverageQuery, response=list[CoverageOut])
-def workforce_coverage(query: CoverageQuery):
+          permission="supervision.read", query=WorkforceCoverageQuery,
+          response=list[WorkforceCoverageOut])
+def workforce_coverage(query: WorkforceCoverageQuery):
     return [coverage_out(row, query.group) for row in queries.coverage(g.api_user, query.group)]
 
 

@@ -41,11 +41,11 @@ class TrainingListOut(Out):
     records: list[TrainingOut]
 
 
-class CoverageQuery(Query):
+class WorkforceCoverageQuery(Query):
     group: Literal["centre", "district"] = "centre"
 
 
-class CoverageOut(Out):
+class WorkforceCoverageOut(Out):
     group: str
     id: int
     name: str
