@@ -292,6 +292,17 @@ def _build(app):
         _db.session.commit()
         ids[key]["claim_id"] = claim.id
         # --- end subsidy claims
+        # --- Change filings (issue 19, part 1): an open change of the centre's.
+        from booking.changes.models import CentreChange
+        change = CentreChange(centre_id=c.id, district_id=c.district_id, status="submitted",
+                              items='{"opening_hours": {"old": "", "new": "8:00-18:00"}}',
+                              materials="营业执照副本", submitted_by=director.id,
+                              received_on=date(2026, 11, 2), record_due_on=date(2026, 11, 9),
+                              notice_due_on=date(2026, 11, 23))
+        _db.session.add(change)
+        _db.session.commit()
+        ids[key]["change_id"] = change.id
+        # --- end change filings
     principals.append(Principal("admin", admin.id))
     for p in principals:
         p.client = app.test_client()
