@@ -82,7 +82,7 @@ def _upheld_complaints(centre_id: int, since) -> int:
 def criteria(centre, kind: str) -> list[dict]:
     """Each criterion: {code, value, met}. `met` is None where the rule leaves it to the
     regulator's judgement (places: shown, not scored)."""
-    from ..centres.services import policy_for
+    from ..policy.services import in_force as policy_for
     from ..slots.models import Slot
     grade = _latest_grade(centre.id)
     grade_row = {"code": "inspection_grade", "value": grade[0] if grade else None,
