@@ -14,8 +14,11 @@ export TUOWEI_DEV ?= 1
 
 demo: install migrate seed serve          ## venv, install, migrate, seed, serve on :5000
 
+# One pytest-xdist worker per core, whole test files to a worker (their module fixtures stay
+# shared); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 test: install                              ## the whole suite (DATABASE_URL=postgresql+psycopg://... for PostgreSQL)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 install: $(STAMP) translations
 

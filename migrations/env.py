@@ -9,9 +9,11 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# alembic.ini's logging only where nothing has configured logging yet (the alembic command
+# line): inside a running process (the app's JSON logs, the test suite's personal-data check)
+# fileConfig would replace the root logger's handlers and level.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

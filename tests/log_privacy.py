@@ -88,7 +88,11 @@ class LeakCatcher(logging.Handler):
             self.leaks.append((self.current_test, name, match, line))
 
     def report(self) -> str:
-        lines = [f"{len(self.leaks)} log record(s) name a person (PIPL: ids only in logs):"]
-        for test, name, match, line in self.leaks[:30]:
+        return self.report_of(self.leaks)
+
+    @staticmethod
+    def report_of(leaks) -> str:
+        lines = [f"{len(leaks)} log record(s) name a person (PIPL: ids only in logs):"]
+        for test, name, match, line in leaks[:30]:
             lines.append(f"  {test}: [{name}] {match!r} in: {line}")
         return "\n".join(lines)

@@ -66,3 +66,13 @@ def test_seeded_names_are_the_families_not_the_posts():
     names = log_privacy.seeded_names()
     assert "张敏" in names and "张小宝" in names
     assert not any(n.endswith(("园长", "监管员")) for n in names)
+
+
+def test_the_suite_check_is_still_listening_after_the_migrations_ran(app):
+    """`flask db upgrade` in the same process (the suite's schema, a container's start) must not
+    replace the root logger's handlers: alembic.ini's logging applies only on its command line."""
+    from tests import conftest
+
+    root = logging.getLogger()
+    assert conftest._LEAKS in root.handlers
+    assert root.getEffectiveLevel() <= logging.INFO
