@@ -1,6 +1,7 @@
 """Browser journeys: the real app in a subprocess on a free port, driven by headless Chromium.
 
-The server runs `flask --app wsgi run` against a fresh SQLite file, after `flask db upgrade`
+The server runs `flask --app wsgi run` against a fresh SQLite file (a fresh PostgreSQL database
+when the suite runs on PostgreSQL), after `flask db upgrade`
 and `flask seed` (or, when seeding is missing or fails, a small data set made through the
 CLI and the JSON API). Chromium is Debian's (/usr/bin/chromium): never `playwright install`.
 Without it the tests skip, unless CI=true, where they fail.
@@ -179,15 +180,52 @@ def chromium_path():
     return CHROMIUM
 
 
+class _E2eDatabase:
+    """The server's database: a SQLite file, or, when the suite runs on PostgreSQL, a database of
+    its own beside the worker's (so the journeys run on both databases)."""
+
+    def __init__(self, tmp: Path):
+        from tests.conftest import _PG_URL
+
+        self.tmp, self.pg = tmp, _PG_URL
+        self.n = 0
+
+    def fresh(self) -> str:
+        self.drop()
+        self.n += 1
+        if not self.pg:
+            return f"sqlite:///{self.tmp / f'e2e{self.n}.sqlite'}"
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.pg)
+        self.name = f"{url.database}_e2e"
+        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')  # a killed run's
+        self._admin(f'CREATE DATABASE "{self.name}"')
+        return url.set(database=self.name).render_as_string(hide_password=False)
+
+    def drop(self):
+        if self.pg and getattr(self, "name", None):
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            self.name = None
+
+    def _admin(self, sql):
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        admin = make_url(self.pg).set(drivername="postgresql", database="postgres")
+        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+            conn.execute(sql)
+
+
 @pytest.fixture(scope="session")
 def server(chromium_path, tmp_path_factory):
     """The app on a free port with demo data; stopped at the end of the session."""
     tmp = tmp_path_factory.mktemp("e2e")
-    db_path = tmp / "e2e.sqlite"
     log_path = tmp / "server.log"
+    database = _E2eDatabase(tmp)
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "TEST_DATABASE_URL", "FLASK_DEBUG", "FLASK_RUN_PORT")}
-    env.update(DATABASE_URL=f"sqlite:///{db_path}", SECRET_KEY="e2e-secret-key",
+    env.update(DATABASE_URL=database.fresh(), SECRET_KEY="e2e-secret-key",
                TUOWEI_RATELIMIT="0", PYTHONUNBUFFERED="1")
     _compile_catalogs()
     _check(_run(FLASK + ["db", "upgrade"], env), "flask db upgrade")
@@ -199,7 +237,7 @@ def server(chromium_path, tmp_path_factory):
         _NOTES.append("`flask seed` failed or is missing; used the CLI + API fallback data:\n"
                       + (seeded.stderr or seeded.stdout).strip()[-2000:])
         data_source = "api"
-        db_path.unlink()  # start again from an empty schema: seeding may have half-run
+        env["DATABASE_URL"] = database.fresh()  # an empty schema: seeding may have half-run
         _check(_run(FLASK + ["db", "upgrade"], env), "flask db upgrade")
 
     port = _free_port()
@@ -227,6 +265,7 @@ def server(chromium_path, tmp_path_factory):
             proc.kill()
             proc.wait()
         log.close()
+        database.drop()
 
 
 # --- the browser ----------------------------------------------------------------------------
