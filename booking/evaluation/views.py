@@ -53,6 +53,7 @@ def _staff_page(form=None, posted=None, status=200):
         item_errors=_item_errors(), form=form or SelfForm(formdata=None),
         fixes=fixes.of_centre(centre_id), report_form=ReportForm(formdata=None),
         history=queries.grade_history(centre_id),
+        inspections=queries.of_centre(centre_id, "inspection"),
         evaluations=queries.of_centre(centre_id, "self")), status
 
 
@@ -74,6 +75,17 @@ def save_self():
         return redirect(url_for("evaluation.staff_page"))
     posted = {c: {"points": items[c], "note": notes[c], "failed": c in failed} for c in BY_CODE}
     return _staff_page(form, posted, page_status(form))
+
+
+@bp.get("/staff/evaluations/<int:evaluation_id>")
+@permission_required("evaluation.self", own_centre=True)
+def staff_detail(evaluation_id: int):
+    """The centre's view of an inspection: the inspector's score beside its own, item by
+    item, and the fix items (reported from the self-assessment page)."""
+    ev = services.readable(evaluation_id, current_user)
+    if ev.kind != "inspection":
+        return redirect(url_for("evaluation.staff_page"))
+    return _detail(ev, acting=False)
 
 
 @bp.post("/staff/evaluation/fixes/<int:fix_id>/report")
@@ -123,10 +135,11 @@ def inspect(centre_id: int):
     return _inspect_page(centre, form, posted, page_status(form))
 
 
-def _detail(ev, fix_form=None, status=200):
+def _detail(ev, fix_form=None, status=200, acting=True):
     mine = services.latest_self(ev.centre_id)
     return render_template(
-        "evaluation/detail.html", ev=ev, dimensions=dimensions(), items=services.item_map(ev),
+        "evaluation/detail.html", ev=ev, acting=acting, dimensions=dimensions(),
+        items=services.item_map(ev),
         self_items=services.item_map(mine), self_eval=mine,
         fix_form=fix_form or FixForm(formdata=None), verify_form=VerifyForm(formdata=None),
         return_form=ReturnForm(formdata=None)), status

@@ -144,3 +144,20 @@ def test_scope_and_roles(client, db, world):
         assert client.get(f"/regulator/evaluations/{ev.id}").status_code == 403
         client.post("/logout")
     assert fixes.due_for(world["regulator"])[0].status == "open"
+
+
+def test_director_sees_the_inspection_beside_its_own(client, db, world):
+    services.save_self(world["centre"].id, world["director"], items=dict(FULL, cond_3=23),
+                       submit=True)
+    ev = services.record_inspection(world["centre"].id, world["regulator"], inspected_on=DAY,
+                                    items=GOOD, fixes=[{"code": "cond_3", "what": "扩建场地",
+                                                        "due_on": date(2026, 12, 1)}])
+    login(client, world["director"])
+    assert f"/staff/evaluations/{ev.id}" in _text(client.get("/staff/evaluation"))
+    page = _text(client.get(f"/staff/evaluations/{ev.id}"))
+    row = page.split("建筑设计、室内外活动面积符合规范")[1].split("</tr>")[0]
+    assert ">24<" in row and ">23<" in row  # the inspector's 24 beside the centre's 23
+    assert "扩建场地" in page and "核验通过" not in page and "下达整改项" not in page
+    client.post("/logout")
+    login(client, world["other_director"])
+    assert client.get(f"/staff/evaluations/{ev.id}").status_code == 404
