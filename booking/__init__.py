@@ -136,6 +136,7 @@ def _register_blueprints(app):
     from .complaints.views import bp as complaints_bp
     from .changes.views import bp as changes_bp
     from .recognition.views import bp as recognition_bp
+    from .evaluation.views import bp as evaluation_bp
     from .workforce.views import bp as workforce_bp
     from .notices.views import bp as notices_bp
     from .policy.views import bp as policy_bp
@@ -168,6 +169,7 @@ def _register_blueprints(app):
     from .complaints import api as _complaints_api  # noqa: F401
     from .changes import api as _changes_api  # noqa: F401
     from .recognition import api as _recognition_api  # noqa: F401
+    from .evaluation import api as _evaluation_api  # noqa: F401
     from .workforce import api as _workforce_api  # noqa: F401
     from .notices import api as _notices_api  # noqa: F401
     from .policy import api as _policy_api  # noqa: F401
@@ -195,6 +197,7 @@ def _register_blueprints(app):
     app.register_blueprint(complaints_bp)
     app.register_blueprint(changes_bp)
     app.register_blueprint(recognition_bp)
+    app.register_blueprint(evaluation_bp)
     app.register_blueprint(workforce_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(policy_bp)

@@ -19,6 +19,7 @@ from .pickup.models import PickupPerson, PickupRecord  # noqa: F401
 from .messages.models import Bulletin, BulletinRecipient, Message, MessageAttachment, Thread, ThreadReader  # noqa: F401,E501
 from .regulator.models import ClosureCase, CoverageSnapshot, Filing, Inspection  # noqa: F401
 from .recognition.models import Recognition  # noqa: F401
+from .evaluation.models import Evaluation, EvaluationItem, FixItem  # noqa: F401
 from .reservations.models import Reservation  # noqa: F401
 from .rosters.models import Shift, StaffMember  # noqa: F401
 from .sessions.models import CareSession, SessionBooking  # noqa: F401

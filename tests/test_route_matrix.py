@@ -276,6 +276,15 @@ def _build(app):
         _db.session.commit()
         ids[key]["recognition_id"] = recognition.id
         # --- end recognition
+        # --- Dynamic evaluation (issue 19, part 5): an item-level inspection with a fix item.
+        from booking.evaluation import services as evaluation
+        from booking.evaluation.checklist import ITEMS as CHECKLIST
+        item_eval = evaluation.record_inspection(
+            c.id, admin, inspected_on=date(2026, 11, 20),
+            items={i.code: i.max_points for i in CHECKLIST},
+            fixes=[{"code": "safety_1", "what": "补装监控", "due_on": date(2026, 12, 1)}])
+        ids[key].update(evaluation_id=item_eval.id, fix_id=item_eval.fixes[0].id)
+        # --- end dynamic evaluation
         # --- Family entitlements (issue 18, part 2): the family's allowance application.
         from booking.entitlements.models import AllowanceApplication
         allowance = AllowanceApplication(child_id=kid.id, scheme="national", city=city,

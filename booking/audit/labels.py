@@ -79,6 +79,14 @@ ACTION_LABELS = {
     "recognition.refused": _l("不予认定"),
     "recognition.withdrawn": _l("撤销认定"),
     "recognition.expired": _l("认定到期"),
+    # Dynamic evaluation (docs/evaluation.md).
+    "evaluation.self_saved": _l("保存机构自评"),
+    "evaluation.self_submitted": _l("提交机构自评"),
+    "evaluation.inspected": _l("按项记录监管检查"),
+    "evaluation.fix_set": _l("下达整改项"),
+    "evaluation.fix_reported": _l("报告整改完成"),
+    "evaluation.fix_verified": _l("核验整改"),
+    "evaluation.fix_returned": _l("退回整改"),
     # City policy versions (docs/subsidies.md).
     "policy.version_created": _l("新增城市政策版本"),
     "policy.version_withdrawn": _l("撤回未生效的城市政策版本"),
@@ -182,6 +190,7 @@ ENTITY_LABELS = {
     "inspection": _l("检查"), "closure_case": _l("关停处置"), "outbreak_alert": _l("疫情预警"),
     "complaint": _l("投诉"), "centre_change": _l("变更备案"), "city_policy": _l("城市政策"),
     "recognition": _l("认定与星级"),
+    "evaluation": _l("动态评估"), "fix_item": _l("整改项"),
     "allowance_application": _l("育儿补贴申请"),
     "child": _l("儿童档案"), "health_check": _l("入托体检"), "health_note": _l("健康记录"),
     "growth_measurement": _l("生长测量"), "attendance": _l("出勤"), "absence": _l("请假"),

@@ -99,6 +99,11 @@ TABLE: dict[str, dict[str, str]] = {
     "recognition.apply": _DIRECTOR,
     "recognition.read": {"director": CENTRE, "regulator": JURISDICTION, "admin": ALL},
     "recognition.decide": _SUPERVISION,
+    # Dynamic evaluation (docs/evaluation.md): the director assesses the centre and reports
+    # fixes; the district's regulators inspect item by item and verify the fixes.
+    "evaluation.self": _DIRECTOR,
+    "evaluation.read": {"director": CENTRE, "regulator": JURISDICTION, "admin": ALL},
+    "evaluation.inspect": _SUPERVISION,
     # Rosters: carers and health workers read the week; the director plans it.
     "roster.read": {**_CARE, "regulator": JURISDICTION, "admin": ALL},
     "roster.manage": {"director": CENTRE, "admin": ALL},
