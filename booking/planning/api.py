@@ -15,26 +15,26 @@ def plan_out(t: dict) -> dict:
             "district": t["code"], "subdistricts": rows}
 
 
-@endpoint("/planning/districts/<code>", summary="Places against children under 3 per "
+@endpoint("/planning/districts/<district>", summary="Places against children under 3 per "
           "subdistrict of a district", tags=["regulator"], permission="planning.read",
           response=PlanningDistrictOut, errors=(404,))
-def planning_district(code: str):
-    return plan_out(services.plan(g.api_user, code))
+def planning_district(district: str):
+    return plan_out(services.plan(g.api_user, district))
 
 
-@endpoint("/planning/districts/<code>/what-if", summary="What a new centre of N places at a "
+@endpoint("/planning/districts/<district>/what-if", summary="What a new centre of N places at a "
           "subdistrict would change (writes nothing)", tags=["regulator"],
           permission="planning.read", query=WhatIfQuery, response=WhatIfOut,
           errors=(404, 422))
-def planning_what_if(code: str, query: WhatIfQuery):
-    return services.what_if(g.api_user, code, query.subdistrict, query.places)
+def planning_what_if(district: str, query: WhatIfQuery):
+    return services.what_if(g.api_user, district, query.subdistrict, query.places)
 
 
-@endpoint("/planning/districts/<code>/births", "PUT", summary="Enter or correct a "
+@endpoint("/planning/districts/<district>/births", "PUT", summary="Enter or correct a "
           "subdistrict's births for a year (audited)", tags=["regulator"],
           permission="planning.births", body=BirthsIn, response=BirthsOut, errors=(404, 422))
-def planning_births(code: str, body: BirthsIn):
-    row = services.set_births(g.api_user, code, subdistrict=body.subdistrict, year=body.year,
+def planning_births(district: str, body: BirthsIn):
+    row = services.set_births(g.api_user, district, subdistrict=body.subdistrict, year=body.year,
                               births=body.births, new_subdistrict=body.new_subdistrict)
     return {"id": row.id, "district": row.district.code, "subdistrict": row.subdistrict,
             "year": row.year, "births": row.births}

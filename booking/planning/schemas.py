@@ -36,8 +36,14 @@ class PlanningDistrictOut(Out):
 
 
 class WhatIfQuery(Query):
-    subdistrict: str = Field(min_length=1, max_length=60)
-    places: int = Field(ge=1, le=2000, description="the new centre's places, 1 to 2000")
+    """Checked by the service after the district's scope (so a district out of reach is 404
+    whatever the query): 422 for places not a whole number from 1 to 2000, or a subdistrict
+    not known in the district."""
+
+    subdistrict: str | None = Field(None, max_length=200, description="a subdistrict of the "
+                                    "district (required)")
+    places: str | None = Field(None, max_length=20, description="the new centre's places, a "
+                               "whole number from 1 to 2000 (required)")
 
 
 class WhatIfOut(Out):

@@ -19,35 +19,35 @@ def index():
     return render_template("planning/index.html", rows=services.districts(current_user))
 
 
-@bp.get("/regulator/planning/<key>")
+@bp.get("/regulator/planning/<district>")
 @permission_required("planning.read")
-def district(key):
-    table = services.plan(current_user, key)  # 404 outside the jurisdiction
-    return _page(key, table, BirthsForm(year=str(table["years"][-1])))
+def district_page(district):
+    table = services.plan(current_user, district)  # 404 outside the jurisdiction
+    return _page(district, table, BirthsForm(year=str(table["years"][-1])))
 
 
-@bp.post("/regulator/planning/<key>/births")
+@bp.post("/regulator/planning/<district>/births")
 @permission_required("planning.births")
-def births(key):
-    table = services.plan(current_user, key)
+def births(district):
+    table = services.plan(current_user, district)
     form = BirthsForm()
     if form.validate_on_submit() and submit(
             form, lambda: services.set_births(
-                current_user, key, subdistrict=form.subdistrict.data, year=form.year.data,
+                current_user, district, subdistrict=form.subdistrict.data, year=form.year.data,
                 births=form.births.data, new_subdistrict=form.new_subdistrict.data),
             _("出生人数已保存")):
-        return redirect(url_for("planning.district", key=table["code"], _anchor="births"))
-    return _page(key, table, form)
+        return redirect(url_for("planning.district_page", district=table["code"], _anchor="births"))
+    return _page(district, table, form)
 
 
-def _page(key, table, form):
+def _page(district, table, form):
     """The district's table; a what-if when asked (GET parameters), with its messages."""
     result, errors = None, {}
     asked = request.method == "GET" and ("places" in request.args
                                          or "subdistrict" in request.args)
     if asked:
         try:
-            result = services.what_if(current_user, key, request.args.get("subdistrict"),
+            result = services.what_if(current_user, district, request.args.get("subdistrict"),
                                       request.args.get("places"), table=table)
         except ValidationFailed as exc:
             errors = exc.errors
