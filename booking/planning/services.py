@@ -171,7 +171,7 @@ def set_births(user, key, *, subdistrict, year, births, new_subdistrict=False) -
     d = district_for(user, key)
     errors = {}
     name = (subdistrict or "").strip()
-    if not name or len(name) > 60:
+    if not name or len(name) > 60 or any(not ch.isprintable() for ch in name):
         errors["subdistrict"] = [_("请填写街道名称（不超过 60 个字）")]
     elif name not in subdistricts(d) and not new_subdistrict:
         errors["subdistrict"] = [_("本区县没有这个街道；如是新街道，请勾选“新街道”")]

@@ -8,10 +8,11 @@ from ..centres.models import Centre, District
 from ..clock import now as clock_now
 from ..extensions import db
 from ..health.models import HealthCheck
+from ..planning.models import SubdistrictBirths
 from ..reservations.models import Reservation, in_care_at
 from ..slots.models import Slot
 from ..waitlists.models import WaitlistEntry
-from .jurisdiction import centre_clause, child_clause, is_national, within
+from .jurisdiction import centre_clause, child_clause, district_clause, is_national, within
 from .models import Filing
 
 
@@ -22,17 +23,23 @@ def scope(stmt, user):
 
 def audit_clause(user):
     """The audit events `user` may search: admins and national regulators all; a regulator
-    those about its centres, and those about its centres' children (their records and
-    health checks, which carry no centre). Accounts' own events belong to no jurisdiction."""
+    those about its centres, about its centres' children (their records and health checks,
+    which carry no centre), and about its districts' births (planning). Accounts' own
+    events belong to no jurisdiction."""
     if is_national(user):
         return centre_clause(user, AuditEvent.centre_id)
     checks = select(HealthCheck.id).where(child_clause(user, HealthCheck.child_id))
+    births = (select(SubdistrictBirths.id)
+              .join(District, District.id == SubdistrictBirths.district_id)
+              .where(district_clause(user)))
     return or_(
         and_(AuditEvent.centre_id.is_not(None), centre_clause(user, AuditEvent.centre_id)),
         and_(AuditEvent.centre_id.is_(None), AuditEvent.entity_type == "child",
              child_clause(user, AuditEvent.entity_id)),
         and_(AuditEvent.centre_id.is_(None), AuditEvent.entity_type == "health_check",
-             AuditEvent.entity_id.in_(checks)))
+             AuditEvent.entity_id.in_(checks)),
+        and_(AuditEvent.centre_id.is_(None), AuditEvent.entity_type == "subdistrict_births",
+             AuditEvent.entity_id.in_(births)))
 
 
 def coverage(user, city=None) -> list[dict]:

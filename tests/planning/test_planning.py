@@ -163,6 +163,8 @@ def test_a_new_subdistrict_must_be_named_as_new(world):
     ("births", {"births": -1}), ("births", {"births": "1.5"}), ("births", {"births": "many"}),
     ("births", {"births": True}), ("year", {"year": 2027}), ("year", {"year": 1999}),
     ("year", {"year": "abc"}), ("subdistrict", {"subdistrict": "  "}),
+    ("subdistrict", {"subdistrict": "甲\x00街道", "new_subdistrict": True}),
+    ("subdistrict", {"subdistrict": "街" * 61, "new_subdistrict": True}),
 ])
 def test_births_validation(world, field, kw):
     args = {"subdistrict": A, "year": 2025, "births": 10, **kw}
@@ -202,3 +204,13 @@ def test_the_seed_file_covers_the_seeded_centres_subdistricts():
     seeded = {(str(b["district"]), b["subdistrict"]): set(b["births"]) for b in births["births"]}
     for c in centres:
         assert seeded[(str(c["district"]), c["subdistrict"])] == {2024, 2025, 2026}
+
+
+def test_births_events_are_in_the_districts_audit_search_only(world):
+    from booking.regulator import audit_log
+    services.set_births(world["reg"], world["d"].code, subdistrict=B, year=2026, births=7)
+    only = audit_log.parse_filters({"action": "births.recorded"})
+    assert audit_log.count(world["reg"], only) == 1
+    assert audit_log.count(f.user("regulator", city="测试市"), only) == 1
+    assert audit_log.count(world["other"], only) == 0
+    assert audit_log.count(world["admin"], only) == 1
