@@ -1,8 +1,8 @@
 """Loads seeds/births.yaml (demo births per subdistrict and year; docs/planning.md).
 
 Idempotent: a figure is found by district, subdistrict and year and only added when
-missing, so running it again adds nothing and never undoes a regulator's correction. Seeding is not a person's act, so it is not audited
-(like the rest of `flask seed`)."""
+missing, so running it again adds nothing and never undoes a regulator's correction.
+Seeding is not a person's act, so it is not audited (like the rest of `flask seed`)."""
 from pathlib import Path
 
 import yaml

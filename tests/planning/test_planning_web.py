@@ -50,7 +50,8 @@ def test_api_what_if_bad_inputs_are_422(client, world, query, field):
 
 def test_api_scope_and_roles(client, world):
     other = f.bearer(client, world["other"])
-    for url in (f"{API}/{world['d'].code}", f"{API}/{world['d'].code}/what-if?subdistrict={A}&places=5"):
+    code = world["d"].code
+    for url in (f"{API}/{code}", f"{API}/{code}/what-if?subdistrict={A}&places=5"):
         assert client.get(url, headers=other).status_code == 404
     resp = client.put(f"{API}/{world['d'].code}/births", headers=other,
                       json={"subdistrict": A, "year": 2026, "births": 5})
