@@ -32,7 +32,9 @@ def district_for(user, key) -> District:
     :raises NotFound: no such district, or one outside the jurisdiction (answered alike).
     """
     key = str(key or "").strip()
-    d = db.session.scalar(select(District).where(District.code == key)) if key else None
+    if not key or len(key) > 12 or not key.isprintable():
+        raise NotFound()
+    d = db.session.scalar(select(District).where(District.code == key))
     if d is None and key.isdigit() and len(key) <= 9:
         d = db.session.get(District, int(key))
     if d is None or not holds(user, d):

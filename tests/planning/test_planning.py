@@ -117,8 +117,9 @@ def test_another_districts_regulator_finds_nothing(world):
         services.plan(world["other"], world["d"].code)
     with pytest.raises(NotFound):
         services.set_births(world["other"], world["d"].code, subdistrict=A, year=2026, births=1)
-    with pytest.raises(NotFound):
-        services.plan(world["admin"], "999999")
+    for key in ("999999", "", "6101\x00", "6" * 40):
+        with pytest.raises(NotFound):
+            services.plan(world["admin"], key)
 
 
 def test_the_city_regulator_and_the_picker(world):
