@@ -138,6 +138,7 @@ def _register_blueprints(app):
     from .recognition.views import bp as recognition_bp
     from .evaluation.views import bp as evaluation_bp
     from .workforce.views import bp as workforce_bp
+    from .planning.views import bp as planning_bp
     from .notices.views import bp as notices_bp
     from .policy.views import bp as policy_bp
     from .entitlements.views import bp as entitlements_bp
@@ -171,6 +172,7 @@ def _register_blueprints(app):
     from .recognition import api as _recognition_api  # noqa: F401
     from .evaluation import api as _evaluation_api  # noqa: F401
     from .workforce import api as _workforce_api  # noqa: F401
+    from .planning import api as _planning_api  # noqa: F401
     from .notices import api as _notices_api  # noqa: F401
     from .policy import api as _policy_api  # noqa: F401
     from .entitlements import api as _entitlements_api  # noqa: F401
@@ -199,6 +201,7 @@ def _register_blueprints(app):
     app.register_blueprint(recognition_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(workforce_bp)
+    app.register_blueprint(planning_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(policy_bp)
     app.register_blueprint(entitlements_bp)

@@ -15,6 +15,7 @@ from .auth.models import User
 from .centres import geo
 from .centres import services as centres
 from .centres.models import Centre, CityPolicy, District, Group
+from .planning.seeding import load_births
 from .policy.models import FIRST_EFFECTIVE, SUBSIDY_FIELDS
 from .children.models import Child, Guardianship
 from .extensions import db
@@ -49,6 +50,7 @@ def load_all(echo=print):
     fill_filing_materials(echo)
     seed_demo_parent(echo)
     seed_subsidies(echo)
+    load_births(echo)
     echo(f"seed: done ({cities} cities)")
 
 

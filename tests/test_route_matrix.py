@@ -208,6 +208,7 @@ def _build(app):
             "round_id": rnd.id, "app_id": application.id,
             "thread_id": thread.id, "attachment_id": photo.attachments[0].id,
             "bulletin_id": bulletin.id,
+            "district": c.district.code,  # planning (planning/views.py, api.py)
         }
         # --- H1 daily record: the enrolled child arrived, with a note and a photo of its day.
         from booking.daily import services as daily

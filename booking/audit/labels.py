@@ -142,6 +142,9 @@ ACTION_LABELS = {
     "session_booking.cancelled": _l("取消场次预约"),
     "session_booking.attended": _l("场次出勤"),
     "session_booking.no_show": _l("场次未到"),
+    # Planning: births per subdistrict.
+    "births.recorded": _l("登记街道出生人数"),
+    "births.corrected": _l("更正街道出生人数"),
     # Staff and rosters.
     "staff.created": _l("添加工作人员"),
     "staff.updated": _l("修改工作人员"),
@@ -189,7 +192,7 @@ ENTITY_LABELS = {
     "district": _l("区县"), "centre": _l("机构"), "slot": _l("托位"), "filing": _l("备案"),
     "inspection": _l("检查"), "closure_case": _l("关停处置"), "outbreak_alert": _l("疫情预警"),
     "complaint": _l("投诉"), "centre_change": _l("变更备案"), "city_policy": _l("城市政策"),
-    "recognition": _l("认定与星级"),
+    "recognition": _l("认定与星级"), "subdistrict_births": _l("街道出生人数"),
     "evaluation": _l("动态评估"), "fix_item": _l("整改项"),
     "allowance_application": _l("育儿补贴申请"),
     "child": _l("儿童档案"), "health_check": _l("入托体检"), "health_note": _l("健康记录"),
@@ -252,6 +255,7 @@ FIELD_LABELS = {
     "sibling_reward_pct": _l("多孩减免以奖代补比例（%）"),
     "scheme": _l("补贴类别"), "applied_on": _l("申请日期"), "reference": _l("受理编号"),
     "status_on": _l("状态日期"),
+    "subdistrict": _l("街道"), "year": _l("年份"), "births": _l("出生人数"),
 }
 
 # Who acted: an account's role, a staff account's post.

@@ -126,6 +126,10 @@ TABLE: dict[str, dict[str, str]] = {
     # the city's own regulators and admins only (policy/changes.py narrows it further).
     "policy.read": _SUPERVISION,
     "policy.manage": _SUPERVISION,
+    # Planning (docs/planning.md): places against the children under 3 per subdistrict, and
+    # the births per subdistrict it rests on, entered and corrected within the jurisdiction.
+    "planning.read": _SUPERVISION,
+    "planning.births": _SUPERVISION,
     "district.create": {"admin": ALL},
     "user.create": {"admin": ALL},
     "user.manage": {"admin": ALL},

@@ -8,10 +8,11 @@ from ..centres.models import Centre, District
 from ..clock import now as clock_now
 from ..extensions import db
 from ..health.models import HealthCheck
+from ..planning.models import SubdistrictBirths
 from ..reservations.models import Reservation, in_care_at
 from ..slots.models import Slot
 from ..waitlists.models import WaitlistEntry
-from .jurisdiction import centre_clause, child_clause, is_national, within
+from .jurisdiction import centre_clause, child_clause, district_clause, is_national, within
 from .models import Filing
 
 
@@ -22,17 +23,23 @@ def scope(stmt, user):
 
 def audit_clause(user):
     """The audit events `user` may search: admins and national regulators all; a regulator
-    those about its centres, and those about its centres' children (their records and
-    health checks, which carry no centre). Accounts' own events belong to no jurisdiction."""
+    those about its centres, about its centres' children (their records and health checks,
+    which carry no centre), and about its districts' births (planning). Accounts' own
+    events belong to no jurisdiction."""
     if is_national(user):
         return centre_clause(user, AuditEvent.centre_id)
     checks = select(HealthCheck.id).where(child_clause(user, HealthCheck.child_id))
+    births = (select(SubdistrictBirths.id)
+              .join(District, District.id == SubdistrictBirths.district_id)
+              .where(district_clause(user)))
     return or_(
         and_(AuditEvent.centre_id.is_not(None), centre_clause(user, AuditEvent.centre_id)),
         and_(AuditEvent.centre_id.is_(None), AuditEvent.entity_type == "child",
              child_clause(user, AuditEvent.entity_id)),
         and_(AuditEvent.centre_id.is_(None), AuditEvent.entity_type == "health_check",
-             AuditEvent.entity_id.in_(checks)))
+             AuditEvent.entity_id.in_(checks)),
+        and_(AuditEvent.centre_id.is_(None), AuditEvent.entity_type == "subdistrict_births",
+             AuditEvent.entity_id.in_(births)))
 
 
 def coverage(user, city=None) -> list[dict]:
@@ -43,28 +50,9 @@ def coverage(user, city=None) -> list[dict]:
 
     places_per_1000 = places / population × 1000 (docs/domain.md, Places per 1,000 residents).
     """
-    places = (select(Centre.district_id.label("district_id"),
-                     func.sum(Slot.capacity).label("places"),
-                     func.sum(case((Slot.category == "affordable", Slot.capacity), else_=0))
-                     .label("affordable"),
-                     func.sum(case((Slot.category == "public", Slot.capacity), else_=0))
-                     .label("public"))
-              .join(Slot, Slot.centre_id == Centre.id)
-              .join(Filing, Filing.centre_id == Centre.id)
-              .where(Filing.status == "approved").group_by(Centre.district_id).subquery())
-    now = clock_now()
-    enrolled = (select(Centre.district_id.label("district_id"),
-                       func.count(Reservation.id).label("enrolled"))
-                .join(Slot, Slot.centre_id == Centre.id)
-                .join(Reservation, Reservation.slot_id == Slot.id)
-                .where(Reservation.id.in_(_counted_enrolments(now)))
-                .group_by(Centre.district_id).subquery())
-    waiting = (select(Centre.district_id.label("district_id"),
-                      func.count(WaitlistEntry.id).label("waiting"))
-               .join(Slot, Slot.centre_id == Centre.id)
-               .join(WaitlistEntry, WaitlistEntry.slot_id == Slot.id)
-               .where(WaitlistEntry.id.in_(_counted_waits()))
-               .group_by(Centre.district_id).subquery())
+    places = places_by(Centre.district_id)
+    enrolled = enrolled_by(Centre.district_id)
+    waiting = waiting_by(Centre.district_id)
     stmt = (select(District, func.coalesce(places.c.places, 0),
                    func.coalesce(places.c.affordable, 0), func.coalesce(places.c.public, 0),
                    func.coalesce(enrolled.c.enrolled, 0), func.coalesce(waiting.c.waiting, 0))
@@ -88,6 +76,38 @@ def coverage(user, city=None) -> list[dict]:
             "places_needed": places_needed(d.population, float(d.target_per_1000), int(n_places)),
         })
     return out
+
+
+def places_by(*keys):
+    """A subquery: per `keys` (Centre columns), the places approved centres offer (the sum
+    of their slots' capacities), affordable and public places among them. Coverage groups
+    by district; planning (booking/planning) by district and subdistrict."""
+    return (select(*keys, func.sum(Slot.capacity).label("places"),
+                   func.sum(case((Slot.category == "affordable", Slot.capacity), else_=0))
+                   .label("affordable"),
+                   func.sum(case((Slot.category == "public", Slot.capacity), else_=0))
+                   .label("public"))
+            .join(Slot, Slot.centre_id == Centre.id)
+            .join(Filing, Filing.centre_id == Centre.id)
+            .where(Filing.status == "approved").group_by(*keys).subquery())
+
+
+def enrolled_by(*keys):
+    """A subquery: per `keys`, the children in care now, each counted once."""
+    return (select(*keys, func.count(Reservation.id).label("enrolled"))
+            .join(Slot, Slot.centre_id == Centre.id)
+            .join(Reservation, Reservation.slot_id == Slot.id)
+            .where(Reservation.id.in_(_counted_enrolments(clock_now())))
+            .group_by(*keys).subquery())
+
+
+def waiting_by(*keys):
+    """A subquery: per `keys`, the children waiting, each counted once (its most wanted wait)."""
+    return (select(*keys, func.count(WaitlistEntry.id).label("waiting"))
+            .join(Slot, Slot.centre_id == Centre.id)
+            .join(WaitlistEntry, WaitlistEntry.slot_id == Slot.id)
+            .where(WaitlistEntry.id.in_(_counted_waits()))
+            .group_by(*keys).subquery())
 
 
 def places_needed(population: int, target_per_1000: float, places: int) -> int:
