@@ -161,3 +161,21 @@ def test_director_sees_the_inspection_beside_its_own(client, db, world):
     client.post("/logout")
     login(client, world["other_director"])
     assert client.get(f"/staff/evaluations/{ev.id}").status_code == 404
+
+
+def test_each_fix_form_has_its_own_ids_and_labels_that_point_at_them(client, db, world):
+    """Two fix items: the report form is drawn twice; no id repeats and every label's `for`
+    names an input on the page (templates/_macros.html `field(..., id=...)`)."""
+    import re
+
+    services.record_inspection(world["centre"].id, world["regulator"], inspected_on=DAY,
+                               items=GOOD, fixes=[
+                                   {"code": "safety_1", "what": "补装监控", "due_on": date(2026, 11, 30)},
+                                   {"code": "health_4", "what": "留样柜", "due_on": date(2026, 11, 30)}])
+    login(client, world["director"])
+    page = _text(client.get("/staff/evaluation"))
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    fors = re.findall(r'<label[^>]*\sfor="([^"]+)"', page)
+    assert fors and not set(fors) - set(ids)
+    assert {f for f in fors if f.startswith("fixed-on-")} and len([f for f in fors if f.startswith("fixed-on-")]) == 2
