@@ -26,7 +26,7 @@ _LISTS = {
     "complaint_received": "complaints.regulator_list",
     "complaint_account_requested": "complaints.staff_list", "complaint_closed": "complaints.mine",
     "subsidy_claim_decided": "subsidies.index", "centre_change_decided": "changes.staff_list",
-    "recognition_decided": "recognition.staff_page",
+    "recognition_decided": "recognition.staff_page", "fix_item_update": "evaluation.staff_page",
 }
 
 # Kinds that ask the reader to do something (the link says 去处理; the rest say 查看).
@@ -36,7 +36,7 @@ ACTING = frozenset({
     "unlisted_pickup", "message_received", "growth_flag", "outbreak_alert", "filing_decided",
     "password_reset", "staff_invited", "one_place_ended", "check_window_open",
     "health_check_returned", "complaint_received", "complaint_account_requested",
-    "subsidy_claim_decided", "centre_change_decided", "recognition_decided"})
+    "subsidy_claim_decided", "centre_change_decided", "recognition_decided", "fix_item_update"})
 
 
 def _int(p: dict, key: str) -> int | None:
@@ -60,6 +60,10 @@ def link_for(note, role: str) -> str | None:
         return url_for("subsidies.claim", claim_id=p["claim_id"])
     if kind == "centre_change_decided" and _int(p, "change_id") is not None:
         return url_for("changes.staff_detail", change_id=p["change_id"])
+    if kind == "fix_item_update" and role == "regulator":
+        return url_for("evaluation.due_list")
+    if kind == "fix_item_update" and _int(p, "fix_id") is not None:
+        return url_for("evaluation.staff_page", _anchor=f"fix-{p['fix_id']}")
     if kind == "complaint_closed" and isinstance(p.get("code"), str):
         return url_for("complaints.track", code=p["code"])
     if kind == "outbreak_alert":

@@ -11,6 +11,7 @@ from ..complaints.labels import complaint_body, complaint_title
 from ..recognition.labels import decided_body as recognition_body
 from ..recognition.labels import decided_title as recognition_title
 from ..daily.labels import summary_body
+from ..evaluation.labels import fix_notice_body, fix_notice_title
 from ..i18n import user_data
 from ..outbreaks.labels import outbreak_body, outbreak_title
 from ..subsidies.review_notices import decided_body, decided_title
@@ -23,7 +24,7 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "day_summary", "unlisted_pickup", "message_received", "bulletin", "growth_flag",
          "outbreak_alert", "check_window_open", "health_check_returned", "complaint_received",
          "complaint_account_requested", "complaint_closed", "subsidy_claim_decided",
-         "centre_change_decided", "recognition_decided")
+         "centre_change_decided", "recognition_decided", "fix_item_update")
 COMPLAINT_KINDS = ("complaint_received", "complaint_account_requested", "complaint_closed")
 
 
@@ -87,6 +88,8 @@ def _title(kind, p):
         return change_title(p)
     if kind == "recognition_decided":
         return recognition_title(p)
+    if kind == "fix_item_update":
+        return fix_notice_title(p)
     c = p["child"]
     return {
         "offer_made": _("候补到位：%(centre)s 为 %(child)s 保留了托位", centre=p.get("centre", ""), child=c),
@@ -132,6 +135,8 @@ def _body(kind, p):
         return change_body(p)
     if kind == "recognition_decided":
         return recognition_body(p)
+    if kind == "fix_item_update":
+        return fix_notice_body(p)
     c = p["child"]
     return {
         "offer_made": _("请在 %(t)s 前完成入托体检并等待机构确认，逾期托位将顺延给下一位候补家庭。",

@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import notify, record
-from ..auth.models import User
 from ..auth.permissions import can
+from ..auth.recipients import directors_of
 from ..centres.models import Centre
 from ..clock import now, today
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -63,12 +63,6 @@ def _materials(text, errors) -> str | None:
     elif len(text) > NOTE_MAX:
         errors["materials"] = [_("最多 %(n)s 个字符", n=NOTE_MAX)]
     return text or None
-
-
-def _directors_of(centre_id: int) -> list[int]:
-    return list(db.session.scalars(select(User.id).where(
-        User.role == "staff", User.staff_role == "director", User.centre_id == centre_id,
-        User.active.is_(True), User.deleted_at.is_(None)).order_by(User.id)))
 
 
 def _own_centre(centre_id: int, staff) -> Centre:
@@ -198,7 +192,7 @@ def decide(change_id: int, regulator, action: str, reason=None) -> CentreChange:
            before={"status": "submitted"},
            after={"status": target, "changes": items if target == "approved" else None},
            reason=reason)
-    for uid in _directors_of(centre.id):
+    for uid in directors_of(centre.id):
         notify(uid, "centre_change_decided", change_id=change.id, centre=centre.name,
                status=target, reason=reason or "")
     db.session.commit()

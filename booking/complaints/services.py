@@ -10,10 +10,10 @@ import re
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import update
 
 from ..audit.services import notify, record
-from ..auth.models import User
+from ..auth.recipients import directors_of, regulators_of
 from ..centres.models import Centre
 from ..clock import now, today
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -49,21 +49,6 @@ def _contact(value, errors, required):
     return value
 
 
-def _regulators_of(district) -> list[int]:
-    """The district's own regulators and its city's (not national accounts: they oversee, the
-    district handles)."""
-    return list(db.session.scalars(select(User.id).where(
-        User.role == "regulator", User.active.is_(True), User.deleted_at.is_(None),
-        or_(User.district_id == district.id,
-            (User.district_id.is_(None)) & (User.city == district.city))).order_by(User.id)))
-
-
-def _directors_of(centre_id: int) -> list[int]:
-    return list(db.session.scalars(select(User.id).where(
-        User.role == "staff", User.staff_role == "director", User.centre_id == centre_id,
-        User.active.is_(True), User.deleted_at.is_(None)).order_by(User.id)))
-
-
 @command
 def file_complaint(centre_id: int, *, category, body, contact=None, anonymous=False,
                    user=None) -> Complaint:
@@ -96,7 +81,7 @@ def file_complaint(centre_id: int, *, category, body, contact=None, anonymous=Fa
                           "provisional": provisional})
     if anonymous:
         event.actor_id = None  # an anonymous complaint names nobody, not even in the log
-    for uid in _regulators_of(centre.district):
+    for uid in regulators_of(centre.district):
         notify(uid, "complaint_received", complaint_id=complaint.id, centre=centre.name,
                category=category, due_on=due_on.isoformat())
     db.session.commit()
@@ -151,7 +136,7 @@ def ask_centre(complaint_id: int, regulator) -> Complaint:
     record("complaint.centre_asked", complaint, actor=regulator, centre_id=complaint.centre_id,
            before={"status": "received"},
            after={"status": "centre_asked", "account_due_on": complaint.account_due_on})
-    for uid in _directors_of(complaint.centre_id):
+    for uid in directors_of(complaint.centre_id):
         notify(uid, "complaint_account_requested", complaint_id=complaint.id,
                centre=complaint.centre.name, category=complaint.category,
                due_on=complaint.account_due_on.isoformat())

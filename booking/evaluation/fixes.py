@@ -8,7 +8,8 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from ..audit.services import record
+from ..audit.services import notify, record
+from ..auth.recipients import directors_of, regulators_of
 from ..clock import today
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
@@ -50,7 +51,18 @@ def new_fix(ev: Evaluation, regulator, *, code, what, due_on) -> FixItem:
     db.session.flush()
     record("evaluation.fix_set", fix, actor=regulator, centre_id=ev.centre_id,
            after={"code": code, "due_on": due_on, "evaluation_id": ev.id})
+    _tell(fix, "set")
     return fix
+
+
+def _tell(fix: FixItem, event: str, reason: str = "") -> None:
+    """A fix item set or sent back is the centre's directors' to act on; one reported done is
+    the district's regulators' to verify (docs/evaluation.md, "Notices")."""
+    centre = fix.centre
+    to = regulators_of(centre.district) if event == "reported" else directors_of(centre.id)
+    for uid in to:
+        notify(uid, "fix_item_update", fix_id=fix.id, centre=centre.name, what=fix.what,
+               event=event, due_on=fix.due_on.isoformat(), reason=reason)
 
 
 def _sync_inspection(ev: Evaluation, on_date=None) -> None:
@@ -129,6 +141,7 @@ def report_fix(fix_id: int, director, *, fixed_on=None, note=None) -> FixItem:
     record("evaluation.fix_reported", fix, actor=director, centre_id=fix.centre_id,
            before={"status": "open"}, after={"status": "reported", "fixed_on": fixed_on,
                                              "late": fixed_on > fix.due_on})
+    _tell(fix, "reported")
     db.session.commit()
     return fix
 
@@ -179,6 +192,7 @@ def return_fix(fix_id: int, regulator, *, reason, due_on=None) -> FixItem:
     record("evaluation.fix_returned", fix, actor=regulator, centre_id=fix.centre_id,
            before={"status": "reported", "due_on": before_due},
            after={"status": "open", "due_on": fix.due_on}, reason=reason)
+    _tell(fix, "returned", reason)
     db.session.commit()
     return fix
 

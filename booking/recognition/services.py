@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..audit.services import notify, record
-from ..auth.models import User
+from ..auth.recipients import directors_of
 from ..centres.models import Centre
 from ..clock import now, today
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -38,12 +38,6 @@ def refresh_flags(centre: Centre, day=None) -> None:
     held = queries.recognised(centre, day)
     centre.affordable = held["affordable"] is not None
     centre.star_rating = held["star"].stars if held["star"] else 0
-
-
-def _directors_of(centre_id: int) -> list[int]:
-    return list(db.session.scalars(select(User.id).where(
-        User.role == "staff", User.staff_role == "director", User.centre_id == centre_id,
-        User.active.is_(True), User.deleted_at.is_(None)).order_by(User.id)))
 
 
 def _reason(value, errors, required=True):
@@ -129,7 +123,7 @@ def apply(centre_id: int, director, *, kind, stars=None) -> Recognition:
 
 def _decided(rec, regulator, status, reason=None):
     rec.status, rec.decided_at, rec.decided_by, rec.reason = status, now(), regulator.id, reason
-    for uid in _directors_of(rec.centre_id):
+    for uid in directors_of(rec.centre_id):
         notify(uid, "recognition_decided", recognition_id=rec.id, centre=rec.centre.name,
                what=rec.kind, stars=rec.stars, status=status,
                valid_until=rec.valid_until.isoformat() if rec.valid_until else None)

@@ -7,10 +7,9 @@ anomalies is approved only with their explicit acknowledgement. Outside the regu
 jurisdiction a claim is answered as missing (404); other roles are refused (403).
 """
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ..audit.services import notify, record
-from ..auth.models import User
+from ..auth.recipients import directors_of
 from ..clock import now
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
@@ -21,12 +20,6 @@ from .models import SubsidyClaim, lock_claim
 
 REASON_MAX = 2000
 DECIDERS = ("regulator", "admin")
-
-
-def _directors_of(centre_id: int) -> list[int]:
-    return list(db.session.scalars(select(User.id).where(
-        User.role == "staff", User.staff_role == "director", User.centre_id == centre_id,
-        User.active.is_(True), User.deleted_at.is_(None)).order_by(User.id)))
 
 
 def for_regulator(claim_id: int, user) -> SubsidyClaim:
@@ -68,7 +61,7 @@ def _decide(claim: SubsidyClaim, regulator, action: str, *, reason=None, amount_
            before={"status": before},
            after={"status": status, "month": claim.month, "total_fen": claim.total_fen,
                   "approved_fen": amount_fen}, reason=reason)
-    for uid in _directors_of(claim.centre_id):
+    for uid in directors_of(claim.centre_id):
         notify(uid, "subsidy_claim_decided", claim_id=claim.id, centre=claim.centre.name,
                month=claim.month, status=status, total_fen=claim.total_fen,
                approved_fen=amount_fen, reason=reason or "")

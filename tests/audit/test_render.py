@@ -71,16 +71,18 @@ PARAMS = {
                               "reason": "出勤天数与考勤不符"},
     "recognition_decided": {"recognition_id": 6, "centre": "阳光托育", "what": "star",
                             "stars": 4, "status": "granted", "valid_until": "2029-11-22"},
+    "fix_item_update": {"fix_id": 7, "centre": "阳光托育", "what": "补装监控", "event": "returned",
+                        "due_on": "2026-12-31", "reason": "仍有盲区"},
 }
 # Kinds that are about one child (or the children of one application): the notice names it.
 NOT_ABOUT_A_CHILD = {"filing_decided", "signup_attempt", "password_reset", "staff_invited",
                      "bulletin", "complaint_received", "complaint_account_requested",
                      "complaint_closed", "subsidy_claim_decided", "centre_change_decided",
-                     "recognition_decided"}
+                     "recognition_decided", "fix_item_update"}
 ROLE = {"filing_decided": "staff", "staff_invited": "staff", "outbreak_alert": "staff",
         "complaint_received": "regulator", "complaint_account_requested": "staff",
         "subsidy_claim_decided": "staff", "centre_change_decided": "staff",
-        "recognition_decided": "staff"}
+        "recognition_decided": "staff", "fix_item_update": "staff"}
 CHILD = "王小明"
 
 

@@ -1,6 +1,7 @@
 """The services: the self-assessment (draft → submitted, one open draft), the item-level
 inspection (its Inspection row, grade with veto), fix items and their follow-up, with every
 refusal leaving nothing changed, the scope, and the audit rows."""
+import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -190,3 +191,25 @@ def test_readable_scope(db, world):
     for outsider in ("other_director", "far_regulator", "parent"):
         with pytest.raises(NotFound):
             services.readable(ev.id, world[outsider])
+
+
+def test_the_centre_hears_of_a_fix_set_and_sent_back_the_district_of_one_reported(db, world):
+    from booking.audit.models import Notification
+
+    def notes(user):
+        return [(n.kind, json.loads(n.params)["event"]) for n in db.session.scalars(
+            select(Notification).where(Notification.user_id == user.id)
+            .order_by(Notification.id))]
+
+    ev = services.record_inspection(world["centre"].id, world["regulator"], inspected_on=DAY,
+                                    items=GOOD, fixes=[{"code": "safety_1", "what": "补装监控",
+                                                        "due_on": date(2026, 11, 30)}])
+    fx = ev.fixes[0]
+    assert notes(world["director"]) == [("fix_item_update", "set")]
+    assert notes(world["regulator"]) == [] and notes(world["carer"]) == []
+    fixes.report_fix(fx.id, world["director"], note="已安装")
+    assert notes(world["regulator"]) == [("fix_item_update", "reported")]
+    assert notes(world["far_regulator"]) == []  # another district's
+    fixes.return_fix(fx.id, world["regulator"], reason="仍有盲区")
+    assert notes(world["director"]) == [("fix_item_update", "set"), ("fix_item_update", "returned")]
+    assert notes(world["other_director"]) == []
