@@ -10,11 +10,13 @@ from sqlalchemy import select
 
 from ..centres.models import District
 from ..extensions import db
+from ..transactions import command
 from .models import SubdistrictBirths
 
 SEED = Path(__file__).resolve().parent.parent.parent / "seeds" / "births.yaml"
 
 
+@command
 def load_births(echo=print, path=SEED) -> int:
     """Seed the births of `path`; returns how many figures were new."""
     with open(path, encoding="utf-8") as fh:
