@@ -9,6 +9,7 @@ from .changes.models import CentreChange  # noqa: F401
 from .centres.models import Centre, CityPolicy, District, Group  # noqa: F401
 from .children.models import Child, Guardianship  # noqa: F401
 from .daily.models import DailyEntry  # noqa: F401
+from .exams.models import ExamAppointment, ExamResult, ExamSession, HealthInstitution, InstitutionMember  # noqa: F401,E501
 from .entitlements.models import AllowanceApplication  # noqa: F401
 from .fees.models import LedgerAccount, LedgerEntry  # noqa: F401
 from .notices.models import NotificationDelivery, NotificationPreference  # noqa: F401

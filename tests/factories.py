@@ -112,3 +112,47 @@ def in_care(*, capacity=1, starts_on=date(2026, 11, 1), fee=100000):
     db.session.add(r)
     db.session.commit()
     return c, s, staff, parent, kid, r
+
+
+# --- 入托体检 as a service (docs/exams.md) ----------------------------------------------------
+
+def institution(d=None, *, name=None, kind="maternal_child", cutoff_hours=24):
+    """A health institution in district `d` (a new one when not given)."""
+    from booking.exams.models import HealthInstitution
+    d = d or district()
+    inst = HealthInstitution(name=name or f"测试妇幼保健院{next(_seq)}", kind=kind,
+                             district_id=d.id, cancel_cutoff_hours=cutoff_hours)
+    db.session.add(inst)
+    db.session.commit()
+    return inst
+
+
+def institution_account(inst, role="doctor", *, name=None):
+    """An account of `inst` with institution role `role` (doctor, nurse, clerk)."""
+    n = next(_seq)
+    return auth.create_user(role="institution", name=name or f"{role}{n}",
+                            email=f"{role}{n}@example.com", password=PASSWORD,
+                            institution_id=inst.id, institution_role=role)
+
+
+def exam_session(inst, *, starts_at=None, hours=3, capacity=5, items=None):
+    """An exam session of `inst` (by default on 2026-12-10 from 09:00 Beijing time)."""
+    from datetime import datetime, timedelta, timezone
+    from booking.exams.models import SESSION_ITEMS, ExamSession
+    starts_at = starts_at or datetime(2026, 12, 10, 1, 0, tzinfo=timezone.utc)
+    s = ExamSession(institution_id=inst.id, starts_at=starts_at,
+                    ends_at=starts_at + timedelta(hours=hours), capacity=capacity,
+                    items=list(items or SESSION_ITEMS), bring="疫苗接种证、母子健康手册")
+    db.session.add(s)
+    db.session.commit()
+    return s
+
+
+def exam_appointment(session, kid, parent, *, reservation_id=None, status="booked"):
+    """An appointment written directly (tests of results; booking rules are tested apart)."""
+    from booking.exams.models import ExamAppointment
+    a = ExamAppointment(session_id=session.id, child_id=kid.id, booked_by=parent.id,
+                        reservation_id=reservation_id, status=status)
+    db.session.add(a)
+    db.session.commit()
+    return a

@@ -9,9 +9,12 @@ from ..clock import now
 from ..extensions import db
 from ..types import UTCDateTime, enum_check
 
-ROLES = ("parent", "staff", "regulator", "admin")
+ROLES = ("parent", "staff", "regulator", "admin", "institution")
 # What a staff account may do at its centre (auth/permissions.py; docs/permissions.md).
 STAFF_ROLES = ("director", "carer", "health", "finance")
+# What an account of a health institution (妇幼保健院, 社区卫生服务中心) may do there
+# (docs/exams.md): the doctor examines and signs, the nurse measures, the clerk books.
+INSTITUTION_ROLES = ("doctor", "nurse", "clerk")
 
 
 class User(UserMixin, db.Model):
@@ -56,6 +59,18 @@ class User(UserMixin, db.Model):
 
     centre = relationship("Centre", foreign_keys=[centre_id])
     district = relationship("District", foreign_keys=[district_id])
+    # An institution account's institution and role there (exams/models.py); a row of its own
+    # so that app_user is not rebuilt on SQLite to gain a foreign key.
+    membership = relationship("InstitutionMember", uselist=False, back_populates="user")
+
+    @property
+    def institution_id(self) -> int | None:
+        return self.membership.institution_id if self.role == "institution" and self.membership \
+            else None
+
+    @property
+    def institution_role(self) -> str | None:
+        return self.membership.role if self.role == "institution" and self.membership else None
 
     @property
     def is_active(self):  # Flask-Login refuses inactive and deleted accounts

@@ -10,6 +10,9 @@ account's role (parent, regulator, admin). An action a principal is not listed f
 - OWN: the user's own records and their children's (guardianship);
 - CENTRE: the objects of the staff account's own centre;
 - JURISDICTION: centres in the regulator's district or city (regulator/jurisdiction.py);
+- INSTITUTION: the objects of the health institution the account belongs to, and of those
+  only the children booked with it while the appointment and its result are open
+  (exams/access.py);
 - ALL: everything (admins).
 
 Outside the reach an object is answered as missing (404), so the reach leaks nothing.
@@ -22,11 +25,12 @@ from flask_login import current_user, login_required
 from ..centres.models import Centre
 from ..extensions import db
 from ..regulator.jurisdiction import holds_centre
-from .models import STAFF_ROLES
+from .models import INSTITUTION_ROLES, STAFF_ROLES
 
 OWN, CENTRE, JURISDICTION, ALL = "own", "centre", "jurisdiction", "all"
+INSTITUTION = "institution"
 
-PRINCIPALS = ("parent", *STAFF_ROLES, "regulator", "admin")
+PRINCIPALS = ("parent", *STAFF_ROLES, "regulator", "admin", *INSTITUTION_ROLES)
 _CARE = {"director": CENTRE, "carer": CENTRE, "health": CENTRE}
 _MONEY = {"director": CENTRE, "finance": CENTRE, "admin": ALL}
 _DIRECTOR = {"director": CENTRE}
@@ -130,6 +134,17 @@ TABLE: dict[str, dict[str, str]] = {
     # the births per subdistrict it rests on, entered and corrected within the jurisdiction.
     "planning.read": _SUPERVISION,
     "planning.births": _SUPERVISION,
+    # 入托体检 as a service (docs/exams.md): districts' regulators and admins register health
+    # institutions and their accounts; the institution publishes sessions, the family books,
+    # the nurse and doctor enter the examination and only the doctor signs it. Regulators see
+    # counts, never the records.
+    "institution.manage": _SUPERVISION,
+    "exam.book": {"parent": OWN},
+    "exam.schedule": {"doctor": INSTITUTION, "nurse": INSTITUTION, "clerk": INSTITUTION},
+    "exam.attendance": {"doctor": INSTITUTION, "nurse": INSTITUTION, "clerk": INSTITUTION},
+    "exam.record": {"doctor": INSTITUTION, "nurse": INSTITUTION},
+    "exam.sign": {"doctor": INSTITUTION},
+    "exam.stats": _SUPERVISION,
     "district.create": {"admin": ALL},
     "user.create": {"admin": ALL},
     "user.manage": {"admin": ALL},
@@ -142,6 +157,8 @@ def principal(user) -> str | None:
         return None
     if user.role == "staff":
         return user.staff_role
+    if user.role == "institution":
+        return user.institution_role
     return user.role
 
 
@@ -177,8 +194,9 @@ def can(user, action: str, centre=None) -> bool:
 def roles_for(action: str) -> tuple[str, ...]:
     """The account roles (not staff roles) any of whose principals may do `action`."""
     rows = TABLE[action]
-    return tuple(r for r in ("parent", "staff", "regulator", "admin")
-                 if (r in rows) or (r == "staff" and any(s in rows for s in STAFF_ROLES)))
+    return tuple(r for r in ("parent", "staff", "regulator", "admin", "institution")
+                 if (r in rows) or (r == "staff" and any(s in rows for s in STAFF_ROLES))
+                 or (r == "institution" and any(s in rows for s in INSTITUTION_ROLES)))
 
 
 def permission_required(action: str, own_centre: bool = False):

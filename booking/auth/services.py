@@ -15,7 +15,7 @@ from ..errors import Conflict, RateLimited, ValidationFailed
 from ..extensions import db
 from ..transactions import command, kept
 from . import throttle
-from .models import ROLES, STAFF_ROLES, ApiToken, PasswordReset, User
+from .models import INSTITUTION_ROLES, ROLES, STAFF_ROLES, ApiToken, PasswordReset, User
 
 CONSENT_VERSION = "2026-11"
 _hasher = PasswordHasher()
@@ -141,8 +141,10 @@ def _check_sign_up(*, password, email, phone, consent):
 @command
 def create_user(*, role: str, name: str, password: str, email=None, phone=None,
                 centre_id=None, district_id=None, city=None, national=False,
-                staff_role=None, actor=None) -> User:
-    """Make a staff, regulator or admin account (admins and the CLI only).
+                staff_role=None, institution_id=None, institution_role=None,
+                actor=None) -> User:
+    """Make a staff, regulator, admin or health-institution account (admins, the CLI, and
+    exams/institutions.py for a district's institutions).
 
     A regulator gets exactly one scope: a district, a city, or (explicitly) the country.
     A staff account gets a staff role (auth/permissions.py), the director's by default.
@@ -164,6 +166,13 @@ def create_user(*, role: str, name: str, password: str, email=None, phone=None,
             errors["staff_role"] = [_("未知岗位")]
     elif staff_role:
         errors["staff_role"] = [_("只有工作人员有岗位")]
+    if role == "institution":
+        if not institution_id:
+            errors["institution"] = [_("体检机构账号必须属于一个医疗卫生机构")]
+        if institution_role not in INSTITUTION_ROLES:
+            errors["institution_role"] = [_("请选择医生、护士或登记员")]
+    elif institution_id or institution_role:
+        errors["institution"] = [_("只有体检机构账号属于医疗卫生机构")]
     city = _scope_problems(role, district_id, city, national, errors)
     if not email and not phone:
         errors["email"] = [_("请填写邮箱或手机号")]
@@ -175,12 +184,19 @@ def create_user(*, role: str, name: str, password: str, email=None, phone=None,
         from ..centres.models import Centre
         if db.session.get(Centre, centre_id) is None:
             raise ValidationFailed(errors={"centre": [_("托育机构不存在")]})
+    if institution_id:
+        from ..exams.models import HealthInstitution
+        if db.session.get(HealthInstitution, institution_id) is None:
+            raise ValidationFailed(errors={"institution": [_("医疗卫生机构不存在")]})
     ensure_free(email, phone)
     user = User(name=name.strip(), email=email, phone=phone, role=role, centre_id=centre_id,
                 staff_role=staff_role if role == "staff" else None,
                 district_id=district_id, city=city, national=bool(national),
                 password_hash=hash_password(password))
     db.session.add(user)
+    if role == "institution":
+        from ..exams.models import InstitutionMember
+        user.membership = InstitutionMember(institution_id=institution_id, role=institution_role)
     return _commit_new(user, "user.created", actor=actor)
 
 

@@ -13,6 +13,9 @@ from ..types import UTCDateTime, enum_check
 
 RESULTS = ("pass", "fail", "follow_up")
 STATUSES = ("submitted", "verified", "rejected")
+# Typed in by the family or a centre (checked against the paper form by the centre), or
+# entered and signed by the examining institution itself (verified at the source, docs/exams.md).
+SOURCES = ("entered", "institution")
 FEVER_C = 37.5  # a morning temperature from here sends the child home (docs/health.md)
 
 
@@ -21,6 +24,7 @@ class HealthCheck(db.Model):
     __table_args__ = (
         CheckConstraint(enum_check("result", RESULTS), name="result"),
         CheckConstraint(enum_check("status", STATUSES), name="status"),
+        CheckConstraint(enum_check("source", SOURCES), name="source"),
         CheckConstraint("valid_until >= examined_on", name="validity"),
         CheckConstraint("attachment_size IS NULL OR attachment_size > 0", name="attachment_size"),
     )
@@ -36,6 +40,7 @@ class HealthCheck(db.Model):
     haemoglobin_g_l: Mapped[int | None] = mapped_column(Integer)
     findings: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default="submitted")
+    source: Mapped[str] = mapped_column(String(12), default="entered", server_default="entered")
     valid_until: Mapped[date] = mapped_column(Date)
     submitted_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -29,7 +29,8 @@ def test_every_rule_names_a_known_principal_and_scope():
         assert rules, action
         for who, scope in rules.items():
             assert who in perms.PRINCIPALS, (action, who)
-            assert scope in (perms.OWN, perms.CENTRE, perms.JURISDICTION, perms.ALL), action
+            assert scope in (perms.OWN, perms.CENTRE, perms.JURISDICTION, perms.ALL,
+                             perms.INSTITUTION), action
 
 
 def test_the_director_can_do_whatever_any_staff_role_can():
