@@ -21,6 +21,7 @@ from .models import Operator
 from .queries import links_in_scope, operator_for
 
 ACTIONS = ("suspend", "close")
+AUDIT = {"suspend": "operator.centres_suspended", "close": "operator.centres_closed"}
 
 
 def targets(user, operator_id: int, action: str) -> list[Centre]:
@@ -77,7 +78,7 @@ def decide_all(operator_id: int, regulator, action: str, reasons: str | None,
         Slot.centre_id.in_([c.id for c in centres]))))
     decided = [apply_decision(c.filing.id, regulator, action, reasons, now)
                for c in sorted(centres, key=lambda c: c.id)]
-    record(f"operator.centres_{'suspended' if action == 'suspend' else 'closed'}", op,
+    record(AUDIT[action], op,
            actor=regulator, reason=reasons.strip(),
            after={"centres": [c.id for c in centres], "effective_on": today()})
     db.session.commit()
