@@ -52,7 +52,7 @@ def get_operator(operator_id: int):
 
 @endpoint("/operators/<int:operator_id>", "PATCH", summary="Change an operator's particulars",
           tags=["operators"], permission="operator.manage", body=OperatorPatch,
-          response=OperatorOut, errors=(404, 409, 422))
+          response=OperatorOut, errors=(403, 404, 409, 422))
 def patch_operator(operator_id: int, body: OperatorPatch):
     fields = body.model_dump(exclude_unset=True)
     return operator_out(services.update_operator(g.api_user, operator_id, **fields))

@@ -15,7 +15,7 @@ from ..audit.services import record
 from ..auth.permissions import allowed
 from ..centres.models import Centre, District
 from ..clock import today
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..regulator.jurisdiction import holds, holds_centre
 from ..transactions import command
@@ -95,9 +95,15 @@ def create_operator(actor, **fields) -> Operator:
 
 @command
 def update_operator(actor, operator_id: int, **fields) -> Operator:
-    """Change an operator's particulars. :raises NotFound, ValidationFailed, Conflict."""
+    """Change an operator's particulars: the regulators of its district of registration (or
+    its city) and admins; a regulator who sees it only through a centre it runs reads it.
+    :raises NotFound, Forbidden, ValidationFailed, Conflict."""
     _manager(actor)
     op = operator_for(actor, operator_id)
+    if not may_edit(actor, op):
+        raise Forbidden(_("只有举办者登记所在区县的监管部门可以修改其信息"))
+    if fields.get("district") == op.district.code:
+        fields.pop("district")
     errors: dict = {}
     data = _clean(fields, actor, errors)
     if errors:
@@ -116,6 +122,10 @@ def update_operator(actor, operator_id: int, **fields) -> Operator:
     record("operator.updated", op, actor=actor, before=before, after=after)
     db.session.commit()
     return op
+
+
+def may_edit(actor, op: Operator) -> bool:
+    return allowed(actor, "operator.manage") and holds(actor, op.district)
 
 
 def _centre_in_scope(actor, centre_id: int) -> Centre:

@@ -1,6 +1,6 @@
 """Regulator pages for operators (docs/operators.md): the list in scope, registering and
 changing one, linking centres, and one decision across its centres."""
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -50,6 +50,8 @@ def new():
 @permission_required("operator.manage")
 def edit(operator_id):
     op = queries.operator_for(current_user, operator_id)
+    if not services.may_edit(current_user, op):
+        abort(403)
     form = OperatorForm(_districts(), obj=op, data=None if request.method == "POST"
                         else {"district": op.district.code})
     if form.validate_on_submit() and submit(
@@ -69,6 +71,7 @@ def _page(op, link_form=None, decide_form=None, status=200):
     targets = closure.targets(current_user, op.id, action)
     decide_form = decide_form or DecideAllForm(formdata=None, effective_on=today())
     return render_template("operators/detail.html", op=op, links=links,
+                           may_edit=services.may_edit(current_user, op),
                            link_form=link_form or LinkForm(linkable, formdata=None),
                            decide_form=decide_form, targets=targets,
                            affected=closure.affected_all(targets)), status
