@@ -5,7 +5,7 @@ from sqlalchemy import exists, false, func, or_, select, true
 from ..centres.models import Centre, District
 from ..errors import NotFound
 from ..extensions import db
-from ..regulator.jurisdiction import centre_ids, district_clause, holds, is_national
+from ..regulator.jurisdiction import centre_ids, district_clause, is_national
 from ..regulator.models import Filing
 from ..regulator.services import enrolled_by, places_by
 from .models import CentreOperator, Operator
@@ -40,10 +40,6 @@ def operator_for(user, operator_id: int) -> Operator:
     if op is None:
         raise NotFound()
     return op
-
-
-def holds_district(user, district) -> bool:
-    return holds(user, district)
 
 
 def current_operator(centre_id: int) -> Operator | None:

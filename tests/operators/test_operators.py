@@ -216,3 +216,15 @@ def test_update_is_audited(world):
 def login(client, u):
     resp = client.post("/login", data={"login": u.email, "password": f.PASSWORD})
     assert resp.status_code == 302
+
+
+def test_the_registration_districts_regulators_find_its_audit_events(world):
+    from booking.regulator.services import audit_clause
+    op = f.operator(world["a"])
+
+    def seen(user):
+        return db.session.scalars(select(AuditEvent.action).where(
+            audit_clause(user), AuditEvent.entity_type == "operator",
+            AuditEvent.entity_id == op.id)).all()
+    assert seen(world["reg_a"]) == ["operator.created"]
+    assert seen(world["reg_b"]) == []
