@@ -170,10 +170,12 @@ def registry_json():
 
 @bp.get("/registry.csv")
 def registry_csv():
-    rows = [["id"] + REGISTRY_FIELDS]
+    rows = [["id"] + REGISTRY_FIELDS + ["operator_organisation", "operator_credit_code"]]
     for c in _registry_centres():
         d = disclosure(c)
-        rows.append([c.id] + [d.get(k) for k in REGISTRY_FIELDS])
+        org = d.get("operator_organisation") or {}
+        rows.append([c.id] + [d.get(k) for k in REGISTRY_FIELDS]
+                    + [org.get("name"), org.get("credit_code")])
     return csv_download(csv_bytes(rows), "registry.csv")
 
 

@@ -134,6 +134,8 @@ def test_registry_and_disclosure_show_the_operator_and_its_other_centres(world, 
     mine = next(i for i in data if i["id"] == world["c1"].id)["operator_organisation"]
     assert mine["name"] == op.name and mine["other_centres"][0]["id"] == world["c2"].id
     assert "13800001111" not in client.get("/registry.json").get_data(as_text=True)
+    csv = client.get("/registry.csv").data.decode("utf-8-sig")
+    assert "operator_credit_code" in csv and op.credit_code in csv and "13800001111" not in csv
 
 
 def test_filing_pages_show_the_operator(world, client):
