@@ -15,6 +15,7 @@ from .auth.models import User
 from .centres import geo
 from .centres import services as centres
 from .centres.models import Centre, CityPolicy, District, Group
+from .operators.seeding import load_operators
 from .planning.seeding import load_births
 from .policy.models import FIRST_EFFECTIVE, SUBSIDY_FIELDS
 from .children.models import Child, Guardianship
@@ -51,6 +52,7 @@ def load_all(echo=print):
     seed_demo_parent(echo)
     seed_subsidies(echo)
     load_births(echo)
+    load_operators(echo)
     echo(f"seed: done ({cities} cities)")
 
 

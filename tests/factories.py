@@ -156,3 +156,24 @@ def exam_appointment(session, kid, parent, *, reservation_id=None, status="booke
     db.session.add(a)
     db.session.commit()
     return a
+
+
+def credit_code(stem=None):
+    """A well-formed 统一社会信用代码 (its check character computed), different each call."""
+    from booking.operators.credit_code import check_character
+    first17 = stem or f"91610113{next(_seq):09d}"
+    return first17 + check_character(first17)
+
+
+def operator(d=None, *, actor=None, name=None, centres=(), from_date=date(2026, 11, 1), **kw):
+    """An operator registered in `d`, running `centres` from `from_date`."""
+    from booking.operators import services as operators
+    d = d or district()
+    actor = actor or user("admin")
+    op = operators.create_operator(actor, name=name or f"测试举办者{next(_seq)}",
+                                   credit_code=kw.pop("code", None) or credit_code(),
+                                   legal_representative=kw.pop("legal_representative", "李四"),
+                                   district=d.code, **kw)
+    for c in centres:
+        operators.link_centre(actor, op.id, c.id, from_date)
+    return op

@@ -313,6 +313,13 @@ def _build(app):
         _db.session.commit()
         ids[key]["change_id"] = change.id
         # --- end change filings
+        # --- Operators (issue 23): one registered in the district, running the centre.
+        from booking.operators import services as operators
+        op = operators.create_operator(admin, name=f"举办者{key}", credit_code=f.credit_code(),
+                                       legal_representative="张三", district=d.code)
+        operators.link_centre(admin, op.id, c.id, date(2026, 11, 1))
+        ids[key]["operator_id"] = op.id
+        # --- end operators
     principals.append(Principal("admin", admin.id))
     for p in principals:
         p.client = app.test_client()

@@ -57,6 +57,12 @@ ACTION_LABELS = {
     "filing.suspend": _l("暂停服务"),
     "filing.reinstate": _l("恢复服务"),
     "filing.close": _l("注销备案"),
+    "operator.created": _l("登记举办者"),
+    "operator.updated": _l("修改举办者信息"),
+    "operator.centres_suspended": _l("暂停举办者在辖区内的全部机构"),
+    "operator.centres_closed": _l("注销举办者在辖区内的全部机构"),
+    "centre.operator_linked": _l("关联机构与举办者"),
+    "centre.operator_unlinked": _l("解除机构与举办者的关联"),
     "inspection.recorded": _l("记录检查"),
     "inspection.followed_up": _l("记录整改复查"),
     "closure_case.placed": _l("关停后儿童已转托"),
@@ -194,6 +200,7 @@ ENTITY_LABELS = {
     "complaint": _l("投诉"), "centre_change": _l("变更备案"), "city_policy": _l("城市政策"),
     "recognition": _l("认定与星级"), "subdistrict_births": _l("街道出生人数"),
     "evaluation": _l("动态评估"), "fix_item": _l("整改项"),
+    "operator": _l("举办者"), "centre_operator": _l("机构的举办者"),
     "allowance_application": _l("育儿补贴申请"),
     "child": _l("儿童档案"), "health_check": _l("入托体检"), "health_note": _l("健康记录"),
     "growth_measurement": _l("生长测量"), "attendance": _l("出勤"), "absence": _l("请假"),
@@ -256,6 +263,11 @@ FIELD_LABELS = {
     "scheme": _l("补贴类别"), "applied_on": _l("申请日期"), "reference": _l("受理编号"),
     "status_on": _l("状态日期"),
     "subdistrict": _l("街道"), "year": _l("年份"), "births": _l("出生人数"),
+    "credit_code": _l("统一社会信用代码"), "legal_representative": _l("法定代表人"),
+    "contact_name": _l("联系人"), "contact_phone": _l("联系电话"), "address": _l("地址"),
+    "district_id": _l("登记所在区县"), "operator_id": _l("举办者"), "operator": _l("举办者"),
+    "from_date": _l("起始日期"), "to_date": _l("结束日期"), "centres": _l("机构"),
+    "effective_on": _l("生效日期"),
 }
 
 # Who acted: an account's role, a staff account's post.

@@ -145,6 +145,11 @@ TABLE: dict[str, dict[str, str]] = {
     "exam.record": {"doctor": INSTITUTION, "nurse": INSTITUTION},
     "exam.sign": {"doctor": INSTITUTION},
     "exam.stats": _SUPERVISION,
+    # Operators (docs/operators.md): the organisations that run several centres; registered
+    # and linked to centres by the regulators of their district or their centres'. A centre's
+    # director reads its own operator.
+    "operator.read": {"director": CENTRE, "regulator": JURISDICTION, "admin": ALL},
+    "operator.manage": _SUPERVISION,
     "district.create": {"admin": ALL},
     "user.create": {"admin": ALL},
     "user.manage": {"admin": ALL},

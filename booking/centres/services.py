@@ -26,6 +26,7 @@ from .bands import AGE_BANDS, CENTRE_KINDS
 from ..policy import services as policy_versions
 from .models import Centre, CityPolicy, District
 from ..recognition.queries import in_force_clause, recognised
+from ..operators.queries import public_operator
 
 PUBLIC_STATUSES = ("approved",)
 
@@ -192,6 +193,8 @@ def disclosure(centre: Centre, now=None) -> dict:
         "name": centre.name,
         "kind": centre.kind,
         "operator": centre.operator,
+        # The organisation that runs it (docs/operators.md) and its other listed centres.
+        "operator_organisation": public_operator(centre.id),
         "address": centre.address,
         "district": centre.district.code,
         "district_name": centre.district.name,

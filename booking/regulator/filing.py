@@ -106,6 +106,16 @@ def decide(filing_id: int, regulator, action: str, reasons: str | None = None,
     Suspension and closure go through closure handling (closure.py) so that no family is left
     without a notice. :raises NotFound, Conflict, ValidationFailed.
     """
+    filing = apply_decision(filing_id, regulator, action, reasons, now)
+    db.session.commit()
+    return filing
+
+
+def apply_decision(filing_id: int, regulator, action: str, reasons: str | None = None,
+                   now=None) -> Filing:
+    """`decide` without the commit: the rules of one decision, flushed only, so that a command
+    deciding on several centres at once (operators/closure.py) commits all or none.
+    :raises NotFound, Conflict, ValidationFailed."""
     now = now or clock_now()
     filing = db.session.get(Filing, filing_id)
     if filing is None or action not in TRANSITIONS or action == "submit" \
@@ -130,5 +140,5 @@ def decide(filing_id: int, regulator, action: str, reasons: str | None = None,
             User.centre_id == filing.centre_id)):
         notify(staff_id, "filing_decided", action=action, status=filing.status,
                reasons=reasons or "")
-    db.session.commit()
+    db.session.flush()
     return filing

@@ -8,6 +8,7 @@ from ..centres.models import Centre, District
 from ..clock import now as clock_now
 from ..extensions import db
 from ..health.models import HealthCheck
+from ..operators.models import Operator
 from ..planning.models import SubdistrictBirths
 from ..reservations.models import Reservation, in_care_at
 from ..slots.models import Slot
@@ -24,16 +25,21 @@ def scope(stmt, user):
 def audit_clause(user):
     """The audit events `user` may search: admins and national regulators all; a regulator
     those about its centres, about its centres' children (their records and health checks,
-    which carry no centre), and about its districts' births (planning). Accounts' own
-    events belong to no jurisdiction."""
+    which carry no centre), about its districts' births (planning) and about the operators
+    registered in its districts (docs/operators.md). Accounts' own events belong to no
+    jurisdiction."""
     if is_national(user):
         return centre_clause(user, AuditEvent.centre_id)
     checks = select(HealthCheck.id).where(child_clause(user, HealthCheck.child_id))
     births = (select(SubdistrictBirths.id)
               .join(District, District.id == SubdistrictBirths.district_id)
               .where(district_clause(user)))
+    operators = (select(Operator.id).join(District, District.id == Operator.district_id)
+                 .where(district_clause(user)))
     return or_(
         and_(AuditEvent.centre_id.is_not(None), centre_clause(user, AuditEvent.centre_id)),
+        and_(AuditEvent.centre_id.is_(None), AuditEvent.entity_type == "operator",
+             AuditEvent.entity_id.in_(operators)),
         and_(AuditEvent.centre_id.is_(None), AuditEvent.entity_type == "child",
              child_clause(user, AuditEvent.entity_id)),
         and_(AuditEvent.centre_id.is_(None), AuditEvent.entity_type == "health_check",

@@ -13,6 +13,7 @@ from ..centres.services import disclosure
 from ..extensions import db
 from ..fees.balances import refund_summary
 from ..inputs import MAX_DATE, MIN_DATE, parse_day
+from ..operators.queries import current_operator, public_operators
 from ..outbreaks import services as outbreaks
 from ..outbreaks.labels import symptom_word
 from ..web import attempt, csv_bytes, csv_download, submit, xlsx_bytes
@@ -92,6 +93,7 @@ def filing(filing_id):
     return render_template("regulator/filing.html", f=f, form=form, cases=cases,
                            refunds=refund_summary(f.centre_id),
                            missing=filings_svc.missing_items(f),
+                           operator=current_operator(f.centre_id),
                            transitions=filings_svc.TRANSITIONS), 422 if form.errors else 200
 
 
@@ -145,7 +147,8 @@ def registry():
     centres = _registry_centres()
     from ..recognition.queries import in_force_map  # the decision, not the cached flag
     return render_template("regulator/registry.html", centres=centres, kinds=CENTRE_KINDS,
-                           held=in_force_map([c.id for c in centres]))
+                           held=in_force_map([c.id for c in centres]),
+                           operators=public_operators(c.id for c in centres))
 
 
 def _registry_centres():
@@ -167,10 +170,12 @@ def registry_json():
 
 @bp.get("/registry.csv")
 def registry_csv():
-    rows = [["id"] + REGISTRY_FIELDS]
+    rows = [["id"] + REGISTRY_FIELDS + ["operator_organisation", "operator_credit_code"]]
     for c in _registry_centres():
         d = disclosure(c)
-        rows.append([c.id] + [d.get(k) for k in REGISTRY_FIELDS])
+        org = d.get("operator_organisation") or {}
+        rows.append([c.id] + [d.get(k) for k in REGISTRY_FIELDS]
+                    + [org.get("name"), org.get("credit_code")])
     return csv_download(csv_bytes(rows), "registry.csv")
 
 
@@ -191,6 +196,7 @@ def own_filing():
         if done:
             return redirect(url_for("regulator.own_filing"))
     return render_template("regulator/own_filing.html", f=f, form=form,
+                           operator=current_operator(f.centre_id),
                            missing=filings_svc.missing_items(f)), 422 if form.errors else 200
 
 
