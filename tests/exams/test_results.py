@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from booking.audit.models import AuditEvent, Notification
-from booking.errors import Conflict, NotFound, ValidationFailed
+from booking.errors import Conflict, HealthCheckRequired, NotFound, ValidationFailed
 from booking.exams import results
 from booking.exams.models import ExamAppointment, ExamResult
 from booking.growth.models import GrowthMeasurement
@@ -186,8 +186,8 @@ def test_a_parent_entered_check_still_needs_the_centres_verification(db, world):
                           result="pass", vaccination_verified=True)
     assert check.source == "entered" and check.status == "submitted"
     assert health.intake_readiness(w.kid.id, w.slot).state == "awaiting_verification"
-    with pytest.raises(Conflict):
-        from booking.reservations import enrolment
+    from booking.reservations import enrolment
+    with pytest.raises(HealthCheckRequired):
         enrolment.confirm(w.hold.id, w.director)
     assert intake.verify_and_enrol(check.id, w.director).status == "enrolled"
     assert db.session.get(HealthCheck, check.id).verified_by == w.director.id
