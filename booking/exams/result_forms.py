@@ -32,14 +32,14 @@ class ExamResultForm(FlaskForm):
     weight_kg = DecimalField(_l("体重（千克）"), places=2, validators=[Optional()],
                              invalid_value_message=_l("请填写数字"))
     haemoglobin_g_l = IntegerField(_l("血红蛋白（g/L）"), validators=[Optional()])
-    vision = SelectField(_l("视力筛查"), choices=_choices(SCREENING_LABELS, _l("未筛查")),
+    vision = SelectField(_l("视力筛查"), choices=_choices(SCREENING_LABELS, _l("未筛查")), default="",
                          invalid_choice_message=_l("请选择通过或转诊"))
-    hearing = SelectField(_l("听力筛查"), choices=_choices(SCREENING_LABELS, _l("未筛查")),
+    hearing = SelectField(_l("听力筛查"), choices=_choices(SCREENING_LABELS, _l("未筛查")), default="",
                           invalid_choice_message=_l("请选择通过或转诊"))
     vaccination_checked = BooleanField(_l("已查验预防接种证"))
     vaccination_note = StringField(_l("接种情况说明"), validators=[
         Optional(), Length(max=200, message=_l("最多 200 个字"))])
-    conclusion = SelectField(_l("结论"), choices=_choices(CONCLUSION_LABELS, _l("未下结论")),
+    conclusion = SelectField(_l("结论"), choices=_choices(CONCLUSION_LABELS, _l("未下结论")), default="",
                              invalid_choice_message=_l("结论应为合格、不合格或需复查"))
     follow_up_actions = TextAreaField(_l("需复查或处理的项目"), validators=[
         Optional(), Length(max=1000, message=_l("最多 1000 个字"))])
@@ -83,8 +83,10 @@ class ExamResultForm(FlaskForm):
 
 # One state and one note per system of the national form, named after its code.
 for _code in SYSTEM_ITEMS:
-    setattr(ExamResultForm, f"sys_{_code}", SelectField(SYSTEM_LABELS[_code], choices=_state,
-            invalid_choice_message=_l("请选择正常或异常")))
+    # A system left out of the post is "not examined" (""), as the blank choice says.
+    setattr(ExamResultForm, f"sys_{_code}", SelectField(
+        SYSTEM_LABELS[_code], choices=_state, default="",
+        invalid_choice_message=_l("请选择正常或异常")))
     setattr(ExamResultForm, f"note_{_code}", StringField(_l("所见"), validators=[
         Optional(), Length(max=200, message=_l("最多 200 个字"))]))
 
