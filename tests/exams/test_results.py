@@ -201,3 +201,13 @@ def test_a_verified_parent_check_is_not_enrolled_on_again(db, world):
     with pytest.raises(Conflict):
         intake.verify_and_enrol(check.id, w.director)
     assert db.session.get(Reservation, w.hold.id).status == "held"
+
+
+def test_a_signed_weight_below_minus_two_sd_flags_as_any_measurement(db, world):
+    w = world
+    results.save_draft(w.appointment.id, w.nurse, **draft(weight_kg=6.5))
+    results.sign(w.appointment.id, w.doctor)
+    flags = db.session.scalars(select(Notification).where(
+        Notification.kind == "growth_flag")).all()
+    assert [n.user_id for n in flags] == [w.parent.id]
+    assert len(events(db, "growth.flagged")) == 1
