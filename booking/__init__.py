@@ -132,6 +132,7 @@ def _register_blueprints(app):
     from .daily.views import bp as daily_bp
     from .messages.views import bp as messages_bp
     from .growth.views import bp as growth_bp
+    from .exams.result_views import bp as exam_results_bp
     from .outbreaks.views import bp as outbreaks_bp
     from .complaints.views import bp as complaints_bp
     from .changes.views import bp as changes_bp
@@ -167,6 +168,7 @@ def _register_blueprints(app):
     from .slots import api as _slots_api  # noqa: F401
     from .waitlists import api as _waitlists_api  # noqa: F401
     from .growth import api as _growth_api  # noqa: F401
+    from .exams import results_api as _exam_results_api  # noqa: F401
     from .outbreaks import api as _outbreaks_api  # noqa: F401
     from .complaints import api as _complaints_api  # noqa: F401
     from .changes import api as _changes_api  # noqa: F401
@@ -197,6 +199,7 @@ def _register_blueprints(app):
     app.register_blueprint(pickup_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(growth_bp)
+    app.register_blueprint(exam_results_bp)
     app.register_blueprint(outbreaks_bp)
     app.register_blueprint(complaints_bp)
     app.register_blueprint(changes_bp)

@@ -105,6 +105,7 @@ class Principal:
     centre: str | None = None      # "A"/"B" for staff
     family: str | None = None      # "A"/"B" for parents
     region: str | None = None      # "A"/"B" for regulators (the city of that centre)
+    institution: str | None = None  # "A"/"B" for a health institution's accounts
     headers: dict = field(default_factory=dict)
     client: object = None
 
@@ -242,6 +243,26 @@ def _build(app):
         growth.record_measurement(kid.id, parent, measured_on=date(2026, 11, 20), weight_kg=9.5)
         ids[key]["note_id"] = note.id
         # --- end H4
+        # --- 入托体检 results (docs/exams.md): an institution of the district, its doctor,
+        # nurse and clerk; kid2's signed examination (the family's result page) and its open
+        # appointment since, with a draft (the institution's entry page).
+        from booking.exams import results as exam_results
+        inst = f.institution(d)
+        doctor = None
+        for role in ("doctor", "nurse", "clerk"):
+            member = f.institution_account(inst, role)
+            principals.append(Principal(f"{role}_{key}", member.id, institution=key))
+            doctor = doctor or member
+        exam_session = f.exam_session(inst, starts_at=NOW - timedelta(hours=1))
+        exam_values = {"examined_on": clock.today(), "height_cm": 80, "weight_kg": 10,
+                       "conclusion": "pass", "vaccination_checked": True}
+        first = f.exam_appointment(exam_session, kid2, parent)
+        exam_results.save_draft(first.id, doctor, **exam_values)
+        exam_result = exam_results.sign(first.id, doctor)
+        appointment = f.exam_appointment(exam_session, kid2, parent)
+        exam_results.save_draft(appointment.id, doctor, **exam_values)
+        ids[key].update(appointment_id=appointment.id, result_id=exam_result.id)
+        # --- end 入托体检 results
         # --- H5 outbreak alerts: an open alert for the class (rows made directly: the rule
         # and the alert, with the enrolled child counted).
         from booking.outbreaks.models import OutbreakAlert, OutbreakAlertChild, OutbreakRule
@@ -367,6 +388,8 @@ def _in_reach(p: Principal, rule: str | None, variant: str, family_object: bool)
         return p.centre == variant
     if rule == perms.JURISDICTION:
         return p.region == variant
+    if rule == perms.INSTITUTION:
+        return p.institution == variant
     if rule == perms.OWN:
         # A family reaches its own records; centres' public objects (a slot to reserve, a
         # session to book) are anyone's.

@@ -27,6 +27,7 @@ _LISTS = {
     "complaint_account_requested": "complaints.staff_list", "complaint_closed": "complaints.mine",
     "subsidy_claim_decided": "subsidies.index", "centre_change_decided": "changes.staff_list",
     "recognition_decided": "recognition.staff_page", "fix_item_update": "evaluation.staff_page",
+    "exam_result_signed": "health.mine",
 }
 
 # Kinds that ask the reader to do something (the link says 去处理; the rest say 查看).
@@ -83,6 +84,11 @@ def link_for(note, role: str) -> str | None:
         if _int(p, "round_id") is not None:
             return url_for("allocation.show", round_id=p["round_id"])
         return url_for("allocation.index")
+    if kind == "exam_result_signed" and child_id is not None:
+        if _int(p, "result_id") is not None:
+            return url_for("exam_results.family_result", child_id=child_id,
+                           result_id=p["result_id"])
+        return url_for("exam_results.family_list", child_id=child_id)
     if kind == "health_check_verified" and _int(p, "check_id") is not None:
         return url_for("health.check", check_id=p["check_id"])
     if kind in ("check_window_open", "health_check_returned") and child_id is not None:

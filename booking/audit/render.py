@@ -24,7 +24,7 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "day_summary", "unlisted_pickup", "message_received", "bulletin", "growth_flag",
          "outbreak_alert", "check_window_open", "health_check_returned", "complaint_received",
          "complaint_account_requested", "complaint_closed", "subsidy_claim_decided",
-         "centre_change_decided", "recognition_decided", "fix_item_update")
+         "centre_change_decided", "recognition_decided", "fix_item_update", "exam_result_signed")
 COMPLAINT_KINDS = ("complaint_received", "complaint_account_requested", "complaint_closed")
 
 
@@ -101,6 +101,7 @@ def _title(kind, p):
         "filing_decided": _("备案状态更新：%(status)s", status=p.get("status", "")),
         "centre_closed": _("%(centre)s 已暂停或停止服务", centre=p.get("centre", "")),
         "health_check_verified": _("%(child)s 的入托体检已核验", child=c),
+        "exam_result_signed": _("%(child)s 的入托体检结果已出具", child=c),
         "health_check_returned": _("%(child)s 的入托体检被退回，请重新上传", child=c),
         "withdrawn": _("%(child)s 已办理离园：%(centre)s", child=c, centre=p.get("centre", "")),
         "sent_home": _("%(child)s 晨检未通过，请接孩子回家", child=c),
@@ -156,6 +157,12 @@ def _body(kind, p):
         "centre_closed": _("%(child)s 在该机构的预约或入托已结束（%(reason)s）。孩子在您选择的其他机构候补时享有最高优先级（应急转托），请尽快选择机构加入候补。",
                            child=c, reason=p.get("reason", "")),
         "health_check_verified": _("机构已核验 %(child)s 的入托体检记录。", child=c),
+        "exam_result_signed": (
+            _("%(institution)s 的医生已签名 %(child)s 的入托体检结果：需复查，请在 %(d)s 前完成复查。已作为核验过的入托体检生效。",
+              institution=p.get("institution", ""), child=c, d=p.get("follow_up_by") or "")
+            if p.get("conclusion") == "follow_up" else
+            _("%(institution)s 的医生已签名 %(child)s 的入托体检结果，已作为核验过的入托体检生效，无需托育机构再核验。",
+              institution=p.get("institution", ""), child=c)),
         "health_check_returned": _("机构退回了 %(child)s 的入托体检记录，原因：%(reason)s。请按要求重新上传体检表。",
                                    child=c, reason=p.get("reason", "")),
         "withdrawn": _("离园日期：%(d)s（最后一天在园），这个托位随之结束。", d=p.get("on_date", "")),

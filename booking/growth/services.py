@@ -160,6 +160,25 @@ def record_measurement(child_id: int, actor, *, measured_on: date | None, height
     return m
 
 
+def record_from_exam(child: Child, doctor, *, measured_on: date, height_cm, weight_kg,
+                     now=None) -> GrowthMeasurement:
+    """The signed intake examination's height and weight (exams/results.sign), measured by
+    the institution, with z-scores and the −2 SD flag as any measurement. Only flushes: the
+    signature commits it."""
+    m = GrowthMeasurement(child_id=child.id, entered_by=doctor.id, centre_id=None,
+                          measured_on=measured_on, height_cm=height_cm, weight_kg=weight_kg,
+                          measured_by="institution", created_at=now or clock_now())
+    z = _zscores(child, m)
+    m.z_wfa, m.z_lhfa, m.z_wflh = z.wfa, z.lhfa, z.wflh
+    db.session.add(m)
+    db.session.flush()
+    record("growth.measured", m, actor=doctor,
+           after={"child_id": child.id, "measured_on": measured_on, "measured_by": "institution"})
+    if z.flagged:
+        _flag(child, m, z, doctor)
+    return m
+
+
 @command
 def set_sex(child_id: int, actor, sex: str, now=None) -> Child:
     """A guardian records the child's sex, which the WHO standards need (there is one table
@@ -196,10 +215,12 @@ def _stored(m: GrowthMeasurement) -> standards.ZScores:
 
 def points_of(child: Child) -> list[Point]:
     """The child's points, oldest first: the intake checks' heights and weights (rejected
-    checks left out), then every measurement. Callers decide who may see them."""
+    checks left out, and those an institution signed: their numbers are its measurement),
+    then every measurement. Callers decide who may see them."""
     points = []
     for c in db.session.scalars(select(HealthCheck).where(
             HealthCheck.child_id == child.id, HealthCheck.status != "rejected",
+            HealthCheck.source != "institution",
             (HealthCheck.height_cm.is_not(None)) | (HealthCheck.weight_kg.is_not(None)))):
         points.append(Point(c.examined_on, (c.examined_on - child.birth_date).days,
                             c.height_cm, c.weight_kg, "intake",

@@ -38,7 +38,9 @@ def staff_may_act(user, child_id: int, now=None, action="health_record.read") ->
             and user.centre_id in centres_caring_for(child_id, now))
 
 
-def _valid_days(child_id: int, now) -> int:
+def valid_days_for_child(child_id: int, now) -> int:
+    """How long an intake check of the child stays valid: the city policy of a centre
+    holding a place for it, else the default."""
     centre_ids = centres_caring_for(child_id, now)
     if centre_ids:
         city = db.session.scalar(select(District.city).join(Centre).where(
@@ -79,7 +81,7 @@ def submit(child_id: int, actor, *, examined_on: date, institution: str, result:
                         height_cm=height_cm, weight_kg=weight_kg, haemoglobin_g_l=haemoglobin_g_l,
                         findings=findings, status="submitted", submitted_by=actor.id,
                         submitted_at=now,
-                        valid_until=examined_on + timedelta(days=_valid_days(child_id, now)))
+                        valid_until=examined_on + timedelta(days=valid_days_for_child(child_id, now)))
     if attachment is not None:
         check.attachment_path, check.attachment_type, check.attachment_size = attachment
     db.session.add(check)

@@ -125,9 +125,11 @@ def _check_page(record, reason=None, return_form=None):
     """One record's page; for staff of its centre the review (preview, 通过, 退回 and, for a
     director with the child's hold here, 核验并确认入托)."""
     may_act = services.staff_may_act(current_user, record.child_id)
+    # An institution's signed check is verified at its source: the director confirms on it.
+    open_to_enrol = record.status == "submitted" or (record.source == "institution"
+                                                     and record.status == "verified")
     hold = intake.hold_to_confirm(record.child_id, current_user.centre_id, clock_now()) \
-        if may_act and record.status == "submitted" \
-        and allowed(current_user, "reservation.confirm") else None
+        if may_act and open_to_enrol and allowed(current_user, "reservation.confirm") else None
     return render_template("health/check.html", check=record, reason=reason,
                            staff_may_act=may_act, hold=hold,
                            returned_because=review.return_reason(record)
@@ -169,14 +171,23 @@ def return_check(check_id: int):
 @bp.post("/health-checks/<int:check_id>/verify-and-enrol")
 @permission_required("reservation.confirm", own_centre=True)
 def verify_and_enrol(check_id: int):
-    """核验并确认入托 in one step (both or neither)."""
+    """核验并确认入托 in one step (both or neither); on an institution's signed check,
+    确认入托 alone."""
+    signed = _signed_at_source(check_id)
     r = attempt(lambda: intake.verify_and_enrol(check_id, current_user),
-                lambda r: _("已核验体检并确认 %(child)s 入托。", child=r.child.name))
+                lambda r: _("已确认 %(child)s 入托（体检由体检机构出具，已核验）。",
+                            child=r.child.name) if signed
+                else _("已核验体检并确认 %(child)s 入托。", child=r.child.name))
     if r is not None and r.ratio_warning:  # 设置标准 art. 20, as on the reservations page
         w = r.ratio_warning
         flash(_("注意：按当前排班，%(date)s 该班有 %(n)s 个时段保育人员不足，最多缺 %(m)s 人，请调整排班。",
                 date=w["on_date"].isoformat(), n=w["hours_short"], m=w["most_missing"]), "error")
     return redirect(url_for("health.check", check_id=check_id))
+
+
+def _signed_at_source(check_id: int) -> bool:
+    check = db.session.get(HealthCheck, check_id)
+    return check is not None and check.source == "institution"
 
 
 @bp.post("/health-checks/<int:check_id>/verify")

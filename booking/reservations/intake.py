@@ -40,7 +40,8 @@ def covers(check: HealthCheck, slot: Slot) -> str | None:
 @command
 def verify_and_enrol(check_id: int, staff, now=None) -> Reservation:
     """Verify a submitted check and confirm the child's hold at the staff's centre in ONE
-    transaction: both, or (when anything refuses) neither.
+    transaction: both, or (when anything refuses) neither. A check the examining institution
+    signed (source `institution`) is verified already: the hold is confirmed on it.
 
     Everything that can be known beforehand is checked before anything is written, so the
     refusal names the real reason; the rest (the hold lapsing meanwhile, the transfer rules)
@@ -48,7 +49,7 @@ def verify_and_enrol(check_id: int, staff, now=None) -> Reservation:
 
     :raises NotFound: not a child their centre holds a place for. :raises Forbidden: staff
         who may not confirm enrolments (the director's). :raises Conflict: the check is not
-        submitted, there is no live hold to confirm, or the check would not cover its start.
+        submitted (nor signed by its institution), there is no live hold to confirm, or the check would not cover its start.
     """
     now = now or clock_now()
     check = db.session.get(HealthCheck, check_id)
@@ -56,7 +57,10 @@ def verify_and_enrol(check_id: int, staff, now=None) -> Reservation:
         raise NotFound()
     if not allowed(staff, "reservation.confirm"):
         raise Forbidden(_("只有负责人可以确认入托"))
-    if check.status != "submitted":
+    # A check the examining institution signed is verified at its source (docs/exams.md):
+    # the centre confirms on it without verifying it again.
+    signed_at_source = check.source == "institution" and check.status == "verified"
+    if check.status != "submitted" and not signed_at_source:
         raise Conflict(_("该体检记录已核验") if check.status == "verified"
                        else _("该体检记录已退回家长，请等家长重新提交"))
     hold = hold_to_confirm(check.child_id, staff.centre_id, now)
@@ -69,5 +73,6 @@ def verify_and_enrol(check_id: int, staff, now=None) -> Reservation:
     # transaction's first other write; confirm takes it again (a no-op) and then the slots.
     lock_children([check.child_id])
     db.session.refresh(check)
-    mark_verified(check, staff, now)
+    if not signed_at_source:
+        mark_verified(check, staff, now)
     return enrolment.confirm(hold.id, staff, now)

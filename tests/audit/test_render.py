@@ -26,6 +26,8 @@ PARAMS = {
     "centre_closed": {"centre": "阳光托育", "reason": "消防整改", "reservation_id": 8},
     "health_check_verified": {"check_id": 12, "result": "pass"},
     "health_check_returned": {"check_id": 12, "reason": "照片看不清"},
+    "exam_result_signed": {"result_id": 3, "conclusion": "follow_up", "institution": "雁塔区妇幼保健院",
+                           "follow_up_by": "2027-01-15"},
     "withdrawn": {"reservation_id": 8, "centre": "阳光托育", "on_date": "2026-12-31"},
     "sent_home": {"reservation_id": 8, "centre": "阳光托育", "temperature_c": 38.2,
                   "observations": "精神差"},
