@@ -30,7 +30,7 @@ class UserOut(Out):
     email: str | None
     phone: str | None = None
     name: str
-    role: Literal["parent", "staff", "regulator", "admin"]
+    role: Literal["parent", "staff", "regulator", "admin", "institution"]
     centre_id: int | None = None
     staff_role: StaffRole | None = None
     district_id: int | None = None
@@ -40,7 +40,7 @@ class UserOut(Out):
 
 class TokenUser(Out):
     id: int
-    role: Literal["parent", "staff", "regulator", "admin"]
+    role: Literal["parent", "staff", "regulator", "admin", "institution"]
     name: str
     centre_id: int | None
     staff_role: StaffRole | None = None

@@ -66,9 +66,14 @@ def lock_session(session_id: int) -> ExamSession:
     return db.session.get(ExamSession, session_id, populate_existing=True)
 
 
+# A place is taken by every appointment but a cancelled one (an examined child or a no-show
+# held it too).
+_TAKES_PLACE = ExamAppointment.status != "cancelled"
+
+
 def booked_count(session_id: int) -> int:
     return db.session.scalar(select(func.count(ExamAppointment.id)).where(
-        ExamAppointment.session_id == session_id, ExamAppointment.status == "booked")) or 0
+        ExamAppointment.session_id == session_id, _TAKES_PLACE)) or 0
 
 
 def booked_counts(session_ids) -> dict[int, int]:
@@ -77,7 +82,7 @@ def booked_counts(session_ids) -> dict[int, int]:
     if ids:
         counts.update(db.session.execute(
             select(ExamAppointment.session_id, func.count(ExamAppointment.id))
-            .where(ExamAppointment.session_id.in_(ids), ExamAppointment.status == "booked")
+            .where(ExamAppointment.session_id.in_(ids), _TAKES_PLACE)
             .group_by(ExamAppointment.session_id)).all())
     return counts
 
@@ -205,7 +210,7 @@ def open_sessions(*, now, district_id=None, institution_id=None, date_from=None,
     count, by start."""
     booked = (select(func.count(ExamAppointment.id))
               .where(ExamAppointment.session_id == ExamSession.id,
-                     ExamAppointment.status == "booked").correlate(ExamSession)
+                     _TAKES_PLACE).correlate(ExamSession)
               .scalar_subquery())
     stmt = (select(ExamSession, booked).join(HealthInstitution)
             .join(District, District.id == HealthInstitution.district_id)
