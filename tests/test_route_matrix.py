@@ -68,6 +68,7 @@ FAMILY = {"child_id", "reservation_id", "booking_id", "check_id", "app_id",
 FAMILY |= {"note_id"}  # H4 health notes: a note is its child's family's
 FAMILY |= {"photo_id"}  # H1 daily record: a photo is its child's family's
 FAMILY |= {"application_id"}  # issue 18: an allowance application is its child's family's
+FAMILY |= {"appointment_id"}  # issue 22: an exam appointment is its child's family's
 
 
 def _daily_photo():
@@ -105,6 +106,7 @@ class Principal:
     centre: str | None = None      # "A"/"B" for staff
     family: str | None = None      # "A"/"B" for parents
     region: str | None = None      # "A"/"B" for regulators (the city of that centre)
+    institution: str | None = None  # "A"/"B" for health institutions' accounts
     headers: dict = field(default_factory=dict)
     client: object = None
 
@@ -313,6 +315,19 @@ def _build(app):
         _db.session.commit()
         ids[key]["change_id"] = change.id
         # --- end change filings
+        # --- 入托体检 (issue 22): a health institution of the district with its three
+        # accounts, a session, and the family's appointment for the held place.
+        from booking.exams import appointments as exam_appointments
+        inst = f.institution(d)
+        for role in ("doctor", "nurse", "clerk"):
+            account = f.institution_account(inst, role)
+            principals.append(Principal(f"{role}_inst_{key}", account.id, institution=key))
+        exam_session = f.exam_session(inst, starts_at=datetime(2026, 12, 10, 9, tzinfo=LOCAL))
+        appointment = exam_appointments.book(child_id=kid.id, session_id=exam_session.id,
+                                             parent=parent, reservation_id=hold.id)
+        ids[key].update(institution_id=inst.id, exam_session_id=exam_session.id,
+                        appointment_id=appointment.id)
+        # --- end 入托体检
     principals.append(Principal("admin", admin.id))
     for p in principals:
         p.client = app.test_client()
@@ -360,6 +375,8 @@ def _in_reach(p: Principal, rule: str | None, variant: str, family_object: bool)
         return p.centre == variant
     if rule == perms.JURISDICTION:
         return p.region == variant
+    if rule == perms.INSTITUTION:
+        return p.institution == variant
     if rule == perms.OWN:
         # A family reaches its own records; centres' public objects (a slot to reserve, a
         # session to book) are anyone's.
