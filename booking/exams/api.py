@@ -7,10 +7,10 @@ from ..api.framework import endpoint
 from ..api.pagination import page_of
 from . import appointments, exam_sessions, institutions, stats
 from .models import ExamAppointment, ExamSession, HealthInstitution
-from .schemas import (AccountIn, AccountOut, AppointmentIn, AppointmentOut, CancelIn,
+from .schemas import (InstitutionAccountIn, InstitutionAccountOut, AppointmentIn, AppointmentOut, ExamSessionCancelIn,
                       ExamSessionIn, ExamSessionOut, ExamSessionPage, ExamSessionQuery,
-                      InstitutionIn, InstitutionOut, InstitutionPatch, MarkIn, MoveIn,
-                      SessionAppointmentOut, StatsOut, StatsQuery, SuggestionOut,
+                      InstitutionIn, InstitutionOut, InstitutionPatch, ExamMarkIn, ExamMoveIn,
+                      SessionAppointmentOut, ExamStatsOut, ExamStatsQuery, SuggestionOut,
                       SuggestionQuery)
 
 TAGS = ["exams"]
@@ -84,7 +84,7 @@ def account_out(u) -> dict:
 
 @endpoint("/institutions/<int:institution_id>/accounts",
           summary="The institution's doctor, nurse and clerk accounts", tags=TAGS,
-          permission="institution.manage", response=list[AccountOut])
+          permission="institution.manage", response=list[InstitutionAccountOut])
 def list_accounts(institution_id: int):
     inst = institutions.visible_institution(institution_id, g.api_user)
     return [account_out(u) for u in institutions.accounts_of(inst)]
@@ -92,9 +92,9 @@ def list_accounts(institution_id: int):
 
 @endpoint("/institutions/<int:institution_id>/accounts", "POST",
           summary="Make a doctor's, nurse's or clerk's account", tags=TAGS,
-          permission="institution.manage", body=AccountIn, response=AccountOut, status=201,
+          permission="institution.manage", body=InstitutionAccountIn, response=InstitutionAccountOut, status=201,
           errors=(409,))
-def create_account(institution_id: int, body: AccountIn):
+def create_account(institution_id: int, body: InstitutionAccountIn):
     u = institutions.create_account(institution_id, actor=g.api_user, name=body.name,
                                     role=body.role, password=body.password, email=body.email,
                                     phone=body.phone)
@@ -103,7 +103,7 @@ def create_account(institution_id: int, body: AccountIn):
 
 @endpoint("/institutions/<int:institution_id>/accounts/<int:user_id>/deactivate", "POST",
           summary="Stop an institution account", tags=TAGS, permission="institution.manage",
-          response=AccountOut)
+          response=InstitutionAccountOut)
 def deactivate_account(institution_id: int, user_id: int):
     return account_out(institutions.deactivate_account(institution_id, user_id,
                                                        actor=g.api_user))
@@ -137,9 +137,9 @@ def create_exam_sessions(body: ExamSessionIn):
 
 @endpoint("/exam-sessions/<int:exam_session_id>/cancel", "POST",
           summary="Call a session off (its appointments are cancelled, families told)",
-          tags=TAGS, permission="exam.schedule", body=CancelIn, response=ExamSessionOut,
+          tags=TAGS, permission="exam.schedule", body=ExamSessionCancelIn, response=ExamSessionOut,
           errors=(409,))
-def cancel_exam_session(exam_session_id: int, body: CancelIn):
+def cancel_exam_session(exam_session_id: int, body: ExamSessionCancelIn):
     s = exam_sessions.cancel_session(exam_session_id, actor=g.api_user, reason=body.reason)
     return session_out(s, exam_sessions.booked_count(s.id))
 
@@ -155,8 +155,8 @@ def session_appointments(exam_session_id: int):
 
 @endpoint("/exam-appointments/<int:appointment_id>/mark", "POST",
           summary="Mark a child arrived or a no-show (the session's day)", tags=TAGS,
-          permission="exam.attendance", body=MarkIn, response=AppointmentOut, errors=(409,))
-def mark_appointment(appointment_id: int, body: MarkIn):
+          permission="exam.attendance", body=ExamMarkIn, response=AppointmentOut, errors=(409,))
+def mark_appointment(appointment_id: int, body: ExamMarkIn):
     return appointment_out(appointments.mark(appointment_id, actor=g.api_user,
                                              status=body.status))
 
@@ -213,8 +213,8 @@ def cancel_appointment(appointment_id: int):
 
 @endpoint("/exam-appointments/<int:appointment_id>/move", "POST",
           summary="Move an appointment to another session (one transaction)", tags=TAGS,
-          permission="exam.book", body=MoveIn, response=AppointmentOut, errors=(409,))
-def move_appointment(appointment_id: int, body: MoveIn):
+          permission="exam.book", body=ExamMoveIn, response=AppointmentOut, errors=(409,))
+def move_appointment(appointment_id: int, body: ExamMoveIn):
     return appointment_out(appointments.move(appointment_id, session_id=body.session_id,
                                              parent=g.api_user))
 
@@ -222,6 +222,6 @@ def move_appointment(appointment_id: int, body: MoveIn):
 # --- counts for regulators --------------------------------------------------------------------
 
 @endpoint("/exam-stats", summary="Counts per institution and district of the jurisdiction",
-          tags=TAGS, permission="exam.stats", query=StatsQuery, response=StatsOut)
-def exam_stats(query: StatsQuery):
+          tags=TAGS, permission="exam.stats", query=ExamStatsQuery, response=ExamStatsOut)
+def exam_stats(query: ExamStatsQuery):
     return stats.exam_stats(g.api_user, date_from=query.from_, date_to=query.to)

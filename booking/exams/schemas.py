@@ -38,7 +38,7 @@ class InstitutionOut(Out):
     active: bool
 
 
-class AccountIn(Body):
+class InstitutionAccountIn(Body):
     name: str = Field(min_length=1, max_length=80)
     role: InstitutionRole
     email: str | None = Field(None, max_length=254)
@@ -46,7 +46,7 @@ class AccountIn(Body):
     password: str = Field(min_length=1, max_length=200)
 
 
-class AccountOut(Out):
+class InstitutionAccountOut(Out):
     id: int
     name: str
     role: InstitutionRole
@@ -97,7 +97,7 @@ class ExamSessionPage(Out):
     per_page: int
 
 
-class CancelIn(Body):
+class ExamSessionCancelIn(Body):
     reason: str | None = Field(None, max_length=200)
 
 
@@ -106,11 +106,11 @@ class AppointmentIn(Body):
     reservation_id: Id | None = None
 
 
-class MoveIn(Body):
+class ExamMoveIn(Body):
     session_id: Id
 
 
-class MarkIn(Body):
+class ExamMarkIn(Body):
     status: Literal["arrived", "no_show"]
 
 
@@ -148,7 +148,7 @@ class SuggestionOut(Out):
     reason: str
 
 
-class StatsQuery(Query):
+class ExamStatsQuery(Query):
     from_: Day | None = Field(None, alias="from")
     to: Day | None = None
 
@@ -181,6 +181,6 @@ class DistrictStats(Out):
     wait_days: int | None
 
 
-class StatsOut(Out):
+class ExamStatsOut(Out):
     institutions: list[InstitutionStats]
     districts: list[DistrictStats]
