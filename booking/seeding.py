@@ -51,6 +51,8 @@ def load_all(echo=print):
     seed_demo_parent(echo)
     seed_subsidies(echo)
     load_births(echo)
+    from .exams.seeding import load_exams
+    load_exams(echo)
     echo(f"seed: done ({cities} cities)")
 
 
