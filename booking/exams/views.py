@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..auth.permissions import permission_required
 from ..children.services import child_for_guardian, children_of
-from ..clock import LOCAL, end_of_day, local_date, today
+from ..clock import LOCAL, local_date, today
 from ..clock import now as clock_now
 from ..errors import NotFound
 from ..extensions import db
