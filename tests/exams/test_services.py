@@ -257,3 +257,16 @@ def test_appointments_are_seen_by_the_family_and_the_institution_only(world):
         with pytest.raises(NotFound):
             appointments.visible(a.id, world[outsider])
     assert db.session.scalar(select(ExamAppointment.id)) == a.id
+
+
+def test_the_familys_export_holds_its_appointments_and_deletion_cancels_them(world):
+    from booking.exams.appointment_privacy import erase, export
+    a = appointments.book(child_id=world["kid"].id, session_id=world["session"].id,
+                          parent=world["parent"])
+    [row] = export([world["kid"].id], world["parent"])
+    assert row["institution"] == world["inst"].name and row["status"] == "booked"
+    assert erase([world["kid"].id], world["parent"], clock.now()) == {
+        "exam_appointments_cancelled": 1}
+    db.session.commit()
+    db.session.refresh(a)
+    assert a.status == "cancelled" and a.cancel_reason == "account deleted"
