@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from ..api.framework import endpoint
 from ..api.pagination import page_of
+from ..clock import now as clock_now
 from . import appointments, exam_sessions, institutions, stats
 from .models import ExamAppointment, ExamSession, HealthInstitution
 from .schemas import (InstitutionAccountIn, InstitutionAccountOut, AppointmentIn, AppointmentOut, ExamSessionCancelIn,
@@ -114,9 +115,8 @@ def deactivate_account(institution_id: int, user_id: int):
 @endpoint("/exam-sessions", summary="Bookable exam sessions with their free places", tags=TAGS,
           query=ExamSessionQuery, response=ExamSessionPage)
 def list_exam_sessions(query: ExamSessionQuery):
-    from ..clock import now
     rows, total = exam_sessions.open_sessions(
-        now=now(), district_id=query.district_id, institution_id=query.institution_id,
+        now=clock_now(), district_id=query.district_id, institution_id=query.institution_id,
         date_from=query.from_, has_places=query.has_places, page=query.page,
         per_page=query.per_page)
     return page_of([session_out(s, n) for s, n in rows], total, query)

@@ -79,3 +79,31 @@ def test_moves_and_bookings_race_for_the_last_place(app, pg_only):
     for _pid, kid, _t in movers:
         assert live(child_id=kid) == 1  # never none, never two
     assert_no_locks_left(app)
+
+
+def test_two_schedulers_send_one_reminder_and_mark_once(app, pg_only):
+    from booking import clock
+    from booking.audit.models import AuditEvent, Notification
+    from booking.exams import jobs
+    from booking.exams import appointments
+    from tests.concurrency.helpers import in_context
+    inst = f.institution()
+    s = f.exam_session(inst, starts_at=at(2026, 11, 24), capacity=20)
+    for _ in range(8):
+        p = f.user()
+        appointments.book(child_id=f.child(p).id, session_id=s.id, parent=p)
+    db.session.remove()
+
+    sent = race(4, lambda i: in_context(app, jobs.remind_exams))
+    assert sum(sent) == 8
+    db.session.remove()
+    assert db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.kind == "exam_reminder")) == 8
+
+    clock.set(at(2026, 11, 25, 1))
+    marked = race(4, lambda i: in_context(app, jobs.mark_no_shows))
+    assert sum(marked) == 8
+    db.session.remove()
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "exam_appointment.no_show")) == 8
+    assert_no_locks_left(app)
