@@ -127,6 +127,7 @@ def _register_blueprints(app):
     from .reservations.enrolment_views import bp as enrolment_bp
     from .rosters.views import bp as rosters_bp
     from .sessions.views import bp as sessions_bp
+    from .exams.views import bp as exams_bp
     from .fees.views import bp as fees_bp
     from .auth.staff_views import bp as staff_accounts_bp
     from .daily.views import bp as daily_bp
@@ -164,6 +165,7 @@ def _register_blueprints(app):
     from .reservations import api as _reservations_api  # noqa: F401
     from .rosters import api as _rosters_api  # noqa: F401
     from .sessions import api as _sessions_api  # noqa: F401
+    from .exams import api as _exams_api  # noqa: F401
     from .sessions import charges as _session_charges  # noqa: F401  (statement lines)
     from .slots import api as _slots_api  # noqa: F401
     from .waitlists import api as _waitlists_api  # noqa: F401
@@ -191,6 +193,7 @@ def _register_blueprints(app):
         app.register_blueprint(bp)
     app.register_blueprint(rosters_bp)
     app.register_blueprint(sessions_bp)
+    app.register_blueprint(exams_bp)
     app.register_blueprint(fees_bp)
     app.register_blueprint(staff_accounts_bp)
     app.register_blueprint(allocation_bp)

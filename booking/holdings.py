@@ -5,6 +5,7 @@ from .allocation import privacy as _allocation  # noqa: F401
 from .complaints import privacy as _complaints  # noqa: F401
 from .daily import privacy as _daily  # noqa: F401
 from .entitlements import privacy as _entitlements  # noqa: F401
+from .exams import appointment_privacy as _exam_appointments  # noqa: F401
 from .growth import privacy as _growth  # noqa: F401
 from .messages import privacy as _messages  # noqa: F401
 from .outbreaks import privacy as _outbreaks  # noqa: F401

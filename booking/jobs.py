@@ -39,6 +39,7 @@ def job_table():
     from .notices.delivery import deliver_notices
     from .subsidies.jobs import generate_last_month
     from .recognition.services import expire_recognitions
+    from .exams.jobs import mark_no_shows, remind_exams
     return [(release_lapsed, "TUOWEI_SWEEP_SECONDS"), (remind_lapsing, "TUOWEI_SWEEP_SECONDS"),
             (deliver_emails, "TUOWEI_SWEEP_SECONDS"), (take_snapshot, "TUOWEI_SNAPSHOT_SECONDS"),
             (post_monthly_charges, "TUOWEI_CHARGES_SECONDS"),
@@ -48,7 +49,8 @@ def job_table():
             (remind_check_window, "TUOWEI_SWEEP_SECONDS"),
             (deliver_notices, "TUOWEI_SWEEP_SECONDS"),
             (generate_last_month, "TUOWEI_CHARGES_SECONDS"),
-            (expire_recognitions, "TUOWEI_SNAPSHOT_SECONDS")]
+            (expire_recognitions, "TUOWEI_SNAPSHOT_SECONDS"),
+            (remind_exams, "TUOWEI_SWEEP_SECONDS"), (mark_no_shows, "TUOWEI_SWEEP_SECONDS")]
 
 
 def build_scheduler(app, scheduler_class=BlockingScheduler):

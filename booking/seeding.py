@@ -15,6 +15,7 @@ from .auth.models import User
 from .centres import geo
 from .centres import services as centres
 from .centres.models import Centre, CityPolicy, District, Group
+from .exams.seeding import load_exams
 from .operators.seeding import load_operators
 from .planning.seeding import load_births
 from .policy.models import FIRST_EFFECTIVE, SUBSIDY_FIELDS
@@ -53,6 +54,7 @@ def load_all(echo=print):
     seed_subsidies(echo)
     load_births(echo)
     load_operators(echo)
+    load_exams(echo)
     echo(f"seed: done ({cities} cities)")
 
 

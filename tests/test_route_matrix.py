@@ -68,6 +68,7 @@ FAMILY = {"child_id", "reservation_id", "booking_id", "check_id", "app_id",
 FAMILY |= {"note_id"}  # H4 health notes: a note is its child's family's
 FAMILY |= {"photo_id"}  # H1 daily record: a photo is its child's family's
 FAMILY |= {"application_id"}  # issue 18: an allowance application is its child's family's
+FAMILY |= {"appointment_id"}  # issue 22: an exam appointment is its child's family's
 
 
 def _daily_photo():
@@ -243,9 +244,11 @@ def _build(app):
         growth.record_measurement(kid.id, parent, measured_on=date(2026, 11, 20), weight_kg=9.5)
         ids[key]["note_id"] = note.id
         # --- end H4
-        # --- 入托体检 results (docs/exams.md): an institution of the district, its doctor,
-        # nurse and clerk; kid2's signed examination (the family's result page) and its open
-        # appointment since, with a draft (the institution's entry page).
+        # --- 入托体检 (docs/exams.md): an institution of the district, its doctor, nurse and
+        # clerk; a future session where kid's appointment for its hold is booked; kid2's signed
+        # examination (the family's result page) and its open appointment since, with a draft
+        # (the institution's entry page; the appointment routes act on it).
+        from booking.exams import appointments as exam_appointments
         from booking.exams import results as exam_results
         inst = f.institution(d)
         doctor = None
@@ -253,6 +256,9 @@ def _build(app):
             member = f.institution_account(inst, role)
             principals.append(Principal(f"{role}_{key}", member.id, institution=key))
             doctor = doctor or member
+        future_session = f.exam_session(inst, starts_at=datetime(2026, 12, 10, 9, tzinfo=LOCAL))
+        exam_appointments.book(child_id=kid.id, session_id=future_session.id, parent=parent,
+                               reservation_id=hold.id)
         exam_session = f.exam_session(inst, starts_at=NOW - timedelta(hours=1))
         exam_values = {"examined_on": clock.today(), "height_cm": 80, "weight_kg": 10,
                        "conclusion": "pass", "vaccination_checked": True}
@@ -261,8 +267,9 @@ def _build(app):
         exam_result = exam_results.sign(first.id, doctor)
         appointment = f.exam_appointment(exam_session, kid2, parent)
         exam_results.save_draft(appointment.id, doctor, **exam_values)
-        ids[key].update(appointment_id=appointment.id, result_id=exam_result.id)
-        # --- end 入托体检 results
+        ids[key].update(institution_id=inst.id, exam_session_id=future_session.id,
+                        appointment_id=appointment.id, result_id=exam_result.id)
+        # --- end 入托体检
         # --- H5 outbreak alerts: an open alert for the class (rows made directly: the rule
         # and the alert, with the enrolled child counted).
         from booking.outbreaks.models import OutbreakAlert, OutbreakAlertChild, OutbreakRule

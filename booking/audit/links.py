@@ -18,6 +18,7 @@ _LISTS = {
     "health_check_verified": "health.mine", "health_check_returned": "health.mine",
     "sent_home": "absences.mine",
     "session_booked": "sessions.mine", "session_cancelled": "sessions.mine",
+    "exam_reminder": "exams.family", "exam_cancelled": "exams.family",
     "signup_attempt": "auth.login", "round_offer": "allocation.index",
     "round_unplaced": "allocation.index", "day_summary": "daily.mine",
     "unlisted_pickup": "absences.mine", "message_received": "messages.index",
@@ -37,7 +38,8 @@ ACTING = frozenset({
     "unlisted_pickup", "message_received", "growth_flag", "outbreak_alert", "filing_decided",
     "password_reset", "staff_invited", "one_place_ended", "check_window_open",
     "health_check_returned", "complaint_received", "complaint_account_requested",
-    "subsidy_claim_decided", "centre_change_decided", "recognition_decided", "fix_item_update"})
+    "subsidy_claim_decided", "centre_change_decided", "recognition_decided", "fix_item_update",
+    "exam_cancelled"})
 
 
 def _int(p: dict, key: str) -> int | None:
@@ -93,6 +95,8 @@ def link_for(note, role: str) -> str | None:
         return url_for("health.check", check_id=p["check_id"])
     if kind in ("check_window_open", "health_check_returned") and child_id is not None:
         return url_for("health.child_checks", child_id=child_id)
+    if kind in ("exam_reminder", "exam_cancelled") and child_id is not None:
+        return url_for("exams.child_page", child_id=child_id)
     if kind == "sent_home" and child_id is not None:
         return url_for("absences.child", child_id=child_id)
     if kind == "unlisted_pickup" and child_id is not None:

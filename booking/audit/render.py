@@ -24,7 +24,8 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "day_summary", "unlisted_pickup", "message_received", "bulletin", "growth_flag",
          "outbreak_alert", "check_window_open", "health_check_returned", "complaint_received",
          "complaint_account_requested", "complaint_closed", "subsidy_claim_decided",
-         "centre_change_decided", "recognition_decided", "fix_item_update", "exam_result_signed")
+         "centre_change_decided", "recognition_decided", "fix_item_update",
+         "exam_reminder", "exam_cancelled", "exam_result_signed")
 COMPLAINT_KINDS = ("complaint_received", "complaint_account_requested", "complaint_closed")
 
 
@@ -109,6 +110,9 @@ def _title(kind, p):
         "check_window_open": _("%(child)s 现在可以做入托体检了", child=c),
         "session_booked": _("%(child)s 已预约场次：%(centre)s", child=c, centre=p.get("centre", "")),
         "session_cancelled": _("%(child)s 预约的场次已被机构取消", child=c),
+        "exam_reminder": _("明天是 %(child)s 的入托体检：%(inst)s", child=c,
+                           inst=p.get("institution", "")),
+        "exam_cancelled": _("%(child)s 的入托体检场次已被体检机构取消", child=c),
         "signup_attempt": _("有人尝试用您的邮箱或手机号注册托位账号"),
         "password_reset": _("设置新密码的链接"),
         "staff_invited": _("%(centre)s 邀请您使用托位平台", centre=p.get("centre", "")),
@@ -175,6 +179,12 @@ def _body(kind, p):
                                centre=p.get("centre", ""), d=p.get("starts_on", ""),
                                t=p.get("expires_at", "")),
         "session_booked": _("场次 %(t)s 开始。如需取消，请在截止时间前操作。", t=p.get("starts_at", "")),
+        "exam_reminder": _("%(inst)s %(t)s 开始。地址：%(addr)s。请携带：%(bring)s",
+                           inst=p.get("institution", ""), t=p.get("starts_at", ""),
+                           addr=p.get("address", ""), bring=p.get("bring", "")),
+        "exam_cancelled": _("%(inst)s %(t)s 的体检场次已取消。%(reason)s 请重新预约其他场次。",
+                            inst=p.get("institution", ""), t=p.get("starts_at", ""),
+                            reason=p.get("reason", "")),
         "session_cancelled": _("%(centre)s %(t)s 的场次已取消。%(reason)s",
                                centre=p.get("centre", ""), t=p.get("starts_at", ""),
                                reason=p.get("reason", "")),

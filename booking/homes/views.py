@@ -1,6 +1,6 @@
 """Each role's home after signing in, and the role's full menu (the phone's 我的 / 更多 tab).
 Thin: the figures come from homes/queries.py, which asks the areas that own them."""
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..outbreaks.labels import symptom_word
@@ -17,6 +17,8 @@ def home():
         return render_template("homes/parent.html", h=queries.parent_home(current_user))
     if role == "staff":
         return render_template("homes/staff.html", h=queries.staff_home(current_user))
+    if role == "institution":  # a health institution works from its sessions (docs/exams.md)
+        return redirect(url_for("exams.institution_home"))
     return render_template("homes/regulator.html", h=queries.regulator_home(current_user),
                            symptom_word=symptom_word)
 

@@ -19,6 +19,7 @@ DYNAMIC = {
     "waitlist.": ["accepted", "withdrawn", "expired"],  # places/offers.py end_offers
     "session_booking.": ["attended", "no_show"],        # sessions/services.py mark
     "centre_change.": ["approved", "returned", "rejected"],  # changes/services.py decide
+    "exam_appointment.": ["arrived", "no_show"],        # exams/appointments.py mark
 }
 
 

@@ -17,7 +17,7 @@ from booking.health.models import HealthCheck
 from booking.reservations import intake
 from booking.reservations.models import Reservation
 from tests import factories as f
-from tests.exams.conftest import TODAY, draft
+from tests.exams.results.conftest import TODAY, draft
 
 
 def events(db, action):

@@ -11,7 +11,7 @@ from booking.audit.models import AuditEvent
 from booking.errors import NotFound
 from booking.exams import results
 from tests import factories as f
-from tests.exams.conftest import draft
+from tests.exams.results.conftest import draft
 
 
 def reads(db):

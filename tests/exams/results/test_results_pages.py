@@ -9,7 +9,7 @@ from booking.exams import results
 from booking.exams.models import ExamResult
 from booking.health import services as health
 from booking.reservations.models import Reservation
-from tests.exams.conftest import TODAY, draft, login
+from tests.exams.results.conftest import TODAY, draft, login
 
 FORM = {"examined_on": TODAY.isoformat(), "height_cm": "80.5", "weight_kg": "10.8",
         "sys_skin": "normal", "sys_heart_lungs": "abnormal", "note_heart_lungs": "杂音",

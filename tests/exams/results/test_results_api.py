@@ -9,7 +9,7 @@ from booking.health.models import HealthCheck
 from booking.growth.models import GrowthMeasurement
 from tests import factories as f
 from tests.concurrency.helpers import race, token_for
-from tests.exams.conftest import TODAY
+from tests.exams.results.conftest import TODAY
 
 BODY = {"examined_on": TODAY.isoformat(), "height_cm": 80.5, "weight_kg": 10.8,
         "findings": {"skin": {"normal": True}, "heart_lungs": {"normal": False,
