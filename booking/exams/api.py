@@ -145,7 +145,8 @@ def cancel_exam_session(exam_session_id: int, body: ExamSessionCancelIn):
 
 
 @endpoint("/exam-sessions/<int:exam_session_id>/appointments",
-          summary="The session's appointments (the institution's own accounts)", tags=TAGS,
+          summary="The session's open appointments: booked ones, and the day's no-shows "
+                  "(the institution's own accounts; docs/exams.md)", tags=TAGS,
           permission="exam.attendance", response=list[SessionAppointmentOut])
 def session_appointments(exam_session_id: int):
     s = exam_sessions.own_session(exam_session_id, g.api_user, "exam.attendance")

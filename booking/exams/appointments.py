@@ -26,7 +26,8 @@ from ..extensions import db
 from ..health.services import DEFAULT_VALID_DAYS, valid_days_for
 from ..reservations.models import Reservation, Status
 from ..transactions import command
-from .exam_sessions import booked_count, cancel_cutoff, lock_session, open_sessions, staff_of
+from .exam_sessions import (booked_count, cancel_cutoff, lock_session, open_sessions,
+                            open_to_institution, staff_of)
 from .models import ExamAppointment, ExamSession
 
 MARKS = ("arrived", "no_show")
@@ -73,7 +74,8 @@ def visible(appointment_id: int, user) -> ExamAppointment:
         raise NotFound()
     if user.role == "parent" and children.is_guardian(user, a.child_id):
         return a
-    if user.role == "institution" and user.institution_id == a.session.institution_id:
+    if user.role == "institution" and user.institution_id == a.session.institution_id \
+            and open_to_institution(a, clock_now()):
         return a
     raise NotFound()
 
@@ -213,6 +215,8 @@ def mark(appointment_id: int, *, actor, status: str, now=None) -> ExamAppointmen
             raise Forbidden()
         raise NotFound()
     staff_of(actor, a.session.institution_id, "exam.attendance")
+    if not open_to_institution(a, now):
+        raise NotFound()
     if a.status not in ("booked", "no_show"):
         raise Conflict(_("已取消或已完成体检的预约不能登记到场"))
     if local_date(a.session.starts_at) > local_date(now):

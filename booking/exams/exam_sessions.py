@@ -15,7 +15,7 @@ from ..audit.services import notify_many, record, record_many
 from ..auth.permissions import allowed
 from ..centres.models import District
 from ..children import services as children
-from ..clock import LOCAL
+from ..clock import LOCAL, local_date
 from ..clock import now as clock_now
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
@@ -196,12 +196,32 @@ def institution_sessions(institution_id: int, *, since: datetime, until: datetim
     return list(db.session.scalars(stmt.order_by(ExamSession.starts_at).limit(limit)))
 
 
-def session_appointments(session_id: int) -> list[ExamAppointment]:
-    """The session's appointments, live first: the institution's own list for the day."""
+def open_to_institution(a: ExamAppointment, now) -> bool:
+    """Whether the institution still sees the child of `a` (docs/exams.md, Who sees what):
+    while the appointment and its result are open (`booked`), and a no-show on its own day,
+    so that an arrival can correct it. Once examined, cancelled or past, the child is not
+    the institution's to see."""
+    return a.status == "booked" or (
+        a.status == "no_show" and local_date(a.session.starts_at) == local_date(now))
+
+
+def session_appointments(session_id: int, now=None) -> list[ExamAppointment]:
+    """The session's open appointments (open_to_institution): the institution's list."""
+    now = now or clock_now()
     rows = db.session.scalars(select(ExamAppointment).where(
-        ExamAppointment.session_id == session_id).order_by(ExamAppointment.id))
-    order = {"booked": 0, "examined": 1, "no_show": 2, "cancelled": 3}
-    return sorted(rows, key=lambda a: (order.get(a.status, 9), a.id))
+        ExamAppointment.session_id == session_id,
+        ExamAppointment.status.in_(("booked", "no_show"))).order_by(ExamAppointment.id))
+    return sorted((a for a in rows if open_to_institution(a, now)),
+                  key=lambda a: (a.status != "booked", a.id))
+
+
+def closed_counts(session_id: int) -> dict[str, int]:
+    """How many of the session's appointments ended, by status, without whose they were."""
+    return dict(db.session.execute(
+        select(ExamAppointment.status, func.count()).where(
+            ExamAppointment.session_id == session_id,
+            ExamAppointment.status.in_(("examined", "no_show", "cancelled")))
+        .group_by(ExamAppointment.status)).all())
 
 
 def open_sessions(*, now, district_id=None, institution_id=None, date_from=None,

@@ -163,7 +163,8 @@ def institution_session(exam_session_id):
                                                  "exam.attendance"))
     now = clock_now()
     return render_template("exams/institution_session.html", s=s,
-                           rows=exam_sessions.session_appointments(s.id),
+                           rows=exam_sessions.session_appointments(s.id, now),
+                           closed=exam_sessions.closed_counts(s.id),
                            booked=exam_sessions.booked_count(s.id),
                            on_the_day=local_date(s.starts_at) <= local_date(now),
                            over=s.ends_at <= now, started=s.starts_at <= now,
