@@ -153,32 +153,30 @@ class ExamStatsQuery(Query):
     to: Day | None = None
 
 
-class InstitutionStats(Out):
+class ExamCounts(Out):
+    """The counts shared by an institution's row and a district's (docs/exams.md)."""
+
+    booked: int
+    examined: int
+    no_shows: int
+    signed: int
+    passed: int
+    pass_rate: float | None
+    wait_days: int | None
+
+
+class InstitutionStats(ExamCounts):
     institution_id: int
     institution: str
     kind: Kind
     district_id: int
     district: str
-    booked: int
-    examined: int
-    no_shows: int
-    signed: int
-    passed: int
-    pass_rate: float | None
-    wait_days: int | None
 
 
-class DistrictStats(Out):
+class DistrictStats(ExamCounts):
     district_id: int
     district: str
     institutions: int
-    booked: int
-    examined: int
-    no_shows: int
-    signed: int
-    passed: int
-    pass_rate: float | None
-    wait_days: int | None
 
 
 class ExamStatsOut(Out):
