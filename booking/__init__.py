@@ -147,6 +147,7 @@ def _register_blueprints(app):
     from .subsidies.views import bp as subsidies_bp
     from .subsidies.review_views import bp as subsidy_review_bp
     from .operators.views import bp as operators_bp
+    from .operators.staff_views import bp as staff_centres_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -184,6 +185,7 @@ def _register_blueprints(app):
     from .subsidies import api as _subsidies_api  # noqa: F401
     from .subsidies import review_api as _subsidy_review_api  # noqa: F401
     from .operators import api as _operators_api  # noqa: F401
+    from .operators import staff_api as _staff_centres_api  # noqa: F401
 
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never cookies
     for bp in (public_bp, homes_bp, auth_bp, admin_bp, centres_bp, lottery_bp, regulator_bp,
@@ -216,3 +218,4 @@ def _register_blueprints(app):
     app.register_blueprint(subsidies_bp)
     app.register_blueprint(subsidy_review_bp)
     app.register_blueprint(operators_bp)
+    app.register_blueprint(staff_centres_bp)

@@ -29,4 +29,4 @@ from .subsidies.models import SubsidyClaim, SubsidyClaimLine  # noqa: F401
 from .waitlists.models import LotteryDraw, PriorityTier, WaitlistEntry  # noqa: F401
 from .workforce.models import TrainingRecord  # noqa: F401
 from .planning.models import SubdistrictBirths  # noqa: F401
-from .operators.models import CentreOperator, Operator  # noqa: F401
+from .operators.models import CentreOperator, Operator, OperatorManager, StaffAssignment  # noqa: F401,E501

@@ -13,6 +13,8 @@ account's role (parent, regulator, admin). An action a principal is not listed f
 - INSTITUTION: the objects of the health institution the account belongs to, and of those
   only the children booked with it while the appointment and its result are open
   (exams/access.py);
+- OPERATOR: the centres the operator whose 运营负责人 the account is runs now
+  (operators/managers.py); an account that manages none reaches nothing (404);
 - ALL: everything (admins).
 
 Outside the reach an object is answered as missing (404), so the reach leaks nothing.
@@ -29,6 +31,7 @@ from .models import INSTITUTION_ROLES, STAFF_ROLES
 
 OWN, CENTRE, JURISDICTION, ALL = "own", "centre", "jurisdiction", "all"
 INSTITUTION = "institution"
+OPERATOR = "operator"
 
 PRINCIPALS = ("parent", *STAFF_ROLES, "regulator", "admin", *INSTITUTION_ROLES)
 _CARE = {"director": CENTRE, "carer": CENTRE, "health": CENTRE}
@@ -150,6 +153,11 @@ TABLE: dict[str, dict[str, str]] = {
     # director reads its own operator.
     "operator.read": {"director": CENTRE, "regulator": JURISDICTION, "admin": ALL},
     "operator.manage": _SUPERVISION,
+    # Staff across an operator's centres: any staff account switches between the centres it
+    # is assigned to (its own assignments only); the 运营负责人 sees its operator's centres
+    # side by side. Adding an account to another centre is staff_accounts.manage.
+    "staff.switch": {"director": OWN, "carer": OWN, "health": OWN, "finance": OWN},
+    "operator.overview": {"director": OPERATOR},
     "district.create": {"admin": ALL},
     "user.create": {"admin": ALL},
     "user.manage": {"admin": ALL},

@@ -6,12 +6,13 @@ password link (links.one_time_link: only its hash is stored), so it works once, 
 working when the account is deactivated or a newer link is sent, and after INVITE_MAX_AGE.
 """
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..audit.services import notify, record
 from ..centres.models import Centre
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
+from ..operators.models import StaffAssignment
 from ..transactions import command
 from .models import STAFF_ROLES, User
 from .permissions import allowed, can
@@ -141,6 +142,10 @@ def change_role(actor, centre_id: int, user_id: int, staff_role: str) -> User:
         _keep_a_director(user)
     before = user.staff_role
     user.staff_role = staff_role
+    # The role at this centre is its assignment's too (a switch copies it back).
+    db.session.execute(update(StaffAssignment).where(
+        StaffAssignment.user_id == user.id, StaffAssignment.centre_id == centre_id,
+        StaffAssignment.ended_at.is_(None)).values(staff_role=staff_role))
     record("user.staff_role_changed", user, actor=actor, centre_id=centre_id,
            before={"staff_role": before}, after={"staff_role": staff_role})
     db.session.commit()

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..inputs import DateField
@@ -47,3 +47,26 @@ class DecideAllForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.action.choices = [(k, v) for k, v in ACTIONS if k in ("suspend", "close")]
+
+
+class ManagerForm(FlaskForm):
+    """Appoint a 运营负责人: an existing staff account of the operator's centres, or a new one."""
+    user_id = SelectField(_l("已有账号"), coerce=int, validators=[Optional()])
+    name = StringField(_l("新账号姓名"), validators=[Optional(), Length(max=80)])
+    email = StringField(_l("新账号邮箱"), validators=[Optional(), Length(max=254)])
+    password = PasswordField(_l("新账号初始密码"), validators=[Optional(), Length(max=128)])
+
+    def __init__(self, accounts, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_id.choices = [(0, _l("（新建账号）"))] + [
+            (u.id, f"{u.name} · {u.email or ''}") for u in accounts]
+
+
+class AssignForm(FlaskForm):
+    centre_id = SelectField(_l("机构"), coerce=int, validators=[DataRequired(_REQUIRED)])
+    staff_role = SelectField(_l("岗位"), validators=[DataRequired(_REQUIRED)])
+
+    def __init__(self, centres, roles, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centre_id.choices = [(c.id, c.name) for c in centres]
+        self.staff_role.choices = roles

@@ -2,12 +2,13 @@
 which operator runs a centre, with its history (docs/operators.md)."""
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, event, text
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from ..auth.models import STAFF_ROLES, User
 from ..clock import now
 from ..extensions import db
-from ..types import UTCDateTime
+from ..types import UTCDateTime, enum_check
 
 
 class Operator(db.Model):
@@ -53,3 +54,58 @@ class CentreOperator(db.Model):
 
     centre = relationship("Centre")
     operator = relationship(Operator)
+
+
+class StaffAssignment(db.Model):
+    """A staff account working at a centre in a role (docs/operators.md, Staff across
+    centres). The account's own `centre_id`/`staff_role` are its *current* assignment, so
+    every CENTRE-scoped rule keeps reading them; this table says where else it may switch to.
+    One active row (`ended_at` NULL) per account and centre: the partial unique index."""
+
+    __tablename__ = "staff_assignment"
+    __table_args__ = (
+        CheckConstraint(enum_check("staff_role", STAFF_ROLES), name="staff_role"),
+        Index("ux_staff_assignment_active", "user_id", "centre_id", unique=True,
+              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
+        Index("ix_staff_assignment_centre", "centre_id", "ended_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"))
+    staff_role: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User", foreign_keys=[user_id])
+    centre = relationship("Centre")
+
+
+class OperatorManager(db.Model):
+    """运营负责人: a staff account that directs every centre its operator runs now (its
+    `director` assignments follow the operator's links, assignments.py)."""
+
+    __tablename__ = "operator_manager"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), unique=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operator.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    user = relationship("User", foreign_keys=[user_id])
+    operator = relationship(Operator)
+
+
+@event.listens_for(Session, "before_flush")
+def _first_assignment(session, _context, _instances):
+    # Every way of making a staff account (an admin, a director's invitation, a centre's
+    # registration, the seeds, the CLI) gets its first assignment here, so none can forget it.
+    for obj in list(session.new):
+        if not (isinstance(obj, User) and obj.role == "staff" and obj.staff_role):
+            continue
+        row = StaffAssignment(user=obj, centre_id=obj.centre_id, staff_role=obj.staff_role)
+        if obj.centre is not None:
+            row.centre = obj.centre
+        session.add(row)

@@ -19,7 +19,7 @@ from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..regulator.jurisdiction import holds, holds_centre
 from ..transactions import command
-from . import credit_code
+from . import credit_code, managers
 from .models import CentreOperator, Operator
 from .queries import current_link, operator_for
 
@@ -174,6 +174,9 @@ def link_centre(actor, operator_id: int, centre_id: int, from_date=None) -> Cent
     _flush_or_conflict(_("该机构的举办者刚被他人更改，请刷新后重试"))
     record("centre.operator_linked", link, actor=actor, centre_id=centre_id,
            after={"operator_id": op.id, "operator": op.name, "from_date": from_date})
+    if current is not None:
+        managers.on_unlinked(current.operator_id, centre_id, actor)
+    managers.on_linked(op.id, centre_id, actor)
     db.session.commit()
     return link
 
@@ -203,5 +206,6 @@ def unlink_centre(actor, operator_id: int, centre_id: int, to_date=None) -> Cent
         raise ValidationFailed(errors={"to_date": [
             _("结束日期应在 %(a)s 到今天之间", a=current.from_date.isoformat())]})
     _end(current, to_date, actor)
+    managers.on_unlinked(operator_id, centre_id, actor)
     db.session.commit()
     return current

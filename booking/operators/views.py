@@ -12,8 +12,8 @@ from ..extensions import db
 from ..inputs import parse_day
 from ..regulator.jurisdiction import centre_ids, district_clause
 from ..web import attempt, submit
-from . import closure, queries, services
-from .forms import DecideAllForm, LinkForm, OperatorForm
+from . import closure, managers, queries, services
+from .forms import DecideAllForm, LinkForm, ManagerForm, OperatorForm
 
 bp = Blueprint("operators", __name__)
 
@@ -62,7 +62,7 @@ def edit(operator_id):
         422 if form.errors else 200
 
 
-def _page(op, link_form=None, decide_form=None, status=200):
+def _page(op, link_form=None, decide_form=None, manager_form=None, status=200):
     links = queries.links_in_scope(current_user, op.id)
     linkable = db.session.scalars(select(Centre).where(Centre.id.in_(centre_ids(current_user)))
                                   .order_by(Centre.name, Centre.id)).all()
@@ -71,6 +71,9 @@ def _page(op, link_form=None, decide_form=None, status=200):
     targets = closure.targets(current_user, op.id, action)
     decide_form = decide_form or DecideAllForm(formdata=None, effective_on=today())
     return render_template("operators/detail.html", op=op, links=links,
+                           managers=managers.managers_of(op.id),
+                           manager_form=manager_form or ManagerForm(
+                               managers.candidates(op.id), formdata=None),
                            may_edit=services.may_edit(current_user, op),
                            link_form=link_form or LinkForm(linkable, formdata=None),
                            decide_form=decide_form, targets=targets,
@@ -119,3 +122,17 @@ def decide_all(operator_id):
             lambda done: _("已处理 %(n)s 个机构", n=len(done))):
         return redirect(url_for("operators.detail", operator_id=operator_id))
     return _page(op, decide_form=form, status=422)
+
+
+@bp.post("/regulator/operators/<int:operator_id>/managers")
+@permission_required("operator.manage")
+def appoint(operator_id):
+    op = queries.operator_for(current_user, operator_id)
+    form = ManagerForm(managers.candidates(op.id))
+    if form.validate_on_submit() and submit(
+            form, lambda: managers.appoint(
+                current_user, operator_id, user_id=form.user_id.data or None,
+                name=form.name.data, email=form.email.data, password=form.password.data),
+            _("已指定运营负责人")):
+        return redirect(url_for("operators.detail", operator_id=operator_id))
+    return _page(op, manager_form=form, status=422)
