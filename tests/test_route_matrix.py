@@ -347,6 +347,9 @@ def _build(app):
                                        legal_representative="张三", district=d.code)
         operators.link_centre(admin, op.id, c.id, date(2026, 11, 1))
         ids[key]["operator_id"] = op.id
+        # Staff across centres (issue 23, part 2): the director's assignment at its centre.
+        from booking.operators.assignments import active_at
+        ids[key]["assignment_id"] = active_at(director.id, c.id).id
         # --- end operators
     principals.append(Principal("admin", admin.id))
     for p in principals:
@@ -381,6 +384,8 @@ def _value(endpoint, rule, name, ids):
         return "2026-11"
     if name == "code":
         return "en"
+    if name == "fmt":  # a download's format
+        return "csv"
     if name in ("day", "effective_from"):  # a city policy version, named by its first day
         return "2027-06-01"
     if name == "act":  # a round's regulator action, a family's answer
@@ -416,7 +421,7 @@ def test_route(matrix, endpoint, method):
     own_centre = getattr(view, "own_centre", False)
     is_api = endpoint.startswith("api.")
     rule, names = _params(app, endpoint)
-    object_names = [n for n in names if n not in ("month", "code", "token", "act")]
+    object_names = [n for n in names if n not in ("month", "code", "token", "act", "fmt")]
     variants = ("A", "B") if object_names else ("A",) if names else ("-",)
     family_object = any(n in FAMILY or (n == "entry_id" and "waitlist" in rule.rule)
                         for n in object_names)

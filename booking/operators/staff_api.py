@@ -3,7 +3,7 @@ from flask import g
 
 from ..api.framework import endpoint
 from . import assignments, managers
-from .staff_schemas import (AssignIn, AssignmentOut, CentreIn, ManagerIn, ManagerOut,
+from .staff_schemas import (AssignIn, AssignmentOut, SwitchIn, ManagerIn, ManagerOut,
                             MeCentreOut, OverviewOut)
 
 
@@ -28,8 +28,8 @@ def my_centre():
 
 @endpoint("/me/centre", "POST", summary="Switch the caller's current centre (one it is "
           "assigned to); its role there comes with it", tags=["staff"],
-          permission="staff.switch", body=CentreIn, response=MeCentreOut, errors=(404,))
-def switch_centre(body: CentreIn):
+          permission="staff.switch", body=SwitchIn, response=MeCentreOut, errors=(404,))
+def switch_centre(body: SwitchIn):
     return _me(assignments.switch(g.api_user, body.centre_id))
 
 

@@ -5,7 +5,7 @@ from pydantic import Field
 from ..api.schemas import Body, Id, Out
 
 
-class CentreIn(Body):
+class SwitchIn(Body):
     centre_id: Id
 
 
