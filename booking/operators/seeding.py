@@ -9,11 +9,13 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from ..auth.models import User
+from ..auth.services import hash_password
 from ..centres.models import Centre, District
 from ..extensions import db
 from ..transactions import command
 from .credit_code import is_valid
-from .models import CentreOperator, Operator
+from .models import CentreOperator, Operator, OperatorManager, StaffAssignment
 
 SEED = Path(__file__).resolve().parent.parent.parent / "seeds" / "operators.yaml"
 
@@ -49,6 +51,25 @@ def load_operators(echo=print, path=SEED) -> int:
             db.session.add(CentreOperator(centre_id=centre_id, operator_id=op.id,
                                           from_date=date.fromisoformat(str(entry["from_date"]))))
             linked += 1
+        db.session.flush()
+        for m in entry.get("managers") or []:
+            _manager(op, m)
     db.session.commit()
     echo(f"seed: operators: {len(data.get('operators') or [])} ({linked} new links)")
     return linked
+
+
+def _manager(op: Operator, m: dict) -> None:
+    """The operator's 运营负责人, a director at each centre it runs now; once only."""
+    centres = list(db.session.scalars(select(CentreOperator.centre_id).where(
+        CentreOperator.operator_id == op.id, CentreOperator.to_date.is_(None))
+        .order_by(CentreOperator.centre_id)))
+    if not centres or db.session.scalar(select(User.id).where(User.email == m["email"])):
+        return
+    user = User(name=m["name"], email=m["email"], role="staff", staff_role="director",
+                centre_id=centres[0], password_hash=hash_password(m["password"]))
+    db.session.add(user)
+    db.session.flush()  # its first assignment, at centres[0], comes with it (models.py)
+    db.session.add(OperatorManager(user_id=user.id, operator_id=op.id))
+    for cid in centres[1:]:
+        db.session.add(StaffAssignment(user_id=user.id, centre_id=cid, staff_role="director"))

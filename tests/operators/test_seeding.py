@@ -34,3 +34,25 @@ def test_the_shipped_seed_has_valid_codes():
     from booking.operators.seeding import SEED
     data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
     assert data["operators"] and all(is_valid(o["credit_code"]) for o in data["operators"])
+
+
+def test_the_seeded_manager_directs_every_centre_once(db, tmp_path):
+    from booking.operators import assignments
+    from booking.operators.models import OperatorManager
+    d = f.district()
+    one, two = f.centre(d, seed_key="m-one"), f.centre(d, seed_key="m-two")
+    seed = tmp_path / "operators.yaml"
+    seed.write_text(f"""operators:
+  - name: 演示集团
+    credit_code: "{f.credit_code()}"
+    legal_representative: 王五
+    district: "{d.code}"
+    from_date: "2025-09-01"
+    centres: [m-one, m-two]
+    managers: [{{name: 经理, email: boss@example.com, password: {f.PASSWORD}}}]
+""", encoding="utf-8")
+    load_operators(echo=lambda *_: None, path=seed)
+    load_operators(echo=lambda *_: None, path=seed)
+    m = db.session.scalar(select(OperatorManager))
+    assert db.session.scalar(select(func.count(OperatorManager.id))) == 1
+    assert {a.centre_id for a in assignments.active_of(m.user_id)} == {one.id, two.id}
