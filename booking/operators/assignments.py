@@ -43,7 +43,7 @@ def managed_operator_id(user) -> int | None:
                              .where(OperatorManager.user_id == user.id))
 
 
-def _lock_user(user_id: int) -> None:
+def lock_account(user_id: int) -> None:
     # The account's row first: two changes to one account's assignments queue here
     # (docs/design.md, Locking); the partial unique index is the backstop.
     db.session.execute(update(User).where(User.id == user_id).values(name=User.name)
@@ -59,7 +59,7 @@ def _directs(actor, centre_id: int) -> bool:
     return op is not None and managed_operator_id(actor) == op.id
 
 
-def _staff_account(actor, user_id: int) -> User:
+def staff_account(actor, user_id: int) -> User:
     """A staff account of a centre the actor directs now (its current centre, or any centre
     of the operator it manages). :raises NotFound: otherwise."""
     user = db.session.get(User, user_id)
@@ -82,7 +82,7 @@ def assign(actor, user_id: int, centre_id: int, staff_role: str) -> StaffAssignm
         there already. :raises Forbidden: the actor does not direct the centre."""
     if not allowed(actor, "staff_accounts.manage"):
         raise Forbidden()
-    user = _staff_account(actor, user_id)
+    user = staff_account(actor, user_id)
     if staff_role not in STAFF_ROLES:
         raise ValidationFailed(errors={"staff_role": [_("未知岗位")]})
     centre = db.session.get(Centre, centre_id)
@@ -94,13 +94,13 @@ def assign(actor, user_id: int, centre_id: int, staff_role: str) -> StaffAssignm
         raise Conflict(_("只能安排到同一举办者目前运营的其他机构"))
     if actor.role != "admin" and not _directs(actor, centre.id):
         raise Forbidden(_("只有该机构的负责人或运营负责人可以安排人员"))
-    _lock_user(user.id)
-    row = _add(user, centre.id, staff_role, actor)
+    lock_account(user.id)
+    row = add(user, centre.id, staff_role, actor)
     db.session.commit()
     return row
 
 
-def _add(user: User, centre_id: int, staff_role: str, actor) -> StaffAssignment:
+def add(user: User, centre_id: int, staff_role: str, actor) -> StaffAssignment:
     """Insert an active assignment and audit it. :raises Conflict: already assigned there."""
     taken = _("该人员已在此机构任职")
     if active_at(user.id, centre_id) is not None:
@@ -128,10 +128,10 @@ def end(actor, assignment_id: int) -> StaffAssignment:
     row = db.session.get(StaffAssignment, assignment_id)
     if row is None or row.ended_at is not None:
         raise NotFound()
-    _staff_account(actor, row.user_id)
+    staff_account(actor, row.user_id)
     if actor.role != "admin" and not _directs(actor, row.centre_id):
         raise NotFound()
-    _lock_user(row.user_id)
+    lock_account(row.user_id)
     if len(active_of(row.user_id)) < 2:
         raise Conflict(_("这是该人员唯一的任职机构，不能结束"))
     finish(row, actor)

@@ -38,7 +38,7 @@ def _direct_all(user: User, operator_id: int, actor) -> None:
     for cid in current_centre_ids(operator_id):
         row = assignments.active_at(user.id, cid)
         if row is None:
-            assignments._add(user, cid, "director", actor)
+            assignments.add(user, cid, "director", actor)
         elif row.staff_role != "director":
             row.staff_role = "director"
     if user.staff_role != "director":
@@ -71,7 +71,7 @@ def appoint(actor, operator_id: int, *, user_id: int | None = None, name=None, e
         if user is None or user.role != "staff" or user.deleted_at is not None or not any(
                 a.centre_id in centres for a in assignments.active_of(user.id)):
             raise NotFound()
-    assignments._lock_user(user.id)
+    assignments.lock_account(user.id)
     taken = db.session.scalar(select(OperatorManager).where(OperatorManager.user_id == user.id))
     if taken is not None:
         raise Conflict(_("该账号已是运营负责人"))
@@ -111,7 +111,7 @@ def on_linked(operator_id: int, centre_id: int, actor) -> None:
     """A centre newly run by the operator: its managers direct it too (inside link_centre)."""
     for m in managers_of(operator_id):
         if assignments.active_at(m.user_id, centre_id) is None:
-            assignments._add(m.user, centre_id, "director", actor)
+            assignments.add(m.user, centre_id, "director", actor)
 
 
 def on_unlinked(operator_id: int, centre_id: int, actor) -> None:

@@ -66,7 +66,7 @@ def _targets(user):
 
 
 def _centres_page(user_id, form=None, status=200):
-    user = assignments._staff_account(current_user, user_id)
+    user = assignments.staff_account(current_user, user_id)
     form = form or AssignForm(_targets(user), staff_role_choices(), formdata=None)
     return render_template("operators/staff_centres.html", account=user, form=form,
                            rows=assignments.active_of(user.id),
@@ -82,7 +82,7 @@ def centres(user_id):
 @bp.post("/staff/accounts/<int:user_id>/centres")
 @permission_required("staff_accounts.manage", own_centre=True)
 def assign(user_id):
-    user = assignments._staff_account(current_user, user_id)
+    user = assignments.staff_account(current_user, user_id)
     form = AssignForm(_targets(user), staff_role_choices())
     if form.validate_on_submit() and submit(
             form, lambda: assignments.assign(current_user, user_id, form.centre_id.data,
