@@ -63,6 +63,8 @@ ACTION_LABELS = {
     "operator.centres_closed": _l("注销举办者在辖区内的全部机构"),
     "centre.operator_linked": _l("关联机构与举办者"),
     "centre.operator_unlinked": _l("解除机构与举办者的关联"),
+    "employer.registered": _l("登记用人单位"),
+    "slot.quotas_set": _l("设置用人单位名额"),
     "inspection.recorded": _l("记录检查"),
     "inspection.followed_up": _l("记录整改复查"),
     "closure_case.placed": _l("关停后儿童已转托"),
@@ -215,6 +217,7 @@ ENTITY_LABELS = {
     "recognition": _l("认定与星级"), "subdistrict_births": _l("街道出生人数"),
     "evaluation": _l("动态评估"), "fix_item": _l("整改项"),
     "operator": _l("举办者"), "centre_operator": _l("机构的举办者"),
+    "employer": _l("用人单位"),
     "allowance_application": _l("育儿补贴申请"),
     "exam_result": _l("入托体检结果"), "exam_appointment": _l("体检预约"),
     "child": _l("儿童档案"), "health_check": _l("入托体检"), "health_note": _l("健康记录"),
@@ -285,6 +288,7 @@ FIELD_LABELS = {
     "district_id": _l("登记所在区县"), "operator_id": _l("举办者"), "operator": _l("举办者"),
     "from_date": _l("起始日期"), "to_date": _l("结束日期"), "centres": _l("机构"),
     "effective_on": _l("生效日期"),
+    "quotas": _l("用人单位名额"), "employer_id": _l("用人单位"),
 }
 
 # Who acted: an account's role, a staff account's post.

@@ -150,6 +150,10 @@ TABLE: dict[str, dict[str, str]] = {
     # director reads its own operator.
     "operator.read": {"director": CENTRE, "regulator": JURISDICTION, "admin": ALL},
     "operator.manage": _SUPERVISION,
+    # Employer centres (docs/employers.md): the director registers the employers and sets
+    # their quotas of its slots; the regulators of the centre read them.
+    "employer.read": {"director": CENTRE, "regulator": JURISDICTION, "admin": ALL},
+    "employer.manage": {"director": CENTRE, "admin": ALL},
     "district.create": {"admin": ALL},
     "user.create": {"admin": ALL},
     "user.manage": {"admin": ALL},
