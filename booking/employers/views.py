@@ -46,7 +46,7 @@ def quotas(slot_id):
             kept.append({"employer_id": form.employer_id.data, "places": form.places.data,
                          "reserved_until": form.reserved_until.data})
         if submit(form, lambda: services.set_quotas(current_user, slot.id, kept),
-                  _("已保存用人单位名额"), fields=_quota_fields(len(kept) - 1)):
+                  _("已保存用人单位名额"), fields=_quota_fields(len(kept) - 1)) is not None:
             return redirect(url_for("employers.quotas", slot_id=slot.id))
     return render_template("employers/quotas.html", slot=slot, form=form, rows=rows), \
         422 if form.errors else 200
