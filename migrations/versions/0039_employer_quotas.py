@@ -52,15 +52,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_employer_quota_employer_id'), ['employer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_employer_quota_slot_id'), ['slot_id'], unique=False)
 
-    with op.batch_alter_table('waitlist_entry', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('employer_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_waitlist_entry_employer_id_employer'), 'employer', ['employer_id'], ['id'])
+    # A plain ADD COLUMN on SQLite, as 0016's round_id: a batch rebuild of waitlist_entry
+    # would re-create its partial unique index from reflection.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE waitlist_entry ADD COLUMN employer_id INTEGER '
+                   'CONSTRAINT fk_waitlist_entry_employer_id_employer '
+                   'REFERENCES employer (id)')
+    else:
+        op.add_column('waitlist_entry', sa.Column('employer_id', sa.Integer(), nullable=True))
+        op.create_foreign_key('fk_waitlist_entry_employer_id_employer',
+                              'waitlist_entry', 'employer', ['employer_id'], ['id'])
 
 
 def downgrade():
-    with op.batch_alter_table('waitlist_entry', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_waitlist_entry_employer_id_employer'), type_='foreignkey')
-        batch_op.drop_column('employer_id')
+    if op.get_bind().dialect.name != 'sqlite':
+        op.drop_constraint('fk_waitlist_entry_employer_id_employer', 'waitlist_entry',
+                           type_='foreignkey')
+    op.drop_column('waitlist_entry', 'employer_id')
 
     with op.batch_alter_table('employer_quota', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_employer_quota_slot_id'))
