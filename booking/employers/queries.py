@@ -39,6 +39,11 @@ def used_by_employer(slot_id: int, now) -> dict[int, int]:
     return dict(rows)
 
 
+def slots_with_quotas(slot_ids) -> set[int]:
+    return set(db.session.scalars(select(EmployerQuota.slot_id)
+                                  .where(EmployerQuota.slot_id.in_(list(slot_ids))).distinct()))
+
+
 def is_reserving(q: EmployerQuota, day) -> bool:
     """Does the quota still hold its places back on `day` (the cut-off day included)?"""
     return q.reserved_until is None or day <= q.reserved_until

@@ -138,3 +138,26 @@ def test_a_rejected_claim_drops_the_link(world):
     assert queries.quota_use(s.id)[0]["used"] == 1
     waitlists.check_evidence(entry.id, d, accepted=False)
     assert queries.quota_use(s.id)[0]["used"] == 0
+
+
+def test_waitlist_offers_keep_reserved_places_for_the_employer(world):
+    from booking.places.offers import offer_next
+    from booking.places.locking import lock_slot
+    from booking import clock
+    d, s, e1 = world["director"], world["slot"], world["e1"]
+    services.set_quotas(d, s.id, [{"employer_id": e1.id, "places": 2}])
+    slots.change_slot(s.id, capacity=2, actor=d)
+    # The slot is full of reserved places: an unlinked family waits, is never offered one.
+    p, kid = _family()
+    entry = waitlists.join(slot_id=s.id, child_id=kid.id, parent=p)[0]
+    assert entry.status == "waiting"
+    lock_slot(s.id)
+    assert offer_next(s, clock.now()) == []
+    db.session.rollback()
+    # The employee's child, joining after it, is offered at once.
+    p2, kid2 = _family()
+    linked = waitlists.join(slot_id=s.id, child_id=kid2.id, parent=p2, tier="employer_staff",
+                            evidence="工作证", employer_id=e1.id)[0]
+    assert linked.status == "offered"
+    db.session.refresh(entry)
+    assert entry.status == "waiting"
