@@ -74,6 +74,12 @@ def held_back(slot_id: int, now, except_employer: int | None = None) -> int:
                if r["reserving"] and r["employer"].id != except_employer)
 
 
+def employers_with_quota(slot_id: int) -> list[Employer]:
+    return db.session.scalars(select(Employer).join(EmployerQuota)
+                              .where(EmployerQuota.slot_id == slot_id)
+                              .order_by(Employer.name, Employer.id)).all()
+
+
 def employers_of(centre_id: int) -> list[Employer]:
     return db.session.scalars(select(Employer).where(Employer.centre_id == centre_id)
                               .order_by(Employer.name, Employer.id)).all()

@@ -53,3 +53,20 @@ def test_regulator_centre_page_shows_the_counts(client, world):
     _login(client, f.user("regulator", district_id=world["d"].id))
     page = client.get(f"/regulator/filings/{world['c'].filing.id}")
     assert page.status_code == 200 and "甲公司" in page.get_data(as_text=True)
+
+
+def test_a_family_names_its_employer_on_the_waitlist_form(client, world):
+    s, e = world["slot"], world["e"]
+    services.set_quotas(world["director"], s.id, [{"employer_id": e.id, "places": 2}])
+    p = f.user()
+    kid = f.child(p)
+    _login(client, p)
+    page = client.get(f"/slots/{s.id}/waitlist")
+    assert page.status_code == 200 and "甲公司" in page.get_data(as_text=True)
+    missing = client.post(f"/slots/{s.id}/waitlist", data={
+        "child_id": kid.id, "tier": "employer_staff", "evidence": "工作证"})
+    assert missing.status_code == 422
+    ok = client.post(f"/slots/{s.id}/waitlist", data={
+        "child_id": kid.id, "tier": "employer_staff", "evidence": "工作证",
+        "employer_id": e.id})
+    assert ok.status_code == 302
