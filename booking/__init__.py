@@ -148,6 +148,7 @@ def _register_blueprints(app):
     from .subsidies.review_views import bp as subsidy_review_bp
     from .operators.views import bp as operators_bp
     from .operators.staff_views import bp as staff_centres_bp
+    from .employers.views import bp as employers_bp
     from .extensions import csrf
 
     # Routes of each area attach themselves to the shared API blueprint on import.
@@ -169,6 +170,7 @@ def _register_blueprints(app):
     from .exams import api as _exams_api  # noqa: F401
     from .sessions import charges as _session_charges  # noqa: F401  (statement lines)
     from .slots import api as _slots_api  # noqa: F401
+    from .employers import api as _employers_api  # noqa: F401
     from .waitlists import api as _waitlists_api  # noqa: F401
     from .growth import api as _growth_api  # noqa: F401
     from .exams import results_api as _exam_results_api  # noqa: F401
@@ -219,3 +221,4 @@ def _register_blueprints(app):
     app.register_blueprint(subsidy_review_bp)
     app.register_blueprint(operators_bp)
     app.register_blueprint(staff_centres_bp)
+    app.register_blueprint(employers_bp)

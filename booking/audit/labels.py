@@ -67,6 +67,8 @@ ACTION_LABELS = {
     "staff.assignment_ended": _l("结束工作人员在机构的任职"),
     "staff.centre_switched": _l("切换当前机构"),
     "operator.manager_appointed": _l("指定运营负责人"),
+    "employer.registered": _l("登记用人单位"),
+    "slot.quotas_set": _l("设置用人单位名额"),
     "inspection.recorded": _l("记录检查"),
     "inspection.followed_up": _l("记录整改复查"),
     "closure_case.placed": _l("关停后儿童已转托"),
@@ -220,6 +222,7 @@ ENTITY_LABELS = {
     "evaluation": _l("动态评估"), "fix_item": _l("整改项"),
     "operator": _l("举办者"), "centre_operator": _l("机构的举办者"),
     "staff_assignment": _l("工作人员任职"), "operator_manager": _l("运营负责人"),
+    "employer": _l("用人单位"),
     "allowance_application": _l("育儿补贴申请"),
     "exam_result": _l("入托体检结果"), "exam_appointment": _l("体检预约"),
     "child": _l("儿童档案"), "health_check": _l("入托体检"), "health_note": _l("健康记录"),
@@ -290,6 +293,7 @@ FIELD_LABELS = {
     "district_id": _l("登记所在区县"), "operator_id": _l("举办者"), "operator": _l("举办者"),
     "from_date": _l("起始日期"), "to_date": _l("结束日期"), "centres": _l("机构"),
     "effective_on": _l("生效日期"),
+    "quotas": _l("用人单位名额"), "employer_id": _l("用人单位"),
 }
 
 # Who acted: an account's role, a staff account's post.

@@ -158,6 +158,10 @@ TABLE: dict[str, dict[str, str]] = {
     # side by side. Adding an account to another centre is staff_accounts.manage.
     "staff.switch": {"director": OWN, "carer": OWN, "health": OWN, "finance": OWN},
     "operator.overview": {"director": OPERATOR},
+    # Employer centres (docs/employers.md): the director registers the employers and sets
+    # their quotas of its slots; the regulators of the centre read them.
+    "employer.read": {"director": CENTRE, "regulator": JURISDICTION, "admin": ALL},
+    "employer.manage": {"director": CENTRE, "admin": ALL},
     "district.create": {"admin": ALL},
     "user.create": {"admin": ALL},
     "user.manage": {"admin": ALL},

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import func, insert, select
 
 from ..audit.services import notify_many, record_many
+from ..employers.queries import quota_use, slots_with_quotas
 from ..centres.models import Centre
 from ..extensions import db
 from ..observability.metrics import offers_made
@@ -80,15 +81,21 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
     replaces: dict[int, int | None] = {}  # entry id -> the live place its hold would replace
     offered_children: set[int] = set()
     deferred: set[int] = set()
+    with_quotas = slots_with_quotas(open_ids)  # one statement; most slots have none
     for sid in open_ids:
         left = free[sid]
+        # An employer's free quota places before its cut-off go only to units linked to it
+        # (docs/employers.md); other units pass over them.
+        held = {r["employer"].id: r["free"] for r in quota_use(sid, now)
+                if r["reserving"]} if sid in with_quotas else {}
         for unit in candidates[sid]:
             if left <= 0:
                 break
             if any(e.child_id not in claimed for e in unit):
                 break  # busy in another transaction: it keeps its turn, the place waits
-            if len(unit) > left:
-                continue  # offered together or not at all
+            mine = unit[0].employer_id
+            if len(unit) > left - sum(n for emp, n in held.items() if emp != mine):
+                continue  # offered together or not at all; never a place held for another
             if any(e.child_id in offered_children for e in unit):
                 # Offered elsewhere in this batch: it keeps its turn here, so the places
                 # behind it wait for the pass below, made once that hold exists.
@@ -102,6 +109,8 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
                 offered_children.add(e.child_id)
             offered += unit
             left -= len(unit)
+            if mine in held:
+                held[mine] = max(held[mine] - len(unit), 0)
     if not offered:
         return []
     # One executemany for all the holds (an ORM flush with RETURNING goes row by row on

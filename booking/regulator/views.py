@@ -10,6 +10,7 @@ from ..auth.permissions import permission_required
 from ..centres.bands import CENTRE_KINDS
 from ..centres.models import Centre
 from ..centres.services import disclosure
+from ..employers.queries import employer_totals
 from ..extensions import db
 from ..fees.balances import refund_summary
 from ..inputs import MAX_DATE, MIN_DATE, parse_day
@@ -94,6 +95,7 @@ def filing(filing_id):
                            refunds=refund_summary(f.centre_id),
                            missing=filings_svc.missing_items(f),
                            operator=current_operator(f.centre_id),
+                           employers=employer_totals(f.centre_id),
                            transitions=filings_svc.TRANSITIONS), 422 if form.errors else 200
 
 
@@ -197,6 +199,7 @@ def own_filing():
             return redirect(url_for("regulator.own_filing"))
     return render_template("regulator/own_filing.html", f=f, form=form,
                            operator=current_operator(f.centre_id),
+                           employers=employer_totals(f.centre_id),
                            missing=filings_svc.missing_items(f)), 422 if form.errors else 200
 
 

@@ -18,6 +18,8 @@ from ..centres.bands import age_in_months, band_fits, check_band
 from ..children import services as children
 from ..clock import end_of_day
 from ..clock import now as clock_now
+from ..employers.rules import open_places
+from ..employers.rules import refusal as reserved_refusal
 from ..errors import AlreadyReserved, Conflict, Forbidden, NotFound, SlotFull, ValidationFailed
 from ..extensions import db
 from ..observability.metrics import count_holds
@@ -89,10 +91,15 @@ def place_hold(*, slot_id: int, child_id: int, parent, now=None, transfer: bool 
             return _with_together(offered, child.id)
         waiting = waiting_count(slot.id)
     free = slot.capacity - taken_count(slot.id, now)
-    if waiting > 0 or free < len(unit):
+    # Places an employer's quota still reserves are not this child's unless it is linked to
+    # that employer (docs/employers.md): counted here, under the same lock.
+    open_ = min(open_places(slot.id, m.id, free, now) for m in unit)
+    if waiting > 0 or open_ < len(unit):
         slot_id = slot.id  # read before the commit expires the slot (no reload to answer)
         why = _("只剩 %(n)s 个托位，双（多）胞胎要一起预约 %(k)s 个：可以加入候补",
                 n=free, k=len(unit)) if 0 < free < len(unit) and not waiting else None
+        if why is None and not waiting and open_ < len(unit) <= free:
+            why = reserved_refusal(free - max(open_, 0))
         # The tidying and the offers made above stand although this request is refused:
         # the families offered a place were told so.
         raise kept(SlotFull(why, extra={"waitlist_url": f"/api/v1/waitlist?slot_id={slot_id}",

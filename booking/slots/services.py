@@ -76,6 +76,7 @@ def change_slot(slot_id: int, *, capacity=None, monthly_fee_fen=None, actor=None
     The slot row is written first so no booking can slip in between the count and the change.
     :raises Conflict: capacity below the places taken. :raises ValidationFailed: fee over cap.
     """
+    from ..employers.services import quota_total
     from ..places.locking import lock_slot
     from ..waitlists.services import offer_next
 
@@ -87,6 +88,10 @@ def change_slot(slot_id: int, *, capacity=None, monthly_fee_fen=None, actor=None
         if capacity < taken:
             raise Conflict(_("容量不能少于已预留和已入托的 %(n)s 个托位", n=taken),
                            errors={"capacity": [_("不能少于 %(n)s", n=taken)]})
+        reserved = quota_total(slot.id)
+        if capacity < reserved:
+            raise Conflict(_("容量不能少于用人单位名额合计 %(n)s 个", n=reserved),
+                           errors={"capacity": [_("不能少于 %(n)s", n=reserved)]})
         _check_group_size(slot.group, slot.age_band, capacity, exclude_slot=slot)
         slot.capacity = capacity
     if monthly_fee_fen is not None:

@@ -27,7 +27,8 @@ def entry_out(e: WaitlistEntry) -> dict:
           status=201, errors=(404, 409), idempotent=True)
 def join_waitlist(body: WaitlistIn):
     entries = services.join(slot_id=body.slot_id, child_id=body.child_id, parent=g.api_user,
-                            tier=body.tier, evidence=body.evidence)
+                            tier=body.tier, evidence=body.evidence,
+                            employer_id=body.employer_id)
     first = next(e for e in entries if e.child_id == body.child_id)
     out = entry_out(first)
     out["entries"] = [entry_out(e) for e in entries]

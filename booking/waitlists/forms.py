@@ -4,7 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length
 
-from ..children.forms import ChildSelectField
+from ..children.forms import ChildSelectField, optional_id
+from ..employers.queries import employers_with_quota
+from ..i18n import USER_DATA
 from .labels import TIER_LABELS
 from .services import CLAIMED_TIERS
 
@@ -19,6 +21,9 @@ class JoinForm(FlaskForm):
                        invalid_choice_message=_l("请选择列出的优先类别"))
     evidence = TextAreaField(_l("证明材料说明"), validators=[
         Length(max=500, message=_l("最多 500 个字"))])
+    # Asked only at a slot with employer quotas (docs/employers.md).
+    employer_id = SelectField(_l("工作的用人单位"), coerce=optional_id, render_kw=USER_DATA,
+                              invalid_choice_message=_l("该托位没有这个用人单位的名额"))
 
 
 def join_form(slot, children, *, child_id=None, formdata=None) -> JoinForm:
@@ -31,4 +36,6 @@ def join_form(slot, children, *, child_id=None, formdata=None) -> JoinForm:
     tiers = [t for t in CLAIMED_TIERS
              if t != "special_needs" or slot.centre.kind == "special_needs"]
     form.tier.choices = [("", _("不申报"))] + [(t, TIER_LABELS[t]) for t in tiers]
+    form.employer_id.choices = [("", _("不选择"))] + [
+        (e.id, e.name) for e in employers_with_quota(slot.id)]
     return form

@@ -63,6 +63,9 @@ class WaitlistEntry(db.Model):
     tier: Mapped[str] = mapped_column(String(24), default="everyone")
     evidence: Mapped[str | None] = mapped_column(Text)
     evidence_checked_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # The employer an `employer_staff` claim names, among the slot's quota employers
+    # (docs/employers.md): the child's place counts against that employer's quota.
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"))
     # Twins and multiples waiting together share a unit key and are offered together.
     unit_key: Mapped[str] = mapped_column(String(40))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

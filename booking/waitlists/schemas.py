@@ -12,6 +12,9 @@ class WaitlistIn(Body):
     tier: Literal["special_needs", "employer_staff", "district_resident"] | None = Field(
         None, description="A priority the family claims; staff check the evidence")
     evidence: str | None = Field(None, max_length=500)
+    employer_id: Id | None = Field(
+        None, description="With tier employer_staff: the employer, among the slot's quota "
+                          "employers (GET /slots/{id}/employer-quotas)")
 
 
 class WaitlistOut(Out):

@@ -17,6 +17,7 @@ from ..centres.models import Centre
 from ..children import services as children
 from ..children.models import Child, Guardianship
 from ..clock import now as clock_now
+from ..employers.rules import check_employer
 from ..errors import AlreadyReserved, Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..places.lapses import tidy
@@ -93,7 +94,8 @@ def _rank(centre_id: int, tiers: set[str]) -> tuple[int, str]:
 
 @command
 def join(*, slot_id: int, child_id: int, parent, tier: str | None = None,
-         evidence: str | None = None, now=None) -> list[WaitlistEntry]:
+         evidence: str | None = None, employer_id: int | None = None,
+         now=None) -> list[WaitlistEntry]:
     """Put a child (and its twins/multiples, as one unit) on a slot's waitlist.
 
     A claimed tier (special needs, employer's staff, district resident) needs evidence,
@@ -119,6 +121,7 @@ def join(*, slot_id: int, child_id: int, parent, tier: str | None = None,
         raise ValidationFailed(errors={"evidence": [_("申报优先类别需要提供证明材料说明")]})
     if tier == "special_needs" and centre.kind != "special_needs":
         raise ValidationFailed(errors={"tier": [_("该机构不提供特殊儿童优先")]})
+    check_employer(slot.id, tier, employer_id)
     # A lapsed hold or offer never counts (docs/waitlists.md, Offers): tidy them first, so a child
     # whose hold lapsed may join, and an offer made below never meets a stale `held` row.
     tidy(slot, now)
@@ -144,6 +147,7 @@ def join(*, slot_id: int, child_id: int, parent, tier: str | None = None,
         entry = WaitlistEntry(slot_id=slot.id, child_id=member.id, parent_id=parent.id,
                               status="waiting", priority=rank, tier=code,
                               evidence=(evidence or "").strip() or None, unit_key=unit_key,
+                              employer_id=employer_id if tier == "employer_staff" else None,
                               joined_at=now, choice_rank=choice)
         db.session.add(entry)
         entries.append(entry)
@@ -151,7 +155,7 @@ def join(*, slot_id: int, child_id: int, parent, tier: str | None = None,
     for entry in entries:
         record("waitlist.joined", entry, actor=parent, centre_id=centre.id,
                after={"status": "waiting", "priority": rank, "tier": code, "unit": unit_key,
-                      "choice_rank": choice})
+                      "choice_rank": choice, "employer_id": entry.employer_id})
     offer_next(slot, now)
     db.session.commit()
     return entries
@@ -233,6 +237,7 @@ def check_evidence(entry_id: int, staff, accepted: bool, now=None) -> WaitlistEn
         member.evidence_checked_by = staff.id
         if not accepted:
             member.priority, member.tier = rank, code
+            member.employer_id = None  # the employer link stands on the claim (employers/)
         record("waitlist.evidence_checked", member, actor=staff, centre_id=slot.centre_id,
                before=before, after={"priority": member.priority, "tier": member.tier,
                                      "accepted": accepted})

@@ -46,7 +46,8 @@ def join(slot_id):
     entries = form.validate_on_submit() and submit(
         form, lambda: services.join(slot_id=slot.id, child_id=form.child_id.data,
                                     parent=current_user, tier=form.tier.data,
-                                    evidence=form.evidence.data), fields=_ON_CHILD)
+                                    evidence=form.evidence.data,
+                                    employer_id=form.employer_id.data), fields=_ON_CHILD)
     if entries:
         entry = next(e for e in entries if e.child_id == form.child_id.data)
         if entry.status == "offered":
