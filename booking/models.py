@@ -22,7 +22,7 @@ from .regulator.models import ClosureCase, CoverageSnapshot, Filing, Inspection 
 from .recognition.models import Recognition  # noqa: F401
 from .evaluation.models import Evaluation, EvaluationItem, FixItem  # noqa: F401
 from .reservations.models import Reservation  # noqa: F401
-from .rosters.models import Shift, StaffMember  # noqa: F401
+from .rosters.models import Shift, StaffMember, StaffPerson  # noqa: F401
 from .sessions.models import CareSession, SessionBooking  # noqa: F401
 from .slots.models import Slot  # noqa: F401
 from .subsidies.models import SubsidyClaim, SubsidyClaimLine  # noqa: F401

@@ -18,6 +18,7 @@ from ..clock import today
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..regulator.jurisdiction import holds, holds_centre
+from ..rosters import persons
 from ..transactions import command
 from . import credit_code, managers
 from .models import CentreOperator, Operator
@@ -152,6 +153,8 @@ def link_centre(actor, operator_id: int, centre_id: int, from_date=None) -> Cent
     """The operator runs the centre from `from_date` (today by default, never a later day).
     A current link to another operator ends the day before.
     :raises NotFound: operator or centre outside the scope. :raises Conflict: already linked.
+    :raises SharedStaff: staff of the centre also on the registers of the old operator's
+        other centres (rosters/persons.py, 409).
     :raises ValidationFailed: the date is later than today or not after the current start."""
     _manager(actor)
     op = operator_for(actor, operator_id)
@@ -177,6 +180,7 @@ def link_centre(actor, operator_id: int, centre_id: int, from_date=None) -> Cent
     if current is not None:
         managers.on_unlinked(current.operator_id, centre_id, actor)
     managers.on_linked(op.id, centre_id, actor)
+    persons.rescope_centre(centre_id, f"o{op.id}")
     db.session.commit()
     return link
 
@@ -207,5 +211,6 @@ def unlink_centre(actor, operator_id: int, centre_id: int, to_date=None) -> Cent
             _("结束日期应在 %(a)s 到今天之间", a=current.from_date.isoformat())]})
     _end(current, to_date, actor)
     managers.on_unlinked(operator_id, centre_id, actor)
+    persons.rescope_centre(centre_id, f"c{centre_id}")
     db.session.commit()
     return current

@@ -19,10 +19,11 @@ class StaffMember(db.Model):
         CheckConstraint(enum_check("role", STAFF_ROLES), name="role"),
         CheckConstraint("qualification_level IS NULL OR qualification_level BETWEEN 1 AND 5",
                         name="level"),
-        # One carer, one centre (Guangdong blocks 挂靠): a person's ID number (by its keyed
-        # lookup hash, booking/workforce/identity.py) may be on one active staff list only.
-        Index("uq_staff_member_active_person", "id_number_hash", unique=True,
-              postgresql_where=text("active"), sqlite_where=text("active")),
+        # A person (by the keyed hash of the ID number, booking/workforce/identity.py) is on
+        # a centre's active register once. Several centres' registers only within one
+        # register scope (one operator): person_key, below, holds that.
+        Index("uq_staff_member_active_centre_person", "centre_id", "id_number_hash",
+              unique=True, postgresql_where=text("active"), sqlite_where=text("active")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,8 +43,27 @@ class StaffMember(db.Model):
     id_number_masked: Mapped[str | None] = mapped_column(String(24))
     id_number_hash: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set on active rows with an ID number: the person's StaffPerson.scope_key. Every active
+    # row of a person thus names the one scope the person has (docs/workforce.md, 挂靠).
+    person_key: Mapped[str | None] = mapped_column(
+        String(90), ForeignKey("staff_person.scope_key"), index=True)
 
     centre = relationship("Centre")
+
+
+class StaffPerson(db.Model):
+    """One row per person ever given an ID number: the register scope the person's active
+    staff rows share ('o<operator id>', or 'c<centre id>' for a centre run by no operator)
+    and the row the register and the roster lock for that person (persons.lock_person)."""
+    __tablename__ = "staff_person"
+    __table_args__ = (
+        CheckConstraint("scope_key = id_number_hash || ':' || scope", name="scope_key"),
+    )
+
+    id_number_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(24))
+    scope_key: Mapped[str] = mapped_column(String(90), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Shift(db.Model):

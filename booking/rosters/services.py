@@ -22,6 +22,7 @@ from ..errors import (Conflict, HealthCertificateLapsed, NotFound, Qualification
 from ..extensions import db
 from ..transactions import command
 from .labels import WEEKDAYS
+from . import persons
 from .models import CARER_ROLES, STAFF_ROLES, Shift, StaffMember
 from .weeks import local_day_bounds, week_shifts, week_start
 
@@ -78,6 +79,8 @@ def update_staff(staff_id: int, *, actor=None, **fields) -> StaffMember:
         from ..workforce.identity import reactivation_refusal  # workforce builds on rosters
         if (refusal := reactivation_refusal(staff)) is not None:
             raise refusal
+    elif "active" in fields and not fields["active"] and staff.active:
+        persons.release(staff)
     before = _staff_snapshot(staff)
     for k, v in fields.items():
         setattr(staff, k, v)
@@ -86,7 +89,7 @@ def update_staff(staff_id: int, *, actor=None, **fields) -> StaffMember:
                after=_staff_snapshot(staff))
         db.session.commit()
     except IntegrityError:
-        # The unique index on active ID hashes: another centre took the person meanwhile.
+        # The person's scope key or the one-row-per-centre index: a register changed meanwhile.
         db.session.rollback()
         from ..workforce.identity import reactivation_refusal
         raise (reactivation_refusal(db.session.get(StaffMember, staff_id))
@@ -173,6 +176,13 @@ def check_shift(staff: StaffMember, group_id: int | None, starts_at: datetime,
             raise ShiftOverlap(_("%(name)s 在 %(start)s–%(end)s 已排在「%(where)s」，同一时间不能在两处",
                                  name=staff.name, start=_hm(other.starts_at),
                                  end=_hm(other.ends_at), where=where))
+    if (found := persons.overlapping_elsewhere(staff, starts_at, ends_at)) is not None:
+        other, centre_name = found
+        raise ShiftOverlap(_("%(name)s 在 %(start)s–%(end)s 已排在同一举办者的「%(centre)s」，同一时间不能在两家机构上班",
+                             name=staff.name, start=_hm(other.starts_at),
+                             end=_hm(other.ends_at), centre=centre_name),
+                           extra={"centre": centre_name, "starts_at": other.starts_at.isoformat(),
+                                  "ends_at": other.ends_at.isoformat()})
     limit = current_app.config["TUOWEI_MAX_SHIFT_HOURS"]
     total = sum(((s.ends_at - s.starts_at) for s in same_day), ends_at - starts_at)
     hours = total.total_seconds() / 3600
@@ -244,6 +254,7 @@ def add_shift(centre_id: int, *, staff_member_id: int, group_id: int | None,
     :raises ValidationFailed, HealthCertificateLapsed, ShiftOverlap, ShiftTooLong:
     """
     staff = _staff_in(centre_id, staff_member_id)
+    persons.lock_people([staff])
     check_shift(staff, group_id, starts_at, ends_at)
     shift = Shift(staff_member_id=staff.id, group_id=group_id, starts_at=starts_at,
                   ends_at=ends_at)
@@ -270,6 +281,7 @@ def move_shift(centre_id: int, shift_id: int, *, staff_member_id: int, group_id:
     """
     shift = get_shift(centre_id, shift_id)
     staff = _staff_in(centre_id, staff_member_id)
+    persons.lock_people([staff])
     check_shift(staff, group_id, starts_at, ends_at, exclude_id=shift.id)
     before = _shift_snapshot(shift)
     shift.staff_member_id, shift.group_id = staff.id, group_id
@@ -299,7 +311,9 @@ def copy_last_week(centre_id: int, monday: date, *, actor=None) -> tuple[int, li
     """
     monday = week_start(monday)
     copied, skipped = 0, []
-    for old in week_shifts(centre_id, monday - timedelta(days=7)):
+    last_week = week_shifts(centre_id, monday - timedelta(days=7))
+    persons.lock_people([old.staff_member for old in last_week])
+    for old in last_week:
         starts = (old.starts_at.astimezone(LOCAL) + timedelta(days=7))
         ends = (old.ends_at.astimezone(LOCAL) + timedelta(days=7))
         try:
@@ -332,6 +346,7 @@ def add_weekday_shifts(centre_id: int, *, staff_member_id: int, group_id: int | 
     :raises ValidationFailed: a staff member of another centre (nothing is added).
     """
     staff = _staff_in(centre_id, staff_member_id)
+    persons.lock_people([staff])
     monday = week_start(monday)
     added, skipped = [], []
     for offset in range(5):

@@ -1,9 +1,10 @@
-"""Staff ID numbers (身份证号) and one centre per person (Guangdong blocks 挂靠).
+"""Staff ID numbers (身份证号) and one operator per person (Guangdong blocks 挂靠).
 
 The number is kept as children's are (children/privacy.py: Fernet, a masked copy) plus a
-keyed HMAC-SHA256 lookup hash, so that the database itself refuses a second active staff
-record for the same person (unique partial index uq_staff_member_active_person). The clear
-number is never logged nor put in an audit event.
+keyed HMAC-SHA256 lookup hash. A person may be on the active registers of several centres
+of one operator only (rosters/persons.py: the person's row, locked, and the scope key every
+active row carries, which the database checks). The clear number is never logged nor put
+in an audit event.
 """
 import base64
 import hashlib
@@ -21,6 +22,7 @@ from ..centres.models import Centre, District
 from ..children.privacy import ID_NUMBER, encrypt, mask
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
+from ..rosters import persons
 from ..rosters.models import StaffMember
 from ..transactions import command
 
@@ -65,18 +67,21 @@ def set_id_number(staff_id: int, id_number: str, *, actor=None) -> StaffMember:
 
     :raises NotFound: no such staff record.
     :raises ValidationFailed: a malformed number.
-    :raises SecondCentre: the person is active at another centre (409, 挂靠); the first
-        membership must end (active false) before this one may hold the number.
+    :raises SecondCentre: the person is active at a centre of another operator (or at
+        another centre run by none) (409, 挂靠); that membership must end (active false)
+        first. Several centres of one operator may each hold the person.
     """
     staff = db.session.get(StaffMember, staff_id)
     if staff is None:
         raise NotFound()
     value = normalise(id_number)
     digest = lookup_hash(value)
-    if staff.active and db.session.scalar(select(StaffMember.id).where(
-            StaffMember.id_number_hash == digest, StaffMember.active.is_(True),
-            StaffMember.id != staff.id)):
-        raise _refusal(digest, staff.id)
+    if staff.active:
+        if any(o.centre_id == staff.centre_id for o in persons.others_active(digest, staff.id)):
+            msg = _("此人已在本机构的在职名单上")
+            raise Conflict(msg, errors={"id_number": [msg]})
+        if not persons.claim(staff, digest):
+            raise _refusal(digest, staff.id)
     before = {"id_number_masked": staff.id_number_masked}
     staff.id_number_encrypted, staff.id_number_masked = encrypt(value), mask(value)
     staff.id_number_hash = digest
@@ -91,10 +96,15 @@ def set_id_number(staff_id: int, id_number: str, *, actor=None) -> StaffMember:
     return staff
 
 
-def reactivation_refusal(staff: StaffMember) -> SecondCentre | None:
-    """Reactivating a staff record whose person is now active elsewhere is 挂靠 too."""
-    if staff.id_number_hash and db.session.scalar(select(StaffMember.id).where(
-            StaffMember.id_number_hash == staff.id_number_hash,
-            StaffMember.active.is_(True), StaffMember.id != staff.id)):
+def reactivation_refusal(staff: StaffMember) -> Conflict | None:
+    """Reactivating a staff record whose person is now active under another operator is
+    挂靠 too; the same person twice on one centre's register is refused as well. Takes the
+    person's lock and, when allowed, sets the row's scope key (the caller commits)."""
+    if not staff.id_number_hash:
+        return None
+    if any(o.centre_id == staff.centre_id
+           for o in persons.others_active(staff.id_number_hash, staff.id)):
+        return Conflict(_("此人已在本机构的在职名单上"))
+    if not persons.claim(staff, staff.id_number_hash):
         return _refusal(staff.id_number_hash, staff.id)
     return None
