@@ -17,8 +17,9 @@ from ..regulator.jurisdiction import holds
 from ..regulator.services import enrolled_by, places_by, waiting_by
 from ..reservations.models import Reservation
 from ..slots.models import Slot
+from ..subsidies.forms import STATUS_LABELS as CLAIM_STATUS
 from ..transactions import command
-from . import assignments
+from . import assignments, figures
 from .models import CentreOperator, Operator, OperatorManager, StaffAssignment
 from .queries import current_link, operator_for
 
@@ -134,7 +135,8 @@ def managed(user) -> Operator:
 def overview(user) -> tuple[Operator, list[dict]]:
     """The manager's operator and its current centres side by side: places (approved
     centres' slots), children in care, live holds and children waiting, counted as the
-    regulators' figures are (regulator/services.py)."""
+    regulators' figures are (regulator/services.py); this month's fees, the latest claims
+    and today's ratio gaps (figures.py)."""
     op = managed(user)
     places, enrolled, waiting = places_by(Centre.id), enrolled_by(Centre.id), waiting_by(Centre.id)
     holds = (select(Slot.centre_id.label("id"), func.count(Reservation.id).label("holds"))
@@ -149,15 +151,27 @@ def overview(user) -> tuple[Operator, list[dict]]:
         .outerjoin(holds, holds.c.id == Centre.id)
         .outerjoin(waiting, waiting.c.id == Centre.id)
         .where(CentreOperator.operator_id == op.id).order_by(Centre.name, Centre.id)).all()
+    more = figures.for_centres([r[0] for r in rows])
     return op, [{"centre": c, "places": int(p or 0), "enrolled": int(e or 0),
-                 "holds": int(h or 0), "waiting": int(w or 0)} for c, p, e, h, w in rows]
+                 "holds": int(h or 0), "waiting": int(w or 0), **more[c.id]}
+                for c, p, e, h, w in rows]
+
+
+def yuan(fen: int) -> str:
+    """A spreadsheet's amount: yuan with two decimals, no symbol nor separators."""
+    return f"{fen / 100:.2f}"
 
 
 def overview_rows(user) -> tuple[Operator, list[list]]:
     op, rows = overview(user)
-    return op, [[_("机构"), _("区县"), _("托位"), _("在托"), _("保留中"), _("候补")]] + [
+    return op, [[_("机构"), _("区县"), _("托位"), _("在托"), _("保留中"), _("候补"),
+                 _("本月应收（元）"), _("本月实收（元）"), _("补贴申报月份"), _("申报状态"),
+                 _("申报金额（元）"), _("今日师幼比不足的班级"), _("今日缺保育人员")]] + [
         [r["centre"].name, r["centre"].district.name, r["places"], r["enrolled"], r["holds"],
-         r["waiting"]] for r in rows]
+         r["waiting"], yuan(r["billed_fen"]), yuan(r["collected_fen"]), r["claims_month"] or "",
+         str(CLAIM_STATUS[r["claim_status"]]) if r["claim_status"] else "",
+         yuan(r["claim_fen"]) if r["claim_status"] else "", r["classes_short"],
+         r["carers_missing"]] for r in rows]
 
 
 def assignment_rows(operator_id: int) -> list[StaffAssignment]:

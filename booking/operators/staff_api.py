@@ -2,7 +2,7 @@
 from flask import g
 
 from ..api.framework import endpoint
-from . import assignments, managers
+from . import assignments, figures, managers
 from .staff_schemas import (AssignIn, AssignmentOut, SwitchIn, ManagerIn, ManagerOut,
                             MeCentreOut, OverviewOut)
 
@@ -64,7 +64,8 @@ def appoint_manager(operator_id: int, body: ManagerIn):
           errors=(404,))
 def overview():
     op, rows = managers.overview(g.api_user)
-    return {"operator_id": op.id, "operator_name": op.name, "centres": [
-        {"centre_id": r["centre"].id, "centre_name": r["centre"].name, "places": r["places"],
-         "enrolled": r["enrolled"], "holds": r["holds"], "waiting": r["waiting"]}
-        for r in rows]}
+    keys = ("places", "enrolled", "holds", "waiting", "billed_fen", "collected_fen",
+            "claim_status", "claim_fen", "classes_short", "carers_missing", "ratio_gaps")
+    return {"operator_id": op.id, "operator_name": op.name, **figures.summary(rows),
+            "centres": [{"centre_id": r["centre"].id, "centre_name": r["centre"].name,
+                         "open_today": r["open"], **{k: r[k] for k in keys}} for r in rows]}

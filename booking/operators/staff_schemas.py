@@ -54,9 +54,30 @@ class OverviewCentreOut(Out):
     enrolled: int
     holds: int
     waiting: int
+    billed_fen: int = Field(description="this month's charges less credits (fen)")
+    collected_fen: int = Field(description="payments received this month (fen)")
+    claim_status: str | None = Field(description="the centre's subsidy claim of claims_month")
+    claim_fen: int = Field(description="its amount: approved, else claimed (fen); 0 without")
+    open_today: bool
+    classes_short: int = Field(description="classes short of carers in some hour today")
+    carers_missing: int = Field(description="each short class's worst hour, summed")
+    ratio_gaps: int = Field(description="gaps as the ratio check counts them today")
+
+
+class ClaimStatusOut(Out):
+    status: str
+    count: int
+    amount_fen: int
 
 
 class OverviewOut(Out):
     operator_id: int
     operator_name: str
     centres: list[OverviewCentreOut]
+    fees_month: str
+    claims_month: str | None
+    billed_fen: int
+    collected_fen: int
+    claims_by_status: list[ClaimStatusOut]
+    classes_short: int
+    carers_missing: int

@@ -11,8 +11,9 @@ from ..auth.permissions import permission_required
 from ..centres.models import Centre
 from ..errors import NotFound
 from ..extensions import db
+from ..subsidies.forms import STATUS_LABELS as CLAIM_STATUS
 from ..web import attempt, csv_bytes, csv_download, submit, xlsx_bytes
-from . import assignments, managers
+from . import assignments, figures, managers
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 from .forms import AssignForm
@@ -106,6 +107,7 @@ def end(assignment_id):
 def overview():
     op, rows = managers.overview(current_user)
     return render_template("operators/overview.html", op=op, rows=rows,
+                           total=figures.summary(rows), claim_labels=CLAIM_STATUS,
                            staff=managers.assignment_rows(op.id),
                            roles=dict(staff_role_choices()))
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..absences.queries import reported_absent
 from ..centres.models import Centre, Group
@@ -22,7 +23,7 @@ from ..reservations.models import Reservation, in_care_on
 from ..sessions.models import CareSession, SessionBooking
 from ..slots.models import Slot
 from . import ratios
-from .models import CARER_ROLES, Shift
+from .models import CARER_ROLES, Shift, StaffMember
 from .weeks import local_day_bounds, shifts_between, week_start
 
 DEFAULT_HOURS = (time(7, 30), time(18, 0))
@@ -120,10 +121,21 @@ def expected_children(group_id: int, day: date, *, except_child: int | None = No
     those times, whatever was reported (the child came after all); marked absent → not
     there. Children with nothing recorded and no absence are expected.
     """
+    return expected_by_group([group_id], day, except_child=except_child)[group_id]
+
+
+def expected_by_group(group_ids, day: date, *, except_child: int | None = None
+                      ) -> dict[int, list[Presence]]:
+    """`expected_children` for many classes at once, in a fixed number of statements (the
+    operator's overview checks every class of its centres)."""
+    ids = list(group_ids)
+    out: dict[int, list[Presence]] = {g: [] for g in ids}
+    if not ids:
+        return out
     rows = db.session.execute(
-        select(Reservation.id, Child.birth_date, Reservation.child_id)
+        select(Reservation.id, Child.birth_date, Reservation.child_id, Slot.group_id)
         .join(Slot, Slot.id == Reservation.slot_id).join(Child, Child.id == Reservation.child_id)
-        .where(Slot.group_id == group_id, in_care_on(day), Slot.starts_on <= day,
+        .where(Slot.group_id.in_(ids), in_care_on(day), Slot.starts_on <= day,
                Reservation.child_id != (except_child or 0))).all()
     attendance = {}
     if rows and day == today():
@@ -131,31 +143,40 @@ def expected_children(group_id: int, day: date, *, except_child: int | None = No
             select(Attendance).where(Attendance.on_date == day,
                                      Attendance.reservation_id.in_([r[0] for r in rows])))}
     away = reported_absent([r[2] for r in rows], day)
-    out = []
-    for res_id, birth, child_id in rows:
+    for res_id, birth, child_id, group_id in rows:
         a = attendance.get(res_id)
         if a is not None and a.arrived_at is not None:
             if a.morning_check_passed is not False:
-                out.append((birth, a.arrived_at, a.departed_at))
+                out[group_id].append((birth, a.arrived_at, a.departed_at))
         elif (a is None or not a.absent) and child_id not in away:
-            out.append((birth, None, None))
-    return out + session_children(group_id, day, except_child=except_child)
+            out[group_id].append((birth, None, None))
+    for group_id, presences in session_children_by_group(ids, day, except_child).items():
+        out[group_id].extend(presences)
+    return out
 
 
 def session_children(group_id: int, day: date, *, except_child: int | None = None) -> list[Presence]:
     """Children booked on the class's sessions that day (临时托育 / 亲子活动), present for the
     session's hours (docs/domain.md: session children count toward the class ratio at that hour).
     Cancelled bookings and recorded no-shows do not count."""
+    return session_children_by_group([group_id], day, except_child).get(group_id, [])
+
+
+def session_children_by_group(group_ids, day: date, except_child: int | None = None
+                              ) -> dict[int, list[Presence]]:
     start, end = local_day_bounds(day)
-    rows = db.session.execute(
-        select(Child.birth_date, CareSession.starts_at, CareSession.ends_at)
-        .join(SessionBooking, SessionBooking.session_id == CareSession.id)
-        .join(Child, Child.id == SessionBooking.child_id)
-        .where(CareSession.group_id == group_id, CareSession.cancelled_at.is_(None),
-               CareSession.starts_at < end, CareSession.ends_at > start,
-               SessionBooking.status.in_(("booked", "attended")),
-               SessionBooking.child_id != (except_child or 0))).all()
-    return [(birth, starts, ends) for birth, starts, ends in rows]
+    out: dict[int, list[Presence]] = {}
+    for group_id, birth, starts, ends in db.session.execute(
+            select(CareSession.group_id, Child.birth_date, CareSession.starts_at,
+                   CareSession.ends_at)
+            .join(SessionBooking, SessionBooking.session_id == CareSession.id)
+            .join(Child, Child.id == SessionBooking.child_id)
+            .where(CareSession.group_id.in_(list(group_ids)), CareSession.cancelled_at.is_(None),
+                   CareSession.starts_at < end, CareSession.ends_at > start,
+                   SessionBooking.status.in_(("booked", "attended")),
+                   SessionBooking.child_id != (except_child or 0))):
+        out.setdefault(group_id, []).append((birth, starts, ends))
+    return out
 
 
 def _present(p: Presence, start: datetime, end: datetime) -> bool:
@@ -168,9 +189,13 @@ def _covers(shift: Shift, start: datetime, end: datetime) -> bool:
 
 
 def check_class(group: Group, day: date, windows, shifts: list[Shift],
-                extra: list[Presence] = (), except_child: int | None = None) -> ClassCheck:
-    """One class's hours; `extra` adds children (see `gap_if_enrolled`)."""
-    children = expected_children(group.id, day, except_child=except_child) + list(extra)
+                extra: list[Presence] = (), except_child: int | None = None,
+                children: list[Presence] | None = None) -> ClassCheck:
+    """One class's hours; `extra` adds children (see `gap_if_enrolled`); `children`, when
+    given, are the class's expected children read already (`check_days`)."""
+    if children is None:
+        children = expected_children(group.id, day, except_child=except_child)
+    children = list(children) + list(extra)
     carers = [s for s in shifts if s.group_id == group.id
               and s.staff_member.role in CARER_ROLES]
     result = ClassCheck(group)
@@ -193,6 +218,31 @@ def check_day(centre: Centre, day: date) -> DayCheck:
     roles = {s.staff_member.role for s in shifts}
     classes = [check_class(g, day, windows, shifts) for g in centre.groups]
     return DayCheck(centre, day, True, classes, "health_worker" in roles, "security" in roles)
+
+
+def check_days(centres: list[Centre], day: date) -> dict[int, DayCheck]:
+    """`check_day` for many centres in a fixed number of statements, by centre id."""
+    open_ = [c for c in centres if is_open(c, day)]
+    out = {c.id: DayCheck(c, day, False, [], True, True) for c in centres if c not in open_}
+    if not open_:
+        return out
+    ids = [c.id for c in open_]
+    start, end = local_day_bounds(day)
+    shifts = db.session.scalars(
+        select(Shift).join(StaffMember, StaffMember.id == Shift.staff_member_id)
+        .where(StaffMember.centre_id.in_(ids), Shift.starts_at < end, Shift.ends_at > start)
+        .options(selectinload(Shift.staff_member)).order_by(Shift.starts_at, Shift.id)).all()
+    groups = db.session.scalars(select(Group).where(Group.centre_id.in_(ids))
+                                .order_by(Group.id)).all()
+    children = expected_by_group([g.id for g in groups], day)
+    for c in open_:
+        mine = [s for s in shifts if s.staff_member.centre_id == c.id]
+        windows = hour_windows(c, day)
+        roles = {s.staff_member.role for s in mine}
+        classes = [check_class(g, day, windows, mine, children=children[g.id])
+                   for g in groups if g.centre_id == c.id]
+        out[c.id] = DayCheck(c, day, True, classes, "health_worker" in roles, "security" in roles)
+    return out
 
 
 def check_week(centre: Centre, monday: date) -> list[DayCheck]:
