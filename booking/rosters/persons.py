@@ -98,10 +98,11 @@ def rescope_centre(centre_id: int, scope: str) -> None:
         StaffMember.id_number_hash.is_not(None)).order_by(StaffMember.id_number_hash)).all()
     if not rows:
         return
-    shared = db.session.scalars(select(func.count(func.distinct(StaffMember.id_number_hash)))
-                                .where(StaffMember.id_number_hash.in_([r.id_number_hash for r in rows]),
-                                       StaffMember.active.is_(True),
-                                       StaffMember.centre_id != centre_id)).one()
+    digests = [r.id_number_hash for r in rows]
+    shared = db.session.scalar(select(func.count(func.distinct(StaffMember.id_number_hash)))
+                               .where(StaffMember.id_number_hash.in_(digests),
+                                      StaffMember.active.is_(True),
+                                      StaffMember.centre_id != centre_id))
     if shared:
         raise SharedStaff(_("本机构有 %(n)s 名工作人员同时在该举办者的其他机构在职；须先办理其中一处的离职，才能更改举办者",
                             n=shared), extra={"shared_staff": shared})
