@@ -19,7 +19,7 @@ from .server import gunicorn
 
 # The reserve transaction as the app issues it (captured with a cursor listener on one
 # POST /reservations; README.md, Method): same statements, same order, one transaction.
-# A slot visibly full is refused after one read (place_hold's _visibly_full); otherwise the
+# A slot visibly full is refused after one read with the child's (_child_and_fullness); otherwise the
 # slot row is locked and the rest follows. The token lookup by hash is replaced by the same
 # lookup by user id (pgbench cannot hash); the insert is conditional on the count.
 PGBENCH_SCRIPT = r"""
@@ -27,22 +27,27 @@ PGBENCH_SCRIPT = r"""
 \set slot random(:slot_lo, :slot_hi)
 BEGIN;
 SELECT t.id, t.user_id, t.token_hash, t.created_at, t.expires_at, t.revoked_at, u.* FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.user_id = :child;
-SELECT * FROM child WHERE id = :child AND anonymised_at IS NULL AND EXISTS (SELECT id FROM guardianship WHERE user_id = :child AND child_id = child.id);
-SELECT CASE WHEN f.status = 'approved'
-  AND NOT EXISTS (SELECT id FROM reservation WHERE slot_id = s.id AND status = 'held' AND expires_at <= (now() AT TIME ZONE 'utc'))
-  AND NOT EXISTS (SELECT id FROM reservation WHERE slot_id = s.id AND child_id = :child AND (status = 'enrolled' OR status = 'held' AND expires_at > (now() AT TIME ZONE 'utc')))
-  AND (SELECT count(id) FROM reservation WHERE slot_id = s.id AND (status = 'enrolled' OR status = 'held' AND expires_at > (now() AT TIME ZONE 'utc'))) >= s.capacity
-  THEN 1 ELSE 0 END AS full
-  FROM slot s JOIN filing f ON f.centre_id = s.centre_id WHERE s.id = :slot \gset
+SELECT child.*, CASE WHEN s.filing = 'approved' AND NOT s.untidy AND NOT s.mine AND s.taken >= s.capacity THEN 1 ELSE 0 END AS full
+  FROM child LEFT JOIN (SELECT s.capacity, f.status AS filing,
+    (SELECT count(id) FROM reservation WHERE slot_id = s.id AND (status = 'enrolled' OR status = 'held' AND expires_at > (now() AT TIME ZONE 'utc'))) AS taken,
+    EXISTS (SELECT id FROM reservation WHERE slot_id = s.id AND status = 'held' AND expires_at <= (now() AT TIME ZONE 'utc')) AS untidy,
+    EXISTS (SELECT id FROM reservation WHERE slot_id = s.id AND child_id = :child AND (status = 'enrolled' OR status = 'held' AND expires_at > (now() AT TIME ZONE 'utc'))) AS mine
+    FROM slot s JOIN filing f ON f.centre_id = s.centre_id WHERE s.id = :slot) s ON true
+  WHERE child.id = :child AND child.anonymised_at IS NULL AND EXISTS (SELECT id FROM guardianship WHERE user_id = :child AND child_id = child.id) \gset
 \if :full
 END;
 \else
-UPDATE slot SET version = version + 1 WHERE id = :slot;
-SELECT * FROM slot JOIN centre ON centre.id = slot.centre_id LEFT JOIN filing ON filing.centre_id = centre.id WHERE slot.id = :slot;
-SELECT id FROM reservation WHERE slot_id = :slot AND child_id = :child AND (status = 'enrolled' OR status = 'held' AND expires_at > (now() AT TIME ZONE 'utc')) LIMIT 1;
-SELECT * FROM reservation WHERE slot_id = :slot AND status = 'held' AND expires_at <= (now() AT TIME ZONE 'utc');
-SELECT count(id) FROM waitlist_entry WHERE slot_id = :slot AND status = 'waiting';
-SELECT count(id) FROM reservation WHERE slot_id = :slot AND (status = 'enrolled' OR status = 'held' AND expires_at > (now() AT TIME ZONE 'utc'));
+UPDATE child SET older_siblings = older_siblings WHERE id = :child;
+UPDATE slot SET version = version + 1 WHERE id = :slot RETURNING *;
+SELECT f.status,
+  EXISTS (SELECT 1 FROM round_slot rs JOIN allocation_round r ON r.id = rs.round_id WHERE rs.slot_id = :slot AND r.status IN ('open', 'closed')),
+  EXISTS (SELECT id FROM reservation WHERE slot_id = :slot AND child_id = :child AND (status = 'enrolled' OR status = 'held' AND expires_at > (now() AT TIME ZONE 'utc'))),
+  EXISTS (SELECT id FROM reservation WHERE slot_id != :slot AND child_id = :child AND (status = 'enrolled' OR status = 'held' AND expires_at > (now() AT TIME ZONE 'utc'))),
+  EXISTS (SELECT id FROM reservation WHERE slot_id = :slot AND status = 'held' AND expires_at <= (now() AT TIME ZONE 'utc')),
+  (SELECT count(id) FROM waitlist_entry WHERE slot_id = :slot AND status = 'waiting'),
+  (SELECT count(id) FROM reservation WHERE slot_id = :slot AND (status = 'enrolled' OR status = 'held' AND expires_at > (now() AT TIME ZONE 'utc'))),
+  EXISTS (SELECT id FROM employer_quota WHERE slot_id = :slot)
+  FROM slot LEFT JOIN filing f ON f.centre_id = slot.centre_id WHERE slot.id = :slot;
 WITH ins AS (
   INSERT INTO reservation (slot_id, child_id, parent_id, status, created_at, expires_at)
   SELECT :slot, :child, :child, 'held', now() AT TIME ZONE 'utc', (now() AT TIME ZONE 'utc') + interval '2 days'
@@ -104,9 +109,15 @@ def run(kind: str, quick: bool, tiny: bool = False, runs: int = RUNS) -> Section
                               f"database holds {held}",
                               ok == want and full == parents - want and others == 0 and held == want)
                     sec.fig("reserve p99 ÷ p50", "×", "< 20×").add(p99 / p50 if p50 else float("nan"))
+                    if r == runs - 1:  # the slots are full now: one refusal, then one hold
+                        refused = next(i for i, (s, *_) in enumerate(results, 1) if s == 409)
+                        _statements(sec, db, lo, refused, "slot-full refusal", 409)
                     # One child, one place: this run's winners would be refused in the next
                     # (already placed), so their holds end as if the families cancelled.
                     _release(db, lo, lo + slots - 1)
+                    if r == runs - 1:
+                        _statements(sec, db, lo, refused, "granted hold", 201)
+                        _release(db, lo, lo + slots - 1)
             w = None if tiny else wrk_rps(base + "/api/v1/ping", seconds=3 if quick else 5)
             if w:
                 sec.fig("ping requests/s through wrk (keep-alive off, 32 conns)", "req/s").add(w)
@@ -116,6 +127,43 @@ def run(kind: str, quick: bool, tiny: bool = False, runs: int = RUNS) -> Section
     finally:
         db.drop()
     return sec
+
+
+def _statements(sec, db, slot_id, child, label, want) -> None:
+    """Round trips of one reserve, in-process on the same database: statements (the token
+    lookup included) and commits. The pool's idle ping (booking/pool.py) is not among them:
+    a connection in use is not pinged."""
+    from sqlalchemy import event
+
+    from booking.extensions import db as sdb
+    from .common import make_app
+    app = make_app(db.url)
+    client = app.test_client()
+    client.get("/api/v1/ping")
+    seen = {"statements": 0, "commits": 0, "heads": []}
+
+    def statement(_conn, _cursor, sql, *_a):
+        seen["statements"] += 1
+        seen["heads"].append(" ".join(sql.split()[:4]))
+
+    def commit(*_a):
+        seen["commits"] += 1
+    with app.app_context():
+        engine = sdb.engine
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+    try:
+        resp = client.post("/api/v1/reservations",
+                           json={"slot_id": slot_id, "child_id": child},
+                           headers={"Authorization": f"Bearer {datagen.token_for(child)}"})
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", commit)
+    sec.check(f"one {label} counted in-process answered {want}", resp.status_code == want)
+    sec.fig(f"round trips per {label} (statements + commit)", "").add(
+        seen["statements"] + seen["commits"])
+    sec.notes.append(f"{label}: {seen['statements']} statements and {seen['commits']} commit "
+                     f"(one request, in-process): {'; '.join(seen['heads'])}")
 
 
 def _release(db, lo, hi) -> None:
@@ -170,16 +218,18 @@ def _ratios(sec):
     res = by.get("reserve requests/s")
     if not res:
         return
-    for key, name, target in (("ping requests/s", "reserve ÷ bare /ping", ""),
+    # Issue 21's targets compare the reserve with the framework's own floor in the same run.
+    floor = 50 if sec.db == "postgres" else 60
+    for key, name, target in (("ping requests/s", "reserve ÷ bare /ping", f"≥ {floor}%"),
                               ("read requests/s", "reserve ÷ one-row read", ""),
                               ("pgbench reserve transactions/s (database ceiling)",
-                               "reserve ÷ pgbench ceiling", "≥ 50%")):
+                               "reserve ÷ pgbench ceiling", "")):
         other = by.get(key)
         if other and other.values:
             f = sec.fig(name, "%", target)
             f.values = [100 * a / b for a, b in zip(res.values, other.values)]
             if target:
-                f.met = f.median >= 50
+                f.met = f.median >= floor
     ratio = by.get("reserve p99 ÷ p50")
     if ratio:
         ratio.met = ratio.median < 20

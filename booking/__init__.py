@@ -84,6 +84,12 @@ def _init_extensions(app):
                 cur.execute("PRAGMA busy_timeout=30000")
                 cur.close()
 
+    else:
+        from .pool import ping_when_idle
+
+        with app.app_context():
+            ping_when_idle(db.engine, app.config["TUOWEI_DB_PING_IDLE_SECONDS"])
+
     @app.before_request
     def _fresh_identity():
         # Tests run requests inside one app context, where `g` outlives a request;

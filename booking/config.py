@@ -78,6 +78,9 @@ class Config:
         # those headers are ignored (anyone could forge them); the peer address is the client.
         self.TUOWEI_PROXIES = _int("TUOWEI_PROXIES", 0)
         self.TUOWEI_HOLD_TTL_SECONDS = _int("TUOWEI_HOLD_TTL_SECONDS", 172800)
+        # A pooled PostgreSQL connection idle longer than this is pinged before use
+        # (booking/pool.py); a busy one is not, saving a round trip per request.
+        self.TUOWEI_DB_PING_IDLE_SECONDS = _int("TUOWEI_DB_PING_IDLE_SECONDS", 10)
         self.TUOWEI_OFFER_TTL_SECONDS = _int("TUOWEI_OFFER_TTL_SECONDS", 86400)
         self.TUOWEI_SWEEP_SECONDS = _int("TUOWEI_SWEEP_SECONDS", 60)
         # The coverage snapshot runs hourly and keeps the first of each day (idempotent).
@@ -165,7 +168,8 @@ def engine_options(uri: str) -> dict:
         INSTANCE.mkdir(exist_ok=True)
         # The sqlite3 driver waits on a locked database for `timeout` seconds.
         return {"connect_args": {"timeout": 30}, "hide_parameters": True}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, "hide_parameters": True}
+    # No pool_pre_ping: booking/pool.py pings only connections that sat idle.
+    return {"pool_recycle": 1800, "pool_size": 10, "max_overflow": 20, "hide_parameters": True}
 
 
 class TestConfig(Config):

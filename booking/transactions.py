@@ -28,3 +28,16 @@ def kept(err: Exception) -> Exception:
     keeps it (say why where it is used)."""
     db.session.commit()
     return err
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session holds, so answering from the objects just
+    written costs no reload. Only for a command whose objects are exactly what it committed
+    and that ends the unit of work (the reserve: its answer is built from its hold). The next
+    commit expires as usual."""
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring

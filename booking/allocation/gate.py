@@ -18,6 +18,13 @@ def refuse_if_in_round(slot_id: int) -> None:
         raise SlotInRound(extra={"round_id": found.id, "round_url": f"/rounds/{found.id}"})
 
 
+def in_round_clause(slot_id: int):
+    """True while a round gives out the slot, as a SQL expression (for a combined read)."""
+    return select(RoundSlot.slot_id).join(Round, Round.id == RoundSlot.round_id).where(
+        RoundSlot.slot_id == slot_id,
+        Round.status.in_((RoundStatus.OPEN, RoundStatus.CLOSED))).exists()
+
+
 def in_rounds(slot_ids) -> dict[int, int]:
     """{slot_id: round id} for the slots an open or closed round is giving out."""
     if not slot_ids:

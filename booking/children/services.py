@@ -2,7 +2,7 @@
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from ..audit.services import record
 from ..centres.bands import age_in_months
@@ -34,13 +34,22 @@ def guardians_of(child_id: int) -> list[int]:
 def child_for_guardian(user, child_id: int) -> Child:
     """The child if `user` is its guardian; 404 otherwise, so strangers learn nothing."""
     # One query for the child and the guardianship (every booking asks this first).
-    child = db.session.scalar(select(Child).where(
-        Child.id == child_id, Child.anonymised_at.is_(None),
-        select(Guardianship.id).where(Guardianship.user_id == user.id,
-                                      Guardianship.child_id == Child.id).exists()))
+    child = db.session.scalar(select(Child).where(guarded_by(user, child_id)))
     if child is None:
         raise NotFound()
     return child
+
+
+def guarded_by(user, child_id: int):
+    """The child `child_id`, not anonymised, of which `user` is a guardian: a SQL condition."""
+    return guarded_by_id(user.id, child_id)
+
+
+def guarded_by_id(user_id, child_id):
+    """guarded_by with the ids given (values or bound parameters)."""
+    return and_(Child.id == child_id, Child.anonymised_at.is_(None),
+                select(Guardianship.id).where(Guardianship.user_id == user_id,
+                                              Guardianship.child_id == Child.id).exists())
 
 
 def multiples_of(child: Child, guardian_id: int) -> list[Child]:

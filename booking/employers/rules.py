@@ -22,6 +22,12 @@ def open_places(slot_id: int, child_id: int, free: int, now) -> int:
     return free - sum(r["free"] for r in rows if r["reserving"] and r["employer"].id != mine)
 
 
+def has_quotas_clause(slot_id: int):
+    """True when employers hold quotas of the slot's places, as a SQL expression (for a
+    combined read; open_places then counts them)."""
+    return select(EmployerQuota.id).where(EmployerQuota.slot_id == slot_id).exists()
+
+
 def refusal(reserved: int) -> str:
     return _("其余 %(n)s 个托位为用人单位职工子女保留：可以加入候补", n=reserved)
 

@@ -38,6 +38,22 @@ def lock_slot(slot_id: int) -> Slot:
         .execution_options(populate_existing=True)).one()
 
 
+def lock_slot_returning(slot_id: int) -> Slot:
+    """lock_slot in one round trip (UPDATE ... RETURNING, both databases), for the reserve's
+    granted path: the slot comes without its centre and filing, which the caller reads in its
+    own combined statement. Nothing else may be read in this statement: on PostgreSQL a
+    subquery in RETURNING sees the snapshot taken before the row lock was waited for.
+
+    :raises NotFound: no such slot.
+    """
+    slot = db.session.scalars(
+        update(Slot).where(Slot.id == slot_id).values(version=Slot.version + 1)
+        .returning(Slot).execution_options(populate_existing=True)).one_or_none()
+    if slot is None:
+        raise NotFound()
+    return slot
+
+
 def lock_children(child_ids) -> None:
     """Write the children's rows, in ascending id order, before any slot row (the lock order,
     docs/design.md "Lock order"): one child's commands (a hold, a confirmation, a transfer)

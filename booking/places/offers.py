@@ -29,8 +29,13 @@ def offer_ttl() -> timedelta:
 
 
 def waiting_count(slot_id: int) -> int:
-    return db.session.scalar(select(func.count(WaitlistEntry.id)).where(
-        WaitlistEntry.slot_id == slot_id, WaitlistEntry.status == "waiting")) or 0
+    return db.session.scalar(waiting_clause(slot_id)) or 0
+
+
+def waiting_clause(slot_id: int):
+    """How many families wait for the slot, as a SQL expression (for a combined read)."""
+    return select(func.count(WaitlistEntry.id)).where(
+        WaitlistEntry.slot_id == slot_id, WaitlistEntry.status == "waiting")
 
 
 def queue_order():

@@ -83,7 +83,12 @@ def in_care_at(moment):
 def past_leaving_at(moment):
     """Enrolments whose last day in care has passed at `moment` but whose row the leavers'
     sweep has not yet ended: not live, waiting to be tidied."""
-    return and_(Reservation.status == Status.ENROLLED, Reservation.leaves_on < local_date(moment))
+    return past_leaving_on(local_date(moment))
+
+
+def past_leaving_on(day):
+    """past_leaving_at with the day in Beijing given (a value or a bound parameter)."""
+    return and_(Reservation.status == Status.ENROLLED, Reservation.leaves_on < day)
 
 
 def held_at(moment):
@@ -94,7 +99,13 @@ def held_at(moment):
 def live_at(moment):
     """Reservations that take a place at `moment`: a hold until it lapses, an enrolment while
     the child is in care. Every count, filter, report and check reads this."""
-    return or_(in_care_at(moment), held_at(moment))
+    return live_on(moment, local_date(moment))
+
+
+def live_on(moment, day):
+    """live_at with `moment`'s day in Beijing given: both may be bound parameters, for a
+    statement built once and run with new values (reservations.services, the reserve)."""
+    return or_(in_care_on(day), held_at(moment))
 
 
 def is_live(r: Reservation, moment) -> bool:

@@ -6,33 +6,35 @@ A hold past `expires_at` never counts (models.live_at); the sweeps (places/sweep
 tidy up, notify and offer places on. docs/design.md follows a request through this file.
 """
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select, true
 
-from ..allocation.gate import refuse_if_in_round
+from ..allocation.gate import in_round_clause, refuse_if_in_round
 from ..audit.services import notify, record
 from ..auth.permissions import allowed
 from ..centres.bands import age_in_months, band_fits, check_band
 from ..children import services as children
-from ..clock import end_of_day
+from ..clock import end_of_day, local_date
 from ..clock import now as clock_now
-from ..employers.rules import open_places
+from ..employers.rules import has_quotas_clause, open_places
 from ..employers.rules import refusal as reserved_refusal
 from ..errors import AlreadyReserved, Conflict, Forbidden, NotFound, SlotFull, ValidationFailed
 from ..extensions import db
 from ..observability.metrics import count_holds
 from ..places.lapses import tidy
-from ..places.locking import lock_children, lock_slot
-from ..places.offers import end_offers, offer_next, waiting_count
+from ..places.locking import lock_children, lock_slot, lock_slot_returning
+from ..places.offers import end_offers, offer_next, waiting_clause, waiting_count
 from ..places.placement import replacement_for
+from ..children.models import Child
 from ..regulator.models import Filing
 from ..slots.models import Slot
 from ..slots.queries import taken_count
-from ..transactions import command, kept
+from ..transactions import command, commit_keeping_loaded, kept
 from .labels import STATUS_LABELS
-from .models import Reservation, Status, held_at, live_at, past_leaving_at
+from .models import Reservation, Status, held_at, live_at, live_on, past_leaving_on
 
 
 def hold_ttl() -> timedelta:
@@ -55,30 +57,37 @@ def place_hold(*, slot_id: int, child_id: int, parent, now=None, transfer: bool 
     :raises NotFound, AgeOutOfBand, AlreadyReserved, AlreadyPlaced, SlotFull, Conflict.
     """
     now = now or clock_now()
-    child = children.child_for_guardian(parent, child_id)
+    child, full = _child_and_fullness(parent, child_id, slot_id, now)
     unit = children.multiples_of(child, parent.id) if with_multiples else [child]
-    if len(unit) == 1 and not transfer and _visibly_full(slot_id, child, now):
+    if len(unit) == 1 and not transfer and full:
         raise SlotFull(extra={"waitlist_url": f"/api/v1/waitlist?slot_id={slot_id}",
                               "slot_id": slot_id})
     # The lock order (docs/design.md, "Lock order"): the children, then the slot.
     lock_children(m.id for m in unit)
-    slot = lock_slot(slot_id)
-    if slot.centre.filing is None or slot.centre.filing.status != "approved":
+    slot = lock_slot_returning(slot_id)
+    # Every rule's state in one read after the lock (so never stale); the rarer paths
+    # (a queue, a lapse to tidy, a place elsewhere, quotas) then do their own work.
+    state = _survey(slot.id, [m.id for m in unit], now)
+    if state.filing != "approved":
         raise Conflict(_("该机构目前不接受预约"))
-    refuse_if_in_round(slot.id)
-    replaces = {}
+    if state.in_round:
+        refuse_if_in_round(slot.id)
+    replaces = {m.id: None for m in unit}
     for member in unit:
         check_band(slot.age_band, slot.starts_on, member)
+        if not (state.mine or state.elsewhere or transfer):
+            continue
         if db.session.scalar(select(Reservation.id).where(
                 Reservation.slot_id == slot.id, Reservation.child_id == member.id,
                 live_at(now)).limit(1)):
             raise AlreadyReserved()
         replaces[member.id] = replacement_for(member, slot, now, transfer=transfer)
     # Tidy this slot's lapsed holds and leavers now (offering the places to the queue below)
-    # instead of waiting for the sweeps.
-    tidy(slot, now)
-    # offer_next does nothing while nobody waits: the rush (no queue yet) skips its count.
-    waiting = waiting_count(slot.id)
+    # instead of waiting for the sweeps. What they free was not counted in `taken` anyway.
+    if state.untidy:
+        tidy(slot, now)
+    # offer_next does nothing while nobody waits: the rush (no queue yet) skips it.
+    waiting, taken = state.waiting, state.taken
     if waiting:
         offer_next(slot, now)
         # The child may itself have been first in the queue: the offer is then its place
@@ -89,11 +98,11 @@ def place_hold(*, slot_id: int, child_id: int, parent, now=None, transfer: bool 
         if offered:
             db.session.commit()
             return _with_together(offered, child.id)
-        waiting = waiting_count(slot.id)
-    free = slot.capacity - taken_count(slot.id, now)
+        waiting, taken = waiting_count(slot.id), taken_count(slot.id, now)
+    free = slot.capacity - taken
     # Places an employer's quota still reserves are not this child's unless it is linked to
     # that employer (docs/employers.md): counted here, under the same lock.
-    open_ = min(open_places(slot.id, m.id, free, now) for m in unit)
+    open_ = min(open_places(slot.id, m.id, free, now) for m in unit) if state.quotas else free
     if waiting > 0 or open_ < len(unit):
         slot_id = slot.id  # read before the commit expires the slot (no reload to answer)
         why = _("只剩 %(n)s 个托位，双（多）胞胎要一起预约 %(k)s 个：可以加入候补",
@@ -114,7 +123,8 @@ def place_hold(*, slot_id: int, child_id: int, parent, now=None, transfer: bool 
                after={"status": Status.HELD, "expires_at": hold.expires_at,
                       "child_id": hold.child_id, "replaces": hold.replaces_id,
                       "together": [h.id for h in holds if h is not hold]})
-    db.session.commit()
+    # The answer is built from these holds and the slot as written: no reload after the commit.
+    commit_keeping_loaded()
     return _with_together(holds, child.id)
 
 
@@ -125,32 +135,81 @@ def _with_together(holds: list[Reservation], child_id: int) -> Reservation:
     return mine
 
 
-def _visibly_full(slot_id: int, child, now) -> bool:
-    """The rush's common answer, slot-full, decided in one read without the slot lock.
+def _survey(slot_id: int, child_ids: list[int], now):
+    """The state every reserve rule reads, in one statement: the centre's filing, an
+    allocation round giving the slot out, the children's live places here and elsewhere,
+    lapsed holds or leavers to tidy, the queue, the places taken, employer quotas."""
+    return db.session.execute(_survey_statement(), {
+        "slot_id": slot_id, "child_ids": child_ids, "now": now,
+        "today": local_date(now)}).one()
 
-    Only a refusal is decided here, and only when the locked path below would give the same
-    one with nothing to do first: the filing is approved, the child fits the band, holds no
-    place in the slot, and the slot has no lapsed hold or leaver to tidy while its live holds and
-    enrolments fill it. The read is one statement, so one consistent snapshot: the slot was
-    full at that instant, and the refusal is ordered before any place freed later. Anything
-    else (and every hold) takes the locked path (docs/design.md, "Locking"), which can never oversell.
+
+@cache
+def _survey_statement():
+    # Built once: constructing it costs more Python than running it (bench/RESULTS.md).
+    slot_id, now, today = bindparam("slot_id"), bindparam("now"), bindparam("today")
+    of_slot = Reservation.slot_id == slot_id
+    live_of_unit = and_(Reservation.child_id.in_(bindparam("child_ids", expanding=True)),
+                        live_on(now, today))
+    return (select(
+        Filing.status.label("filing"),
+        in_round_clause(slot_id).label("in_round"),
+        select(Reservation.id).where(of_slot, live_of_unit).exists().label("mine"),
+        select(Reservation.id).where(Reservation.slot_id != slot_id, live_of_unit)
+        .exists().label("elsewhere"),
+        select(Reservation.id).where(of_slot, or_(
+            and_(Reservation.status == Status.HELD, Reservation.expires_at <= now),
+            past_leaving_on(today))).exists().label("untidy"),
+        waiting_clause(slot_id).scalar_subquery().label("waiting"),
+        select(func.count(Reservation.id)).where(of_slot, live_on(now, today))
+        .scalar_subquery().label("taken"),
+        has_quotas_clause(slot_id).label("quotas"))
+        .select_from(Slot).outerjoin(Filing, Filing.centre_id == Slot.centre_id)
+        .where(Slot.id == slot_id))
+
+
+def _child_and_fullness(parent, child_id: int, slot_id: int, now):
+    """The child (404 unless `parent` is its guardian) and whether the slot is visibly full
+    for it, in one read without the slot lock: the rush's common answer, slot-full.
+
+    Only a refusal is decided from it, and only when the locked path would give the same one
+    with nothing to do first: the filing is approved, the child fits the band, holds no
+    place in the slot, and the slot has no lapsed hold or leaver to tidy while its live holds
+    and enrolments fill it. The read is one statement, so one consistent snapshot: the slot
+    was full at that instant, and the refusal is ordered before any place freed later.
+    Anything else (and every hold) takes the locked path (docs/design.md, "Locking"), which
+    can never oversell.
     """
-    of_slot = Reservation.slot_id == Slot.id
-    row = db.session.execute(
-        select(Slot.capacity, Slot.age_band, Slot.starts_on, Filing.status,
-               select(func.count(Reservation.id)).where(of_slot, live_at(now))
-               .scalar_subquery(),
-               select(Reservation.id).where(of_slot, or_(
-                   and_(Reservation.status == Status.HELD, Reservation.expires_at <= now),
-                   past_leaving_at(now))).exists(),
-               select(Reservation.id).where(
-                   of_slot, Reservation.child_id == child.id, live_at(now)).exists())
-        .join(Filing, Filing.centre_id == Slot.centre_id).where(Slot.id == slot_id)).first()
+    row = db.session.execute(_fullness_statement(), {
+        "slot_id": slot_id, "child_id": child_id, "user_id": parent.id, "now": now,
+        "today": local_date(now)}).first()
     if row is None:
-        return False
-    capacity, band, starts_on, filing_status, taken, lapsed, mine = row
-    return (filing_status == "approved" and not lapsed and not mine and taken >= capacity
-            and band_fits(band, age_in_months(child.birth_date, starts_on)))
+        raise NotFound()
+    child, s = row[0], row._mapping
+    full = (s["filing"] == "approved" and not s["untidy"] and not s["mine"]
+            and s["taken"] >= s["capacity"]
+            and band_fits(s["age_band"], age_in_months(child.birth_date, s["starts_on"])))
+    return child, full
+
+
+@cache
+def _fullness_statement():
+    now, today, child_id = bindparam("now"), bindparam("today"), bindparam("child_id")
+    of_slot = Reservation.slot_id == Slot.id
+    slot = (select(
+        Slot.capacity, Slot.age_band, Slot.starts_on, Filing.status.label("filing"),
+        select(func.count(Reservation.id)).where(of_slot, live_on(now, today))
+        .scalar_subquery().label("taken"),
+        select(Reservation.id).where(of_slot, or_(
+            and_(Reservation.status == Status.HELD, Reservation.expires_at <= now),
+            past_leaving_on(today))).exists().label("untidy"),
+        select(Reservation.id).where(
+            of_slot, Reservation.child_id == child_id, live_on(now, today))
+        .exists().label("mine"))
+        .join(Filing, Filing.centre_id == Slot.centre_id)
+        .where(Slot.id == bindparam("slot_id")).subquery())
+    return select(Child, slot).outerjoin(slot, true()).where(
+        children.guarded_by_id(bindparam("user_id"), child_id))
 
 
 def visible_reservation(reservation_id: int, user) -> Reservation:

@@ -93,3 +93,42 @@ def test_readyz_fails_while_postgresql_is_down_and_recovers_when_it_returns(serv
     with app.app_context():
         from booking.extensions import db
         db.engine.dispose()
+
+
+def test_a_pooled_connection_cut_while_idle_is_replaced_unseen(server):
+    """No ping per request (booking/pool.py): a connection used a moment ago is taken as is,
+    one idle past TUOWEI_DB_PING_IDLE_SECONDS is pinged first, and a dead one is replaced
+    before the request sees it, so a server restart between requests costs no error."""
+    app = create_app(config.TestConfig, SQLALCHEMY_DATABASE_URI=server["url"],
+                     TUOWEI_DB_PING_IDLE_SECONDS=0)
+    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    client = app.test_client()
+    from booking.extensions import db
+    with app.app_context():
+        dialect = db.engine.dialect
+    pings = []
+    real = dialect.do_ping
+    dialect.do_ping = lambda conn: (pings.append(1), real(conn))[1]
+    try:
+        assert client.get("/readyz").status_code == 200
+        server["stop"]()
+        server["start"]()  # every pooled connection is dead now
+        assert client.get("/readyz").status_code == 200
+        assert pings, "an idle connection is pinged before use"
+        app.config["TUOWEI_DB_PING_IDLE_SECONDS"] = 3600  # read at start-up: no effect
+        busy = create_app(config.TestConfig, SQLALCHEMY_DATABASE_URI=server["url"])
+        busy_client = busy.test_client()
+        with busy.app_context():
+            busy_dialect = db.engine.dialect
+        counted = []
+        busy_real = busy_dialect.do_ping
+        busy_dialect.do_ping = lambda conn: (counted.append(1), busy_real(conn))[1]
+        for _ in range(3):
+            assert busy_client.get("/readyz").status_code == 200
+        assert counted == [], "a connection used a moment ago is not pinged"
+        with busy.app_context():
+            db.engine.dispose()
+    finally:
+        dialect.do_ping = real
+        with app.app_context():
+            db.engine.dispose()
