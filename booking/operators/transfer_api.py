@@ -80,7 +80,7 @@ def transfer_show(transfer_id: int):
 @endpoint("/operator-transfers/<int:transfer_id>/approve", "POST", summary="Approve (the "
           "operator's 运营负责人): the child enrolled at the new centre, its old care ending "
           "the day before", tags=["operators"], permission="transfer.decide",
-          response=TransferOut, errors=(403, 404, 409))
+          response=TransferOut, errors=(404, 409))
 def transfer_approve(transfer_id: int):
     return out(transfers.approve(g.api_user, transfer_id))
 
@@ -88,7 +88,7 @@ def transfer_approve(transfer_id: int):
 @endpoint("/operator-transfers/<int:transfer_id>/refuse", "POST", summary="Refuse (the "
           "operator's 运营负责人), with a reason told to the family", tags=["operators"],
           permission="transfer.decide", body=RefuseIn, response=TransferOut,
-          errors=(403, 404, 409, 422))
+          errors=(404, 409, 422))
 def transfer_refuse(transfer_id: int, body: RefuseIn):
     return out(transfers.refuse(g.api_user, transfer_id, body.reason))
 

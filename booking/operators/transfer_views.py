@@ -105,7 +105,7 @@ def approve(transfer_id):
 @bp.post("/staff/transfers/<int:transfer_id>/refuse")
 @permission_required("transfer.decide", own_centre=True)
 def refuse(transfer_id):
-    transfers.visible(current_user, transfer_id)  # 404 outside the scope, before anything
+    transfers.decidable(current_user, transfer_id)  # 404 outside the reach, before the form
     form = RefuseForm()
     if form.validate_on_submit() and submit(
             form, lambda: transfers.refuse(current_user, transfer_id, form.reason.data),

@@ -171,9 +171,19 @@ def request(actor, child_id: int, slot_id: int, starts_on=None, now=None) -> Ope
     return t
 
 
+def decidable(actor, transfer_id: int) -> OperatorTransfer:
+    """A transfer of the operator `actor` is 运营负责人 of (the operator reach: for anyone
+    else it does not exist, 404, docs/permissions.md)."""
+    t = visible(actor, transfer_id)
+    if not allowed(actor, "transfer.decide") or not _manages(actor, t):
+        raise NotFound()
+    return t
+
+
 def _open(actor, transfer_id: int, action: str, now) -> tuple[OperatorTransfer, Child]:
     """The transfer, its child locked (the lock order's first step), still open."""
-    t = visible(actor, transfer_id)
+    t = decidable(actor, transfer_id) if action == "transfer.decide" \
+        else visible(actor, transfer_id)
     if not allowed(actor, action):
         raise Forbidden()
     lock_children([t.child_id])
@@ -197,13 +207,11 @@ def approve(actor, transfer_id: int, now=None) -> OperatorTransfer:
     """The 运营负责人 approves: the child enrolled at B from the start date, its care at A
     ending the day before, in one transaction (the child, then both slots ascending).
 
-    :raises NotFound: outside the scope. :raises Forbidden: not this operator's manager.
+    :raises NotFound: outside the scope, or not this operator's manager.
     :raises Conflict: no longer open, the child's place or the centres' operator changed.
     :raises SlotFull: no free place at B (families waiting there are offered first)."""
     now = now or clock_now()
     t, child = _open(actor, transfer_id, "transfer.decide", now)
-    if not _manages(actor, t):
-        raise Forbidden(_("只有该举办者的运营负责人可以审批转园"))
     ops = {getattr(current_operator(c), "id", None) for c in (t.from_centre_id, t.to_centre_id)}
     if ops != {t.operator_id}:
         raise Conflict(_("两家机构已不都由该举办者运营，不能转园"))
@@ -255,8 +263,6 @@ def refuse(actor, transfer_id: int, reason: str, now=None) -> OperatorTransfer:
         raise ValidationFailed(errors={"reason": [
             _("请填写不批准的原因（最多 %(n)s 个字）", n=REASON_MAX)]})
     t, _child = _open(actor, transfer_id, "transfer.decide", now)
-    if not _manages(actor, t):
-        raise Forbidden(_("只有该举办者的运营负责人可以审批转园"))
     t.status, t.decided_by, t.decided_at, t.reason = REFUSED, actor.id, now, reason
     for centre_id in (t.from_centre_id, t.to_centre_id):
         record("operator.transfer_refused", t, actor=actor, centre_id=centre_id,
@@ -272,7 +278,7 @@ def withdraw(actor, transfer_id: int, now=None) -> OperatorTransfer:
     now = now or clock_now()
     t, _child = _open(actor, transfer_id, "transfer.request", now)
     if actor.role == "staff" and t.from_centre_id != actor.centre_id:
-        raise Forbidden()
+        raise NotFound()  # B's director reads it; only A's asks and withdraws for the family
     t.status, t.decided_at = WITHDRAWN, now
     for centre_id in (t.from_centre_id, t.to_centre_id):
         record("operator.transfer_withdrawn", t, actor=actor, centre_id=centre_id,
