@@ -38,6 +38,7 @@ from ..slots.models import Slot
 from ..slots.queries import taken_count
 from ..transactions import command, kept
 from .assignments import managed_operator_id
+from .managers import current_centre_ids
 from .queries import current_operator
 from .transfer_models import APPROVED, REFUSED, REQUESTED, WITHDRAWN, OperatorTransfer
 
@@ -52,8 +53,7 @@ def scope_clause(user):
     """The transfers `user` may read: a guardian its children's, a director its current
     centre's (from or to), the 运营负责人 its operator's; nothing for anyone else."""
     if user.role == "parent" and allowed(user, "transfer.read"):
-        return OperatorTransfer.child_id.in_(
-            select(Child.id).where(Child.id.in_([c.id for c in children.children_of(user)])))
+        return OperatorTransfer.child_id.in_([c.id for c in children.children_of(user)])
     if user.role == "staff" and allowed(user, "transfer.read"):
         clauses = [OperatorTransfer.from_centre_id == user.centre_id,
                    OperatorTransfer.to_centre_id == user.centre_id]
@@ -91,7 +91,6 @@ def current_place(child_id: int, now) -> Reservation | None:
 def targets(child_id: int, now) -> list[Slot]:
     """Slots at the other current centres of the operator running the child's centre, not yet
     over (the request form's choices; the service checks each request again)."""
-    from .managers import current_centre_ids
     place = current_place(child_id, now)
     op = current_operator(place.slot.centre_id) if place else None
     if op is None:

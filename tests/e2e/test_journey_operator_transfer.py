@@ -76,7 +76,7 @@ def test_the_family_asks_and_the_manager_switches_and_approves(new_context, serv
     row = desk.locator("tr", has_text="橡橡")
     expect(row).to_contain_text("待审批")
     shot(desk, tmp_path, "2-manager-approves")
-    row.get_by_role("button", name="批准").click()
+    row.get_by_role("button", name="批准", exact=True).click()
     expect(desk.get_by_role("status")).to_contain_text("已批准转园")
     expect(desk.locator("tr", has_text="橡橡")).to_contain_text("已批准")
     # and back to the old centre: its director's view reads it too
@@ -88,6 +88,6 @@ def test_the_family_asks_and_the_manager_switches_and_approves(new_context, serv
     home.goto("/reservations")
     main = home.get_by_role("main")
     last_day = (starts_b - timedelta(days=1)).isoformat()
-    expect(main.locator("tr", has_text=names[centre_b])).to_contain_text("在读")
+    expect(main.locator("tr", has_text=names[centre_b])).to_contain_text("已入托")
     expect(main.locator("tr", has_text=names[centre_a])).to_contain_text(f"将于 {last_day} 离园")
     shot(home, tmp_path, "3-family-sees-it")
