@@ -154,6 +154,7 @@ def _register_blueprints(app):
     from .subsidies.review_views import bp as subsidy_review_bp
     from .operators.views import bp as operators_bp
     from .operators.staff_views import bp as staff_centres_bp
+    from .operators.transfer_views import bp as operator_transfers_bp
     from .employers.views import bp as employers_bp
     from .extensions import csrf
 
@@ -194,6 +195,7 @@ def _register_blueprints(app):
     from .subsidies import review_api as _subsidy_review_api  # noqa: F401
     from .operators import api as _operators_api  # noqa: F401
     from .operators import staff_api as _staff_centres_api  # noqa: F401
+    from .operators import transfer_api as _operator_transfers_api  # noqa: F401
 
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never cookies
     for bp in (public_bp, homes_bp, auth_bp, admin_bp, centres_bp, lottery_bp, regulator_bp,
@@ -227,4 +229,5 @@ def _register_blueprints(app):
     app.register_blueprint(subsidy_review_bp)
     app.register_blueprint(operators_bp)
     app.register_blueprint(staff_centres_bp)
+    app.register_blueprint(operator_transfers_bp)
     app.register_blueprint(employers_bp)

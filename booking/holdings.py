@@ -12,4 +12,5 @@ from .outbreaks import privacy as _outbreaks  # noqa: F401
 from .pickup import privacy as _pickup  # noqa: F401
 from .regulator import privacy as _regulator  # noqa: F401
 from .notices import privacy as _notices  # noqa: F401
+from .operators import transfer_privacy as _operator_transfers  # noqa: F401
 from .subsidies import privacy as _subsidies  # noqa: F401

@@ -30,4 +30,5 @@ from .waitlists.models import LotteryDraw, PriorityTier, WaitlistEntry  # noqa: 
 from .workforce.models import TrainingRecord  # noqa: F401
 from .planning.models import SubdistrictBirths  # noqa: F401
 from .operators.models import CentreOperator, Operator, OperatorManager, StaffAssignment  # noqa: F401,E501
+from .operators.transfer_models import OperatorTransfer  # noqa: F401
 from .employers.models import Employer, EmployerQuota  # noqa: F401

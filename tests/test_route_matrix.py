@@ -69,6 +69,7 @@ FAMILY |= {"note_id"}  # H4 health notes: a note is its child's family's
 FAMILY |= {"photo_id"}  # H1 daily record: a photo is its child's family's
 FAMILY |= {"application_id"}  # issue 18: an allowance application is its child's family's
 FAMILY |= {"appointment_id"}  # issue 22: an exam appointment is its child's family's
+FAMILY |= {"transfer_id"}  # issue 23: a transfer between an operator's centres is its child's
 
 
 def _daily_photo():
@@ -350,6 +351,13 @@ def _build(app):
         # Staff across centres (issue 23, part 2): the director's assignment at its centre.
         from booking.operators.assignments import active_at
         ids[key]["assignment_id"] = active_at(director.id, c.id).id
+        # Transfers between an operator's centres (issue 23, part 3): the enrolled child asks
+        # to move to a second centre of the operator.
+        from booking.operators import transfers
+        c2 = f.centre(d)
+        operators.link_centre(admin, op.id, c2.id, date(2026, 11, 1))
+        slot2 = f.slot(c2, capacity=2, starts_on=date(2027, 3, 1))
+        ids[key]["transfer_id"] = transfers.request(parent, kid3.id, slot2.id).id
         # --- end operators
     principals.append(Principal("admin", admin.id))
     for p in principals:

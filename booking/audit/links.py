@@ -28,7 +28,7 @@ _LISTS = {
     "complaint_account_requested": "complaints.staff_list", "complaint_closed": "complaints.mine",
     "subsidy_claim_decided": "subsidies.index", "centre_change_decided": "changes.staff_list",
     "recognition_decided": "recognition.staff_page", "fix_item_update": "evaluation.staff_page",
-    "exam_result_signed": "health.mine",
+    "exam_result_signed": "health.mine", "transfer_decided": "operator_transfers.mine",
 }
 
 # Kinds that ask the reader to do something (the link says 去处理; the rest say 查看).

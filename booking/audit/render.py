@@ -25,7 +25,7 @@ KINDS = ("offer_made", "hold_lapsing", "hold_lapsed", "enrolled", "reservation_c
          "outbreak_alert", "check_window_open", "health_check_returned", "complaint_received",
          "complaint_account_requested", "complaint_closed", "subsidy_claim_decided",
          "centre_change_decided", "recognition_decided", "fix_item_update",
-         "exam_reminder", "exam_cancelled", "exam_result_signed")
+         "exam_reminder", "exam_cancelled", "exam_result_signed", "transfer_decided")
 COMPLAINT_KINDS = ("complaint_received", "complaint_account_requested", "complaint_closed")
 
 
@@ -51,7 +51,7 @@ def params_of(note) -> dict:
 # Parameters that are people's data (names, text someone typed), marked translate="no" on web
 # pages (docs/design.md, "User data in templates").
 USER_PARAMS = frozenset({"child", "centre", "round", "title", "reason", "group", "children",
-                         "names", "name"})
+                         "names", "name", "from_centre"})
 
 
 def render_notification(note, locale=None, markup=False) -> tuple[str, str]:
@@ -128,6 +128,10 @@ def _title(kind, p):
         "bulletin": _("%(centre)s 通知：%(title)s", centre=p.get("centre", ""), title=p.get("title", "")),
         "outbreak_alert": outbreak_title(p),
         "growth_flag": _("生长监测提示：%(child)s 的测量低于 −2 SD", child=c),
+        "transfer_decided": (
+            _("%(child)s 的转园申请已批准：%(centre)s", child=c, centre=p.get("centre", ""))
+            if p.get("status") == "approved" else
+            _("%(child)s 的转园申请未获批准", child=c)),
     }.get(kind, kind)
 
 
@@ -196,6 +200,14 @@ def _body(kind, p):
                            link=p.get("link", "")),
         "offer_to_switch": _("孩子已有一个托位。请在 %(t)s 前决定：接受这个托位（原来保留的托位随之释放；在读的孩子则在机构确认后转托），或者放弃它。",
                              t=p.get("expires_at", "")),
+        "transfer_decided": (
+            _("%(child)s 从 %(d)s 起在 %(centre)s 入托；在 %(from_centre)s 的最后一天是前一天。",
+              child=c, d=p.get("starts_on", ""), centre=p.get("centre", ""),
+              from_centre=p.get("from_centre", ""))
+            if p.get("status") == "approved" else
+            _("转到 %(centre)s 的申请未获批准，原因：%(reason)s。孩子在 %(from_centre)s 的托位不变。",
+              centre=p.get("centre", ""), reason=p.get("reason", ""),
+              from_centre=p.get("from_centre", ""))),
         "waits_ended": _("孩子在您排得更靠前的志愿入托了，排在它之后的 %(n)s 个候补已结束；排在前面的候补仍然有效，到位时会以转托的方式通知您。",
                          n=p.get("count", "")),
         "one_place_ended": _("%(child)s 同时有不止一个托位。按照“一个孩子只能有一个托位”的规定，保留 %(kept)s 的托位，%(centre)s 的预约已结束，托位将提供给候补家庭。如有疑问，请联系机构。",

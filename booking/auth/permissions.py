@@ -158,6 +158,12 @@ TABLE: dict[str, dict[str, str]] = {
     # side by side. Adding an account to another centre is staff_accounts.manage.
     "staff.switch": {"director": OWN, "carer": OWN, "health": OWN, "finance": OWN},
     "operator.overview": {"director": OPERATOR},
+    # Transfers between an operator's centres: the family, or the director of the child's
+    # centre for it, asks; the 运营负责人 decides (operators/transfers.py checks that it
+    # manages the transfer's operator); the directors of both centres read them.
+    "transfer.request": {"parent": OWN, "director": CENTRE},
+    "transfer.read": {"parent": OWN, "director": CENTRE},
+    "transfer.decide": {"director": OPERATOR},
     # Employer centres (docs/employers.md): the director registers the employers and sets
     # their quotas of its slots; the regulators of the centre read them.
     "employer.read": {"director": CENTRE, "regulator": JURISDICTION, "admin": ALL},

@@ -72,14 +72,15 @@ def confirm(reservation_id: int, staff, now=None) -> Reservation:
 
 
 def _replace(new: Reservation, old: Reservation, old_slot: Slot, new_slot: Slot, actor,
-             now) -> None:
-    """End the place `new` replaces, if it is still live. Only flushes."""
+             now, starts_on=None) -> None:
+    """End the place `new` replaces, if it is still live. Only flushes. `starts_on`: a
+    transfer starting later than its slot (an operator's transfer, operators/transfers.py)."""
     if not is_live(old, now):
         return
     if old.status == Status.ENROLLED:
         # 转托: the old care ends the day before the new place starts (or today, when the
         # new place has started already), or at its own leaving date if that comes first.
-        last_day = max(new_slot.starts_on, local_date(now)) - timedelta(days=1)
+        last_day = max(starts_on or new_slot.starts_on, local_date(now)) - timedelta(days=1)
         start = max(old_slot.starts_on, local_date(old.enrolled_at)) if old.enrolled_at \
             else old_slot.starts_on
         if last_day < start:  # care there never began: it ends now, with no day to charge
@@ -90,6 +91,10 @@ def _replace(new: Reservation, old: Reservation, old_slot: Slot, new_slot: Slot,
         leave(old, old_slot, actor, last_day, reason, now)
         return
     release_hold(old, old_slot, actor, now, reason="another place taken")
+
+
+# The same ending for a transfer approved elsewhere (an operator's, operators/transfers.py).
+end_replaced = _replace
 
 
 def release_hold(old: Reservation, old_slot: Slot, actor, now, *, reason: str) -> None:

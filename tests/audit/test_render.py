@@ -78,6 +78,8 @@ PARAMS = {
                               "reason": "出勤天数与考勤不符"},
     "recognition_decided": {"recognition_id": 6, "centre": "阳光托育", "what": "star",
                             "stars": 4, "status": "granted", "valid_until": "2029-11-22"},
+    "transfer_decided": {"transfer_id": 3, "from_centre": "阳光托育", "centre": "星星托育",
+                         "status": "refused", "starts_on": "2027-03-01", "reason": "班额已满"},
     "fix_item_update": {"fix_id": 7, "centre": "阳光托育", "what": "补装监控", "event": "returned",
                         "due_on": "2026-12-31", "reason": "仍有盲区"},
 }
