@@ -9,14 +9,14 @@ row its key. Plain column, index and table operations on both engines: staff_mem
 rebuilt (SQLite takes the foreign key in ADD COLUMN).
 
 Revision ID: 0041
-Revises: 0039
+Revises: 0040
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0041'
-down_revision = '0039'
+down_revision = '0040'
 branch_labels = None
 depends_on = None
 
