@@ -77,6 +77,11 @@ class Config:
         # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host: with 0,
         # those headers are ignored (anyone could forge them); the peer address is the client.
         self.TUOWEI_PROXIES = _int("TUOWEI_PROXIES", 0)
+        # Reserves in flight per worker process (its threads share it); one more is answered
+        # 503 busy with Retry-After at once instead of queueing (booking/api/admission.py).
+        # 0 turns it off. Only gthread workers (threads > 1) can reach it.
+        self.TUOWEI_RESERVE_CONCURRENCY = _int("TUOWEI_RESERVE_CONCURRENCY", 2)
+        self.TUOWEI_RESERVE_RETRY_AFTER = _int("TUOWEI_RESERVE_RETRY_AFTER", 1)
         self.TUOWEI_HOLD_TTL_SECONDS = _int("TUOWEI_HOLD_TTL_SECONDS", 172800)
         self.TUOWEI_OFFER_TTL_SECONDS = _int("TUOWEI_OFFER_TTL_SECONDS", 86400)
         self.TUOWEI_SWEEP_SECONDS = _int("TUOWEI_SWEEP_SECONDS", 60)
