@@ -79,8 +79,10 @@ class Config:
         self.TUOWEI_PROXIES = _int("TUOWEI_PROXIES", 0)
         # Reserves in flight per worker process (its threads share it); one more is answered
         # 503 busy with Retry-After at once instead of queueing (booking/api/admission.py).
-        # 0 turns it off. Only gthread workers (threads > 1) can reach it.
-        self.TUOWEI_RESERVE_CONCURRENCY = _int("TUOWEI_RESERVE_CONCURRENCY", 2)
+        # Only gthread workers (threads > 1) can reach it. 0, off, by default: measured at 2
+        # and 4 per worker, the parents' retries made the rush 3-4 times longer and browsing
+        # no faster (docs/operations.md, "Serving the rush").
+        self.TUOWEI_RESERVE_CONCURRENCY = _int("TUOWEI_RESERVE_CONCURRENCY", 0)
         self.TUOWEI_RESERVE_RETRY_AFTER = _int("TUOWEI_RESERVE_RETRY_AFTER", 1)
         self.TUOWEI_HOLD_TTL_SECONDS = _int("TUOWEI_HOLD_TTL_SECONDS", 172800)
         self.TUOWEI_OFFER_TTL_SECONDS = _int("TUOWEI_OFFER_TTL_SECONDS", 86400)
@@ -180,4 +182,5 @@ class TestConfig(Config):
         self.SECRET_KEY = "test-secret"
         self.WTF_CSRF_ENABLED = False
         self.RATELIMIT_ENABLED = False
+        self.TUOWEI_RESERVE_CONCURRENCY = 2  # on, so the suite runs the admission hook
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or self.SQLALCHEMY_DATABASE_URI
