@@ -21,7 +21,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(url: str, workers: int = 4, timeout: float = 60, args=(), env=None):
+def gunicorn(url: str, workers: int = 4, timeout: float = 180, args=(), env=None):
     """Yields (base_url, master_pid). Rate limiting is off: every request of a load test
     comes from one address and would be refused by the per-address limits. `args` are more
     gunicorn options (a worker class, threads), `env` more environment (browse.py)."""
