@@ -1,4 +1,4 @@
-"""python -m bench [--quick] [--only rush,search,sweep,coverage,memory,round] [--db sqlite,postgres]
+"""python -m bench [--quick] [--only rush,search,sweep,coverage,memory,round,browse] [--db sqlite,postgres]
 
 Runs the benchmarks of issue #8 and writes bench/RESULTS.md (README.md in this folder)."""
 import argparse
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .common import RUNS, log, machine, pg_available
 
-ALL = ("rush", "search", "sweep", "coverage", "memory", "round")
+ALL = ("rush", "search", "sweep", "coverage", "memory", "round", "browse")
 HERE = Path(__file__).resolve().parent
 
 
@@ -37,7 +37,7 @@ def main(argv=None) -> int:
     info = machine()
     sections, failures = [], []
     from . import round as allocation_round
-    from . import rush, sweep, world
+    from . import browse, rush, sweep, world
     for kind in dbs:
         jobs = []
         if "rush" in only:
@@ -47,6 +47,8 @@ def main(argv=None) -> int:
             jobs.append(("world", lambda k=kind: world.run(k, args.quick, tiny=args.tiny, runs=args.runs, only=world_parts)))
         if "sweep" in only:
             jobs.append(("sweep", lambda k=kind: [sweep.run(k, args.quick, tiny=args.tiny, runs=args.runs)]))
+        if "browse" in only:
+            jobs.append(("browse", lambda k=kind: [browse.run(k, args.quick, tiny=args.tiny, runs=args.runs)]))
         if "round" in only:
             jobs.append(("round", lambda k=kind: [allocation_round.run(k, args.quick, tiny=args.tiny, runs=args.runs)]))
         for name, job in jobs:
@@ -67,7 +69,7 @@ def main(argv=None) -> int:
 
 
 def write(path, info, sections, failures, notes, elapsed, args):
-    order = {"Rush": 0, "Search": 1, "Lapse": 2, "Coverage": 3, "Memory": 4, "Round": 5}
+    order = {"Rush": 0, "Search": 1, "Lapse": 2, "Coverage": 3, "Memory": 4, "Round": 5, "Browse": 6}
     sections = sorted(sections, key=lambda s: (order.get(s.title.split()[0].rstrip(":"), 9), s.db))
     head = [
         "# Benchmark results (issue #8)", "",

@@ -95,7 +95,11 @@ def search_world(db, scale: float = 1.0) -> dict:
     conn = db.raw()
     districts(conn, kind, n_districts)
     centres(conn, kind, n_centres, n_districts)
-    people(conn, kind, n_people)
+    # Each enrolled child is enrolled once (one child, one place), as in production, where
+    # the coverage report counts from the slots' counters (issue 21): children 1..n_people
+    # hold, lapse and cancel, the enrolled ones come after them.
+    n_enrolled = sum(min((s * 7) % 11, per_slot) for s in range(1, n_slots + 1))
+    people(conn, kind, n_people + n_enrolled)
     now, starts = ts(NOW, kind), day(STARTS_ON, kind)
 
     def slot_rows():
@@ -111,13 +115,15 @@ def search_world(db, scale: float = 1.0) -> dict:
     past = ts(NOW - timedelta(days=30), kind)
 
     def reservation_rows():
-        rid = 0
+        rid = enrolled_child = 0
         for s in range(1, n_slots + 1):
             enrolled = (s * 7) % 11
             for k in range(per_slot):
                 rid += 1
                 child = (s * per_slot + k) % n_people + 1
                 if k < enrolled:
+                    enrolled_child += 1
+                    child = n_people + enrolled_child
                     yield (rid, s, child, child, "enrolled", past, None, past, None)
                 else:
                     st = ("held", "held", "expired", "cancelled")[(s + k) % 4]
@@ -141,7 +147,7 @@ def search_world(db, scale: float = 1.0) -> dict:
     analyze(conn, kind)
     conn.close()
     return {"districts": n_districts, "centres": n_centres, "slots": n_slots,
-            "reservations": n_res, "people": n_people}
+            "reservations": n_res, "people": n_people + n_enrolled}
 
 
 def admin_user(db) -> str:

@@ -21,14 +21,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(url: str, workers: int = 4, timeout: float = 60):
+def gunicorn(url: str, workers: int = 4, timeout: float = 180, args=(), env=None):
     """Yields (base_url, master_pid). Rate limiting is off: every request of a load test
-    comes from one address and would be refused by the per-address limits."""
+    comes from one address and would be refused by the per-address limits. `args` are more
+    gunicorn options (a worker class, threads), `env` more environment (browse.py)."""
     port = free_port()
     env = dict(os.environ, DATABASE_URL=url, TUOWEI_RATELIMIT="0", FLASK_APP="wsgi",
-               SECRET_KEY="bench", PYTHONUNBUFFERED="1")
+               SECRET_KEY="bench", PYTHONUNBUFFERED="1", **(env or {}))
     cmd = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-           "--backlog", "4096", "--timeout", "120", "--log-level", "warning", "wsgi:app"]
+           "--backlog", "4096", "--timeout", "120", "--log-level", "warning", *args, "wsgi:app"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -32,6 +32,8 @@ def create_app(config=None, **overrides):
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "booking" / "translations")
 
     _init_extensions(app)
+    from .api import admission
+    admission.init_app(app)  # before the blueprints: a refused reserve costs no token lookup
     _register_blueprints(app)
     from .errors import register_error_handlers
     register_error_handlers(app)

@@ -77,6 +77,13 @@ class Config:
         # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host: with 0,
         # those headers are ignored (anyone could forge them); the peer address is the client.
         self.TUOWEI_PROXIES = _int("TUOWEI_PROXIES", 0)
+        # Reserves in flight per worker process (its threads share it); one more is answered
+        # 503 busy with Retry-After at once instead of queueing (booking/api/admission.py).
+        # Only gthread workers (threads > 1) can reach it. 0, off, by default: measured at 2
+        # and 4 per worker, the parents' retries made the rush 3-4 times longer and browsing
+        # no faster (docs/operations.md, "Serving the rush").
+        self.TUOWEI_RESERVE_CONCURRENCY = _int("TUOWEI_RESERVE_CONCURRENCY", 0)
+        self.TUOWEI_RESERVE_RETRY_AFTER = _int("TUOWEI_RESERVE_RETRY_AFTER", 1)
         self.TUOWEI_HOLD_TTL_SECONDS = _int("TUOWEI_HOLD_TTL_SECONDS", 172800)
         # A pooled PostgreSQL connection idle longer than this is pinged before use
         # (booking/pool.py); a busy one is not, saving a round trip per request.
@@ -179,4 +186,5 @@ class TestConfig(Config):
         self.SECRET_KEY = "test-secret"
         self.WTF_CSRF_ENABLED = False
         self.RATELIMIT_ENABLED = False
+        self.TUOWEI_RESERVE_CONCURRENCY = 2  # on, so the suite runs the admission hook
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or self.SQLALCHEMY_DATABASE_URI

@@ -11,7 +11,12 @@ import shutil
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threads (gthread workers): on the enrolment-day rush a sync worker's queue is the kernel's,
+# so a search waited behind every reserve sent before it (issue 21, bench/browse.py: browse
+# p50 12 s with 4 sync workers, 0.26 s with 4 × 8 threads; docs/operations.md, "Serving
+# the rush"). TUOWEI_RESERVE_CONCURRENCY (off by default) would answer 503 beyond a limit.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5

@@ -107,11 +107,26 @@ def app(database_url, tmp_path):
     with app.app_context():
         yield app
         _db.session.remove()
-        if IS_PG:
-            with _db.engine.begin() as conn:
-                _empty_pg(conn)
-        _db.engine.dispose()
+        try:
+            _assert_enrolled_counters_kept()
+        finally:
+            if IS_PG:
+                with _db.engine.begin() as conn:
+                    _empty_pg(conn)
+            _db.engine.dispose()
     clock.reset()
+
+
+def _assert_enrolled_counters_kept():
+    """Every test ends with each slot's enrolled counter equal to a recount (issue 21): a
+    writer of reservation status that bypassed the counters fails the test that ran it."""
+    with _db.engine.connect() as conn:
+        drifted = conn.execute(text(
+            "SELECT id, enrolled_count, (SELECT count(*) FROM reservation r WHERE r.slot_id = "
+            "slot.id AND r.status = 'enrolled') AS actual FROM slot WHERE enrolled_count != "
+            "(SELECT count(*) FROM reservation r WHERE r.slot_id = slot.id "
+            "AND r.status = 'enrolled')")).all()
+    assert not drifted, f"slot enrolled counters drifted (id, counter, recount): {drifted}"
 
 
 _PG_RESET: dict = {}

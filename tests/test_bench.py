@@ -69,3 +69,11 @@ def test_make_bench_writes_the_results_file(tmp_path, monkeypatch):
     text = out.read_text()
     assert "| machine |" in text and "Lapse sweep" in text
     assert "| figure | min | median | max |" in text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_browsing_during_a_rush_never_oversells_and_answers_every_page(kind):
+    from bench import browse
+    section = browse.run(kind, quick=False, tiny=True, runs=1)
+    assert_checks(section)
+    assert any("busy" in d for d, _ in section.checks)

@@ -50,6 +50,7 @@ ACTION_LABELS = {
     "centre.location_set": _l("设置机构位置"),
     "slot.created": _l("发布托位"),
     "slot.changed": _l("修改托位"),
+    "slot.counters_repaired": _l("重新统计托位在读人数"),
     "filing.saved": _l("保存备案材料"),
     "filing.submit": _l("提交备案"),
     "filing.approve": _l("备案通过"),

@@ -1,7 +1,7 @@
 """Coverage against the targets (千人口托位数) and the filings registry."""
 import math
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Integer, and_, case, cast, func, literal_column, or_, select, text, union_all
 
 from ..audit.models import AuditEvent
 from ..centres.models import Centre, District
@@ -10,7 +10,7 @@ from ..extensions import db
 from ..health.models import HealthCheck
 from ..operators.models import Operator
 from ..planning.models import SubdistrictBirths
-from ..reservations.models import Reservation, in_care_at
+from ..reservations.models import Reservation, Status, in_care_at
 from ..slots.models import Slot
 from ..waitlists.models import WaitlistEntry
 from .jurisdiction import centre_clause, child_clause, district_clause, is_national, within
@@ -99,12 +99,32 @@ def places_by(*keys):
 
 
 def enrolled_by(*keys):
-    """A subquery: per `keys`, the children in care now, each counted once."""
-    return (select(*keys, func.count(Reservation.id).label("enrolled"))
-            .join(Slot, Slot.centre_id == Centre.id)
-            .join(Reservation, Reservation.slot_id == Slot.id)
-            .where(Reservation.id.in_(_counted_enrolments(clock_now())))
-            .group_by(*keys).subquery())
+    """A subquery: per `keys`, the children in care now, each counted once.
+
+    Read from the slots' counters (`Slot.enrolled_count`, every enrolled row), not from the
+    reservations, so the report grows with the slots, not with the bookings. Counters alone
+    would be wrong for two kinds of children: one with an enrolment that has a leaving date
+    (a leaver stops counting the day after it without a write; during a transfer a child is
+    enrolled at two slots but counted once), and one enrolled more than once in old data.
+    For those children only (partial indexes find them), their counted rows are taken out
+    and the exact count put back; every other child has one enrolment, counted as it is."""
+    def at_approved(*columns):
+        return (select(*keys, *columns).join(Slot, Slot.centre_id == Centre.id)
+                .join(Filing, Filing.centre_id == Centre.id).where(Filing.status == "approved"))
+    counters = at_approved(Slot.enrolled_count.label("n"))
+    mine = at_approved(Slot.id.label("slot_id")).subquery()
+    by = [mine.c[k.name] for k in keys]
+    leaving = Reservation.child_id.in_(_children_to_correct())
+    rows = select(*by).join(Reservation, Reservation.slot_id == mine.c.slot_id)
+    taken_out = (rows.add_columns((-func.count(Reservation.id)).label("n"))
+                 .where(Reservation.status == Status.ENROLLED, leaving).group_by(*by))
+    put_back = (rows.add_columns(func.count(Reservation.id).label("n"))
+                .where(Reservation.id.in_(_counted_enrolments(clock_now(), leaving)))
+                .group_by(*by))
+    parts = union_all(counters, taken_out, put_back).subquery()
+    return (select(*[parts.c[k.name] for k in keys],
+                   cast(func.sum(parts.c.n), Integer).label("enrolled"))
+            .group_by(*[parts.c[k.name] for k in keys]).subquery())
 
 
 def waiting_by(*keys):
@@ -159,7 +179,28 @@ def city_rollup(rows: list[dict]) -> list[dict]:
     return list(cities.values())
 
 
-def _counted_enrolments(now):
+def _children_to_correct():
+    """The children the counters may miscount: those with an enrolment that has a leaving
+    date (a small set, from the partial index `ix_reservation_enrolled_leaving`) and those
+    enrolled more than once (old data from before one child, one place, until `places check
+    --fix`: a walk of the partial index `ix_reservation_enrolled_child` in child order, linear,
+    none of the per-slot lookups the report used to make). On SQLite the indexes are named
+    (INDEXED BY): its planner would otherwise walk every enrolment by the status index. The
+    conditions are literals, which the indexes' must be implied by."""
+    enrolled = f"status = '{Status.ENROLLED}'"
+    sqlite = db.engine.dialect.name == "sqlite"
+
+    def source(index):
+        return text(f"reservation INDEXED BY {index}" if sqlite else "reservation")
+    leaving = (select(literal_column("child_id")).select_from(source("ix_reservation_enrolled_leaving"))
+               .where(text(f"{enrolled} AND leaves_on IS NOT NULL")))
+    twice = (select(literal_column("child_id")).select_from(source("ix_reservation_enrolled_child"))
+             .where(text(enrolled)).group_by(literal_column("child_id"))
+             .having(func.count() > 1))
+    return union_all(leaving, twice)
+
+
+def _counted_enrolments(now, *where):
     """One enrolment per child in care at an approved centre, so each child counts once
     (docs/domain.md, "One child, one place"): between a confirmed transfer and the old care's
     last day a child is in care at two slots, counted at the earlier enrolment (where it
@@ -167,7 +208,7 @@ def _counted_enrolments(now):
     return (select(func.min(Reservation.id))
             .join(Slot, Slot.id == Reservation.slot_id)
             .join(Filing, Filing.centre_id == Slot.centre_id)
-            .where(Filing.status == "approved", in_care_at(now))
+            .where(Filing.status == "approved", in_care_at(now), *where)
             .group_by(Reservation.child_id))
 
 

@@ -32,6 +32,11 @@ class Slot(db.Model):
     # Bumped by every reserving transaction: writing this row first is what serialises
     # concurrent bookings of one slot on both databases (docs/design.md, Locking).
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Reservations of this slot whose status is enrolled, leavers not yet swept included:
+    # kept by database triggers (migration 0042) in the transaction that changes a status,
+    # which has already written this row, so reports read slots instead of reservations
+    # (booking/places/counters.py checks and repairs it).
+    enrolled_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     centre = relationship("Centre")

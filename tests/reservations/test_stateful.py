@@ -36,7 +36,7 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, r
                                  run_state_machine_as_test)
 from sqlalchemy import select
 
-from booking.places import sweeps
+from booking.places import counters, sweeps
 from booking import clock
 from booking.audit.models import AuditEvent
 from booking.children import services as children
@@ -53,6 +53,8 @@ from booking.waitlists import services as waitlists
 from booking.waitlists.models import WaitlistEntry
 from tests import factories as f
 from tests.concurrency.helpers import breaches
+from tests.regulator.test_enrolled_counters import (counted_from_counters,
+                                                    counted_from_reservations)
 from tests.conftest import NOW
 
 # The events each status implies, from creation on (docs/domain.md, Holds and enrolment).
@@ -456,6 +458,14 @@ class Booking(RuleBasedStateMachine):
             assert got == path or (path == ENTRY_PATHS[("withdrawn", False)]
                                    and got == ENDED_BY_PLACEMENT), (e.id, e.status, got)
         assert dict(events) == {}, "events for records that do not exist"
+
+    @invariant()
+    def counters_agree_with_a_recount(self):
+        """The slots' enrolled counters (issue 21) equal a recount, and the coverage figure
+        read from them equals the one counted from the reservations, whatever the clock and
+        the sweeps have done."""
+        assert counters.drift() == []
+        assert counted_from_counters() == counted_from_reservations()
 
     def teardown(self):
         db.session.rollback()
