@@ -7,14 +7,14 @@ finds the children whose count it corrects (booking/regulator/services.py `enrol
 Backfilled from the reservations.
 
 Revision ID: 0042
-Revises: 0039
+Revises: 0041
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0042'
-down_revision = '0039'
+down_revision = '0041'
 branch_labels = None
 depends_on = None
 
