@@ -78,6 +78,8 @@ class Config:
         # those headers are ignored (anyone could forge them); the peer address is the client.
         self.TUOWEI_PROXIES = _int("TUOWEI_PROXIES", 0)
         self.TUOWEI_HOLD_TTL_SECONDS = _int("TUOWEI_HOLD_TTL_SECONDS", 172800)
+        # Centres whose public page each worker keeps (docs/design.md, "The centre page cache").
+        self.TUOWEI_PAGECACHE_SIZE = _int("TUOWEI_PAGECACHE_SIZE", 1000)
         self.TUOWEI_OFFER_TTL_SECONDS = _int("TUOWEI_OFFER_TTL_SECONDS", 86400)
         self.TUOWEI_SWEEP_SECONDS = _int("TUOWEI_SWEEP_SECONDS", 60)
         # The coverage snapshot runs hourly and keeps the first of each day (idempotent).
