@@ -13,8 +13,9 @@ the centre or to what its public page shows, found centrally rather than in each
   district's), and `slot.version + 1` for the slots noted that no lock bumped yet.
 
 A booking never writes the centre row: the rush would queue on it (design.md, Locking).
-Core DML that changes public data must bump by hand (none does today: the other bulk
-updates of centre, operator and recognition rows are no-op lock writes).
+Core DML that changes public data must bump by hand: a round's holds (allocation/drawing.py,
+`bump_centres_of`); the other bulk updates of centre, operator and recognition rows are
+no-op lock writes.
 """
 from sqlalchemy import event, inspect, or_, select
 from sqlalchemy.orm import Session
@@ -76,12 +77,13 @@ def _before_flush(session, _context, _instances):
 @event.listens_for(Session, "do_orm_execute")
 def _bulk(state):
     stmt = state.statement
-    table = getattr(stmt, "table", None)
+    # An ORM statement's table is an annotated copy of the Table: compared by name.
+    table = getattr(getattr(stmt, "table", None), "name", None)
     if table is None:
         return
-    if state.is_update and table is Slot.__table__:
+    if state.is_update and table == "slot":
         _note(state.session, BUMPED, *_ids_in(stmt.whereclause, Slot.__table__))
-    elif state.is_insert and table is Reservation.__table__ and state.parameters:
+    elif state.is_insert and table == "reservation" and state.parameters:
         params = state.parameters if isinstance(state.parameters, list) else [state.parameters]
         _note(state.session, SLOTS, *(p.get("slot_id") for p in params))
 
@@ -141,6 +143,14 @@ def _before_commit(session):
         wider.append(c.c.id.in_(sorted(centres)))
     if wider:
         conn.execute(c.update().where(or_(*wider)).values(version=c.c.version + 1))
+
+
+def bump_centres_of(session, slot_ids) -> None:
+    """For Core inserts of places past the hooks (a round's holds, in bulk): bump the
+    centres of these slots (a list or a subquery of ids) in one statement."""
+    c, s = Centre.__table__, Slot.__table__
+    session.connection().execute(c.update().where(c.c.id.in_(
+        select(s.c.centre_id).where(s.c.id.in_(slot_ids)))).values(version=c.c.version + 1))
 
 
 def _forget(session):

@@ -3,10 +3,11 @@ statement; every write the page shows, and time alone, makes the next read fresh
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from booking import clock
 from booking.centres import location, pagecache
+from booking.centres.models import Centre
 from booking.extensions import db as _db
 from booking.regulator import filing
 from booking.reservations import enrolment
@@ -146,3 +147,21 @@ def test_a_parents_own_children_are_not_cached(client, world):
     client.post("/login", data={"login": p.email, "password": f.PASSWORD})
     html = client.get(f"/centres/{c.id}").get_data(as_text=True)
     assert kid.name in html
+
+
+def test_a_booking_writes_no_centre_row_and_bumps_its_slot_once(world, statements):
+    """The reserve path stays as it was: the lock's slot write is the slot's bump."""
+    p, kid = family()
+    statements.clear()
+    reservations.place_hold(slot_id=world["slot"].id, child_id=kid.id, parent=p)
+    writes = [s.split()[1] for s in statements if s.lstrip().upper().startswith("UPDATE")]
+    assert writes.count("slot") == 1 and "centre" not in writes
+
+
+def test_a_rounds_bulk_holds_bump_the_centres(world, db):
+    from booking.centres.versions import bump_centres_of
+    c = world["centre"]
+    before = db.session.scalar(select(Centre.version).where(Centre.id == c.id))
+    bump_centres_of(db.session, [world["slot"].id])
+    db.session.commit()
+    assert db.session.scalar(select(Centre.version).where(Centre.id == c.id)) == before + 1
