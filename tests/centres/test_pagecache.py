@@ -23,9 +23,14 @@ def statements(app):
 
     def listen(conn, cursor, statement, parameters, context, executemany):
         got.append(statement)
-    event.listen(_db.engine, "before_cursor_execute", listen)
+    # The version check has a pool of its own on PostgreSQL (pagecache.check_engine).
+    mine = pagecache.check_engine()
+    engines = [_db.engine] + ([mine] if mine.dialect.name == "postgresql" else [])
+    for e in engines:
+        event.listen(e, "before_cursor_execute", listen)
     yield got
-    event.remove(_db.engine, "before_cursor_execute", listen)
+    for e in engines:
+        event.remove(e, "before_cursor_execute", listen)
 
 
 @pytest.fixture
