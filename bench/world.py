@@ -34,14 +34,18 @@ def _get(base, path, token=None):
 
 def _capture(app, paths, token=None):
     """The statements each request issues (path → [(sql, params)]), in-process."""
+    from booking.centres.pagecache import check_engine
     from booking.extensions import db as sdb
     got = []
     with app.app_context():
-        engine = sdb.engine
+        # The page cache's version check has a pool of its own on PostgreSQL.
+        mine = check_engine()
+        engines = [sdb.engine] + ([mine] if mine.dialect.name == "postgresql" else [])
 
         def listen(conn, cursor, statement, parameters, context, executemany):
             got.append((statement, parameters))
-        event.listen(engine, "before_cursor_execute", listen)
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", listen)
     client = app.test_client()
     out = {}
     headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -53,7 +57,8 @@ def _capture(app, paths, token=None):
             # The token lookup is authentication, not the query being measured.
             out[p] = [(s, a) for s, a in got if "api_token" not in s]
     finally:
-        event.remove(engine, "before_cursor_execute", listen)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", listen)
     return out
 
 
