@@ -44,6 +44,7 @@ def create_app(config=None, **overrides):
 
 def _init_extensions(app):
     from . import i18n, models  # noqa: F401 - every model must be known to the metadata
+    from .centres import versions  # noqa: F401 - the page cache's version hooks
     from . import holdings  # noqa: F401 - every area's data is in the export and the erasure
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 

@@ -88,6 +88,8 @@ class Config:
         # A pooled PostgreSQL connection idle longer than this is pinged before use
         # (booking/pool.py); a busy one is not, saving a round trip per request.
         self.TUOWEI_DB_PING_IDLE_SECONDS = _int("TUOWEI_DB_PING_IDLE_SECONDS", 10)
+        # Centres whose public page each worker keeps (docs/design.md, "The centre page cache").
+        self.TUOWEI_PAGECACHE_SIZE = _int("TUOWEI_PAGECACHE_SIZE", 1000)
         self.TUOWEI_OFFER_TTL_SECONDS = _int("TUOWEI_OFFER_TTL_SECONDS", 86400)
         self.TUOWEI_SWEEP_SECONDS = _int("TUOWEI_SWEEP_SECONDS", 60)
         # The coverage snapshot runs hourly and keeps the first of each day (idempotent).

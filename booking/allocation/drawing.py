@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 
 from ..audit.services import notify_many, record, record_many
 from ..bulk import insert_rows, read, update_rows
+from ..centres.versions import bump_centres_of
 from ..children.models import Child
 from ..clock import now as clock_now
 from ..errors import Conflict
@@ -157,6 +158,8 @@ def draw_round(round_id: int, actor, now=None):
     number = {app_id: x for _p, x, app_id, _a in ranked}
     expires = now + timedelta(days=rnd.offer_days)
     holds, superseded = _offers(assignment, meta, places, now, expires)
+    # The holds came in bulk, past the session's hooks: the centre page cache's key moves here.
+    bump_centres_of(db.session, _in_round(rnd))
     hold_ids = _hold_ids(rnd, now)
     _record_outcome(rnd, rows, assignment, meta, hold_ids, number, now)
     waits = _waits(rnd, applicants, assignment, meta, position, now)

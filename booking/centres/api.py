@@ -1,17 +1,19 @@
 """docs/api.md: districts, centres and slots (public read; admin/regulator writes)."""
-from flask import g
+from flask import Response, g
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..api.framework import endpoint
 from ..api.pagination import page_of
+from ..clock import now as clock_now
 from ..children.services import child_for_guardian, children_of
 from ..errors import NotFound
 from ..extensions import db
 from ..places.eligibility import eligibility
 from ..slots.models import Slot
 from ..slots.queries import availability_map, taking_bookings
-from . import location, nearby, services
+from . import location, nearby, pagecache, services
+from .public import centre_detail, centre_or_404, centre_out, public_data
 from .models import Centre
 from .schemas import (CentreDetail, CentreIn, CentrePage, CentreQuery, DistrictIn, DistrictOut,
                       EligibilityOut, EligibilityQuery, LocationIn, SlotOut)
@@ -31,18 +33,6 @@ def create_district(body: DistrictIn):
     return DistrictOut.model_validate(d)
 
 
-def centre_out(centre, filing_status, places, origin=None) -> dict:
-    km = nearby.distance_to(origin, centre)
-    return {"id": centre.id, "name": centre.name, "name_en": centre.name_en,
-            "kind": centre.kind, "district": centre.district.code,
-            "subdistrict": centre.subdistrict, "address": centre.address,
-            "affordable": centre.affordable, "star_rating": centre.star_rating,
-            "filing_status": filing_status, "places_available": int(places or 0),
-            "taking_bookings": filing_status == "approved",
-            "latitude": centre.latitude, "longitude": centre.longitude,
-            "distance_km": None if km is None else round(km, 2)}
-
-
 @endpoint("/centres", summary="Search approved centres (nearest first with near=)",
           tags=["centres"], query=CentreQuery, response=CentrePage)
 def list_centres(query: CentreQuery):
@@ -53,24 +43,14 @@ def list_centres(query: CentreQuery):
     return page_of([centre_out(*row, origin=origin) for row in rows], total, query)
 
 
-def _centre_or_404(centre_id) -> Centre:
-    # Its filing and district come with it: the page reads both (one query, not three).
-    centre = db.session.get(Centre, centre_id,
-                            options=[joinedload(Centre.filing), joinedload(Centre.district)])
-    if centre is None or centre.filing is None or centre.filing.status in ("draft", "submitted", "returned"):
-        raise NotFound()
-    return centre
-
-
 @endpoint("/centres/<int:centre_id>", summary="One centre with its disclosure (信息公示)",
           tags=["centres"], response=CentreDetail)
 def get_centre(centre_id: int):
-    centre = _centre_or_404(centre_id)
-    disclosure = services.disclosure(centre)
-    out = centre_out(centre, disclosure["filing_status"], disclosure["places_available"])
-    out.update(operator=centre.operator, opening_hours=centre.opening_hours,
-               open_days=centre.open_days, phone=centre.phone, disclosure=disclosure)
-    return out
+    # Public data only, from the page cache while the centre's and its slots' versions hold.
+    page = pagecache.public_page(centre_id, public_data)
+    if page is None:
+        raise NotFound()
+    return Response(page.body(clock_now()), mimetype="application/json")
 
 
 @endpoint("/centres", "POST", summary="Add a centre (its filing starts approved)",
@@ -79,7 +59,7 @@ def get_centre(centre_id: int):
 def create_centre(body: CentreIn):
     data = body.model_dump()
     centre = services.create_centre(district_code=data.pop("district"), actor=g.api_user, **data)
-    return get_centre.__wrapped__(centre.id)
+    return centre_detail(centre.id)
 
 
 @endpoint("/centres/<int:centre_id>/location", "PUT",
@@ -87,7 +67,7 @@ def create_centre(body: CentreIn):
           permission="centre.edit", body=LocationIn, response=CentreDetail)
 def put_location(centre_id: int, body: LocationIn):
     location.set_location(centre_id, g.api_user, body.latitude, body.longitude)
-    return get_centre.__wrapped__(centre_id)
+    return centre_detail(centre_id)
 
 
 def slot_out(slot: Slot, available: int, bookable: bool = True) -> dict:
@@ -101,7 +81,7 @@ def slot_out(slot: Slot, available: int, bookable: bool = True) -> dict:
 @endpoint("/centres/<int:centre_id>/slots", summary="A centre's slots with places left",
           tags=["slots"], response=list[SlotOut])
 def list_slots(centre_id: int):
-    centre = _centre_or_404(centre_id)
+    centre = centre_or_404(centre_id)
     slots = _slots_of(centre_id)
     avail = availability_map([s.id for s in slots])
     bookable = taking_bookings(centre)
@@ -120,7 +100,7 @@ def _slots_of(centre_id: int) -> list[Slot]:
 def slot_eligibility(centre_id: int, query: EligibilityQuery):
     """The centre page's reasons, before anything is submitted (places/eligibility.py):
     one row per slot and child, slots in start order. Only the child's guardians ask."""
-    centre = _centre_or_404(centre_id)
+    centre = centre_or_404(centre_id)
     user = g.api_user
     kids = ([child_for_guardian(user, query.child_id)] if query.child_id is not None
             else children_of(user))

@@ -104,6 +104,9 @@ class Centre(_Located, db.Model):
     complaints_channel: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    # Bumped at commit by every change to the centre or what its public page shows, never
+    # by a booking (those bump the slots' versions): the page cache's key (centres/versions.py).
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     district: Mapped[District] = relationship(back_populates="centres")
     groups: Mapped[list["Group"]] = relationship(back_populates="centre", order_by="Group.id")

@@ -151,8 +151,9 @@ def policy_for(city: str, on=None) -> CityPolicy | None:
     return policy_versions.in_force(city, on)
 
 
-def disclosure(centre: Centre, now=None) -> dict:
-    """信息公示 (管理规范 art. 15, 40): every item computed from live data, never typed twice."""
+def disclosure(centre: Centre, now=None, avail_out: dict | None = None) -> dict:
+    """信息公示 (管理规范 art. 15, 40): every item computed from live data, never typed twice.
+    `avail_out`, when given, receives the places left by slot id (the page cache keeps them)."""
     now = now or clock_now()
     # Each slot with its places left, in one query (as availability_map counts them).
     rows = db.session.execute(select(Slot, Slot.capacity - taken_for_slot(now))
@@ -162,6 +163,8 @@ def disclosure(centre: Centre, now=None) -> dict:
     # A suspended or closed centre offers no place, however many stand empty.
     bookable = taking_bookings(centre)
     avail = {s.id: max(left, 0) if bookable else 0 for s, left in rows}
+    if avail_out is not None:
+        avail_out.update(avail)
     places: dict[str, dict[str, int]] = {}
     fees: dict[str, dict] = {}
     for s in slots:

@@ -11,10 +11,10 @@ from ..children.services import children_of
 from ..extensions import db, limiter
 from ..places.eligibility import eligibility
 from ..slots.models import Slot
-from ..slots.queries import availability_map
 from ..web import submit
 from ..i18n import city_name, name_of
-from . import geo, location, nearby, services
+from . import geo, location, nearby, pagecache, services
+from .public import public_data
 from .bands import AGE_BANDS, CARE_TYPES, CENTRE_KINDS, PLACE_CATEGORIES
 from .forms import CentreSignupForm, LocationForm, SearchForm
 from .models import Centre
@@ -127,12 +127,15 @@ def distance_label(km: float | None) -> str:
 
 @bp.get("/centres/<int:centre_id>")
 def centre(centre_id):
-    centre = db.session.get(Centre, centre_id)
-    if centre is None or centre.filing is None or centre.filing.status in ("draft", "submitted", "returned"):
+    # The disclosure and the places left come from the page cache (pagecache.py): public
+    # data only; what follows for a signed-in parent's own children is computed here.
+    page = pagecache.public_page(centre_id, public_data)
+    if page is None:
         abort(404)
+    centre = db.session.get(Centre, centre_id)
     slots = db.session.scalars(db.select(Slot).where(Slot.centre_id == centre.id)
                                .order_by(Slot.starts_on, Slot.age_band, Slot.id)).all()
-    avail = availability_map([s.id for s in slots])
+    avail = page.avail
     # A signed-in parent books from this page: each slot row says, for each of their
     # children, whether it is open to it and why not, before anything is submitted.
     my_children = children_of(current_user) if current_user.is_authenticated \
@@ -141,7 +144,7 @@ def centre(centre_id):
     verdicts = {s.id: [(c, found[(s.id, c.id)]) for c in my_children] for s in slots}
     return render_template("centres/centre.html", centre=centre, my_children=my_children,
                            verdicts=verdicts, nav_url=_nav_url(centre),
-                           disclosure=services.disclosure(centre), slots=slots, avail=avail,
+                           disclosure=page.detail["disclosure"], slots=slots, avail=avail,
                            bands=AGE_BANDS, kinds=CENTRE_KINDS, categories=PLACE_CATEGORIES,
                            care_types=CARE_TYPES)
 
