@@ -13,7 +13,8 @@ from .schemas import Out, Problem
 REF = "#/components/schemas/{model}"
 _STATUS_TEXT = {400: "Malformed request", 401: "Not signed in", 403: "Not allowed",
                 404: "Not found", 409: "Conflict with the current state",
-                415: "Unsupported media type", 422: "Invalid values", 429: "Rate limited"}
+                415: "Unsupported media type", 422: "Invalid values", 429: "Rate limited",
+                503: "Busy: try again after Retry-After seconds"}
 
 
 def _models(op):

@@ -25,7 +25,7 @@ def reservation_out(r: Reservation) -> dict:
 
 @endpoint("/reservations", "POST", summary="Hold a place for a child", tags=["reservations"],
           permission="reservation.create", body=ReservationIn, response=ReservationOut, status=201,
-          errors=(404, 409, 422), idempotent=True)
+          errors=(404, 409, 422, 503), idempotent=True)
 def create_reservation(body: ReservationIn):
     r = services.place_hold(slot_id=body.slot_id, child_id=body.child_id, parent=g.api_user,
                             transfer=body.transfer, with_multiples=body.with_multiples)
