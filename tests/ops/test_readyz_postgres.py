@@ -95,6 +95,21 @@ def test_readyz_fails_while_postgresql_is_down_and_recovers_when_it_returns(serv
         db.engine.dispose()
 
 
+def _counting_pings(app):
+    """Count the pool's pings of `app`'s engine (booking/pool.py); returns (pings, undo)."""
+    from booking.extensions import db
+    with app.app_context():
+        dialect = db.engine.dialect
+    pings, real = [], dialect.do_ping
+    dialect.do_ping = lambda conn: (pings.append(1), real(conn))[1]
+
+    def undo():
+        dialect.do_ping = real
+        with app.app_context():
+            db.engine.dispose()
+    return pings, undo
+
+
 def test_a_pooled_connection_cut_while_idle_is_replaced_unseen(server):
     """No ping per request (booking/pool.py): a connection used a moment ago is taken as is,
     one idle past TUOWEI_DB_PING_IDLE_SECONDS is pinged first, and a dead one is replaced
@@ -103,32 +118,21 @@ def test_a_pooled_connection_cut_while_idle_is_replaced_unseen(server):
                      TUOWEI_DB_PING_IDLE_SECONDS=0)
     assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
     client = app.test_client()
-    from booking.extensions import db
-    with app.app_context():
-        dialect = db.engine.dialect
-    pings = []
-    real = dialect.do_ping
-    dialect.do_ping = lambda conn: (pings.append(1), real(conn))[1]
+    pings, undo = _counting_pings(app)
     try:
         assert client.get("/readyz").status_code == 200
         server["stop"]()
         server["start"]()  # every pooled connection is dead now
         assert client.get("/readyz").status_code == 200
         assert pings, "an idle connection is pinged before use"
-        app.config["TUOWEI_DB_PING_IDLE_SECONDS"] = 3600  # read at start-up: no effect
-        busy = create_app(config.TestConfig, SQLALCHEMY_DATABASE_URI=server["url"])
-        busy_client = busy.test_client()
-        with busy.app_context():
-            busy_dialect = db.engine.dialect
-        counted = []
-        busy_real = busy_dialect.do_ping
-        busy_dialect.do_ping = lambda conn: (counted.append(1), busy_real(conn))[1]
+    finally:
+        undo()
+    busy = create_app(config.TestConfig, SQLALCHEMY_DATABASE_URI=server["url"])  # 10 s idle
+    busy_client = busy.test_client()
+    counted, undo = _counting_pings(busy)
+    try:
         for _ in range(3):
             assert busy_client.get("/readyz").status_code == 200
         assert counted == [], "a connection used a moment ago is not pinged"
-        with busy.app_context():
-            db.engine.dispose()
     finally:
-        dialect.do_ping = real
-        with app.app_context():
-            db.engine.dispose()
+        undo()
