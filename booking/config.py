@@ -188,5 +188,6 @@ class TestConfig(Config):
         self.SECRET_KEY = "test-secret"
         self.WTF_CSRF_ENABLED = False
         self.RATELIMIT_ENABLED = False
-        self.TUOWEI_RESERVE_CONCURRENCY = 2  # on, so the suite runs the admission hook
+        # On, so the suite runs the admission hook, but above any race test's threads (60).
+        self.TUOWEI_RESERVE_CONCURRENCY = 100
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or self.SQLALCHEMY_DATABASE_URI
