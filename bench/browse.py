@@ -95,8 +95,14 @@ async def _scene(reserve_base, read_base, reserves, pages, browsers):
 
 
 def scene(*args):
-    with ThreadPoolExecutor(1) as pool:  # its own event loop, as loadgen.fire
-        return pool.submit(asyncio.run, _scene(*args)).result()
+    return _in_own_loop(_scene, *args)
+
+
+def _in_own_loop(fn, *args):
+    """Run the coroutine function in a thread with its own event loop, as loadgen.fire: the
+    caller may already run one (a test process where Playwright's loop runs)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(fn(*args))).result()
 
 
 def run(kind: str, quick: bool, tiny: bool = False, runs: int = RUNS) -> Section:
@@ -131,7 +137,7 @@ def run(kind: str, quick: bool, tiny: bool = False, runs: int = RUNS) -> Section
                                       "&has_places=true", rhost),
                          build("GET", "/api/v1/centres/1", rhost)]
                 for raw in pages * 8:  # every worker has served each page before the clock
-                    asyncio.run(_send(*_addr(read_base), raw))
+                    _in_own_loop(_send, *_addr(read_base), raw)
                 for r in range(runs):
                     hi = lo + slots - 1
                     reserves = [build("POST", "/api/v1/reservations", host, datagen.token_for(i),

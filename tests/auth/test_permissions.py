@@ -36,9 +36,11 @@ def test_every_rule_names_a_known_principal_and_scope():
 def test_the_director_can_do_whatever_any_staff_role_can():
     for action, rules in perms.TABLE.items():
         if any(r in rules for r in STAFF):
-            # Two reach past the current centre: each account's own switch between its
-            # assignments, and the 运营负责人's overview (docs/operators.md).
-            expected = {"staff.switch": perms.OWN, "operator.overview": perms.OPERATOR}
+            # Three reach past the current centre: each account's own switch between its
+            # assignments, and the 运营负责人's overview and transfer decisions
+            # (docs/operators.md).
+            expected = {"staff.switch": perms.OWN, "operator.overview": perms.OPERATOR,
+                        "transfer.decide": perms.OPERATOR}
             assert rules.get("director") == expected.get(action, perms.CENTRE), action
 
 
