@@ -34,13 +34,11 @@ def _get(base, path, token=None):
 
 def _capture(app, paths, token=None):
     """The statements each request issues (path → [(sql, params)]), in-process."""
-    from booking.centres.pagecache import check_engine
     from booking.extensions import db as sdb
     got = []
     with app.app_context():
-        # The page cache's version check has a pool of its own on PostgreSQL.
-        mine = check_engine()
-        engines = [sdb.engine] + ([mine] if mine.dialect.name == "postgresql" else [])
+        # The page cache's version check runs on the app's engine too (in autocommit).
+        engines = [sdb.engine]
 
         def listen(conn, cursor, statement, parameters, context, executemany):
             got.append((statement, parameters))

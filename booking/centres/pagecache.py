@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, create_engine, event, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import DBAPIError
 
 from ..clock import end_of_day, local_date
@@ -128,17 +128,12 @@ def _check(centre_id: int):
 
 
 def check_engine():
-    """On PostgreSQL a small pool of its own, without the ping on checkout (a dropped
-    connection is retried once instead); on SQLite the app's engine, in autocommit."""
+    """The app's engine in autocommit: no BEGIN before the check nor ROLLBACK after it.
+    Its pool pings only connections that sat idle (booking/pool.py), and it is disposed with
+    the app, so the check leaves no connection behind."""
     engine = current_app.extensions.get("tw_pagecache_engine")
     if engine is None:
-        base = db.engine
-        if base.dialect.name == "postgresql":
-            engine = create_engine(base.url, pool_size=2, max_overflow=8, pool_pre_ping=False,
-                                   hide_parameters=True, isolation_level="AUTOCOMMIT")
-            event.listen(base, "engine_disposed", lambda _e, mine=engine: mine.dispose())
-        else:
-            engine = base.execution_options(isolation_level="AUTOCOMMIT")
+        engine = db.engine.execution_options(isolation_level="AUTOCOMMIT")
         current_app.extensions["tw_pagecache_engine"] = engine
     return engine
 

@@ -23,9 +23,8 @@ def statements(app):
 
     def listen(conn, cursor, statement, parameters, context, executemany):
         got.append(statement)
-    # The version check has a pool of its own on PostgreSQL (pagecache.check_engine).
-    mine = pagecache.check_engine()
-    engines = [_db.engine] + ([mine] if mine.dialect.name == "postgresql" else [])
+    # The version check runs on the app's engine, in autocommit (pagecache.check_engine).
+    engines = [_db.engine]
     for e in engines:
         event.listen(e, "before_cursor_execute", listen)
     yield got
