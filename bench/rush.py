@@ -159,6 +159,7 @@ def _statements(sec, db, slot_id, child, label, want) -> None:
     finally:
         event.remove(engine, "before_cursor_execute", statement)
         event.remove(engine, "commit", commit)
+        engine.dispose()  # no pooled connection left for the garbage collector to find open
     sec.check(f"one {label} counted in-process answered {want}", resp.status_code == want)
     sec.fig(f"round trips per {label} (statements + commit)", "").add(
         seen["statements"] + seen["commits"])
