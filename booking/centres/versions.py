@@ -124,8 +124,14 @@ def _before_commit(session):
         return
     conn = session.connection()
     s, c = Slot.__table__, Centre.__table__
-    for slot_id in sorted(slots):  # ascending ids: the lock order
-        conn.execute(s.update().where(s.c.id == slot_id).values(version=s.c.version + 1))
+    if slots:
+        ids = sorted(slots)
+        if len(ids) > 1 and conn.dialect.name == "postgresql":
+            # The lock order, ascending ids, in one locking read (its lock step runs above the
+            # sort) rather than an UPDATE per slot: a sweep's batch names hundreds.
+            conn.execute(select(s.c.id).where(s.c.id.in_(ids)).order_by(s.c.id)
+                         .with_for_update(key_share=True))
+        conn.execute(s.update().where(s.c.id.in_(ids)).values(version=s.c.version + 1))
     links = CentreOperator.__table__
     if siblings:
         operators = operators | set(conn.scalars(
