@@ -8,20 +8,23 @@ Values per row must be what JSON holds (int, str, bool, None); `fixed` values (t
 every row) are bound as their column converts them (instants to naive UTC). Rows are
 inserted in the order given, so ids follow it as an executemany's would. Only adds to the
 session's transaction: the caller commits.
+
+`rows` may be a generator. When there is more than one chunk, the next chunk is taken from it
+and serialised by a thread of its own while the statement of the one before runs: both
+drivers let go of the GIL while the database works, so a round's draw spends its Python
+(building and serialising 600,000 rows) in the time the database spends writing them
+(bench/RESULTS.md, "Round"). That thread touches no session, so a generator given here must
+read plain values only, never ORM objects that could load.
 """
 import json
+from concurrent.futures import ThreadPoolExecutor
+from itertools import chain, islice
 
 from sqlalchemy import Enum, String, bindparam, text
 
 from .extensions import db
 
 CHUNK = 5000
-
-
-def chunks(items, size: int | None = None):
-    items, size = list(items), size or CHUNK
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
 
 
 def _cast_type(column, dialect) -> str:
@@ -48,14 +51,47 @@ def _json_rows(table, columns) -> str:
     return f"(SELECT {cols}, key AS n FROM json_each(:rows)) AS v"
 
 
+_END = object()
+
+
+def _serialised(rows):
+    """The next chunk of the iterator `rows` as a JSON array, None when it is exhausted."""
+    chunk = list(islice(rows, CHUNK))
+    return json.dumps(chunk) if chunk else None
+
+
+def _payloads(rows):
+    """The chunks of `rows` as JSON arrays, in order. One chunk is made here; beyond it, each
+    next chunk is made by a thread of its own while the caller runs the statement of the one
+    before (the module's docstring)."""
+    rows = iter(rows)
+    first = _serialised(rows)
+    if first is None:
+        return
+    following = next(rows, _END)
+    if following is _END:
+        yield first
+        return
+    rest = chain([following], rows)
+    with ThreadPoolExecutor(1, thread_name_prefix="bulk-rows") as pool:
+        ahead = pool.submit(_serialised, rest)
+        yield first
+        while (payload := ahead.result()) is not None:
+            ahead = pool.submit(_serialised, rest)
+            yield payload
+
+
 def _run(table, sql: str, rows, fixed: dict) -> None:
     """Execute `sql` once per chunk of `rows`, the chunk bound as JSON in :rows and each of
-    `fixed` as :f_<column>, converted as its column converts it."""
-    db.session.flush()  # as an ORM statement would: the rows it reads are the session's
-    stmt = text(sql).bindparams(*(bindparam(f"f_{c}", v, type_=table.c[c].type)
-                                  for c, v in fixed.items()))
-    for chunk in chunks(rows):
-        db.session.execute(stmt, {"rows": json.dumps(chunk)})
+    `fixed` as :f_<column>, converted as its column converts it. Nothing at all when `rows`
+    is empty."""
+    stmt = None
+    for payload in _payloads(rows):
+        if stmt is None:
+            db.session.flush()  # as an ORM statement would: the rows it reads are the session's
+            stmt = text(sql).bindparams(*(bindparam(f"f_{c}", v, type_=table.c[c].type)
+                                          for c, v in fixed.items()))
+        db.session.execute(stmt, {"rows": payload})
 
 
 def insert_rows(table, columns, rows, **fixed) -> None:

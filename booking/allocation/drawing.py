@@ -15,6 +15,7 @@ executemany costs a statement per row, which is most of the time of a city's rou
 applications (bench/RESULTS.md, "Round").
 """
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from flask_babel import gettext as _
@@ -154,6 +155,35 @@ def draw_round(round_id: int, actor, now=None):
     # outcomes and the publication.
     ranked = draw.ranking(rnd.seed, applicants)
     assignment = draw.allocate(rnd.seed, applicants, seats, ranked)
+    # The publication (a city's is 13 MB of JSON) is pure Python on what the draw decided: it
+    # is made in a thread of its own while the database writes the offers and waits (the
+    # driver lets go of the GIL while it waits; bench/RESULTS.md, "Round").
+    with ThreadPoolExecutor(1, thread_name_prefix="round-publication") as side:
+        published = side.submit(_published, rnd.id, rnd.seed, seats, applicants, assignment,
+                                ranked)
+        offered, waits, superseded = _store(rnd, actor, rows, applicants, assignment, ranked,
+                                            meta, places, seats, slot_ids, now)
+        rnd.publication, rnd.inputs_sha256 = published.result()
+    rnd.status, rnd.drawn_at = RoundStatus.DRAWN, now
+    record("round.drawn", rnd, actor=actor, at=now, before={"status": RoundStatus.CLOSED},
+           after={"status": RoundStatus.DRAWN, "seed": rnd.seed,
+                  "inputs_sha256": rnd.inputs_sha256, "applications": len(rows),
+                  "offered": offered, "waits": waits, "superseded_holds": superseded})
+    db.session.commit()
+    return rnd
+
+
+def _published(round_id, seed, seats, applicants, assignment, ranked) -> tuple[str, str]:
+    """(the publication as stored, its inputs' SHA-256). Touches no session: it runs in a
+    thread of its own."""
+    doc = draw.publication(round_id, seed, seats, applicants, assignment, ranked)
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")), doc["inputs_sha256"]
+
+
+def _store(rnd, actor, rows, applicants, assignment, ranked, meta, places, seats, slot_ids,
+           now) -> tuple[int, int, list[int]]:
+    """The draw's rows: holds, outcomes, waits, seats, their audit events and the families'
+    notices. Returns (applications offered, waits, ids of the holds superseded)."""
     position = {app_id: i for i, (_p, _x, app_id, _a) in enumerate(ranked, 1)}
     number = {app_id: x for _p, x, app_id, _a in ranked}
     expires = now + timedelta(days=rnd.offer_days)
@@ -166,34 +196,28 @@ def draw_round(round_id: int, actor, now=None):
     # Written past the ORM: round slots loaded in the session (none, unless something read
     # `rnd.slots`) expire at the commit, reading these seats back.
     update_rows(RoundSlot.__table__, ["slot_id"], ["seats"],
-                [[sid, seats[sid]] for sid in slot_ids], {"round_id": rnd.id})
-    doc = draw.publication(rnd.id, rnd.seed, seats, applicants, assignment, ranked)
-    rnd.publication = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-    rnd.inputs_sha256 = doc["inputs_sha256"]
-    rnd.status, rnd.drawn_at = RoundStatus.DRAWN, now
-    offered = sum(1 for v in assignment.values() if v is not None)
+                ([sid, seats[sid]] for sid in slot_ids), {"round_id": rnd.id})
     until = expires.isoformat()  # as the audit log writes an instant, once for all
-    record_many([{"action": "reservation.held", "entity_type": "reservation",
-                  "entity_id": hold_ids[(slot_id, child_id)], "actor_id": actor.id,
+    # Generators of plain values only (no ORM object's attribute): bulk.py builds their rows
+    # in its own thread.
+    round_id, round_name, actor_id = rnd.id, rnd.name, actor.id
+    record_many(({"action": "reservation.held", "entity_type": "reservation",
+                  "entity_id": hold_ids[(slot_id, child_id)], "actor_id": actor_id,
                   "after": {"status": Status.HELD, "expires_at": until, "child_id": child_id,
-                            "round_id": rnd.id, "replaces": replaces}}
-                 for slot_id, child_id, _parent_id, replaces in holds], at=now)
-    record("round.drawn", rnd, actor=actor, at=now, before={"status": RoundStatus.CLOSED},
-           after={"status": RoundStatus.DRAWN, "seed": rnd.seed,
-                  "inputs_sha256": rnd.inputs_sha256, "applications": len(rows),
-                  "offered": offered, "waits": waits, "superseded_holds": superseded})
+                            "round_id": round_id, "replaces": replaces}}
+                 for slot_id, child_id, _parent_id, replaces in holds), at=now)
     kids = {app_id: meta[app_id][2] for app_id in assignment}
     names = dict(db.session.execute(select(Child.id, Child.name).where(
         Child.id.in_({c for ids in kids.values() for c in ids}))).all()) if kids else {}
-    notify_many([{"user_id": meta[app_id][0],
+    notify_many(({"user_id": meta[app_id][0],
                   "kind": "round_offer" if got else "round_unplaced",
-                  "params": {"round_id": rnd.id, "round": rnd.name, "application_id": app_id,
+                  "params": {"round_id": round_id, "round": round_name,
+                             "application_id": app_id,
                              "child": "、".join(names.get(c, "") for c in kids[app_id]),
                              "slot_id": got[0] if got else None,
                              "expires_at": until if got else None}}
-                 for app_id, got in assignment.items()], at=now)
-    db.session.commit()
-    return rnd
+                 for app_id, got in assignment.items()), at=now)
+    return sum(1 for v in assignment.values() if v is not None), waits, superseded
 
 
 def _offers(assignment, meta, places, now, expires):
@@ -235,49 +259,59 @@ def _hold_ids(rnd, now) -> dict[tuple[int, int], int]:
 
 
 def _record_outcome(rnd, rows, assignment, meta, hold_ids, number, now) -> None:
-    """Each application's lottery number and outcome; each child's hold."""
-    updates, members = [], []
-    for app_id, *_row in rows:
-        got = assignment[app_id]
-        if got:
-            updates.append([app_id, AppStatus.OFFERED, number[app_id], got[0], got[1]])
-            members += [[c, hold_ids[(got[0], c)]] for c in meta[app_id][2]]
-        else:
-            updates.append([app_id, AppStatus.UNPLACED, number[app_id], None, None])
+    """Each application's lottery number and outcome; each child's hold. (Generators of plain
+    values: bulk.py builds the rows in its own thread.)"""
+    offered, unplaced = AppStatus.OFFERED, AppStatus.UNPLACED
     update_rows(Application.__table__, ["id"], ["status", "lottery", "slot_id", "choice_rank"],
-                updates, {}, updated_at=now)
-    update_rows(ApplicationChild.__table__, ["child_id"], ["reservation_id"], members,
-                {"round_id": rnd.id})
+                ([app_id, offered, number[app_id], *got] if (got := assignment[app_id])
+                 else [app_id, unplaced, number[app_id], None, None]
+                 for app_id, *_row in rows), {}, updated_at=now)
+    update_rows(ApplicationChild.__table__, ["child_id"], ["reservation_id"],
+                ([c, hold_ids[(got[0], c)]] for app_id, got in assignment.items() if got
+                 for c in meta[app_id][2]), {"round_id": rnd.id})
 
 
-def _waits(rnd, applicants, assignment, meta, position, now) -> int:
-    """The waits for the choices each application ranked above what it got; an ordinary wait
-    of the child for that slot becomes the round's (keeping one wait per child and slot)."""
-    columns = ["slot_id", "child_id", "parent_id", "priority", "tier", "unit_key",
-               "draw_position", "choice_rank"]
-    wanted = []  # values of `columns`, a list per wait
+def _wanted(round_id, applicants, assignment, meta, position):
+    """The round's waits, as values of `_WAIT_COLUMNS`: each application at every choice it
+    ranked above what it got (all of them when it got nothing), each of its children."""
     for a in applicants:
         got = assignment[a.id]
         above = a.choices if got is None else a.choices[:got[1] - 1]
         if not above:
             continue
         parent_id, tier, kids = meta[a.id]
-        unit, pos = f"round-{rnd.id}-{a.id}", position[a.id]
+        unit, pos = f"round-{round_id}-{a.id}", position[a.id]
         for rank, slot_id in enumerate(above, 1):
             for child_id in kids:
-                wanted.append([slot_id, child_id, parent_id, a.priority, tier, unit, pos, rank])
-    if not wanted:
+                yield [slot_id, child_id, parent_id, a.priority, tier, unit, pos, rank]
+
+
+_WAIT_COLUMNS = ["slot_id", "child_id", "parent_id", "priority", "tier", "unit_key",
+                 "draw_position", "choice_rank"]
+
+
+def _waits(rnd, applicants, assignment, meta, position, now) -> int:
+    """The waits for the choices each application ranked above what it got; an ordinary wait
+    of the child for that slot becomes the round's (keeping one wait per child and slot).
+    Returns how many."""
+    count = sum((len(a.choices) if (got := assignment[a.id]) is None else got[1] - 1)
+                * len(meta[a.id][2]) for a in applicants)
+    if not count:
         return 0
+    wanted = _wanted(rnd.id, applicants, assignment, meta, position)
     existing = {(sid, cid): eid for eid, sid, cid in db.session.execute(
         select(WaitlistEntry.id, WaitlistEntry.slot_id, WaitlistEntry.child_id).where(
             WaitlistEntry.child_id.in_(_applicants_children(rnd)),
             WaitlistEntry.status.in_(("waiting", "offered"))))}
-    fresh = [w for w in wanted if (w[0], w[1]) not in existing] if existing else wanted
-    taken_over = [{"id": existing[(w[0], w[1])], "priority": w[3], "tier": w[4],
-                   "unit_key": w[5], "draw_position": w[6], "round_id": rnd.id}
-                  for w in wanted if (w[0], w[1]) in existing]
-    insert_rows(WaitlistEntry.__table__, columns, fresh, status="waiting", joined_at=now,
-                round_id=rnd.id)
+    taken_over = []
+    if existing:  # rare: families already queueing at a slot of the round
+        wanted = list(wanted)
+        taken_over = [{"id": existing[(w[0], w[1])], "priority": w[3], "tier": w[4],
+                       "unit_key": w[5], "draw_position": w[6], "round_id": rnd.id}
+                      for w in wanted if (w[0], w[1]) in existing]
+        wanted = [w for w in wanted if (w[0], w[1]) not in existing]
+    insert_rows(WaitlistEntry.__table__, _WAIT_COLUMNS, wanted, status="waiting",
+                joined_at=now, round_id=rnd.id)
     if taken_over:
         db.session.execute(update(WaitlistEntry), taken_over)
-    return len(wanted)
+    return count

@@ -1,6 +1,7 @@
 """Writing the audit log and notifications. Helpers only add to the session: the calling
 service commits them in the same transaction as the change they describe."""
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from flask import has_request_context, request
@@ -61,27 +62,24 @@ def notify(user_id: int, kind: str, at=None, **params) -> Notification:
     return note
 
 
-def record_many(rows: list[dict], at=None) -> None:
+def record_many(rows: Iterable[dict], at=None) -> None:
     """Many audit events, a chunk of thousands per statement (the sweep's batches, a round's
     draw; booking/bulk.py), in the order given. Each row: action, entity_type, entity_id, and
-    optionally centre_id, before, after, actor_id, reason."""
-    if not rows:
-        return
+    optionally centre_id, before, after, actor_id, reason. `rows` may be a generator of plain
+    values: beyond the first chunk they are serialised in a thread of their own (bulk.py)."""
     columns = ["actor_id", "action", "entity_type", "entity_id", "centre_id", "before",
                "after", "reason"]
-    insert_rows(AuditEvent.__table__, columns, [
+    insert_rows(AuditEvent.__table__, columns, (
         [r.get("actor_id"), r["action"], r["entity_type"], r["entity_id"], r.get("centre_id"),
-         _dump(r.get("before")), _dump(r.get("after")), r.get("reason")] for r in rows],
+         _dump(r.get("before")), _dump(r.get("after")), r.get("reason")] for r in rows),
         at=at or now(), request_id=current_request_id())
 
 
-def notify_many(rows: list[dict], at=None) -> None:
+def notify_many(rows: Iterable[dict], at=None) -> None:
     """Many notifications, a chunk of thousands per statement, in the order given. Each row:
-    user_id, kind, params (dict)."""
-    if not rows:
-        return
+    user_id, kind, params (dict). `rows` as record_many's."""
     insert_rows(Notification.__table__, ["user_id", "kind", "params"],
-                [[r["user_id"], r["kind"], _dump(r.get("params") or {})] for r in rows],
+                ([r["user_id"], r["kind"], _dump(r.get("params") or {})] for r in rows),
                 created_at=at or now())
 
 

@@ -47,3 +47,51 @@ def test_a_value_too_long_for_its_column_is_refused_not_cut(app, db, pg_only):
         record_many([{"action": "x" * 61, "entity_type": "thing", "entity_id": 1}])
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_generator_of_rows_is_built_chunk_by_chunk_beside_the_statements(app, db, monkeypatch):
+    """Beyond the first chunk, rows are taken from the generator (and serialised) by a thread
+    of bulk.py's own while the statement of the chunk before runs; the rows keep their order."""
+    import threading
+    parent = f.user("parent")
+    monkeypatch.setattr(bulk, "CHUNK", 2)
+    caller, makers = threading.get_ident(), []
+
+    def rows():
+        for i in range(1, 8):
+            makers.append(threading.get_ident())
+            yield {"user_id": parent.id, "kind": "gen", "params": {"i": i}}
+
+    notify_many(rows())
+    db.session.commit()
+    notes = db.session.scalars(select(Notification).where(Notification.kind == "gen")
+                               .order_by(Notification.id)).all()
+    assert [json.loads(n.params)["i"] for n in notes] == list(range(1, 8))
+    assert makers[:3] == [caller] * 3  # the first chunk, and the look past it
+    assert caller not in makers[3:] and len(makers) == 7
+
+
+def test_an_error_while_building_a_later_chunk_reaches_the_caller(app, db, monkeypatch):
+    parent = f.user("parent")
+    monkeypatch.setattr(bulk, "CHUNK", 2)
+
+    def rows():
+        for i in range(1, 8):
+            if i == 6:
+                raise ValueError("row 6")
+            yield {"user_id": parent.id, "kind": "broken", "params": {"i": i}}
+
+    with pytest.raises(ValueError, match="row 6"):
+        notify_many(rows())
+    db.session.rollback()
+    assert db.session.scalars(select(Notification).where(Notification.kind == "broken")).all() == []
+
+
+def test_no_rows_issue_no_statement(app, db):
+    statements = []
+    listener = lambda *a: statements.append(a[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    record_many(iter([]))
+    notify_many([])
+    event.remove(db.engine, "before_cursor_execute", listener)
+    assert statements == []
