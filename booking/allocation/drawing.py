@@ -207,8 +207,9 @@ def _store(rnd, actor, rows, applicants, assignment, ranked, meta, places, seats
                             "round_id": round_id, "replaces": replaces}}
                  for slot_id, child_id, _parent_id, replaces in holds), at=now)
     kids = {app_id: meta[app_id][2] for app_id in assignment}
+    # Joined, not bound: a city's 105,000 ids are more parameters than PostgreSQL takes.
     names = dict(db.session.execute(select(Child.id, Child.name).where(
-        Child.id.in_({c for ids in kids.values() for c in ids}))).all()) if kids else {}
+        Child.id.in_(_applicants_children(rnd)))).all()) if kids else {}
     notify_many(({"user_id": meta[app_id][0],
                   "kind": "round_offer" if got else "round_unplaced",
                   "params": {"round_id": round_id, "round": round_name,
