@@ -42,8 +42,9 @@ def _group(filename: str, name: str) -> str:
     path = filename.replace("\\", "/")
     if "/booking/" in path:
         return "app (booking/)"
-    if "/psycopg/waiting" in path:
-        return "database (engine or wait)"
+    if "/psycopg/waiting" in path or (path.endswith("/psycopg/connection.py")
+                                      and name == "wait"):
+        return "database (engine or wait)"  # the driver's wait for the server's answer
     if "/psycopg" in path:
         return "driver (Python)"
     if "/sqlalchemy/" in path:

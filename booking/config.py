@@ -177,8 +177,11 @@ def engine_options(uri: str) -> dict:
         INSTANCE.mkdir(exist_ok=True)
         # The sqlite3 driver waits on a locked database for `timeout` seconds.
         return {"connect_args": {"timeout": 30}, "hide_parameters": True}
-    # No pool_pre_ping: booking/pool.py pings only connections that sat idle.
-    return {"pool_recycle": 1800, "pool_size": 10, "max_overflow": 20, "hide_parameters": True}
+    # No pool_pre_ping: booking/pool.py pings only connections that sat idle. No JIT: it
+    # compiled the coverage report's plan for longer than a sixth of its run, and every
+    # statement here is short (docs/operations.md, "Database connections").
+    return {"pool_recycle": 1800, "pool_size": 10, "max_overflow": 20, "hide_parameters": True,
+            "connect_args": {"options": "-c jit=off"}}
 
 
 class TestConfig(Config):
