@@ -77,3 +77,19 @@ def test_browsing_during_a_rush_never_oversells_and_answers_every_page(kind):
     section = browse.run(kind, quick=False, tiny=True, runs=1)
     assert_checks(section)
     assert any("busy" in d for d, _ in section.checks)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_profile_answers_each_kind_of_request_as_it_says(kind, capsys):
+    """bench/profile.py: the granted reserves are all 201 and the refusals all 409 slot-full
+    (it profiles the paths it names), and every row sums its shares."""
+    from bench import profile
+    assert profile.main(["--db", kind, "--requests", "20"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")][1:]
+    statuses = {r.split(" | ")[0][2:]: r for r in rows}
+    assert "[201]" in statuses["reserve, granted (201) [201]"]
+    assert "reserve, refused slot-full (409) [409]" in statuses
+    assert "ping [200]" in statuses and "centre page, cached (200) [200]" in statuses
+    for row in rows:
+        shares = [int(c.strip().rstrip(" %")) for c in row.strip(" |").split(" | ")[2:]]
+        assert 95 <= sum(shares) <= 105
