@@ -25,6 +25,7 @@ from ..audit.services import notify_many, record, record_many
 from ..bulk import insert_rows, read, update_rows
 from ..centres.versions import bump_centres_of
 from ..children.models import Child
+from ..children.services import names_of
 from ..clock import now as clock_now
 from ..errors import Conflict
 from ..extensions import db
@@ -208,8 +209,7 @@ def _store(rnd, actor, rows, applicants, assignment, ranked, meta, places, seats
                  for slot_id, child_id, _parent_id, replaces in holds), at=now)
     kids = {app_id: meta[app_id][2] for app_id in assignment}
     # Joined, not bound: a city's 105,000 ids are more parameters than PostgreSQL takes.
-    names = dict(db.session.execute(select(Child.id, Child.name).where(
-        Child.id.in_(_applicants_children(rnd)))).all()) if kids else {}
+    names = names_of(_applicants_children(rnd)) if kids else {}
     notify_many(({"user_id": meta[app_id][0],
                   "kind": "round_offer" if got else "round_unplaced",
                   "params": {"round_id": round_id, "round": round_name,
@@ -272,12 +272,17 @@ def _record_outcome(rnd, rows, assignment, meta, hold_ids, number, now) -> None:
                  for c in meta[app_id][2]), {"round_id": rnd.id})
 
 
+def _above(a, got) -> tuple[int, ...]:
+    """The choices application `a` ranked above what it got (all of them when it got
+    nothing): where it waits after the draw."""
+    return a.choices if got is None else a.choices[:got[1] - 1]
+
+
 def _wanted(round_id, applicants, assignment, meta, position):
-    """The round's waits, as values of `_WAIT_COLUMNS`: each application at every choice it
-    ranked above what it got (all of them when it got nothing), each of its children."""
+    """The round's waits, as values of `_WAIT_COLUMNS`: each application at every choice
+    `_above` what it got, each of its children."""
     for a in applicants:
-        got = assignment[a.id]
-        above = a.choices if got is None else a.choices[:got[1] - 1]
+        above = _above(a, assignment[a.id])
         if not above:
             continue
         parent_id, tier, kids = meta[a.id]
@@ -295,8 +300,7 @@ def _waits(rnd, applicants, assignment, meta, position, now) -> int:
     """The waits for the choices each application ranked above what it got; an ordinary wait
     of the child for that slot becomes the round's (keeping one wait per child and slot).
     Returns how many."""
-    count = sum((len(a.choices) if (got := assignment[a.id]) is None else got[1] - 1)
-                * len(meta[a.id][2]) for a in applicants)
+    count = sum(len(_above(a, assignment[a.id])) * len(meta[a.id][2]) for a in applicants)
     if not count:
         return 0
     wanted = _wanted(rnd.id, applicants, assignment, meta, position)

@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select
 from ..audit.services import notify_many, record_many
 from ..employers.queries import quota_use, slots_with_quotas
 from ..centres.models import Centre
-from ..children.models import Child
+from ..children.services import names_of
 from ..extensions import db
 from ..observability.metrics import offers_made
 from ..reservations.models import Reservation, Status, live_at
@@ -135,9 +135,7 @@ def offer_next_many(slots: list[Slot], now) -> list[WaitlistEntry]:
     db.session.flush()
     by_id = {s.id: s for s in slots}
     names = centre_names(by_id, {e.slot_id for e in offered})
-    # The children's names in one read, not a lazy load per entry.
-    child_names = dict(db.session.execute(select(Child.id, Child.name).where(
-        Child.id.in_({e.child_id for e in offered}))).all())
+    child_names = names_of({e.child_id for e in offered})
     # Both records get their history: the entry is offered, and its hold is made.
     record_many([{"action": "waitlist.offered", "entity_type": "waitlist_entry",
                   "entity_id": e.id, "centre_id": by_id[e.slot_id].centre_id,
